@@ -1,0 +1,75 @@
+import path from 'node:path';
+
+/** Levels pino understands, plus "silent". */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Everything the server can be told from outside; see the README's configuration table. */
+export interface Config {
+  port: number;
+  /** Interface to listen on; undefined listens on all (IPv4 and IPv6). */
+  host: string | undefined;
+  dataDir: string;
+  logLevel: LogLevel;
+  /** Built editor to serve; null serves the API and sockets only. */
+  staticDir: string | null;
+  /** Origins (besides the server's own) allowed to open sockets, e.g. a dev server. */
+  allowedOrigins: string[];
+  /** Largest Socket.IO message accepted; a larger one closes that connection only. */
+  maxMessageBytes: number;
+  /** Socket.IO heartbeat: a ping every interval, a dead peer noticed after interval + timeout. */
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+  /** How long an empty document stays in memory. */
+  idleUnloadMs: number;
+  /** Compaction thresholds for a document's update log. */
+  compactRows: number;
+  compactBytes: number;
+  /** Extra wait to gather updates into one commit (0 = end of the current event-loop turn). */
+  commitDelayMs: number;
+  /** Most documents one connection may have open at once. */
+  maxDocsPerConnection: number;
+}
+
+/** Raised for a configuration value that cannot be used; the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Reads the configuration from environment variables, with defaults; throws ConfigError on bad values. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const staticDir =
+    env.STATIC_DIR === undefined ? null : env.STATIC_DIR === '' ? null : path.resolve(cwd, env.STATIC_DIR);
+  return {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || undefined,
+    dataDir: path.resolve(cwd, env.DATA_DIR || './data'),
+    logLevel,
+    staticDir,
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    maxMessageBytes: int(env, 'MAX_MESSAGE_BYTES', 8 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    pingIntervalMs: int(env, 'PING_INTERVAL_MS', 10_000, 100, 600_000),
+    pingTimeoutMs: int(env, 'PING_TIMEOUT_MS', 5_000, 100, 600_000),
+    idleUnloadMs: int(env, 'IDLE_UNLOAD_MS', 30_000, 0, 86_400_000),
+    compactRows: int(env, 'COMPACT_ROWS', 500, 2, 10_000_000),
+    compactBytes: int(env, 'COMPACT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    commitDelayMs: int(env, 'COMMIT_DELAY_MS', 0, 0, 1000),
+    maxDocsPerConnection: int(env, 'MAX_DOCS_PER_CONNECTION', 100, 1, 100_000),
+  };
+}

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import sirv from 'sirv';
+
+/**
+ * Serves the built editor: hashed assets with long caching, and index.html for
+ * every app route (`/`, `/d/<id>`) so the client-side router takes over.
+ */
+export function createEditorHandler(staticDir: string): (req: IncomingMessage, res: ServerResponse) => void {
+  const indexFile = path.join(staticDir, 'index.html');
+  if (!fs.existsSync(indexFile)) {
+    throw new Error(`the editor is not built: ${indexFile} is missing (run "npm run build")`);
+  }
+  const assets = sirv(staticDir, {
+    dev: false,
+    etag: true,
+    gzip: false,
+    setHeaders: (res, pathname) => {
+      if (pathname.startsWith('/assets/')) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      else res.setHeader('cache-control', 'no-cache');
+    },
+  });
+  return (req, res) => {
+    assets(req, res, () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if ((req.method === 'GET' || req.method === 'HEAD') && (url.pathname === '/' || url.pathname.startsWith('/d/'))) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
+        if (req.method === 'HEAD') res.end();
+        else fs.createReadStream(indexFile).pipe(res);
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Not found');
+    });
+  };
+}

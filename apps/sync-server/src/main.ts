@@ -1,0 +1,59 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { createTandemServer } from './server.js';
+import { StorageOpenError } from './storage/SqliteStore.js';
+
+/** Composition root: config → server → listen, with graceful shutdown on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`tandem: ${err.message}`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  let server;
+  try {
+    server = createTandemServer(config, { log });
+  } catch (err) {
+    if (err instanceof StorageOpenError) {
+      log.fatal({ err }, err.message);
+      console.error(`tandem: ${err.message}`);
+      process.exit(74); // EX_IOERR
+    }
+    throw err;
+  }
+  const port = await server.listen();
+  log.info(
+    { port, host: config.host ?? '*', dataDir: config.dataDir },
+    `Tandem is running on http://localhost:${port}`,
+  );
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: storing pending changes');
+    server
+      .close()
+      .then(() => {
+        log.info('stopped');
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error('tandem: failed to start:', err);
+  process.exit(1);
+});

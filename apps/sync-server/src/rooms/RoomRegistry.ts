@@ -1,0 +1,166 @@
+import type { Logger } from 'pino';
+import * as Y from 'yjs';
+import type { DocumentStore } from '../storage/DocumentStore.js';
+import type { WriteQueue } from '../storage/WriteQueue.js';
+import { Room, type TandemIo } from './Room.js';
+
+/** Options for {@link RoomRegistry}. */
+export interface RoomRegistryOptions {
+  /** How long a room with no members stays loaded. */
+  idleUnloadMs: number;
+  /** Compact a document's log once it has this many rows… */
+  compactRows: number;
+  /** …or this many bytes beyond its last compacted state. */
+  compactBytes: number;
+}
+
+/**
+ * The loaded documents. Loads each once however many join at the same moment
+ * (single-flight), unloads a room after it has been empty for a while and its
+ * writes are stored, and compacts logs that grew past a threshold.
+ */
+export class RoomRegistry {
+  private readonly rooms = new Map<string, Room>();
+  private readonly loading = new Map<string, Promise<Room>>();
+  private readonly unloadTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly writes: WriteQueue,
+    private readonly io: TandemIo,
+    private readonly log: Logger,
+    private readonly options: RoomRegistryOptions,
+  ) {}
+
+  /** Number of documents in memory. */
+  get size(): number {
+    return this.rooms.size;
+  }
+
+  /** The loaded room for `docId`, if any. */
+  get(docId: string): Room | undefined {
+    return this.rooms.get(docId);
+  }
+
+  /** The room for `docId`, loading (and creating) the document if needed. */
+  acquire(docId: string): Promise<Room> {
+    this.cancelUnload(docId);
+    const loaded = this.rooms.get(docId);
+    if (loaded) {
+      loaded.acquisitions++;
+      return Promise.resolve(loaded);
+    }
+    let pending = this.loading.get(docId);
+    if (!pending) {
+      pending = this.load(docId).finally(() => this.loading.delete(docId));
+      this.loading.set(docId, pending);
+    }
+    return pending;
+  }
+
+  /** Call when a room may have become empty: schedules its unload. */
+  released(room: Room): void {
+    if (room.members.size > 0 || this.rooms.get(room.id) !== room) return;
+    this.cancelUnload(room.id);
+    const timer = setTimeout(() => {
+      this.unloadTimers.delete(room.id);
+      void this.unload(room);
+    }, this.options.idleUnloadMs);
+    timer.unref();
+    this.unloadTimers.set(room.id, timer);
+  }
+
+  /** Called by the write queue after a document's updates committed. */
+  committed(docId: string, lastSeq: number, rows: number, bytes: number): void {
+    const room = this.rooms.get(docId);
+    if (!room) return;
+    room.logRows += rows;
+    room.logBytes += bytes;
+    room.lastSeq = Math.max(room.lastSeq, lastSeq);
+    const title = room.takeTitleChange();
+    if (title !== null)
+      this.store.setTitle(docId, title).catch((err) => this.log.warn({ err, doc: docId }, 'title not stored'));
+    if (this.shouldCompact(room)) void this.compact(room);
+  }
+
+  /** Stores the merged state of the room's document in place of its log. */
+  async compact(room: Room): Promise<void> {
+    if (room.compacting) return;
+    room.compacting = true;
+    try {
+      // The in-memory state covers every committed row up to lastSeq (and perhaps more, which is harmless).
+      const upToSeq = room.lastSeq;
+      const state = Y.encodeStateAsUpdate(room.doc);
+      await this.store.compact(room.id, state, upToSeq);
+      this.log.debug({ doc: room.id, rows: room.logRows, bytes: room.logBytes, state: state.byteLength }, 'compacted');
+      room.logRows = 1;
+      room.logBytes = state.byteLength;
+      room.compactedBytes = state.byteLength;
+    } catch (err) {
+      this.log.error({ err, doc: room.id }, 'compaction failed; the log is kept');
+    } finally {
+      room.compacting = false;
+    }
+  }
+
+  /** Stores everything and unloads every room (for shutdown). */
+  async closeAll(): Promise<void> {
+    for (const timer of this.unloadTimers.values()) clearTimeout(timer);
+    this.unloadTimers.clear();
+    await Promise.allSettled([...this.loading.values()]);
+    await this.writes.durable();
+    for (const room of this.rooms.values()) {
+      const title = room.takeTitleChange();
+      if (title !== null) await this.store.setTitle(room.id, title).catch(() => undefined);
+      room.destroy();
+    }
+    this.rooms.clear();
+  }
+
+  private shouldCompact(room: Room): boolean {
+    return (
+      room.logRows > this.options.compactRows ||
+      room.logBytes - room.compactedBytes > Math.max(this.options.compactBytes, room.compactedBytes)
+    );
+  }
+
+  private async load(docId: string): Promise<Room> {
+    const started = Date.now();
+    let stored = await this.store.load(docId);
+    if (!stored) {
+      const meta = await this.store.ensure(docId, Date.now());
+      stored = { meta, updates: [], lastSeq: 0 };
+    }
+    const room = new Room(docId, stored, { io: this.io, writes: this.writes, log: this.log });
+    this.rooms.set(docId, room);
+    this.log.debug({ doc: docId, updates: stored.updates.length, ms: Date.now() - started }, 'document loaded');
+    return room;
+  }
+
+  private async unload(room: Room): Promise<void> {
+    if (room.members.size > 0 || this.rooms.get(room.id) !== room) return;
+    // Anyone who acquires the room while we wait below keeps it loaded.
+    const acquisitions = room.acquisitions;
+    const title = room.takeTitleChange();
+    if (title !== null)
+      await this.store
+        .setTitle(room.id, title)
+        .catch((err) => this.log.warn({ err, doc: room.id }, 'title not stored'));
+    // Never drop a document whose changes are not stored yet.
+    await this.writes.durable();
+    if (room.acquisitions !== acquisitions || room.members.size > 0 || this.rooms.get(room.id) !== room) return;
+    if (this.writes.hasPending(room.id)) {
+      this.released(room);
+      return;
+    }
+    this.rooms.delete(room.id);
+    room.destroy();
+    this.log.debug({ doc: room.id }, 'document unloaded');
+  }
+
+  private cancelUnload(docId: string): void {
+    const timer = this.unloadTimers.get(docId);
+    if (timer) clearTimeout(timer);
+    this.unloadTimers.delete(docId);
+  }
+}

@@ -1,0 +1,11 @@
+import type { Member } from './Member.js';
+
+/**
+ * Who made a change to a room's Y.Doc. Updates from `load` are already stored and
+ * go nowhere; the others are stored and broadcast (a member's to everyone but itself).
+ */
+export type ChangeOrigin =
+  { source: 'load' } | { source: 'member'; member: Member } | { source: 'server'; reason: string };
+
+/** The origin used when applying stored updates while loading a document. */
+export const LOAD_ORIGIN: ChangeOrigin = Object.freeze({ source: 'load' });

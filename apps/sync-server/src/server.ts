@@ -1,0 +1,159 @@
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import { ErrorCode } from '@tandem/crdt-bridge';
+import type { Config } from './config.js';
+import { handleApi } from './http/api.js';
+import { createEditorHandler } from './http/editor.js';
+import { sendError } from './http/json.js';
+import { createLogger } from './logger.js';
+import { roomName, type TandemIo } from './rooms/Room.js';
+import { RoomRegistry } from './rooms/RoomRegistry.js';
+import { handleConnection } from './sockets/handlers.js';
+import type { DocumentStore } from './storage/DocumentStore.js';
+import { SqliteStore } from './storage/SqliteStore.js';
+import { WriteQueue } from './storage/WriteQueue.js';
+
+/** A running (or ready to run) Tandem server. */
+export interface TandemServer {
+  readonly http: http.Server;
+  readonly io: TandemIo;
+  readonly store: DocumentStore;
+  readonly registry: RoomRegistry;
+  readonly writes: WriteQueue;
+  readonly log: Logger;
+  /** Starts listening; resolves with the bound port (useful with port 0). */
+  listen(): Promise<number>;
+  /** Stops accepting, stores everything pending, closes storage. */
+  close(): Promise<void>;
+}
+
+/** Optional pieces to inject (tests use them); defaults are built from the config. */
+export interface ServerParts {
+  store?: DocumentStore;
+  log?: Logger;
+}
+
+/** Largest awareness (presence) update accepted from a client. */
+const MAX_AWARENESS_BYTES = 64 * 1024;
+
+/** The Origin header's host, if it is same-origin or allow-listed; WebSockets are not covered by CORS. */
+function originAllowed(req: http.IncomingMessage, allowed: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true; // Not a browser: Node clients, CLIs, tests.
+  if (allowed.includes(origin) || allowed.includes('*')) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/** Builds the server: storage, rooms, Socket.IO and HTTP on one port. Call `listen()` to start it. */
+export function createTandemServer(config: Config, parts: ServerParts = {}): TandemServer {
+  const log = parts.log ?? createLogger(config.logLevel);
+  const store = parts.store ?? new SqliteStore(path.join(config.dataDir, 'tandem.db'));
+  const startedAt = Date.now();
+  const httpServer = http.createServer();
+
+  const io: TandemIo = new Server(httpServer, {
+    maxHttpBufferSize: config.maxMessageBytes,
+    pingInterval: config.pingIntervalMs,
+    pingTimeout: config.pingTimeoutMs,
+    serveClient: false,
+    // Every (re)connection goes through the full handshake and re-joins explicitly.
+    connectionStateRecovery: undefined,
+    allowRequest: (req, callback) => {
+      const ok = originAllowed(req, config.allowedOrigins);
+      if (!ok) log.warn({ origin: req.headers.origin }, 'socket refused: origin not allowed');
+      callback(ok ? null : 'origin not allowed', ok);
+    },
+  });
+
+  // The registry and write queue refer to each other through hooks; `registry` is assigned just below.
+  let registry: RoomRegistry;
+  const notifyStorage = (docIds: ReadonlySet<string>): void => {
+    for (const docId of docIds) {
+      io.to(roomName(docId)).emit('doc-error', {
+        docId,
+        code: ErrorCode.StorageUnavailable,
+        message: 'The server cannot save right now. Your changes are kept and will be saved when storage recovers.',
+      });
+    }
+  };
+  const writes = new WriteQueue(
+    store,
+    log,
+    {
+      committed: (docId, lastSeq, rows, bytes) => registry.committed(docId, lastSeq, rows, bytes),
+      failed: (_err, docIds) => notifyStorage(docIds),
+    },
+    { delayMs: config.commitDelayMs },
+  );
+  registry = new RoomRegistry(store, writes, io, log, {
+    idleUnloadMs: config.idleUnloadMs,
+    compactRows: config.compactRows,
+    compactBytes: config.compactBytes,
+  });
+
+  io.on('connection', (socket) => {
+    log.debug({ socket: socket.id }, 'connected');
+    handleConnection(socket, {
+      io,
+      registry,
+      writes,
+      log,
+      maxDocsPerConnection: config.maxDocsPerConnection,
+      maxAwarenessBytes: MAX_AWARENESS_BYTES,
+    });
+  });
+
+  const serveEditor = config.staticDir ? createEditorHandler(config.staticDir) : null;
+  const apiDeps = { store, registry, log, startedAt, connections: () => io.engine.clientsCount };
+  httpServer.on('request', (req, res) => {
+    // Socket.IO answers its own path; everything else is ours.
+    if (req.url?.startsWith('/socket.io/')) return;
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'same-origin');
+    res.setHeader('x-frame-options', 'DENY');
+    handleApi(req, res, apiDeps)
+      .then((handled) => {
+        if (handled) return;
+        if (serveEditor) serveEditor(req, res);
+        else sendError(res, 404, 'NOT_FOUND', 'Nothing here.');
+      })
+      .catch((err: unknown) => {
+        log.error({ err }, 'request failed');
+        if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'The server could not handle this request.');
+      });
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    http: httpServer,
+    io,
+    store,
+    registry,
+    writes,
+    log,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.port, config.host, () => {
+          httpServer.off('error', reject);
+          resolve((httpServer.address() as AddressInfo).port);
+        });
+      }),
+    close: () => {
+      closing ??= (async () => {
+        io.close();
+        await registry.closeAll();
+        await store.close();
+        httpServer.closeAllConnections();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,231 @@
+import type { Logger } from 'pino';
+import {
+  ErrorCode,
+  PROTOCOL_VERSION,
+  decodeSyncMessage,
+  encodeStep1,
+  encodeStep2,
+  isValidDocId,
+  toBytes,
+  type AckResult,
+  type DocError,
+  type SyncMessage,
+} from '@tandem/crdt-bridge';
+import { Member, type TandemServerSocket } from '../rooms/Member.js';
+import type { TandemIo } from '../rooms/Room.js';
+import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import type { WriteQueue } from '../storage/WriteQueue.js';
+
+/** What the socket handlers need from the server. */
+export interface HandlerDeps {
+  io: TandemIo;
+  registry: RoomRegistry;
+  writes: WriteQueue;
+  log: Logger;
+  maxDocsPerConnection: number;
+  /** Largest awareness update accepted. */
+  maxAwarenessBytes: number;
+}
+
+type Ack = (result: AckResult) => void;
+
+const noop: Ack = () => undefined;
+
+function fail(code: ErrorCode, message: string, docId?: string): AckResult {
+  const error: DocError = docId === undefined ? { code, message } : { docId, code, message };
+  return { ok: false, error };
+}
+
+function ackOf(candidate: unknown): Ack {
+  return typeof candidate === 'function' ? (candidate as Ack) : noop;
+}
+
+/**
+ * Wires one connection's events. Every handler checks its arguments' shapes
+ * (clients are not trusted), and no handler can throw into Socket.IO: an error
+ * is reported to the one client and logged, and everyone else goes on.
+ */
+export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps): void {
+  const { registry, writes, log } = deps;
+  socket.data.docs = new Set();
+  /** Members by document id, once joined. */
+  const joined = new Map<string, Member>();
+
+  const guard =
+    <A extends unknown[]>(event: string, handler: (...args: A) => void | Promise<void>) =>
+    (...args: A): void => {
+      try {
+        const result = handler(...args);
+        if (result instanceof Promise)
+          result.catch((err: unknown) => log.error({ err, event, socket: socket.id }, 'handler failed'));
+      } catch (err) {
+        log.error({ err, event, socket: socket.id }, 'handler failed');
+        const ack = args.at(-1);
+        if (typeof ack === 'function')
+          ackOf(ack)(fail(ErrorCode.Internal, 'The server could not handle this message.'));
+      }
+    };
+
+  /** The member for a joined document, or an error result saying why not. */
+  const memberFor = (docId: unknown): Member | AckResult => {
+    if (!isValidDocId(docId)) return fail(ErrorCode.InvalidDocId, 'That is not a valid document id.');
+    const member = joined.get(docId);
+    return member ?? fail(ErrorCode.NotJoined, 'Join the document before sending to it.', docId);
+  };
+
+  socket.on(
+    'join',
+    guard('join', async (request: unknown, rawAck: unknown) => {
+      const ack = ackOf(rawAck);
+      if (typeof request !== 'object' || request === null)
+        return ack(fail(ErrorCode.InvalidMessage, 'join expects { docId, protocol }.'));
+      const { docId, protocol } = request as { docId?: unknown; protocol?: unknown };
+      if (protocol !== PROTOCOL_VERSION) {
+        return ack(
+          fail(
+            ErrorCode.ProtocolVersionMismatch,
+            `This server speaks protocol ${PROTOCOL_VERSION}; reload the page to update.`,
+          ),
+        );
+      }
+      if (!isValidDocId(docId))
+        return ack(fail(ErrorCode.InvalidDocId, 'Document ids are 1–64 letters, digits, "-" or "_".'));
+      if (socket.data.docs.has(docId))
+        return ack(
+          joined.has(docId) ? { ok: true } : fail(ErrorCode.InvalidMessage, 'Already joining this document.', docId),
+        );
+      if (socket.data.docs.size >= deps.maxDocsPerConnection) {
+        return ack(
+          fail(
+            ErrorCode.TooManyDocuments,
+            `At most ${deps.maxDocsPerConnection} documents can be open on one connection.`,
+            docId,
+          ),
+        );
+      }
+      socket.data.docs.add(docId);
+      let room;
+      try {
+        room = await registry.acquire(docId);
+      } catch (err) {
+        socket.data.docs.delete(docId);
+        log.error({ err, doc: docId }, 'document failed to load');
+        return ack(fail(ErrorCode.LoadFailed, 'The document could not be loaded. Try again in a moment.', docId));
+      }
+      if (!socket.connected || !socket.data.docs.has(docId)) {
+        registry.released(room);
+        return;
+      }
+      const member = new Member(socket);
+      room.addMember(member);
+      joined.set(docId, member);
+      ack({ ok: true });
+      const presence = room.encodeAllAwareness();
+      if (presence) socket.emit('awareness', docId, presence);
+    }),
+  );
+
+  socket.on(
+    'leave',
+    guard('leave', (docId: unknown) => {
+      if (!isValidDocId(docId)) return;
+      socket.data.docs.delete(docId);
+      if (!joined.delete(docId)) return;
+      const room = registry.get(docId);
+      if (!room) return;
+      room.removeMember(socket.id);
+      registry.released(room);
+    }),
+  );
+
+  socket.on(
+    'sync',
+    guard('sync', (docId: unknown, payload: unknown, rawAck: unknown) => {
+      const ack = ackOf(rawAck);
+      const member = memberFor(docId);
+      if (!(member instanceof Member)) return ack(member);
+      const id = docId as string;
+      const room = registry.get(id);
+      if (!room) return ack(fail(ErrorCode.NotJoined, 'Join the document before sending to it.', id));
+      const bytes = toBytes(payload);
+      if (!bytes) return ack(fail(ErrorCode.InvalidMessage, 'sync expects binary bytes.', id));
+      let message: SyncMessage;
+      try {
+        message = decodeSyncMessage(bytes);
+      } catch {
+        return ack(fail(ErrorCode.MalformedUpdate, 'That is not a well-formed sync message.', id));
+      }
+      switch (message.type) {
+        case 'step1':
+          socket.emit('sync', id, encodeStep2(room.doc, message.stateVector));
+          socket.emit('sync', id, encodeStep1(room.doc));
+          return ack({ ok: true });
+        case 'step2':
+        case 'update': {
+          const result = room.applyClientUpdate(message.update, member);
+          if (!result.ok) {
+            ack(result);
+            // Ask for what we lack; the client answers with a step 2 covering it.
+            if (result.error.code === ErrorCode.MissingDependencies) socket.emit('sync', id, encodeStep1(room.doc));
+            return;
+          }
+          writes.whenDurable(() => ack({ ok: true }));
+          return;
+        }
+      }
+    }),
+  );
+
+  socket.on(
+    'awareness',
+    guard('awareness', (docId: unknown, payload: unknown) => {
+      const member = memberFor(docId);
+      if (!(member instanceof Member)) {
+        if (!member.ok) socket.emit('doc-error', member.error);
+        return;
+      }
+      const id = docId as string;
+      const bytes = toBytes(payload);
+      const room = registry.get(id);
+      if (!room) return;
+      if (!bytes || bytes.byteLength > deps.maxAwarenessBytes) {
+        socket.emit('doc-error', {
+          docId: id,
+          code: bytes ? ErrorCode.MessageTooLarge : ErrorCode.InvalidMessage,
+          message: 'Presence update refused.',
+        });
+        return;
+      }
+      if (!room.applyAwareness(bytes, member)) {
+        socket.emit('doc-error', {
+          docId: id,
+          code: ErrorCode.MalformedUpdate,
+          message: 'Presence update could not be decoded.',
+        });
+      }
+    }),
+  );
+
+  socket.on(
+    'probe',
+    guard('probe', (rawAck: unknown) => {
+      ackOf(rawAck)({ ok: true });
+    }),
+  );
+
+  socket.on('disconnect', (reason) => {
+    try {
+      for (const [docId] of joined) {
+        const room = registry.get(docId);
+        if (!room) continue;
+        room.removeMember(socket.id);
+        registry.released(room);
+      }
+      joined.clear();
+      socket.data.docs.clear();
+      log.debug({ socket: socket.id, reason }, 'disconnected');
+    } catch (err) {
+      log.error({ err, socket: socket.id }, 'disconnect cleanup failed');
+    }
+  });
+}

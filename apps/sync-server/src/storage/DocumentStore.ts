@@ -1,0 +1,49 @@
+/** What the store knows about a document, without its content. */
+export interface DocumentMeta {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Bytes of stored state and update log. */
+  size: number;
+}
+
+/** A document's stored content: updates to apply in order (a compacted state first, if any). */
+export interface StoredDocument {
+  meta: DocumentMeta;
+  updates: Uint8Array[];
+  /** Highest log sequence number included; compaction covers rows up to it. */
+  lastSeq: number;
+}
+
+/** One update to append to a document's log. */
+export interface AppendEntry {
+  docId: string;
+  update: Uint8Array;
+}
+
+/**
+ * Where documents live. Narrow on purpose: rooms only load, append and compact,
+ * so another backend (e.g. PostgreSQL for several nodes) can be dropped in.
+ * Every method may reject; callers keep state in memory until a write succeeds.
+ */
+export interface DocumentStore {
+  /** The document's content and metadata, or null when it does not exist. */
+  load(docId: string): Promise<StoredDocument | null>;
+  /** Creates the document if absent; returns its metadata either way. */
+  ensure(docId: string, now: number): Promise<DocumentMeta>;
+  /** Appends all entries in one atomic transaction; returns the last sequence number written per document. */
+  append(entries: readonly AppendEntry[], now: number): Promise<Map<string, number>>;
+  /** Atomically replaces log rows up to `upToSeq` with `state` (the merged state covering them). */
+  compact(docId: string, state: Uint8Array, upToSeq: number): Promise<void>;
+  /** Sets the title shown in document lists. */
+  setTitle(docId: string, title: string): Promise<void>;
+  /** Metadata of one document, or null. */
+  get(docId: string): Promise<DocumentMeta | null>;
+  /** Every document, most recently updated first. */
+  list(): Promise<DocumentMeta[]>;
+  /** Cheap liveness check for health endpoints. */
+  ping(): Promise<void>;
+  /** Releases the underlying resources. */
+  close(): Promise<void>;
+}

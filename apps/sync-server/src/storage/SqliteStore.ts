@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { AppendEntry, DocumentMeta, DocumentStore, StoredDocument } from './DocumentStore.js';
+import { migrate } from './migrations.js';
+
+interface DocumentRow {
+  id: string;
+  title: string;
+  created_at: number;
+  updated_at: number;
+  size: number;
+}
+
+function toMeta(row: DocumentRow): DocumentMeta {
+  return { id: row.id, title: row.title, createdAt: row.created_at, updatedAt: row.updated_at, size: row.size };
+}
+
+/** Raised when the database file exists but cannot be used; the message says what to do. */
+export class StorageOpenError extends Error {
+  override readonly name = 'StorageOpenError';
+}
+
+/**
+ * SQLite storage (better-sqlite3): WAL journal, synchronous=FULL so a committed
+ * transaction survives power loss, an append-only update log per document.
+ * better-sqlite3 is synchronous, so each method finishes its work before it returns.
+ */
+export class SqliteStore implements DocumentStore {
+  readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(file: string) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('busy_timeout = 5000');
+      const check = this.db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw new Error(`integrity check failed: ${String(check)}`);
+      migrate(this.db);
+    } catch (error) {
+      throw new StorageOpenError(
+        `cannot open the database at ${file}: ${(error as Error).message}. ` +
+          'Restore it from a backup (see docs/operations.md) or move it aside to start empty.',
+        { cause: error },
+      );
+    }
+    const db = this.db;
+    this.stmts = {
+      getDoc: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
+      listDocs: db.prepare<[], DocumentRow>('SELECT * FROM documents ORDER BY updated_at DESC, id'),
+      insertDoc: db.prepare(
+        "INSERT OR IGNORE INTO documents (id, title, created_at, updated_at, size) VALUES (?, '', ?, ?, 0)",
+      ),
+      loadUpdates: db.prepare<[string], { seq: number; data: Buffer }>(
+        'SELECT seq, data FROM updates WHERE doc_id = ? ORDER BY seq',
+      ),
+      insertUpdate: db.prepare('INSERT INTO updates (doc_id, data, created_at) VALUES (?, ?, ?)'),
+      touchDoc: db.prepare('UPDATE documents SET updated_at = ?, size = size + ? WHERE id = ?'),
+      deleteUpTo: db.prepare('DELETE FROM updates WHERE doc_id = ? AND seq <= ?'),
+      setSize: db.prepare(
+        'UPDATE documents SET size = (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM updates WHERE doc_id = ?) WHERE id = ?',
+      ),
+      setTitle: db.prepare('UPDATE documents SET title = ? WHERE id = ?'),
+    };
+  }
+
+  async load(docId: string): Promise<StoredDocument | null> {
+    const row = this.stmts.getDoc.get(docId);
+    if (!row) return null;
+    const rows = this.stmts.loadUpdates.all(docId);
+    return {
+      meta: toMeta(row),
+      updates: rows.map((r) => new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength)),
+      lastSeq: rows.length > 0 ? rows[rows.length - 1]!.seq : 0,
+    };
+  }
+
+  async ensure(docId: string, now: number): Promise<DocumentMeta> {
+    this.stmts.insertDoc.run(docId, now, now);
+    return toMeta(this.stmts.getDoc.get(docId)!);
+  }
+
+  async append(entries: readonly AppendEntry[], now: number): Promise<Map<string, number>> {
+    return this.db.transaction(() => {
+      const added = new Map<string, number>();
+      const lastSeq = new Map<string, number>();
+      for (const { docId, update } of entries) {
+        const { lastInsertRowid } = this.stmts.insertUpdate.run(docId, update, now);
+        added.set(docId, (added.get(docId) ?? 0) + update.byteLength);
+        lastSeq.set(docId, Number(lastInsertRowid));
+      }
+      for (const [docId, bytes] of added) this.stmts.touchDoc.run(now, bytes, docId);
+      return lastSeq;
+    })();
+  }
+
+  async compact(docId: string, state: Uint8Array, upToSeq: number): Promise<void> {
+    this.db.transaction(() => {
+      this.stmts.deleteUpTo.run(docId, upToSeq);
+      this.stmts.insertUpdate.run(docId, state, Date.now());
+      this.stmts.setSize.run(docId, docId);
+    })();
+  }
+
+  async setTitle(docId: string, title: string): Promise<void> {
+    this.stmts.setTitle.run(title, docId);
+  }
+
+  async get(docId: string): Promise<DocumentMeta | null> {
+    const row = this.stmts.getDoc.get(docId);
+    return row ? toMeta(row) : null;
+  }
+
+  async list(): Promise<DocumentMeta[]> {
+    return this.stmts.listDocs.all().map(toMeta);
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { startTestServer, text, waitFor, type TestServer } from './helpers.js';
+
+let ts: TestServer;
+afterEach(async () => ts?.stop({ wipe: true }));
+
+describe('sync between clients through the server', () => {
+  it('relays an edit from one client to another', async () => {
+    ts = await startTestServer();
+    const a = ts.client().open('doc1');
+    const b = ts.client().open('doc1');
+    await Promise.all([a.whenSynced(), b.whenSynced()]);
+    a.doc.getText('t').insert(0, 'hello');
+    await waitFor(() => text(b) === 'hello', 'b sees a’s edit');
+    await a.whenSaved();
+    expect(a.status.save).toBe('saved');
+  });
+
+  it('sends what a late joiner lacks when it joins', async () => {
+    ts = await startTestServer();
+    const a = ts.client().open('doc2');
+    await a.whenSynced();
+    a.doc.getText('t').insert(0, 'before');
+    await a.whenSaved();
+    const b = ts.client().open('doc2');
+    await b.whenSynced();
+    expect(text(b)).toBe('before');
+  });
+
+  it('multiplexes several documents on one connection without mixing them', async () => {
+    ts = await startTestServer();
+    const c1 = ts.client();
+    const c2 = ts.client();
+    const x1 = c1.open('x');
+    const y1 = c1.open('y');
+    const x2 = c2.open('x');
+    const y2 = c2.open('y');
+    await Promise.all([x1, y1, x2, y2].map((s) => s.whenSynced()));
+    x1.doc.getText('t').insert(0, 'in x');
+    y2.doc.getText('t').insert(0, 'in y');
+    await waitFor(() => text(x2) === 'in x' && text(y1) === 'in y', 'both documents sync');
+    expect(text(y2)).toBe('in y');
+    expect(text(x1)).toBe('in x');
+  });
+
+  it('restores content from SQLite after a restart', async () => {
+    ts = await startTestServer();
+    const a = ts.client().open('persist');
+    await a.whenSynced();
+    a.doc.getText('t').insert(0, 'durable');
+    await a.whenSaved();
+    const dataDir = ts.dataDir;
+    await ts.stop();
+    ts = await startTestServer({}, { dataDir });
+    const b = ts.client().open('persist');
+    await b.whenSynced();
+    expect(text(b)).toBe('durable');
+  });
+
+  it('merges edits made offline when the connection returns', async () => {
+    ts = await startTestServer();
+    const clientA = ts.client();
+    const a = clientA.open('offline');
+    const b = ts.client().open('offline');
+    await Promise.all([a.whenSynced(), b.whenSynced()]);
+    clientA.socket.disconnect();
+    await waitFor(() => a.status.connection === 'offline', 'a goes offline');
+    a.doc.getText('t').insert(0, 'A-offline ');
+    b.doc.getText('t').insert(0, 'B-online ');
+    await b.whenSaved();
+    expect(a.status.save).toBe('saving');
+    clientA.socket.connect();
+    await waitFor(
+      () => text(a) === text(b) && text(a).includes('A-offline') && text(a).includes('B-online'),
+      'both converge',
+    );
+    await a.whenSaved();
+    const doc = new Y.Doc();
+    const c = ts.client().open('offline', { doc });
+    await c.whenSynced();
+    expect(text(doc)).toBe(text(a));
+  });
+});

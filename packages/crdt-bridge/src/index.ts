@@ -1,0 +1,3 @@
+export * from './protocol/index.js';
+export * from './schema/index.js';
+export * from './provider/index.js';

@@ -1,0 +1,45 @@
+/**
+ * Named error codes the server sends when it refuses something a client asked for.
+ * Each is scoped to the one client (and usually the one document) that caused it.
+ */
+export const ErrorCode = {
+  /** The join named a protocol version this server does not speak. */
+  ProtocolVersionMismatch: 'PROTOCOL_VERSION_MISMATCH',
+  /** The document id is empty, too long or uses characters outside [A-Za-z0-9_-]. */
+  InvalidDocId: 'INVALID_DOC_ID',
+  /** The event's arguments are not of the documented shape (wrong types, missing bytes). */
+  InvalidMessage: 'INVALID_MESSAGE',
+  /** The bytes are not a well-formed y-protocols sync message or Yjs V1 update. */
+  MalformedUpdate: 'MALFORMED_UPDATE',
+  /** The update builds on changes the server has never seen; the client should re-sync. */
+  MissingDependencies: 'MISSING_DEPENDENCIES',
+  /** A message named a document this connection has not joined. */
+  NotJoined: 'NOT_JOINED',
+  /** The message exceeds the server's size limit for its kind. */
+  MessageTooLarge: 'MESSAGE_TOO_LARGE',
+  /** The document could not be read from storage; joining again may succeed. */
+  LoadFailed: 'LOAD_FAILED',
+  /** Storage is failing; updates are held in memory and will be acknowledged once stored. */
+  StorageUnavailable: 'STORAGE_UNAVAILABLE',
+  /** This connection has too many documents open. */
+  TooManyDocuments: 'TOO_MANY_DOCUMENTS',
+  /** Something went wrong on the server that is not the client's fault. */
+  Internal: 'INTERNAL',
+} as const;
+
+/** One of the named error codes in {@link ErrorCode}. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An error the server reports about one document to one client. */
+export interface DocError {
+  /** The document concerned; absent when the error is about the connection as a whole. */
+  docId?: string;
+  code: ErrorCode;
+  /** A sentence a person can read; not meant for parsing. */
+  message: string;
+}
+
+/** True when `code` is one of the protocol's error codes. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && (Object.values(ErrorCode) as string[]).includes(code);
+}

@@ -1,0 +1,18 @@
+export { PROTOCOL_VERSION } from './version.js';
+export { ErrorCode, isErrorCode, type DocError } from './errors.js';
+export { MAX_DOC_ID_LENGTH, isValidDocId, newDocId } from './docId.js';
+export {
+  toBytes,
+  type AckResult,
+  type ClientToServerEvents,
+  type JoinRequest,
+  type ServerToClientEvents,
+} from './events.js';
+export {
+  SyncMessageType,
+  decodeSyncMessage,
+  encodeStep1,
+  encodeStep2,
+  encodeUpdate,
+  type SyncMessage,
+} from './messages.js';

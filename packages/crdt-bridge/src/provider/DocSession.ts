@@ -1,0 +1,247 @@
+import { ObservableV2 } from 'lib0/observable';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { ErrorCode, type DocError } from '../protocol/errors.js';
+import type { AckResult } from '../protocol/events.js';
+import { decodeSyncMessage, encodeStep1, encodeStep2, encodeUpdate } from '../protocol/messages.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
+import { sameStatus, type SessionStatus } from './status.js';
+import type { TandemSocket } from './socket.js';
+
+/** Events a {@link DocSession} emits. */
+export interface DocSessionEvents {
+  status: (status: SessionStatus) => void;
+  /** Fired each time the session (re)completes a sync with the server. */
+  synced: () => void;
+  /** Fired when the last unsaved change is acknowledged as stored. */
+  saved: () => void;
+}
+
+/** What a session needs from the client that owns it. */
+export interface SessionHost {
+  readonly socket: TandemSocket;
+  /** Whether the socket has ever connected, to tell "connecting" from "offline". */
+  readonly hasConnected: boolean;
+  /** Called when the session is destroyed, so the host forgets it. */
+  release(session: DocSession): void;
+}
+
+interface PendingAck {
+  sentAt: number;
+}
+
+/**
+ * One open document on a {@link TandemClient} connection: joins its room, keeps
+ * the Y.Doc in sync both ways, relays awareness, and tracks what is saved.
+ */
+export class DocSession extends ObservableV2<DocSessionEvents> {
+  readonly docId: string;
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness | null;
+  private readonly host: SessionHost;
+  /** Incremented on every (re)join so acknowledgements from an older connection are ignored. */
+  private generation = 0;
+  private joined = false;
+  private synced = false;
+  private destroyed = false;
+  /** Changes made while not joined; the next sync step 2 carries them. */
+  private dirty = false;
+  private readonly pending = new Map<number, PendingAck>();
+  private nextAckId = 1;
+  private lastError: DocError | null = null;
+  private lastStatus: SessionStatus;
+
+  constructor(host: SessionHost, docId: string, doc: Y.Doc, awareness: awarenessProtocol.Awareness | null) {
+    super();
+    this.host = host;
+    this.docId = docId;
+    this.doc = doc;
+    this.awareness = awareness;
+    this.lastStatus = this.computeStatus();
+    doc.on('update', this.onDocUpdate);
+    awareness?.on('update', this.onAwarenessUpdate);
+  }
+
+  /** The current status; subscribe to `status` for changes. */
+  get status(): SessionStatus {
+    return this.lastStatus;
+  }
+
+  /** Resolves once this session has synced with the server (now, if it already has). */
+  whenSynced(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    return new Promise((resolve) => this.once('synced', resolve));
+  }
+
+  /** Resolves once every local change so far is acknowledged as stored. */
+  whenSaved(): Promise<void> {
+    if (this.lastStatus.save === 'saved') return Promise.resolve();
+    return new Promise((resolve) => this.once('saved', resolve));
+  }
+
+  /** Send time of the oldest change still waiting for its acknowledgement, if any. */
+  oldestPendingSince(): number | null {
+    let oldest: number | null = null;
+    for (const { sentAt } of this.pending.values()) if (oldest === null || sentAt < oldest) oldest = sentAt;
+    return oldest;
+  }
+
+  /** Called by the client when its socket (re)connects: join and sync. */
+  handleConnect(): void {
+    if (this.destroyed) return;
+    const generation = ++this.generation;
+    this.host.socket.emit('join', { docId: this.docId, protocol: PROTOCOL_VERSION }, (result: AckResult) => {
+      if (generation !== this.generation || this.destroyed) return;
+      if (!result.ok) {
+        this.lastError = result.error;
+        this.refreshStatus();
+        return;
+      }
+      this.joined = true;
+      this.lastError = null;
+      this.host.socket.emit('sync', this.docId, encodeStep1(this.doc), this.ackHandler(generation, null));
+      if (this.awareness?.getLocalState()) {
+        const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.doc.clientID]);
+        this.host.socket.emit('awareness', this.docId, update);
+      }
+      this.refreshStatus();
+    });
+    this.refreshStatus();
+  }
+
+  /** Called by the client when its socket drops: everything unacknowledged becomes unsaved. */
+  handleDisconnect(): void {
+    this.generation++;
+    this.joined = false;
+    this.synced = false;
+    if (this.pending.size > 0) this.dirty = true;
+    this.pending.clear();
+    if (this.awareness) {
+      const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
+      awarenessProtocol.removeAwarenessStates(this.awareness, others, this);
+    }
+    this.refreshStatus();
+  }
+
+  /** Handles a sync message the server sent for this document. */
+  handleSync(bytes: Uint8Array): void {
+    if (!this.joined) return;
+    const message = decodeSyncMessage(bytes);
+    switch (message.type) {
+      case 'step1': {
+        const generation = this.generation;
+        const id = this.trackPending();
+        this.dirty = false;
+        this.host.socket.emit(
+          'sync',
+          this.docId,
+          encodeStep2(this.doc, message.stateVector),
+          this.ackHandler(generation, id),
+        );
+        break;
+      }
+      case 'step2':
+        Y.applyUpdate(this.doc, message.update, this);
+        if (!this.synced) {
+          this.synced = true;
+          this.emit('synced', []);
+        }
+        break;
+      case 'update':
+        Y.applyUpdate(this.doc, message.update, this);
+        break;
+    }
+    this.refreshStatus();
+  }
+
+  /** Handles an awareness update the server relayed for this document. */
+  handleAwareness(bytes: Uint8Array): void {
+    if (!this.joined || !this.awareness) return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, bytes, this);
+  }
+
+  /** Handles an error the server reported for this document outside an acknowledgement. */
+  handleError(error: DocError): void {
+    this.lastError = error;
+    this.refreshStatus();
+  }
+
+  /** Leaves the document and stops syncing; the Y.Doc itself is left to its owner. */
+  override destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.doc.off('update', this.onDocUpdate);
+    this.awareness?.off('update', this.onAwarenessUpdate);
+    if (this.joined) this.host.socket.emit('leave', this.docId);
+    this.joined = false;
+    this.host.release(this);
+    super.destroy();
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this) return;
+    if (this.joined) {
+      const id = this.trackPending();
+      this.host.socket.emit('sync', this.docId, encodeUpdate(update), this.ackHandler(this.generation, id));
+    } else {
+      this.dirty = true;
+    }
+    this.refreshStatus();
+  };
+
+  private readonly onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (origin === this || !this.joined || !this.awareness) return;
+    const changed = [...added, ...updated, ...removed].filter((id) => id === this.doc.clientID);
+    if (changed.length === 0) return;
+    this.host.socket.emit('awareness', this.docId, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+  };
+
+  private trackPending(): number {
+    const id = this.nextAckId++;
+    this.pending.set(id, { sentAt: Date.now() });
+    return id;
+  }
+
+  private ackHandler(generation: number, id: number | null): (result: AckResult) => void {
+    return (result) => {
+      if (generation !== this.generation || this.destroyed) return;
+      if (id !== null) this.pending.delete(id);
+      if (result.ok) {
+        if (this.lastError?.code === ErrorCode.StorageUnavailable) this.lastError = null;
+      } else if (result.error.code === ErrorCode.MissingDependencies) {
+        // The server follows this with its own step 1; our step 2 answer will carry the change.
+      } else {
+        // The change was refused and will not be stored; keep it local and say so.
+        this.dirty = true;
+        this.lastError = result.error;
+      }
+      this.refreshStatus();
+    };
+  }
+
+  private computeStatus(): SessionStatus {
+    const connected = this.host.socket.connected;
+    const connection = !connected
+      ? this.host.hasConnected
+        ? 'offline'
+        : 'connecting'
+      : this.synced
+        ? 'synced'
+        : 'syncing';
+    const unsavedChanges = this.pending.size + (this.dirty ? 1 : 0);
+    return { connection, save: unsavedChanges > 0 ? 'saving' : 'saved', unsavedChanges, error: this.lastError };
+  }
+
+  /** Recomputes the status and tells subscribers when it changed. */
+  refreshStatus(): void {
+    const next = this.computeStatus();
+    if (sameStatus(next, this.lastStatus)) return;
+    const wasSaving = this.lastStatus.save === 'saving';
+    this.lastStatus = next;
+    this.emit('status', [next]);
+    if (wasSaving && next.save === 'saved') this.emit('saved', []);
+  }
+}

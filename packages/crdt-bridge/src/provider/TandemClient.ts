@@ -1,0 +1,146 @@
+import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
+import type { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { toBytes } from '../protocol/events.js';
+import { DocSession, type SessionHost } from './DocSession.js';
+import type { TandemSocket } from './socket.js';
+
+/** Options for {@link TandemClient}. */
+export interface TandemClientOptions {
+  /** Server origin, e.g. `http://localhost:3000`; defaults to the page's own origin. */
+  url?: string;
+  /** How long a change may wait for its "stored" acknowledgement before the connection is probed. */
+  ackTimeoutMs?: number;
+  /** How long the probe may take before the connection is declared dead and rebuilt. */
+  probeTimeoutMs?: number;
+  /** Extra Socket.IO options (reconnection delays, auth…). */
+  socket?: Partial<ManagerOptions & SocketOptions>;
+}
+
+/** Options for {@link TandemClient.open}. */
+export interface OpenOptions {
+  /** The document to sync into; a new one is made when absent. */
+  doc?: Y.Doc;
+  /** Presence to relay for this document; none when absent. */
+  awareness?: Awareness;
+}
+
+/**
+ * One Socket.IO connection multiplexing any number of documents. Reconnects with
+ * backoff, re-joins and re-syncs every open document, and rebuilds a connection
+ * that stays open but stops acknowledging (half-open).
+ */
+export class TandemClient implements SessionHost {
+  readonly socket: TandemSocket;
+  private readonly sessions = new Map<string, DocSession>();
+  private readonly ackTimeoutMs: number;
+  private readonly probeTimeoutMs: number;
+  private connectedOnce = false;
+  private probing = false;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
+
+  constructor(options: TandemClientOptions = {}) {
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+    this.probeTimeoutMs = options.probeTimeoutMs ?? 5_000;
+    const socketOptions: Partial<ManagerOptions & SocketOptions> = {
+      transports: ['websocket'],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5_000,
+      randomizationFactor: 0.5,
+      ...options.socket,
+    };
+    this.socket = (options.url === undefined ? io(socketOptions) : io(options.url, socketOptions)) as TandemSocket;
+    this.socket.on('connect', this.onConnect);
+    this.socket.on('disconnect', this.onDisconnect);
+    this.socket.on('connect_error', this.onConnectError);
+    this.socket.on('sync', (docId, payload) => this.route(docId, (s) => s.handleSync(this.bytes(payload))));
+    this.socket.on('awareness', (docId, payload) => this.route(docId, (s) => s.handleAwareness(this.bytes(payload))));
+    this.socket.on('doc-error', (error) => {
+      if (error.docId === undefined) for (const s of this.sessions.values()) s.handleError(error);
+      else this.route(error.docId, (s) => s.handleError(error));
+    });
+    this.watchdog = setInterval(this.checkAcks, Math.max(250, Math.min(this.ackTimeoutMs / 4, 2_000)));
+  }
+
+  /** Whether the socket has connected at least once (so a drop reads as "offline", not "connecting"). */
+  get hasConnected(): boolean {
+    return this.connectedOnce;
+  }
+
+  /** Opens `docId` on this connection; one session per document id. */
+  open(docId: string, options: OpenOptions = {}): DocSession {
+    if (this.sessions.has(docId)) throw new RangeError(`document ${docId} is already open on this client`);
+    const session = new DocSession(this, docId, options.doc ?? new Y.Doc(), options.awareness ?? null);
+    this.sessions.set(docId, session);
+    if (this.socket.connected) session.handleConnect();
+    return session;
+  }
+
+  /** Drops the connection and builds a new one, re-syncing every open document. */
+  reconnect(): void {
+    this.socket.disconnect();
+    this.socket.connect();
+  }
+
+  /** Leaves every document and closes the connection for good. */
+  destroy(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+    for (const session of [...this.sessions.values()]) session.destroy();
+    this.socket.disconnect();
+  }
+
+  /** @internal Called by a session as it is destroyed. */
+  release(session: DocSession): void {
+    if (this.sessions.get(session.docId) === session) this.sessions.delete(session.docId);
+  }
+
+  private readonly onConnect = (): void => {
+    this.connectedOnce = true;
+    for (const session of this.sessions.values()) session.handleConnect();
+  };
+
+  private readonly onDisconnect = (): void => {
+    for (const session of this.sessions.values()) session.handleDisconnect();
+  };
+
+  private readonly onConnectError = (): void => {
+    // A failed first attempt means we are offline rather than still connecting.
+    this.connectedOnce = true;
+    for (const session of this.sessions.values()) session.refreshStatus();
+  };
+
+  /**
+   * Half-open detection: when a change has waited too long for its acknowledgement,
+   * ask the server for a bare reply. A server that answers is alive but slow (its
+   * storage may be failing; it will acknowledge later); one that does not is gone.
+   */
+  private readonly checkAcks = (): void => {
+    if (this.probing || !this.socket.connected) return;
+    const now = Date.now();
+    let overdue = false;
+    for (const session of this.sessions.values()) {
+      const since = session.oldestPendingSince();
+      if (since !== null && now - since > this.ackTimeoutMs) overdue = true;
+    }
+    if (!overdue) return;
+    this.probing = true;
+    const socket = this.socket;
+    socket.timeout(this.probeTimeoutMs).emit('probe', (err: Error | null) => {
+      this.probing = false;
+      if (err && socket.connected) this.reconnect();
+    });
+  };
+
+  private route(docId: unknown, handle: (session: DocSession) => void): void {
+    if (typeof docId !== 'string') return;
+    const session = this.sessions.get(docId);
+    if (session) handle(session);
+  }
+
+  private bytes(payload: unknown): Uint8Array {
+    const bytes = toBytes(payload);
+    if (!bytes) throw new TypeError('server sent a non-binary payload');
+    return bytes;
+  }
+}

@@ -1,0 +1,4 @@
+export { TandemClient, type OpenOptions, type TandemClientOptions } from './TandemClient.js';
+export { DocSession, type DocSessionEvents } from './DocSession.js';
+export { sameStatus, type ConnectionStatus, type SaveStatus, type SessionStatus } from './status.js';
+export type { TandemSocket } from './socket.js';

@@ -1,0 +1,170 @@
+import { Schema, type DOMOutputSpec, type NodeSpec, type MarkSpec } from 'prosemirror-model';
+import { safeHref } from './links.js';
+
+/** Heading levels the editor offers. */
+export const HEADING_LEVELS = [1, 2, 3] as const;
+
+const nodes: Record<string, NodeSpec> = {
+  doc: { content: 'block+' },
+  paragraph: {
+    content: 'inline*',
+    group: 'block',
+    parseDOM: [{ tag: 'p' }],
+    toDOM: (): DOMOutputSpec => ['p', 0],
+  },
+  heading: {
+    attrs: { level: { default: 1, validate: (v: unknown) => HEADING_LEVELS.includes(v as 1) } },
+    content: 'inline*',
+    group: 'block',
+    defining: true,
+    parseDOM: [
+      { tag: 'h1', attrs: { level: 1 } },
+      { tag: 'h2', attrs: { level: 2 } },
+      { tag: 'h3', attrs: { level: 3 } },
+      // Deeper headings from pasted content become the smallest heading we have.
+      { tag: 'h4', attrs: { level: 3 } },
+      { tag: 'h5', attrs: { level: 3 } },
+      { tag: 'h6', attrs: { level: 3 } },
+    ],
+    toDOM: (node): DOMOutputSpec => [`h${node.attrs.level as number}`, 0],
+  },
+  blockquote: {
+    content: 'block+',
+    group: 'block',
+    defining: true,
+    parseDOM: [{ tag: 'blockquote' }],
+    toDOM: (): DOMOutputSpec => ['blockquote', 0],
+  },
+  code_block: {
+    content: 'text*',
+    marks: '',
+    group: 'block',
+    code: true,
+    defining: true,
+    parseDOM: [{ tag: 'pre', preserveWhitespace: 'full' }],
+    toDOM: (): DOMOutputSpec => ['pre', ['code', 0]],
+  },
+  horizontal_rule: {
+    group: 'block',
+    parseDOM: [{ tag: 'hr' }],
+    toDOM: (): DOMOutputSpec => ['hr'],
+  },
+  bullet_list: {
+    content: 'list_item+',
+    group: 'block',
+    parseDOM: [{ tag: 'ul:not([data-type="task-list"])' }],
+    toDOM: (): DOMOutputSpec => ['ul', 0],
+  },
+  ordered_list: {
+    attrs: { order: { default: 1, validate: 'number' } },
+    content: 'list_item+',
+    group: 'block',
+    parseDOM: [
+      {
+        tag: 'ol',
+        getAttrs: (dom) => {
+          const start = Number((dom as HTMLElement).getAttribute('start') ?? 1);
+          return { order: Number.isFinite(start) ? start : 1 };
+        },
+      },
+    ],
+    toDOM: (node): DOMOutputSpec =>
+      node.attrs.order === 1 ? ['ol', 0] : ['ol', { start: String(node.attrs.order) }, 0],
+  },
+  list_item: {
+    content: 'paragraph block*',
+    defining: true,
+    parseDOM: [{ tag: 'li:not([data-type="task-item"])' }],
+    toDOM: (): DOMOutputSpec => ['li', 0],
+  },
+  task_list: {
+    content: 'task_item+',
+    group: 'block',
+    parseDOM: [{ tag: 'ul[data-type="task-list"]', priority: 60 }],
+    toDOM: (): DOMOutputSpec => ['ul', { 'data-type': 'task-list' }, 0],
+  },
+  task_item: {
+    attrs: { checked: { default: false, validate: 'boolean' } },
+    content: 'paragraph block*',
+    defining: true,
+    parseDOM: [
+      {
+        tag: 'li[data-type="task-item"]',
+        priority: 60,
+        getAttrs: (dom) => ({ checked: (dom as HTMLElement).getAttribute('data-checked') === 'true' }),
+      },
+    ],
+    toDOM: (node): DOMOutputSpec => [
+      'li',
+      { 'data-type': 'task-item', 'data-checked': node.attrs.checked ? 'true' : 'false' },
+      0,
+    ],
+  },
+  text: { group: 'inline' },
+  hard_break: {
+    inline: true,
+    group: 'inline',
+    selectable: false,
+    parseDOM: [{ tag: 'br' }],
+    toDOM: (): DOMOutputSpec => ['br'],
+  },
+};
+
+const marks: Record<string, MarkSpec> = {
+  link: {
+    attrs: { href: { validate: (v: unknown) => safeHref(v) !== null }, title: { default: null } },
+    inclusive: false,
+    parseDOM: [
+      {
+        tag: 'a[href]',
+        getAttrs: (dom) => {
+          const href = safeHref((dom as HTMLElement).getAttribute('href'));
+          return href === null ? false : { href, title: (dom as HTMLElement).getAttribute('title') };
+        },
+      },
+    ],
+    toDOM: (mark): DOMOutputSpec => {
+      const href = safeHref(mark.attrs.href) ?? '#';
+      const title = mark.attrs.title as string | null;
+      return ['a', { href, rel: 'noopener noreferrer nofollow', ...(title ? { title } : {}) }, 0];
+    },
+  },
+  bold: {
+    parseDOM: [
+      { tag: 'strong' },
+      // Google Docs wraps everything in <b style="font-weight:normal">; ignore that one.
+      { tag: 'b', getAttrs: (node) => (node as HTMLElement).style.fontWeight !== 'normal' && null },
+      { style: 'font-weight=400', clearMark: (m) => m.type.name === 'bold' },
+      { style: 'font-weight', getAttrs: (value) => /^(bold(er)?|[5-9]\d{2,})$/.test(value as string) && null },
+    ],
+    toDOM: (): DOMOutputSpec => ['strong', 0],
+  },
+  italic: {
+    parseDOM: [
+      { tag: 'i' },
+      { tag: 'em' },
+      { style: 'font-style=italic' },
+      { style: 'font-style=normal', clearMark: (m) => m.type.name === 'italic' },
+    ],
+    toDOM: (): DOMOutputSpec => ['em', 0],
+  },
+  underline: {
+    parseDOM: [{ tag: 'u' }, { style: 'text-decoration=underline' }],
+    toDOM: (): DOMOutputSpec => ['u', 0],
+  },
+  strike: {
+    parseDOM: [{ tag: 's' }, { tag: 'del' }, { tag: 'strike' }, { style: 'text-decoration=line-through' }],
+    toDOM: (): DOMOutputSpec => ['s', 0],
+  },
+  code: {
+    excludes: '_',
+    parseDOM: [{ tag: 'code' }],
+    toDOM: (): DOMOutputSpec => ['code', 0],
+  },
+};
+
+/** THE document schema: the editor renders it, the server validates and exports with it. */
+export const schema = new Schema({ nodes, marks });
+
+/** Name of the Y.XmlFragment that holds the document body in every Tandem Y.Doc. */
+export const CONTENT_FRAGMENT = 'prosemirror';
