@@ -1,4 +1,12 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** apps/editor/dist, found from this file whether it runs from src/ (tests) or dist/. */
+function defaultEditorDir(): string | null {
+  const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../editor/dist');
+  return fs.existsSync(path.join(dir, 'index.html')) ? dir : null;
+}
 
 /** Levels pino understands, plus "silent". */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -28,7 +28,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dataDir = parts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-test-'));
   const config: Config = {
-    ...loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
+    ...loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', STATIC_DIR: '' }),
     host: '127.0.0.1',
     ...overrides,
   };
