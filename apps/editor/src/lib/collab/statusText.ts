@@ -1,0 +1,34 @@
+import { ErrorCode, type SessionStatus } from '@tandem/crdt-bridge';
+
+/** How the status indicator should look: calm, busy, or asking for attention. */
+export type StatusTone = 'ok' | 'busy' | 'warn' | 'error';
+
+/** Words a person understands for where their document stands. */
+export function statusText(status: SessionStatus): { text: string; tone: StatusTone; detail: string } {
+  if (status.error?.code === ErrorCode.StorageUnavailable) {
+    return {
+      text: 'Not saved yet',
+      tone: 'warn',
+      detail: "The server can't save right now. Your changes are kept and will be saved when it recovers.",
+    };
+  }
+  switch (status.connection) {
+    case 'connecting':
+      return { text: 'Connecting…', tone: 'busy', detail: 'Reaching the Tandem server.' };
+    case 'offline':
+      return {
+        text: 'Offline — your changes will sync when you reconnect',
+        tone: 'warn',
+        detail:
+          status.unsavedChanges > 0
+            ? 'You have changes that are not on the server yet. Keep this tab open until you are back online.'
+            : 'Tandem will reconnect by itself.',
+      };
+    case 'syncing':
+      return { text: 'Syncing…', tone: 'busy', detail: 'Catching up with the server.' };
+    case 'synced':
+      return status.save === 'saving'
+        ? { text: 'Saving…', tone: 'busy', detail: 'Storing your latest changes on the server.' }
+        : { text: 'Saved', tone: 'ok', detail: 'Every change is stored on the server.' };
+  }
+}

@@ -1,0 +1,48 @@
+import { EditorState, type Plugin } from 'prosemirror-state';
+import { EditorView } from 'prosemirror-view';
+import { ySyncPlugin, yUndoPlugin } from 'y-prosemirror';
+import type * as Y from 'yjs';
+import { schema } from '@tandem/crdt-bridge';
+import { tandemInputRules } from './inputRules.js';
+import { tandemKeymap } from './keymap.js';
+import { TaskItemView } from './taskItemView.js';
+
+/** Options for {@link createEditorView}. */
+export interface EditorViewOptions {
+  /** Extra plugins (presence cursors, placeholders…). */
+  plugins?: Plugin[];
+  /** Called after every transaction, so reactive UI (toolbar state) can follow. */
+  onState?: (state: EditorState) => void;
+}
+
+/** Mounts a ProseMirror editor on `mount`, bound to the shared `fragment`. */
+export function createEditorView(
+  mount: HTMLElement,
+  fragment: Y.XmlFragment,
+  options: EditorViewOptions = {},
+): EditorView {
+  const state = EditorState.create({
+    schema,
+    plugins: [ySyncPlugin(fragment), yUndoPlugin(), ...tandemKeymap(), tandemInputRules(), ...(options.plugins ?? [])],
+  });
+  return new EditorView(mount, {
+    state,
+    attributes: {
+      'aria-label': 'Document text',
+      'aria-multiline': 'true',
+      role: 'textbox',
+      'data-testid': 'editor',
+      spellcheck: 'true',
+      class: 'tandem-doc',
+    },
+    nodeViews: {
+      task_item: (node, v, getPos) => new TaskItemView(node, v, getPos),
+    },
+    // `this` rather than `view`: plugins may dispatch while the constructor is still running.
+    dispatchTransaction(this: EditorView, tr) {
+      const next = this.state.apply(tr);
+      this.updateState(next);
+      options.onState?.(next);
+    },
+  });
+}
