@@ -1,6 +1,6 @@
 import { EditorState, type Plugin } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
-import { ySyncPlugin, yUndoPlugin } from 'y-prosemirror';
+import { ySyncPlugin, ySyncPluginKey, yUndoPlugin } from 'y-prosemirror';
 import type * as Y from 'yjs';
 import { schema } from '@tandem/crdt-bridge';
 import { tandemInputRules } from './inputRules.js';
@@ -13,6 +13,8 @@ export interface EditorViewOptions {
   plugins?: Plugin[];
   /** Called after every transaction, so reactive UI (toolbar state) can follow. */
   onState?: (state: EditorState) => void;
+  /** Called when this user (not a collaborator) changed the document. */
+  onLocalEdit?: () => void;
 }
 
 /** Mounts a ProseMirror editor on `mount`, bound to the shared `fragment`. */
@@ -43,6 +45,8 @@ export function createEditorView(
       const next = this.state.apply(tr);
       this.updateState(next);
       options.onState?.(next);
+      const sync = tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined;
+      if (tr.docChanged && !sync?.isChangeOrigin) options.onLocalEdit?.();
     },
   });
 }

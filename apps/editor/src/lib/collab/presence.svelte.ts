@@ -1,0 +1,107 @@
+import type { Awareness } from 'y-protocols/awareness';
+import { parseIdentity, type UserIdentity } from './identity.svelte.js';
+
+/** How long after the last keystroke someone still counts as typing. */
+export const TYPING_IDLE_MS = 2_000;
+
+/** Someone in the document, as the presence bar shows them. */
+export interface Peer {
+  clientId: number;
+  name: string;
+  color: string;
+  isSelf: boolean;
+  typing: boolean;
+  /** Whether they have a caret in the document (their editor is focused). */
+  hasCursor: boolean;
+}
+
+/** The presence fields Tandem puts in each awareness state (y-prosemirror adds `cursor`). */
+interface PresenceState {
+  user?: unknown;
+  typing?: unknown;
+  cursor?: unknown;
+}
+
+/** "Ana is typing…", "Ana and Ben are typing…", "3 people are typing…", or null. */
+export function typingSentence(names: readonly string[]): string | null {
+  if (names.length === 0) return null;
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return `${names.length} people are typing…`;
+}
+
+/**
+ * Who is in a document, reactive, read from y-protocols awareness; and this
+ * user's own presence (identity, typing flag) written to it.
+ */
+export class Presence {
+  peers = $state<Peer[]>([]);
+  private typingTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly awareness: Awareness,
+    identity: UserIdentity,
+  ) {
+    this.awareness.setLocalStateField('user', { ...identity });
+    this.awareness.setLocalStateField('typing', false);
+    this.awareness.on('change', this.refresh);
+    this.refresh();
+  }
+
+  /** Everyone but this tab. */
+  get others(): Peer[] {
+    return this.peers.filter((p) => !p.isSelf);
+  }
+
+  /** The sentence for the typing indicator, or null when nobody else types. */
+  get typingText(): string | null {
+    return typingSentence(this.others.filter((p) => p.typing).map((p) => p.name));
+  }
+
+  /** Publishes a new name or colour to everyone in the document. */
+  setIdentity(identity: UserIdentity): void {
+    this.awareness.setLocalStateField('user', { ...identity });
+  }
+
+  /**
+   * Call on each local edit. Only the first keystroke of a burst and the pause
+   * after it touch the wire; keystrokes in between only reset a timer.
+   */
+  noteTyping(): void {
+    if (this.typingTimer === null) this.awareness.setLocalStateField('typing', true);
+    else clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => {
+      this.typingTimer = null;
+      this.awareness.setLocalStateField('typing', false);
+    }, TYPING_IDLE_MS);
+  }
+
+  /** Stops listening; the awareness itself belongs to the document. */
+  destroy(): void {
+    if (this.typingTimer !== null) clearTimeout(this.typingTimer);
+    this.awareness.off('change', this.refresh);
+  }
+
+  private readonly refresh = (): void => {
+    const self = this.awareness.clientID;
+    const peers: Peer[] = [];
+    for (const [clientId, raw] of this.awareness.getStates()) {
+      const state = raw as PresenceState;
+      const user = parseIdentity(state.user);
+      if (!user) continue;
+      peers.push({
+        clientId,
+        name: user.name,
+        color: user.color,
+        isSelf: clientId === self,
+        typing: state.typing === true,
+        hasCursor: state.cursor != null,
+      });
+    }
+    // Yourself first, then by name so the bar does not jump around.
+    peers.sort(
+      (a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name) || a.clientId - b.clientId,
+    );
+    this.peers = peers;
+  };
+}

@@ -1,0 +1,55 @@
+import type { Plugin } from 'prosemirror-state';
+import type { Awareness } from 'y-protocols/awareness';
+import { yCursorPlugin } from 'y-prosemirror';
+
+/** How a remote user appears in awareness (checked loosely: it comes from the network). */
+interface CursorUser {
+  name?: unknown;
+  color?: unknown;
+}
+
+const HEX = /^#[0-9a-fA-F]{6}$/;
+
+function colorOf(user: CursorUser): string {
+  return typeof user.color === 'string' && HEX.test(user.color) ? user.color : '#868e96';
+}
+
+/**
+ * A remote caret: a coloured bar with the person's name above it. The label is
+ * built fresh whenever the caret moves, and a CSS animation fades it after a few
+ * idle seconds; the bar stays. Names are text nodes, never HTML.
+ */
+function buildCursor(user: CursorUser, clientId: number): HTMLElement {
+  const color = colorOf(user);
+  const caret = document.createElement('span');
+  caret.className = 'ProseMirror-yjs-cursor';
+  caret.dataset.clientId = String(clientId);
+  caret.style.borderColor = color;
+  const label = document.createElement('span');
+  label.className = 'remote-caret-label';
+  label.style.backgroundColor = color;
+  label.textContent = typeof user.name === 'string' ? user.name : 'Someone';
+  caret.append('\u2060', label, '\u2060');
+  return caret;
+}
+
+function buildSelection(user: CursorUser): { style: string; class: string } {
+  return { style: `background-color: ${colorOf(user)}33`, class: 'remote-selection' };
+}
+
+/** Remote carets and selections for everyone else in the document. */
+export function presencePlugins(awareness: Awareness): Plugin[] {
+  return [yCursorPlugin(awareness, { cursorBuilder: buildCursor, selectionBuilder: buildSelection })];
+}
+
+/** Scrolls the view so `clientId`'s caret is visible; returns false when they have none on screen. */
+export function scrollToCaret(root: ParentNode, clientId: number, behavior: ScrollBehavior = 'smooth'): boolean {
+  const caret = root.querySelector<HTMLElement>(`.ProseMirror-yjs-cursor[data-client-id="${clientId}"]`);
+  if (!caret) return false;
+  const rect = caret.getBoundingClientRect();
+  const margin = 96;
+  if (rect.top < margin || rect.bottom > window.innerHeight - margin) {
+    caret.scrollIntoView({ block: 'center', behavior });
+  }
+  return true;
+}
