@@ -61,7 +61,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   // Unset: the editor built beside this server; empty: serve no editor (API and sockets only).
   const staticDir =
-    env.STATIC_DIR === undefined ? defaultEditorDir() : env.STATIC_DIR === '' ? null : path.resolve(cwd, env.STATIC_DIR);
+    env.STATIC_DIR === undefined
+      ? defaultEditorDir()
+      : env.STATIC_DIR === ''
+        ? null
+        : path.resolve(cwd, env.STATIC_DIR);
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || undefined,

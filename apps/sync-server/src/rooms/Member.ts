@@ -14,8 +14,19 @@ export type TandemServerSocket = Socket<ClientToServerEvents, ServerToClientEven
 export class Member {
   /** Awareness client ids this connection has announced in this room. */
   readonly awarenessIds = new Set<number>();
+  /** Awareness client ids changed but not yet relayed (relays are throttled per member). */
+  readonly pendingAwareness = new Set<number>();
+  lastAwarenessRelay = 0;
+  awarenessTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(readonly socket: TandemServerSocket) {}
+  /**
+   * @param key what presence ownership is bound to: the client's session key, or the
+   *   socket id; a reconnecting client with the same key takes its presence back.
+   */
+  constructor(
+    readonly socket: TandemServerSocket,
+    readonly key: string,
+  ) {}
 
   /** The socket id, unique per connection. */
   get id(): string {

@@ -14,6 +14,15 @@ import type { StoredDocument } from '../storage/DocumentStore.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
 import { Member, type SocketData } from './Member.js';
 import { LOAD_ORIGIN, type ChangeOrigin } from './origins.js';
+import {
+  PresenceRejected,
+  decodeAwarenessUpdate,
+  encodeAwarenessEntries,
+  type AwarenessEntry,
+} from './presenceRules.js';
+
+/** Shortest gap between two presence relays from one member (about 30 per second at most). */
+export const PRESENCE_RELAY_INTERVAL_MS = 33;
 
 /** The server's typed Socket.IO server. */
 export type TandemIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -42,6 +51,8 @@ export class Room {
   readonly doc: Y.Doc;
   readonly awareness: awarenessProtocol.Awareness;
   readonly members = new Map<string, Member>();
+  /** Which member announced each presence client id; only it (or its session) may change it. */
+  private readonly presenceOwners = new Map<number, Member>();
   /** Log rows and bytes since the last compaction, to decide when to compact. */
   logRows: number;
   logBytes: number;
@@ -118,15 +129,41 @@ export class Room {
     return { ok: true };
   }
 
-  /** Applies an awareness update from a member; returns false when it is malformed. */
-  applyAwareness(update: Uint8Array, member: Member): boolean {
+  /**
+   * Applies a member's presence update. Refuses malformed or oversized states, and
+   * any entry for a client id owned by another session (no spoofing or removing
+   * someone else's presence). What is applied and relayed is re-encoded here.
+   */
+  applyAwareness(update: Uint8Array, member: Member): ApplyResult {
+    let entries: AwarenessEntry[];
     try {
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, member);
-      return true;
+      entries = decodeAwarenessUpdate(update);
     } catch (error) {
-      this.deps.log.warn({ doc: this.id, socket: member.id, err: error }, 'malformed awareness refused');
-      return false;
+      const message = error instanceof PresenceRejected ? error.message : 'Presence update refused.';
+      return { ok: false, error: { docId: this.id, code: ErrorCode.MalformedUpdate, message } };
     }
+    for (const { clientId } of entries) {
+      const owner = this.presenceOwners.get(clientId);
+      if (owner && owner !== member && owner.key !== member.key) {
+        this.deps.log.warn({ doc: this.id, socket: member.id, clientId }, 'presence for another session refused');
+        return {
+          ok: false,
+          error: { docId: this.id, code: ErrorCode.Forbidden, message: 'That presence belongs to someone else.' },
+        };
+      }
+    }
+    for (const entry of entries) {
+      const owner = this.presenceOwners.get(entry.clientId);
+      // The same session reconnected: the id moves to the new connection.
+      if (owner && owner !== member) owner.awarenessIds.delete(entry.clientId);
+      this.presenceOwners.set(entry.clientId, member);
+      member.awarenessIds.add(entry.clientId);
+      // A state we dropped (its connection left) comes back as new, whatever its clock.
+      if (entry.state !== null && !this.awareness.states.has(entry.clientId))
+        this.awareness.meta.delete(entry.clientId);
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(entries), member);
+    return { ok: true };
   }
 
   /** Adds a connection to the room. */
@@ -141,9 +178,11 @@ export class Room {
     if (!member) return undefined;
     this.members.delete(socketId);
     void member.socket.leave(roomName(this.id));
-    if (member.awarenessIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...member.awarenessIds], 'disconnect');
-    }
+    if (member.awarenessTimer) clearTimeout(member.awarenessTimer);
+    member.awarenessTimer = null;
+    const owned = [...member.awarenessIds].filter((id) => this.presenceOwners.get(id) === member);
+    for (const id of owned) this.presenceOwners.delete(id);
+    if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, owned, 'disconnect');
     return member;
   }
 
@@ -187,14 +226,34 @@ export class Room {
   ): void => {
     const changed = [...added, ...updated, ...removed];
     if (changed.length === 0) return;
-    const message = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
     const member = origin instanceof Member && this.members.get(origin.id) === origin ? origin : null;
-    if (member) {
-      for (const id of [...added, ...updated]) member.awarenessIds.add(id);
-      for (const id of removed) member.awarenessIds.delete(id);
-      member.socket.to(roomName(this.id)).emit('awareness', this.id, message);
-    } else {
-      this.deps.io.to(roomName(this.id)).emit('awareness', this.id, message);
+    if (!member) {
+      // Removals (disconnects, timeouts) go to everyone at once.
+      this.deps.io
+        .to(roomName(this.id))
+        .emit('awareness', this.id, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+      return;
     }
+    for (const id of changed) member.pendingAwareness.add(id);
+    if (member.awarenessTimer) return;
+    const wait = member.lastAwarenessRelay + PRESENCE_RELAY_INTERVAL_MS - Date.now();
+    if (wait <= 0) this.relayPresence(member);
+    else member.awarenessTimer = setTimeout(() => this.relayPresence(member), wait);
   };
+
+  /**
+   * Sends a member's latest presence to the others. Relays are throttled per
+   * member: a burst of cursor moves becomes at most one message per interval,
+   * always carrying the newest state.
+   */
+  private relayPresence(member: Member): void {
+    member.awarenessTimer = null;
+    if (this.destroyed || this.members.get(member.id) !== member || member.pendingAwareness.size === 0) return;
+    const ids = [...member.pendingAwareness];
+    member.pendingAwareness.clear();
+    member.lastAwarenessRelay = Date.now();
+    member.socket
+      .to(roomName(this.id))
+      .emit('awareness', this.id, awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+  }
 }

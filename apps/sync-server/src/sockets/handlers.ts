@@ -79,7 +79,7 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
       const ack = ackOf(rawAck);
       if (typeof request !== 'object' || request === null)
         return ack(fail(ErrorCode.InvalidMessage, 'join expects { docId, protocol }.'));
-      const { docId, protocol } = request as { docId?: unknown; protocol?: unknown };
+      const { docId, protocol, sessionKey } = request as { docId?: unknown; protocol?: unknown; sessionKey?: unknown };
       if (protocol !== PROTOCOL_VERSION) {
         return ack(
           fail(
@@ -116,7 +116,11 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
         registry.released(room);
         return;
       }
-      const member = new Member(socket);
+      const key =
+        typeof sessionKey === 'string' && sessionKey.length >= 16 && sessionKey.length <= 64
+          ? `session:${sessionKey}`
+          : `socket:${socket.id}`;
+      const member = new Member(socket, key);
       room.addMember(member);
       joined.set(docId, member);
       ack({ ok: true });
@@ -196,13 +200,8 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
         });
         return;
       }
-      if (!room.applyAwareness(bytes, member)) {
-        socket.emit('doc-error', {
-          docId: id,
-          code: ErrorCode.MalformedUpdate,
-          message: 'Presence update could not be decoded.',
-        });
-      }
+      const result = room.applyAwareness(bytes, member);
+      if (!result.ok) socket.emit('doc-error', result.error);
     }),
   );
 

@@ -21,6 +21,8 @@ export const ErrorCode = {
   LoadFailed: 'LOAD_FAILED',
   /** Storage is failing; updates are held in memory and will be acknowledged once stored. */
   StorageUnavailable: 'STORAGE_UNAVAILABLE',
+  /** The message touches something this connection may not change (e.g. another client's presence). */
+  Forbidden: 'FORBIDDEN',
   /** This connection has too many documents open. */
   TooManyDocuments: 'TOO_MANY_DOCUMENTS',
   /** Something went wrong on the server that is not the client's fault. */

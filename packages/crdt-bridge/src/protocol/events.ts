@@ -5,6 +5,12 @@ export interface JoinRequest {
   docId: string;
   /** Must equal the server's PROTOCOL_VERSION. */
   protocol: number;
+  /**
+   * A random secret the client keeps for its lifetime (at most 64 characters). Presence
+   * client ids are bound to it, so a reconnecting tab takes its own presence back while
+   * nobody else can overwrite or remove it. Without one, the connection id is used.
+   */
+  sessionKey?: string;
 }
 
 /** Outcome of a join, an update, or any request the server acknowledges. */

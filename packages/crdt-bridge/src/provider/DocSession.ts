@@ -22,6 +22,8 @@ export interface SessionHost {
   readonly socket: TandemSocket;
   /** Whether the socket has ever connected, to tell "connecting" from "offline". */
   readonly hasConnected: boolean;
+  /** This client's secret session key (see JoinRequest.sessionKey). */
+  readonly sessionKey: string;
   /** Called when the session is destroyed, so the host forgets it. */
   release(session: DocSession): void;
 }
@@ -90,7 +92,8 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   handleConnect(): void {
     if (this.destroyed) return;
     const generation = ++this.generation;
-    this.host.socket.emit('join', { docId: this.docId, protocol: PROTOCOL_VERSION }, (result: AckResult) => {
+    const request = { docId: this.docId, protocol: PROTOCOL_VERSION, sessionKey: this.host.sessionKey };
+    this.host.socket.emit('join', request, (result: AckResult) => {
       if (generation !== this.generation || this.destroyed) return;
       if (!result.ok) {
         this.lastError = result.error;
@@ -100,10 +103,9 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
       this.joined = true;
       this.lastError = null;
       this.host.socket.emit('sync', this.docId, encodeStep1(this.doc), this.ackHandler(generation, null));
-      if (this.awareness?.getLocalState()) {
-        const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.doc.clientID]);
-        this.host.socket.emit('awareness', this.docId, update);
-      }
+      const presence = this.awareness?.getLocalState();
+      // Re-setting the state bumps its clock, so the server and peers that saw us leave accept it as new.
+      if (presence) this.awareness!.setLocalState(presence);
       this.refreshStatus();
     });
     this.refreshStatus();

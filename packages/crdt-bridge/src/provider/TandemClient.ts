@@ -5,6 +5,12 @@ import { toBytes } from '../protocol/events.js';
 import { DocSession, type SessionHost } from './DocSession.js';
 import type { TandemSocket } from './socket.js';
 
+function randomKey(): string {
+  const bytes = new Uint8Array(18);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** Options for {@link TandemClient}. */
 export interface TandemClientOptions {
   /** Server origin, e.g. `http://localhost:3000`; defaults to the page's own origin. */
@@ -32,6 +38,8 @@ export interface OpenOptions {
  */
 export class TandemClient implements SessionHost {
   readonly socket: TandemSocket;
+  /** Random per client; binds this client's presence to it across reconnects. */
+  readonly sessionKey: string = randomKey();
   private readonly sessions = new Map<string, DocSession>();
   private readonly ackTimeoutMs: number;
   private readonly probeTimeoutMs: number;
