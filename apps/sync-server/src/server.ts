@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { ErrorCode } from '@tandem/crdt-bridge';
 import type { Config } from './config.js';
-import { handleApi } from './http/api.js';
+import { apiRoutes, handleApi } from './http/api.js';
 import { createEditorHandler } from './http/editor.js';
 import { sendError } from './http/json.js';
 import { createLogger } from './logger.js';
@@ -111,14 +111,14 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   });
 
   const serveEditor = config.staticDir ? createEditorHandler(config.staticDir) : null;
-  const apiDeps = { store, registry, log, startedAt, connections: () => io.engine.clientsCount };
+  const routes = apiRoutes({ store, registry, log, startedAt, connections: () => io.engine.clientsCount });
   httpServer.on('request', (req, res) => {
     // Socket.IO answers its own path; everything else is ours.
     if (req.url?.startsWith('/socket.io/')) return;
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'same-origin');
     res.setHeader('x-frame-options', 'DENY');
-    handleApi(req, res, apiDeps)
+    handleApi(req, res, routes, log)
       .then((handled) => {
         if (handled) return;
         if (serveEditor) serveEditor(req, res);

@@ -1,0 +1,50 @@
+import { isValidDocId, newDocId } from '@tandem/crdt-bridge';
+import type { DocumentMeta } from '../storage/DocumentStore.js';
+import type { ApiDeps } from './api.js';
+import { BadRequest, readJson, sendJson } from './json.js';
+import type { Route } from './router.js';
+
+/** A document as the API shows it. */
+export function documentJson(meta: DocumentMeta): Record<string, unknown> {
+  return {
+    id: meta.id,
+    title: meta.title,
+    updatedAt: new Date(meta.updatedAt).toISOString(),
+    createdAt: new Date(meta.createdAt).toISOString(),
+    size: meta.size,
+    url: `/d/${meta.id}`,
+  };
+}
+
+/** Reads `id` from a JSON body if present; throws BadRequest when it is not a valid id. */
+function requestedId(body: unknown): string | undefined {
+  const id = typeof body === 'object' && body !== null ? (body as { id?: unknown }).id : undefined;
+  if (id === undefined) return undefined;
+  if (!isValidDocId(id))
+    throw new BadRequest(400, 'INVALID_DOC_ID', 'Document ids are 1–64 letters, digits, "-" or "_".');
+  return id;
+}
+
+/** `GET /api/docs` (list, newest first) and `POST /api/docs` (create). */
+export function documentRoutes(deps: ApiDeps): Route[] {
+  return [
+    {
+      method: 'GET',
+      pattern: /^\/api\/docs$/,
+      handler: async ({ res }) => {
+        const docs = await deps.store.list();
+        sendJson(res, 200, { documents: docs.map(documentJson) });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/docs$/,
+      handler: async ({ req, res }) => {
+        const id = requestedId(await readJson(req)) ?? newDocId();
+        const existing = await deps.store.get(id);
+        const meta = existing ?? (await deps.store.ensure(id, Date.now()));
+        sendJson(res, existing ? 200 : 201, documentJson(meta));
+      },
+    },
+  ];
+}
