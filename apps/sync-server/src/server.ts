@@ -111,7 +111,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   });
 
   const serveEditor = config.staticDir ? createEditorHandler(config.staticDir) : null;
-  const routes = apiRoutes({ store, registry, log, startedAt, connections: () => io.engine.clientsCount });
+  const routes = apiRoutes({ store, registry, writes, io, log, startedAt, connections: () => io.engine.clientsCount });
   httpServer.on('request', (req, res) => {
     // Socket.IO answers its own path; everything else is ours.
     if (req.url?.startsWith('/socket.io/')) return;

@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { TandemIo } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import type { WriteQueue } from '../storage/WriteQueue.js';
+import { contentRoutes } from './contentRoutes.js';
 import type { DocumentStore } from '../storage/DocumentStore.js';
 import { documentRoutes } from './documentRoutes.js';
 import { healthRoutes } from './healthRoutes.js';
@@ -12,13 +15,15 @@ export interface ApiDeps {
   store: DocumentStore;
   registry: RoomRegistry;
   log: Logger;
+  writes: WriteQueue;
+  io: TandemIo;
   startedAt: number;
   connections: () => number;
 }
 
 /** Every API route; each feature contributes its own list. */
 export function apiRoutes(deps: ApiDeps): Route[] {
-  return [...healthRoutes(deps), ...documentRoutes(deps)];
+  return [...healthRoutes(deps), ...documentRoutes(deps), ...contentRoutes(deps)];
 }
 
 /**

@@ -23,8 +23,8 @@ export class BadRequest extends Error {
   }
 }
 
-/** Reads a JSON request body of at most `limit` bytes; an empty body reads as {}. */
-export async function readJson(req: IncomingMessage, limit = 64 * 1024): Promise<unknown> {
+/** Reads a request body of at most `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -32,7 +32,12 @@ export async function readJson(req: IncomingMessage, limit = 64 * 1024): Promise
     if (size > limit) throw new BadRequest(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes.`);
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  return Buffer.concat(chunks);
+}
+
+/** Reads a JSON request body of at most `limit` bytes; an empty body reads as {}. */
+export async function readJson(req: IncomingMessage, limit = 64 * 1024): Promise<unknown> {
+  const text = (await readBody(req, limit)).toString('utf8').trim();
   if (text === '') return {};
   try {
     return JSON.parse(text);

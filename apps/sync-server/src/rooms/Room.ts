@@ -1,3 +1,4 @@
+import * as decoding from 'lib0/decoding';
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -40,6 +41,26 @@ export type ApplyResult = { ok: true } | { ok: false; error: DocError };
 /** Socket.IO room name for a document. */
 export function roomName(docId: string): string {
   return `doc:${docId}`;
+}
+
+/**
+ * Decodes `update` as a Yjs V1 update and throws unless that consumes every byte.
+ * Yjs's own decoder stops after the delete set and ignores the rest, so without this
+ * a V2 update (whose first byte reads as "no structs, no deletes") would pass as an
+ * empty V1 update and be acknowledged as stored while its content was dropped.
+ */
+export function decodeWholeV1Update(update: Uint8Array): void {
+  let reader: Y.UpdateDecoderV1 | null = null;
+  class CapturingDecoder extends Y.UpdateDecoderV1 {
+    constructor(decoder: decoding.Decoder) {
+      super(decoder);
+      reader = this;
+    }
+  }
+  Y.decodeUpdateV2(update, CapturingDecoder);
+  if (reader === null || decoding.hasContent((reader as Y.UpdateDecoderV1).restDecoder)) {
+    throw new RangeError('update has bytes after its delete set (not a V1 update?)');
+  }
 }
 
 /**
@@ -95,7 +116,7 @@ export class Room {
   applyClientUpdate(update: Uint8Array, member: Member): ApplyResult {
     try {
       // Decode fully before touching the document, so a malformed update cannot half-apply.
-      Y.decodeUpdate(update);
+      decodeWholeV1Update(update);
     } catch (error) {
       this.deps.log.warn({ doc: this.id, socket: member.id, err: error }, 'malformed update refused');
       return {

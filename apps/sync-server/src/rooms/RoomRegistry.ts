@@ -103,6 +103,35 @@ export class RoomRegistry {
     }
   }
 
+  /**
+   * Runs `work` on the document's room, loading it if needed, and lets it unload
+   * afterwards if nobody has it open. For server-side changes (rename, restore, export).
+   */
+  async withRoom<T>(docId: string, work: (room: Room) => T | Promise<T>): Promise<T> {
+    const room = await this.acquire(docId);
+    try {
+      return await work(room);
+    } finally {
+      this.released(room);
+    }
+  }
+
+  /**
+   * Drops a document from memory at once, without storing anything more (it is
+   * being deleted). Members are removed; the caller tells them why first.
+   */
+  async evict(docId: string): Promise<void> {
+    await this.loading.get(docId)?.catch(() => undefined);
+    this.cancelUnload(docId);
+    const room = this.rooms.get(docId);
+    if (!room) return;
+    // Pending writes for a deleted document would fail on the foreign key; let them land first.
+    await this.writes.durable();
+    for (const memberId of [...room.members.keys()]) room.removeMember(memberId);
+    this.rooms.delete(docId);
+    room.destroy();
+  }
+
   /** Stores everything and unloads every room (for shutdown). */
   async closeAll(): Promise<void> {
     for (const timer of this.unloadTimers.values()) clearTimeout(timer);

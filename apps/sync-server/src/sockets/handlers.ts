@@ -29,15 +29,9 @@ export interface HandlerDeps {
 
 type Ack = (result: AckResult) => void;
 
-const noop: Ack = () => undefined;
-
 function fail(code: ErrorCode, message: string, docId?: string): AckResult {
   const error: DocError = docId === undefined ? { code, message } : { docId, code, message };
   return { ok: false, error };
-}
-
-function ackOf(candidate: unknown): Ack {
-  return typeof candidate === 'function' ? (candidate as Ack) : noop;
 }
 
 /**
@@ -50,6 +44,14 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
   socket.data.docs = new Set();
   /** Members by document id, once joined. */
   const joined = new Map<string, Member>();
+
+  /** The client's acknowledgement callback; without one, a refusal still reaches it, as 'doc-error'. */
+  const ackOf = (candidate: unknown): Ack => {
+    if (typeof candidate === 'function') return candidate as Ack;
+    return (result) => {
+      if (!result.ok) socket.emit('doc-error', result.error);
+    };
+  };
 
   const guard =
     <A extends unknown[]>(event: string, handler: (...args: A) => void | Promise<void>) =>
@@ -70,6 +72,12 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
   const memberFor = (docId: unknown): Member | AckResult => {
     if (!isValidDocId(docId)) return fail(ErrorCode.InvalidDocId, 'That is not a valid document id.');
     const member = joined.get(docId);
+    // A room can drop its members (the document was deleted); forget such a membership.
+    if (member && registry.get(docId)?.members.get(socket.id) !== member) {
+      joined.delete(docId);
+      socket.data.docs.delete(docId);
+      return fail(ErrorCode.NotJoined, 'This document is no longer open here; join it again.', docId);
+    }
     return member ?? fail(ErrorCode.NotJoined, 'Join the document before sending to it.', docId);
   };
 
@@ -77,7 +85,7 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
     'join',
     guard('join', async (request: unknown, rawAck: unknown) => {
       const ack = ackOf(rawAck);
-      if (typeof request !== 'object' || request === null)
+      if (typeof request !== 'object' || request === null || Array.isArray(request))
         return ack(fail(ErrorCode.InvalidMessage, 'join expects { docId, protocol }.'));
       const { docId, protocol, sessionKey } = request as { docId?: unknown; protocol?: unknown; sessionKey?: unknown };
       if (protocol !== PROTOCOL_VERSION) {
@@ -90,6 +98,8 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
       }
       if (!isValidDocId(docId))
         return ack(fail(ErrorCode.InvalidDocId, 'Document ids are 1–64 letters, digits, "-" or "_".'));
+      // Drops a stale membership (evicted room) so the join below starts afresh.
+      if (joined.has(docId)) memberFor(docId);
       if (socket.data.docs.has(docId))
         return ack(
           joined.has(docId) ? { ok: true } : fail(ErrorCode.InvalidMessage, 'Already joining this document.', docId),

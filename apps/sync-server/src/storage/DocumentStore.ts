@@ -42,6 +42,8 @@ export interface DocumentStore {
   get(docId: string): Promise<DocumentMeta | null>;
   /** Every document, most recently updated first. */
   list(): Promise<DocumentMeta[]>;
+  /** Deletes a document and everything stored for it; returns whether it existed. */
+  delete(docId: string): Promise<boolean>;
   /** Cheap liveness check for health endpoints. */
   ping(): Promise<void>;
   /** Releases the underlying resources. */

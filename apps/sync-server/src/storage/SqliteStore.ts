@@ -119,6 +119,11 @@ export class SqliteStore implements DocumentStore {
     return this.stmts.listDocs.all().map(toMeta);
   }
 
+  async delete(docId: string): Promise<boolean> {
+    // Rows in other tables go with it (ON DELETE CASCADE).
+    return this.db.prepare('DELETE FROM documents WHERE id = ?').run(docId).changes > 0;
+  }
+
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
   }

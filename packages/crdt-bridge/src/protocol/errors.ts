@@ -25,6 +25,8 @@ export const ErrorCode = {
   Forbidden: 'FORBIDDEN',
   /** This connection has too many documents open. */
   TooManyDocuments: 'TOO_MANY_DOCUMENTS',
+  /** The document was deleted; the client should stop editing it. */
+  DocumentDeleted: 'DOCUMENT_DELETED',
   /** Something went wrong on the server that is not the client's fault. */
   Internal: 'INTERNAL',
 } as const;

@@ -46,6 +46,8 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   private joined = false;
   private synced = false;
   private destroyed = false;
+  /** Set when the server says the document was deleted: never rejoin (that would recreate it). */
+  private deleted = false;
   /** Changes made while not joined; the next sync step 2 carries them. */
   private dirty = false;
   private readonly pending = new Map<number, PendingAck>();
@@ -90,7 +92,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
 
   /** Called by the client when its socket (re)connects: join and sync. */
   handleConnect(): void {
-    if (this.destroyed) return;
+    if (this.destroyed || this.deleted) return;
     const generation = ++this.generation;
     const request = { docId: this.docId, protocol: PROTOCOL_VERSION, sessionKey: this.host.sessionKey };
     this.host.socket.emit('join', request, (result: AckResult) => {
@@ -164,6 +166,13 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
 
   /** Handles an error the server reported for this document outside an acknowledgement. */
   handleError(error: DocError): void {
+    if (error.code === ErrorCode.DocumentDeleted) {
+      this.deleted = true;
+      this.joined = false;
+      this.synced = false;
+      this.generation++;
+      this.pending.clear();
+    }
     this.lastError = error;
     this.refreshStatus();
   }
@@ -180,8 +189,13 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     super.destroy();
   }
 
+  /** Whether the server deleted this document; the session no longer syncs. */
+  get isDeleted(): boolean {
+    return this.deleted;
+  }
+
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === this) return;
+    if (origin === this || this.deleted) return;
     if (this.joined) {
       const id = this.trackPending();
       this.host.socket.emit('sync', this.docId, encodeUpdate(update), this.ackHandler(this.generation, id));

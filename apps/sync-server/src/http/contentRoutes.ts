@@ -1,0 +1,137 @@
+import {
+  ErrorCode,
+  docFromY,
+  docTitle,
+  htmlPage,
+  isValidDocId,
+  newDocId,
+  parseMarkdown,
+  toHtml,
+  toMarkdown,
+  yUpdateFromDoc,
+} from '@tandem/crdt-bridge';
+import { roomName } from '../rooms/Room.js';
+import type { ApiDeps } from './api.js';
+import { documentJson } from './documentRoutes.js';
+import { BadRequest, readBody, readJson, sendError, sendJson } from './json.js';
+import type { Route, RouteContext } from './router.js';
+
+/** Largest Markdown file accepted for import. */
+const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+/** Longest title accepted by rename. */
+const MAX_TITLE_LENGTH = 200;
+
+/** The document id from the path, or a 404 when it is not a document that exists. */
+async function existingDoc(deps: ApiDeps, ctx: RouteContext): Promise<string | null> {
+  const id = ctx.params.id!;
+  if (!isValidDocId(id) || !(await deps.store.get(id))) {
+    sendError(ctx.res, 404, 'NOT_FOUND', 'There is no document with that id.');
+    return null;
+  }
+  return id;
+}
+
+/** A file name safe for Content-Disposition. */
+function fileName(title: string, fallback: string, extension: string): string {
+  const base =
+    title
+      .replace(/[^\p{L}\p{N} _-]+/gu, '')
+      .trim()
+      .slice(0, 80) || fallback;
+  return `${base}.${extension}`;
+}
+
+/** Export, import, rename and delete. */
+export function contentRoutes(deps: ApiDeps): Route[] {
+  return [
+    {
+      method: 'GET',
+      pattern: /^\/api\/docs\/(?<id>[^/]+)\/export$/,
+      handler: async (ctx) => {
+        const id = await existingDoc(deps, ctx);
+        if (!id) return;
+        const format = ctx.url.searchParams.get('format') ?? 'markdown';
+        if (format !== 'markdown' && format !== 'html') {
+          sendError(ctx.res, 400, 'INVALID_FORMAT', 'format must be "markdown" or "html".');
+          return;
+        }
+        const { node, title } = await deps.registry.withRoom(id, (room) => ({
+          node: docFromY(room.doc),
+          title: docTitle(room.doc),
+        }));
+        const body = format === 'markdown' ? toMarkdown(node) : htmlPage(title, toHtml(node));
+        const type = format === 'markdown' ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8';
+        const name = fileName(title, id, format === 'markdown' ? 'md' : 'html');
+        ctx.res.writeHead(200, {
+          'content-type': type,
+          'content-disposition': `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+          'cache-control': 'no-store',
+          // An exported page is a download, never a page of ours that runs anything.
+          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+        });
+        ctx.res.end(body);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/docs\/import$/,
+      handler: async ({ req, res, url }) => {
+        const isJson = (req.headers['content-type'] ?? '').includes('application/json');
+        let markdown: string;
+        let title = url.searchParams.get('title') ?? '';
+        if (isJson) {
+          const body = (await readJson(req, MAX_IMPORT_BYTES)) as { markdown?: unknown; title?: unknown };
+          if (typeof body.markdown !== 'string')
+            throw new BadRequest(400, 'INVALID_BODY', 'Send { "markdown": "..." }.');
+          markdown = body.markdown;
+          if (typeof body.title === 'string') title = body.title;
+        } else {
+          markdown = (await readBody(req, MAX_IMPORT_BYTES)).toString('utf8');
+        }
+        const node = parseMarkdown(markdown);
+        const id = newDocId();
+        const now = Date.now();
+        await deps.store.ensure(id, now);
+        const cleanTitle = title.trim().slice(0, MAX_TITLE_LENGTH);
+        await deps.store.append([{ docId: id, update: yUpdateFromDoc(node, cleanTitle || undefined) }], now);
+        const firstLine = node.firstChild?.textContent.trim().slice(0, 120) ?? '';
+        await deps.store.setTitle(id, cleanTitle || firstLine);
+        sendJson(res, 201, documentJson((await deps.store.get(id))!));
+      },
+    },
+    {
+      method: 'PATCH',
+      pattern: /^\/api\/docs\/(?<id>[^/]+)$/,
+      handler: async (ctx) => {
+        const id = await existingDoc(deps, ctx);
+        if (!id) return;
+        const body = (await readJson(ctx.req)) as { title?: unknown };
+        if (typeof body.title !== 'string') throw new BadRequest(400, 'INVALID_BODY', 'Send { "title": "..." }.');
+        const title = body.title.trim().slice(0, MAX_TITLE_LENGTH);
+        // The title lives in the document, so open editors see the rename live.
+        await deps.registry.withRoom(id, (room) => {
+          room.doc.transact(() => room.doc.getMap('meta').set('title', title), { source: 'server', reason: 'rename' });
+        });
+        await deps.writes.durable();
+        sendJson(ctx.res, 200, documentJson((await deps.store.get(id))!));
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: /^\/api\/docs\/(?<id>[^/]+)$/,
+      handler: async (ctx) => {
+        const id = await existingDoc(deps, ctx);
+        if (!id) return;
+        deps.io.to(roomName(id)).emit('doc-error', {
+          docId: id,
+          code: ErrorCode.DocumentDeleted,
+          message: 'This document was deleted. Your copy is no longer saved.',
+        });
+        await deps.registry.evict(id);
+        await deps.store.delete(id);
+        deps.log.info({ doc: id }, 'document deleted');
+        ctx.res.writeHead(204).end();
+      },
+    },
+  ];
+}

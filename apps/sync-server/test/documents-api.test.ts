@@ -1,0 +1,138 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { docFromY, type DocError } from '@tandem/crdt-bridge';
+import { startTestServer, waitFor, type TestServer } from './helpers.js';
+
+let ts: TestServer;
+afterEach(async () => ts?.stop({ wipe: true }));
+
+const MARKDOWN = `# Plan
+
+Some **bold** and *italic* and <u>underlined</u> and ~~gone~~ text with \`code\` and a [link](https://example.com/).
+
+- [ ] write
+- [x] review
+
+1. first
+2. second
+
+> wise words
+
+\`\`\`
+code block
+\`\`\`
+
+---
+`;
+
+async function api(path: string, init?: RequestInit): Promise<Response> {
+  return fetch(`${ts.url}${path}`, init);
+}
+
+describe('documents over HTTP', () => {
+  it('creates, lists newest first, and refuses bad ids', async () => {
+    ts = await startTestServer();
+    const a = await api('/api/docs', { method: 'POST', body: '{}' });
+    expect(a.status).toBe(201);
+    const { id } = (await a.json()) as { id: string };
+    await new Promise((r) => setTimeout(r, 5));
+    await api('/api/docs', { method: 'POST', body: JSON.stringify({ id: 'named-doc' }) });
+    const list = (await (await api('/api/docs')).json()) as { documents: { id: string }[] };
+    expect(list.documents.map((d) => d.id)).toEqual(['named-doc', id]);
+    const bad = await api('/api/docs', { method: 'POST', body: JSON.stringify({ id: '../etc' }) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_DOC_ID');
+    expect((await api('/api/docs', { method: 'POST', body: '{nope' })).status).toBe(400);
+  });
+
+  it('imports Markdown into a new document that clients then see', async () => {
+    ts = await startTestServer();
+    const res = await api('/api/docs/import', {
+      method: 'POST',
+      headers: { 'content-type': 'text/markdown' },
+      body: MARKDOWN,
+    });
+    expect(res.status).toBe(201);
+    const { id, title } = (await res.json()) as { id: string; title: string };
+    expect(title).toBe('Plan');
+    const session = ts.client().open(id);
+    await session.whenSynced();
+    const doc = docFromY(session.doc);
+    expect(doc.firstChild?.type.name).toBe('heading');
+    expect(doc.textContent).toContain('wise words');
+    const kinds = new Set<string>();
+    doc.descendants((n) => void kinds.add(n.type.name));
+    for (const kind of ['task_list', 'ordered_list', 'blockquote', 'code_block', 'horizontal_rule'])
+      expect(kinds).toContain(kind);
+  });
+
+  it('exports what clients wrote as Markdown and HTML', async () => {
+    ts = await startTestServer();
+    const imported = (await (await api('/api/docs/import', { method: 'POST', body: MARKDOWN })).json()) as {
+      id: string;
+    };
+    const md = await api(`/api/docs/${imported.id}/export?format=markdown`);
+    expect(md.status).toBe(200);
+    expect(md.headers.get('content-type')).toContain('text/markdown');
+    expect(md.headers.get('content-disposition')).toContain('Plan.md');
+    const markdown = await md.text();
+    for (const part of [
+      '# Plan',
+      '**bold**',
+      '*italic*',
+      '<u>underlined</u>',
+      '~~gone~~',
+      '`code`',
+      '[link](https://example.com/)',
+      '- [ ] write',
+      '- [x] review',
+      '2. second',
+      '> wise words',
+      '---',
+    ]) {
+      expect(markdown).toContain(part);
+    }
+    const html = await (await api(`/api/docs/${imported.id}/export?format=html`)).text();
+    expect(html).toContain('<title>Plan</title>');
+    expect(html).toContain('<h1>Plan</h1>');
+    expect(html).toContain('<strong>bold</strong>');
+    expect(html).toContain('data-type="task-list"');
+    expect((await api(`/api/docs/${imported.id}/export?format=pdf`)).status).toBe(400);
+    expect((await api('/api/docs/nope/export')).status).toBe(404);
+  });
+
+  it('renames a document live for everyone who has it open', async () => {
+    ts = await startTestServer();
+    const session = ts.client().open('rename-me');
+    await session.whenSynced();
+    const res = await api('/api/docs/rename-me', {
+      method: 'PATCH',
+      body: JSON.stringify({ title: 'Quarterly plan' }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { title: string }).title).toBe('Quarterly plan');
+    await waitFor(
+      () => session.doc.getMap('meta').get('title') === 'Quarterly plan',
+      'the open editor sees the new title',
+    );
+  });
+
+  it('deletes a document, tells those who have it open, and forgets it', async () => {
+    ts = await startTestServer();
+    const client = ts.client();
+    const session = client.open('doomed');
+    await session.whenSynced();
+    session.doc.getText('t').insert(0, 'bye');
+    await session.whenSaved();
+    const errors: DocError[] = [];
+    client.socket.on('doc-error', (e) => errors.push(e));
+    expect((await api('/api/docs/doomed', { method: 'DELETE' })).status).toBe(204);
+    await waitFor(() => errors.some((e) => e.code === 'DOCUMENT_DELETED'), 'the editor is told');
+    const list = (await (await api('/api/docs')).json()) as { documents: { id: string }[] };
+    expect(list.documents.map((d) => d.id)).not.toContain('doomed');
+    expect((await api('/api/docs/doomed', { method: 'DELETE' })).status).toBe(404);
+    // Opening the id again starts an empty document.
+    const fresh = ts.client().open('doomed');
+    await fresh.whenSynced();
+    expect(fresh.doc.getText('t').toString()).toBe('');
+  });
+});
