@@ -6,3 +6,12 @@ const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks #app');
 
 export default mount(App, { target });
+
+// The app shell works offline once a service worker has cached it (not in dev: Vite serves modules live).
+if ('serviceWorker' in navigator && import.meta.env.PROD) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js').catch(() => {
+      // Offline support is a bonus; the editor works without it.
+    });
+  });
+}

@@ -1,3 +1,4 @@
+import { IndexeddbPersistence } from 'y-indexeddb';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT, type DocSession, type SessionStatus } from '@tandem/crdt-bridge';
@@ -15,16 +16,31 @@ export class CollabDocument {
   readonly session: DocSession;
   readonly presence: Presence;
   status = $state<SessionStatus>({ connection: 'connecting', save: 'saved', unsavedChanges: 0, error: null });
-  /** True once the first sync with the server completed; the editor shows from then on. */
+  /**
+   * True once there is something trustworthy to show: the first sync with the
+   * server, or a copy of the document this browser kept (offline use).
+   */
   loaded = $state(false);
+  /** Whether this browser holds a local copy (IndexedDB) that edits are saved to while offline. */
+  storedLocally = $state(false);
+  private readonly local: IndexeddbPersistence | null;
 
   constructor(readonly docId: string) {
     // Presence first, so the state sent on join already carries our name.
     this.presence = new Presence(this.awareness, identity.current);
     this.session = getClient().open(docId, { doc: this.doc, awareness: this.awareness });
     this.status = this.session.status;
-    this.session.on('status', (status) => (this.status = status));
+    this.session.on('status', (status) => {
+      this.status = status;
+      // A deleted document must not come back from this browser's copy next time.
+      if (status.error?.code === 'DOCUMENT_DELETED') void this.local?.clearData();
+    });
     this.session.on('synced', () => (this.loaded = true));
+    this.local = openLocalCopy(docId, this.doc, () => {
+      this.storedLocally = true;
+      // A copy with content is worth showing before the server answers; an empty one is not.
+      if (this.fragment.length > 0) this.loaded = true;
+    });
   }
 
   /** The shared fragment ProseMirror edits. */
@@ -44,9 +60,21 @@ export class CollabDocument {
 
   /** Leaves the document and frees its memory. */
   destroy(): void {
+    void this.local?.destroy();
     this.presence.destroy();
     this.session.destroy();
     this.awareness.destroy();
     this.doc.destroy();
+  }
+}
+
+/** Keeps a copy of the document in IndexedDB, so it opens and takes edits offline; null where IndexedDB is unavailable. */
+function openLocalCopy(docId: string, doc: Y.Doc, onLoaded: () => void): IndexeddbPersistence | null {
+  try {
+    const local = new IndexeddbPersistence(`tandem:${docId}`, doc);
+    local.on('synced', onLoaded);
+    return local;
+  } catch {
+    return null;
   }
 }

@@ -1,3 +1,4 @@
+import { keymap } from 'prosemirror-keymap';
 import { EditorState, type Plugin } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import { ySyncPlugin, ySyncPluginKey, yUndoPlugin } from 'y-prosemirror';
@@ -5,6 +6,7 @@ import type * as Y from 'yjs';
 import { schema } from '@tandem/crdt-bridge';
 import { tandemInputRules } from './inputRules.js';
 import { tandemKeymap } from './keymap.js';
+import { markdownClipboardParser } from './paste.js';
 import { TaskItemView } from './taskItemView.js';
 
 /** Options for {@link createEditorView}. */
@@ -15,6 +17,8 @@ export interface EditorViewOptions {
   onState?: (state: EditorState) => void;
   /** Called when this user (not a collaborator) changed the document. */
   onLocalEdit?: () => void;
+  /** Called for Mod-K: open the link editor. */
+  onLinkRequest?: () => void;
 }
 
 /** Mounts a ProseMirror editor on `mount`, bound to the shared `fragment`. */
@@ -25,7 +29,19 @@ export function createEditorView(
 ): EditorView {
   const state = EditorState.create({
     schema,
-    plugins: [ySyncPlugin(fragment), yUndoPlugin(), ...tandemKeymap(), tandemInputRules(), ...(options.plugins ?? [])],
+    plugins: [
+      ySyncPlugin(fragment),
+      yUndoPlugin(),
+      keymap({
+        'Mod-k': () => {
+          options.onLinkRequest?.();
+          return true;
+        },
+      }),
+      ...tandemKeymap(),
+      tandemInputRules(),
+      ...(options.plugins ?? []),
+    ],
   });
   return new EditorView(mount, {
     state,
@@ -37,6 +53,7 @@ export function createEditorView(
       spellcheck: 'true',
       class: 'tandem-doc',
     },
+    clipboardTextParser: markdownClipboardParser,
     nodeViews: {
       task_item: (node, v, getPos) => new TaskItemView(node, v, getPos),
     },

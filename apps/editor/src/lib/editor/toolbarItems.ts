@@ -31,6 +31,10 @@ export interface ToolbarItem {
   active?: (state: EditorState) => boolean;
   /** Visual style of the glyph. */
   style?: 'bold' | 'italic' | 'underline' | 'strike' | 'mono';
+  /** An icon to draw instead of the glyph. */
+  icon?: 'link';
+  /** Opens a UI instead of running a command directly. */
+  opens?: 'link';
 }
 
 /** Buttons in groups; groups are separated visually. */
@@ -105,6 +109,16 @@ export const TOOLBAR_GROUPS: ToolbarItem[][] = [
       command: toggleStrike,
       active: (s) => markActive(s, marks.strike!),
       style: 'strike',
+    },
+    {
+      id: 'link',
+      glyph: '',
+      icon: 'link',
+      label: 'Link',
+      shortcut: 'Mod-K',
+      command: () => true,
+      active: (s) => markActive(s, marks.link!),
+      opens: 'link',
     },
     {
       id: 'code',

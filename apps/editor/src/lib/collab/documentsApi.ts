@@ -1,0 +1,67 @@
+/** A document as the server lists it. */
+export interface DocSummary {
+  id: string;
+  title: string;
+  updatedAt: string;
+  createdAt: string;
+  size: number;
+}
+
+/** An API failure with words a person can read. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+}
+
+async function call<T>(path: string, init: RequestInit, failure: string): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, init);
+  } catch {
+    throw new ApiError(`${failure} The Tandem server cannot be reached.`);
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+    throw new ApiError(`${failure} ${body?.error?.message ?? `The server answered ${res.status}.`}`);
+  }
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+const json = { 'content-type': 'application/json' };
+
+/** Every document, newest first. */
+export async function listDocuments(): Promise<DocSummary[]> {
+  return (await call<{ documents: DocSummary[] }>('/api/docs', {}, 'Your documents could not be loaded.')).documents;
+}
+
+/** Creates an empty document. */
+export function createDocument(): Promise<DocSummary> {
+  return call('/api/docs', { method: 'POST', headers: json, body: '{}' }, 'A new document could not be created.');
+}
+
+/** Creates a document from Markdown text. */
+export function importMarkdown(markdown: string, title: string): Promise<DocSummary> {
+  return call(
+    '/api/docs/import',
+    { method: 'POST', headers: json, body: JSON.stringify({ markdown, title }) },
+    'The file could not be imported.',
+  );
+}
+
+/** Renames a document (live for everyone who has it open). */
+export function renameDocument(id: string, title: string): Promise<DocSummary> {
+  return call(
+    `/api/docs/${encodeURIComponent(id)}`,
+    { method: 'PATCH', headers: json, body: JSON.stringify({ title }) },
+    'The document could not be renamed.',
+  );
+}
+
+/** Deletes a document for everyone. */
+export function deleteDocument(id: string): Promise<void> {
+  return call(`/api/docs/${encodeURIComponent(id)}`, { method: 'DELETE' }, 'The document could not be deleted.');
+}
+
+/** The download address of a document's export. */
+export function exportUrl(id: string, format: 'markdown' | 'html'): string {
+  return `/api/docs/${encodeURIComponent(id)}/export?format=${format}`;
+}

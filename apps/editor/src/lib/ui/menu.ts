@@ -1,0 +1,9 @@
+/** One entry of a Menu. */
+export interface MenuItem {
+  id: string;
+  label: string;
+  /** Shortcut hint shown on the right, e.g. "Ctrl+Alt+Shift+H". */
+  hint?: string;
+  danger?: boolean;
+  action: () => void;
+}
