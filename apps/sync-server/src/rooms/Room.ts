@@ -15,6 +15,7 @@ import type { StoredDocument } from '../storage/DocumentStore.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
 import { Member, type SocketData } from './Member.js';
 import { LOAD_ORIGIN, type ChangeOrigin } from './origins.js';
+import { schemaViolation } from './schemaGuard.js';
 import {
   PresenceRejected,
   decodeAwarenessUpdate,
@@ -123,6 +124,11 @@ export class Room {
         ok: false,
         error: { docId: this.id, code: ErrorCode.MalformedUpdate, message: 'The update could not be decoded.' },
       };
+    }
+    const violation = schemaViolation(this.doc, update);
+    if (violation !== null) {
+      this.deps.log.warn({ doc: this.id, socket: member.id, violation }, 'update violating the schema refused');
+      return { ok: false, error: { docId: this.id, code: ErrorCode.SchemaViolation, message: violation } };
     }
     try {
       Y.applyUpdate(this.doc, update, { source: 'member', member } satisfies ChangeOrigin);

@@ -11,6 +11,8 @@ export const ErrorCode = {
   InvalidMessage: 'INVALID_MESSAGE',
   /** The bytes are not a well-formed y-protocols sync message or Yjs V1 update. */
   MalformedUpdate: 'MALFORMED_UPDATE',
+  /** The update adds content the document schema does not allow (unknown nodes, bad links…). Nothing was applied. */
+  SchemaViolation: 'SCHEMA_VIOLATION',
   /** The update builds on changes the server has never seen; the client should re-sync. */
   MissingDependencies: 'MISSING_DEPENDENCIES',
   /** A message named a document this connection has not joined. */

@@ -13,7 +13,15 @@ const nodes: Record<string, NodeSpec> = {
     toDOM: (): DOMOutputSpec => ['p', 0],
   },
   heading: {
-    attrs: { level: { default: 1, validate: (v: unknown) => HEADING_LEVELS.includes(v as 1) } },
+    attrs: {
+      level: {
+        default: 1,
+        validate: (v: unknown) => {
+          if (!HEADING_LEVELS.includes(v as 1))
+            throw new RangeError(`heading level must be 1, 2 or 3, not ${String(v)}`);
+        },
+      },
+    },
     content: 'inline*',
     group: 'block',
     defining: true,
@@ -112,7 +120,14 @@ const nodes: Record<string, NodeSpec> = {
 
 const marks: Record<string, MarkSpec> = {
   link: {
-    attrs: { href: { validate: (v: unknown) => safeHref(v) !== null }, title: { default: null } },
+    attrs: {
+      href: {
+        validate: (v: unknown) => {
+          if (safeHref(v) === null) throw new RangeError('links must be absolute http(s) or mailto addresses');
+        },
+      },
+      title: { default: null, validate: 'string|null' },
+    },
     inclusive: false,
     parseDOM: [
       {
