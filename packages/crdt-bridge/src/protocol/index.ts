@@ -13,6 +13,7 @@ export {
   decodeSyncMessage,
   encodeStep1,
   encodeStep2,
+  encodeStep2FromUpdate,
   encodeUpdate,
   type SyncMessage,
 } from './messages.js';

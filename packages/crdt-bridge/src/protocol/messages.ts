@@ -30,6 +30,14 @@ export function encodeStep2(doc: Y.Doc, stateVector?: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
+/** Wraps an already computed V1 update as sync step 2. */
+export function encodeStep2FromUpdate(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
 /** Wraps a raw Yjs V1 update as a sync "update" message. */
 export function encodeUpdate(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();

@@ -3,7 +3,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { ErrorCode, type DocError } from '../protocol/errors.js';
 import type { AckResult } from '../protocol/events.js';
-import { decodeSyncMessage, encodeStep1, encodeStep2, encodeUpdate } from '../protocol/messages.js';
+import { decodeSyncMessage, encodeStep1, encodeStep2FromUpdate, encodeUpdate } from '../protocol/messages.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { sameStatus, type SessionStatus } from './status.js';
 import type { TandemSocket } from './socket.js';
@@ -134,14 +134,13 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     switch (message.type) {
       case 'step1': {
         const generation = this.generation;
-        const id = this.trackPending();
+        const update = Y.encodeStateAsUpdate(this.doc, message.stateVector);
+        // The delete set is always sent whole, so "nothing new" means: no new items and no offline edits.
+        const nothingNew = !this.dirty && Y.parseUpdateMeta(update).to.size === 0;
         this.dirty = false;
-        this.host.socket.emit(
-          'sync',
-          this.docId,
-          encodeStep2(this.doc, message.stateVector),
-          this.ackHandler(generation, id),
-        );
+        // Answer without counting an unsaved change when there is nothing to save (no "Saving…" flash).
+        const id = nothingNew ? null : this.trackPending();
+        this.host.socket.emit('sync', this.docId, encodeStep2FromUpdate(update), this.ackHandler(generation, id));
         break;
       }
       case 'step2':
@@ -166,6 +165,9 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
 
   /** Handles an error the server reported for this document outside an acknowledgement. */
   handleError(error: DocError): void {
+    // Storage trouble concerns changes waiting to be stored. With none waiting there is
+    // nothing to warn about, and no acknowledgement would ever come to clear the warning.
+    if (error.code === ErrorCode.StorageUnavailable && this.pending.size === 0) return;
     if (error.code === ErrorCode.DocumentDeleted) {
       this.deleted = true;
       this.joined = false;
