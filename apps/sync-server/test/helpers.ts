@@ -1,12 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { pino } from 'pino';
+import { io, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import { TandemClient, type DocSession, type TandemClientOptions } from '@tandem/crdt-bridge';
 import { loadConfig, type Config } from '../src/config.js';
 import { createTandemServer, type TandemServer } from '../src/server.js';
 import type { DocumentStore } from '../src/storage/DocumentStore.js';
+import { SqliteStore } from '../src/storage/SqliteStore.js';
+import { InstrumentedStore } from './stores.js';
 
 /** A real server on a free port with a temporary SQLite file, plus helpers to make clients. */
 export interface TestServer {
@@ -17,6 +21,11 @@ export interface TestServer {
   config: Config;
   /** A client connected to this server; closed by `stop()`. */
   client(options?: TandemClientOptions): TandemClient;
+  /**
+   * A bare Socket.IO connection with no Tandem logic and loose typing, for tests that
+   * speak the protocol by hand or abuse it; it does not reconnect. Closed by `stop()`.
+   */
+  rawSocket(url?: string): Socket;
   /** Closes every client and the server (keeps the data dir unless `wipe`). */
   stop(options?: { wipe?: boolean }): Promise<void>;
 }
@@ -37,6 +46,7 @@ export async function startTestServer(
   const port = await server.listen();
   const url = `http://127.0.0.1:${port}`;
   const clients: TandemClient[] = [];
+  const rawSockets: Socket[] = [];
   return {
     server,
     url,
@@ -52,8 +62,14 @@ export async function startTestServer(
       clients.push(client);
       return client;
     },
+    rawSocket(socketUrl = url) {
+      const socket = io(socketUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
+      rawSockets.push(socket);
+      return socket;
+    },
     async stop({ wipe = false } = {}) {
       for (const client of clients) client.destroy();
+      for (const socket of rawSockets) socket.disconnect();
       await server.close();
       if (wipe) fs.rmSync(dataDir, { recursive: true, force: true });
     },
@@ -73,4 +89,61 @@ export async function waitFor(predicate: () => boolean, message: string, timeout
 export function text(session: DocSession | Y.Doc): string {
   const doc = session instanceof Y.Doc ? session : session.doc;
   return doc.getText('t').toString();
+}
+
+/** The SqliteStore under a server's store (unwrapping an {@link InstrumentedStore}). */
+export function sqliteOf(server: TandemServer): SqliteStore {
+  const store = server.store instanceof InstrumentedStore ? server.store.inner : server.store;
+  if (!(store instanceof SqliteStore)) throw new TypeError('this server does not store in SQLite');
+  return store;
+}
+
+/** Rows in the `updates` log, for one document or all of them. */
+export function updateRows(store: SqliteStore, docId?: string): number {
+  const row =
+    docId === undefined
+      ? store.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM updates').get()
+      : store.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM updates WHERE doc_id = ?').get(docId);
+  return row?.n ?? 0;
+}
+
+/**
+ * A document as SQLite holds it right now, read over a separate read-only connection
+ * (so it sees only committed transactions, as a restarted server would).
+ */
+export function readCommitted(dataDir: string, docId: string): Y.Doc {
+  const db = new Database(path.join(dataDir, 'tandem.db'), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db
+      .prepare<[string], { data: Buffer }>('SELECT data FROM updates WHERE doc_id = ? ORDER BY seq')
+      .all(docId);
+    const doc = new Y.Doc();
+    Y.transact(doc, () => {
+      for (const { data } of rows) Y.applyUpdate(doc, new Uint8Array(data));
+    });
+    return doc;
+  } finally {
+    db.close();
+  }
+}
+
+/** Resolves with the first argument of the next `event` a raw socket receives; rejects after `timeoutMs`. */
+export function nextEvent<T = unknown>(socket: Socket, event: string, timeoutMs = 5_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, handler);
+      reject(new Error(`timed out waiting for "${event}"`));
+    }, timeoutMs);
+    const handler = (value: T): void => {
+      clearTimeout(timer);
+      socket.off(event, handler);
+      resolve(value);
+    };
+    socket.on(event, handler);
+  });
+}
+
+/** A fresh temporary data directory (what `startTestServer` makes when given none). */
+export function tempDataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-test-'));
 }

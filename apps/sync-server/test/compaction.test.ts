@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+  createPeers,
+  createRandom,
+  randomEdits,
+  sameState,
+  stateFingerprint,
+  waitForConvergence,
+} from '@tandem/crdt-bridge/testing';
+import { InstrumentedStore } from './stores.js';
+import { readCommitted, sqliteOf, startTestServer, tempDataDir, text, updateRows, type TestServer } from './helpers.js';
+
+const COMPACT_ROWS = 5;
+
+let ts: TestServer;
+afterEach(async () => ts?.stop({ wipe: true }));
+
+/** Restarts the server on the same data directory, as after a crash-free restart. */
+async function restart(overrides: Parameters<typeof startTestServer>[0] = {}): Promise<void> {
+  const dataDir = ts.dataDir;
+  await ts.stop();
+  ts = await startTestServer({ compactRows: COMPACT_ROWS, ...overrides }, { dataDir });
+}
+
+describe('update log compaction', () => {
+  it('keeps the log short by folding it into one state row once it passes compactRows', async () => {
+    ts = await startTestServer({ compactRows: COMPACT_ROWS });
+    const a = ts.client().open('log');
+    await a.whenSynced();
+    const store = sqliteOf(ts.server);
+    const rowCounts: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      a.doc.getText('t').insert(a.doc.getText('t').length, `${i},`);
+      await a.whenSaved();
+      rowCounts.push(updateRows(store, 'log'));
+    }
+    // Thirty separately committed edits, yet the log never holds more than the threshold.
+    expect(Math.max(...rowCounts)).toBeLessThanOrEqual(COMPACT_ROWS);
+    expect(rowCounts).toContain(1);
+    const expected = Array.from({ length: 30 }, (_, i) => `${i},`).join('');
+    expect(text(a)).toBe(expected);
+    expect(readCommitted(ts.dataDir, 'log').getText('t').toString()).toBe(expected);
+  });
+
+  it('compacts by size too, when the log outgrows compactBytes', async () => {
+    ts = await startTestServer({ compactRows: 1_000_000, compactBytes: 4_096 });
+    const a = ts.client().open('big');
+    await a.whenSynced();
+    const store = sqliteOf(ts.server);
+    for (let i = 0; i < 12; i++) {
+      a.doc.getText('t').insert(0, String(i % 10).repeat(1_000));
+      await a.whenSaved();
+    }
+    expect(updateRows(store, 'big')).toBeLessThan(12);
+    expect(readCommitted(ts.dataDir, 'big').getText('t').toString()).toBe(text(a));
+  });
+
+  it('stores a compacted state that holds exactly what the server holds, after concurrent edits', async () => {
+    ts = await startTestServer({ compactRows: COMPACT_ROWS });
+    const random = createRandom(7);
+    const peers = createPeers(3, 'busy', () => ts.client());
+    await Promise.all(peers.map((p) => p.session.whenSynced()));
+    for (let round = 0; round < 40; round++) {
+      randomEdits(random, random.pick(peers).doc, random.between(1, 3));
+      if (random.chance(0.3)) await new Promise((resolve) => setTimeout(resolve, random.int(3)));
+    }
+    const serverDoc = (): Y.Doc[] => {
+      const room = ts.server.registry.get('busy');
+      return room ? [room.doc] : [];
+    };
+    await waitForConvergence(peers, { extra: serverDoc });
+    await ts.server.writes.durable();
+    expect(updateRows(sqliteOf(ts.server), 'busy')).toBeLessThanOrEqual(COMPACT_ROWS);
+    expect(sameState([readCommitted(ts.dataDir, 'busy'), peers[0]!.doc])).toBe(true);
+
+    const before = stateFingerprint(peers[0]!.doc);
+    await restart();
+    const reloaded = ts.client().open('busy');
+    await reloaded.whenSynced();
+    expect(stateFingerprint(reloaded.doc)).toBe(before);
+  });
+
+  it('restores compacted content after a restart, and keeps compacting afterwards', async () => {
+    ts = await startTestServer({ compactRows: COMPACT_ROWS });
+    const a = ts.client().open('restart');
+    await a.whenSynced();
+    for (let i = 0; i < 12; i++) {
+      a.doc.getText('t').insert(0, 'x');
+      await a.whenSaved();
+    }
+    await restart();
+    const b = ts.client().open('restart');
+    await b.whenSynced();
+    expect(text(b)).toBe('x'.repeat(12));
+    for (let i = 0; i < 12; i++) {
+      b.doc.getText('t').insert(0, 'y');
+      await b.whenSaved();
+    }
+    expect(updateRows(sqliteOf(ts.server), 'restart')).toBeLessThanOrEqual(COMPACT_ROWS);
+    await restart();
+    const c = ts.client().open('restart');
+    await c.whenSynced();
+    expect(text(c)).toBe('y'.repeat(12) + 'x'.repeat(12));
+  });
+
+  it("leaves other documents' rows alone", async () => {
+    ts = await startTestServer({ compactRows: COMPACT_ROWS });
+    const quiet = ts.client().open('quiet');
+    const busy = ts.client().open('noisy');
+    await Promise.all([quiet.whenSynced(), busy.whenSynced()]);
+    for (let i = 0; i < 3; i++) {
+      quiet.doc.getText('t').insert(0, 'q');
+      await quiet.whenSaved();
+    }
+    for (let i = 0; i < 20; i++) {
+      busy.doc.getText('t').insert(0, 'n');
+      await busy.whenSaved();
+    }
+    const store = sqliteOf(ts.server);
+    expect(updateRows(store, 'quiet')).toBe(3);
+    await restart();
+    const again = ts.client().open('quiet');
+    await again.whenSynced();
+    expect(text(again)).toBe('qqq');
+  });
+
+  it('keeps the whole log when a compaction fails, and loses nothing', async () => {
+    const dataDir = tempDataDir();
+    const store = InstrumentedStore.inDir(dataDir);
+    store.failCompacts = new Error('no space left on device');
+    ts = await startTestServer({ compactRows: COMPACT_ROWS }, { store, dataDir });
+    const a = ts.client().open('stubborn');
+    await a.whenSynced();
+    for (let i = 0; i < 10; i++) {
+      a.doc.getText('t').insert(0, 'k');
+      await a.whenSaved();
+    }
+    expect(store.calls.compact).toBeGreaterThan(0);
+    expect(updateRows(store.inner, 'stubborn')).toBe(10);
+    await restart();
+    const b = ts.client().open('stubborn');
+    await b.whenSynced();
+    expect(text(b)).toBe('k'.repeat(10));
+  });
+});

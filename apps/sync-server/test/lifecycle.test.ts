@@ -1,0 +1,188 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { CONTENT_FRAGMENT, ErrorCode, PROTOCOL_VERSION, type AckResult } from '@tandem/crdt-bridge';
+import { createRandom } from '@tandem/crdt-bridge/testing';
+import { InstrumentedStore, createGate } from './stores.js';
+import { readCommitted, startTestServer, tempDataDir, text, waitFor, type TestServer } from './helpers.js';
+
+let ts: TestServer;
+let store: InstrumentedStore;
+
+afterEach(async () => {
+  for (const gate of Object.values(store?.gates ?? {})) gate.open();
+  await ts?.stop({ wipe: true });
+});
+
+async function startInstrumented(overrides: Parameters<typeof startTestServer>[0] = {}): Promise<void> {
+  const dataDir = tempDataDir();
+  store = InstrumentedStore.inDir(dataDir);
+  ts = await startTestServer(overrides, { store, dataDir });
+}
+
+/** Server-side connections that have asked to join `docId` (joined or still waiting for the load). */
+function joiningCount(docId: string): number {
+  let count = 0;
+  for (const socket of ts.server.io.of('/').sockets.values()) if (socket.data.docs?.has(docId)) count++;
+  return count;
+}
+
+/** Writes a first line into the ProseMirror fragment, which changes the document's title. */
+function writeTitle(doc: Y.Doc, title: string): void {
+  const paragraph = new Y.XmlElement('paragraph');
+  const inline = new Y.XmlText();
+  inline.insert(0, title);
+  paragraph.insert(0, [inline]);
+  doc.getXmlFragment(CONTENT_FRAGMENT).insert(0, [paragraph]);
+}
+
+describe('loading a document', () => {
+  it('loads it once however many clients join at the same moment', async () => {
+    await startInstrumented();
+    const gate = createGate();
+    store.gates.load = gate;
+    const sessions = Array.from({ length: 8 }, () => ts.client().open('crowd'));
+    await waitFor(() => joiningCount('crowd') === 8, 'all eight joins wait on the load');
+    expect(store.calls.load).toBe(1);
+    gate.open();
+    await Promise.all(sessions.map((s) => s.whenSynced()));
+    expect(store.calls.load).toBe(1);
+    expect(store.calls.ensure).toBe(1);
+    expect(ts.server.registry.get('crowd')?.members.size).toBe(8);
+    sessions[0]!.doc.getText('t').insert(0, 'all in one room');
+    await waitFor(() => sessions.every((s) => text(s) === 'all in one room'), 'everyone sees the edit');
+  });
+
+  it('fails every join waiting on a failed load, and the next join tries again', async () => {
+    await startInstrumented();
+    const gate = createGate();
+    store.gates.load = gate;
+    store.failLoads = new Error('SQLITE_BUSY');
+    const sockets = Array.from({ length: 3 }, () => ts.rawSocket());
+    const joins = sockets.map(
+      (socket) =>
+        socket.timeout(5_000).emitWithAck('join', { docId: 'flaky', protocol: PROTOCOL_VERSION }) as Promise<AckResult>,
+    );
+    await waitFor(() => joiningCount('flaky') === 3, 'all three joins wait on the load');
+    gate.open();
+    for (const result of await Promise.all(joins)) {
+      expect(result).toMatchObject({ ok: false, error: { code: ErrorCode.LoadFailed, docId: 'flaky' } });
+    }
+    expect(store.calls.load).toBe(1);
+    expect(ts.server.registry.get('flaky')).toBeUndefined();
+
+    store.failLoads = null;
+    const retry = (await sockets[0]!.timeout(5_000).emitWithAck('join', {
+      docId: 'flaky',
+      protocol: PROTOCOL_VERSION,
+    })) as AckResult;
+    expect(retry).toEqual({ ok: true });
+    expect(store.calls.load).toBe(2);
+  });
+});
+
+describe('unloading an idle document', () => {
+  it('unloads once the last member leaves, and a later join sees everything', async () => {
+    await startInstrumented({ idleUnloadMs: 10 });
+    const a = ts.client().open('idle');
+    await a.whenSynced();
+    a.doc.getText('t').insert(0, 'remember me');
+    await a.whenSaved();
+    a.destroy();
+    await waitFor(() => ts.server.registry.get('idle') === undefined, 'the room unloads');
+    expect(ts.server.registry.size).toBe(0);
+
+    const b = ts.client().open('idle');
+    await b.whenSynced();
+    expect(text(b)).toBe('remember me');
+    expect(store.calls.load).toBe(2);
+  });
+
+  it('unloads once the last member disconnects', async () => {
+    await startInstrumented({ idleUnloadMs: 10 });
+    const client = ts.client();
+    const a = client.open('dropped');
+    await a.whenSynced();
+    a.doc.getText('t').insert(0, 'gone');
+    await a.whenSaved();
+    client.socket.disconnect();
+    await waitFor(() => ts.server.registry.get('dropped') === undefined, 'the room unloads');
+  });
+
+  it('keeps a document loaded while anyone is still in it', async () => {
+    await startInstrumented({ idleUnloadMs: 10 });
+    const a = ts.client().open('shared');
+    const b = ts.client().open('shared');
+    await Promise.all([a.whenSynced(), b.whenSynced()]);
+    const room = ts.server.registry.get('shared');
+    a.destroy();
+    await waitFor(() => room?.members.size === 1, 'a has left');
+    // Far longer than the idle delay; b is still there, so nothing may unload.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(ts.server.registry.get('shared')).toBe(room);
+    b.doc.getText('t').insert(0, 'still here');
+    await b.whenSaved();
+    expect(store.calls.load).toBe(1);
+  });
+});
+
+describe('an unload racing a join', () => {
+  it('keeps the room when someone joins while the unload waits for its writes', async () => {
+    await startInstrumented({ idleUnloadMs: 10 });
+    const a = ts.client().open('contested');
+    await a.whenSynced();
+    a.doc.getText('t').insert(0, 'first ');
+    await a.whenSaved();
+    const room = ts.server.registry.get('contested');
+
+    // Hold the next commit, so the unload that follows a's leaving has to wait for it.
+    const appendGate = createGate();
+    store.gates.append = appendGate;
+    let unloadStarted = false;
+    store.onCall = (method) => (unloadStarted ||= method === 'setTitle');
+    writeTitle(a.doc, 'A title');
+    await waitFor(() => store.calls.append > 0, 'the commit is in flight');
+    a.destroy();
+    // The unload stores the changed title first: seeing that call means it is under way.
+    await waitFor(() => unloadStarted, 'the unload starts');
+
+    const b = ts.client().open('contested');
+    await b.whenSynced();
+    expect(text(b)).toBe('first ');
+    appendGate.open();
+    await b.whenSaved();
+
+    // Same room, loaded once, and it goes on working.
+    expect(ts.server.registry.get('contested')).toBe(room);
+    expect(store.calls.load).toBe(1);
+    const c = ts.client().open('contested');
+    await c.whenSynced();
+    b.doc.getText('t').insert(6, 'second');
+    await waitFor(() => text(c) === 'first second', 'c sees b');
+    await b.whenSaved();
+    expect(readCommitted(ts.dataDir, 'contested').getText('t').toString()).toBe('first second');
+  });
+
+  it('never loses or duplicates content whichever wins, over many tight leave/join interleavings', async () => {
+    await startInstrumented({ idleUnloadMs: 0 });
+    const random = createRandom(42);
+    const written: string[] = [];
+    for (let round = 0; round < 15; round++) {
+      const session = ts.client().open('churn');
+      await session.whenSynced();
+      expect(text(session)).toBe(written.join(''));
+      const piece = `${round},`;
+      session.doc.getText('t').insert(session.doc.getText('t').length, piece);
+      written.push(piece);
+      if (random.chance(0.5)) await session.whenSaved();
+      session.destroy();
+      // Sometimes rejoin at once, sometimes after the unload had a chance to run.
+      const pause = random.int(4);
+      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+    const last = ts.client().open('churn');
+    await last.whenSynced();
+    expect(text(last)).toBe(written.join(''));
+    await ts.server.writes.durable();
+    expect(readCommitted(ts.dataDir, 'churn').getText('t').toString()).toBe(written.join(''));
+  });
+});

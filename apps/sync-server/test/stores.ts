@@ -1,0 +1,120 @@
+import type { AppendEntry, DocumentMeta, DocumentStore, StoredDocument } from '../src/storage/DocumentStore.js';
+import { SqliteStore } from '../src/storage/SqliteStore.js';
+
+/** A promise the test opens when it chooses: lets a test hold a store call in flight. */
+export interface Gate {
+  readonly promise: Promise<void>;
+  readonly isOpen: boolean;
+  open(): void;
+}
+
+/** A closed {@link Gate}. */
+export function createGate(): Gate {
+  let open!: () => void;
+  let isOpen = false;
+  const promise = new Promise<void>((resolve) => {
+    open = () => {
+      isOpen = true;
+      resolve();
+    };
+  });
+  return {
+    promise,
+    get isOpen() {
+      return isOpen;
+    },
+    open,
+  };
+}
+
+/** The store methods a test can count, hold, or make fail. */
+export type StoreMethod = 'load' | 'ensure' | 'append' | 'compact' | 'setTitle';
+
+/**
+ * The real SqliteStore with instruments around it: counts calls, holds calls behind
+ * gates, and can make appends fail. A fault injector around real storage, not a mock:
+ * every call that goes through reaches SQLite.
+ */
+export class InstrumentedStore implements DocumentStore {
+  readonly calls: Record<StoreMethod, number> = { load: 0, ensure: 0, append: 0, compact: 0, setTitle: 0 };
+  /** Entries per append call, in call order (including failed attempts). */
+  readonly appendSizes: number[] = [];
+  /** Appends that failed because of {@link failAppends}. */
+  failedAppends = 0;
+  /** While set, every append rejects with this error before touching SQLite. */
+  failAppends: Error | null = null;
+  /** While set, every load rejects with this error before touching SQLite. */
+  failLoads: Error | null = null;
+  /** While set, every compaction rejects with this error before touching SQLite. */
+  failCompacts: Error | null = null;
+  /** While a method has a gate, its calls wait for the gate to open before running. */
+  readonly gates: Partial<Record<StoreMethod, Gate>> = {};
+  /** Called as each call starts (before any gate), e.g. to notice that it happened. */
+  onCall: ((method: StoreMethod) => void) | null = null;
+
+  constructor(readonly inner: SqliteStore) {}
+
+  /** A store on `dataDir/tandem.db`, where the server would put it. */
+  static inDir(dataDir: string): InstrumentedStore {
+    return new InstrumentedStore(new SqliteStore(`${dataDir}/tandem.db`));
+  }
+
+  async load(docId: string): Promise<StoredDocument | null> {
+    await this.enter('load');
+    if (this.failLoads) throw this.failLoads;
+    return this.inner.load(docId);
+  }
+
+  async ensure(docId: string, now: number): Promise<DocumentMeta> {
+    await this.enter('ensure');
+    return this.inner.ensure(docId, now);
+  }
+
+  async append(entries: readonly AppendEntry[], now: number): Promise<Map<string, number>> {
+    this.appendSizes.push(entries.length);
+    await this.enter('append');
+    if (this.failAppends) {
+      this.failedAppends++;
+      throw this.failAppends;
+    }
+    return this.inner.append(entries, now);
+  }
+
+  async compact(docId: string, state: Uint8Array, upToSeq: number): Promise<void> {
+    await this.enter('compact');
+    if (this.failCompacts) throw this.failCompacts;
+    return this.inner.compact(docId, state, upToSeq);
+  }
+
+  async setTitle(docId: string, title: string): Promise<void> {
+    await this.enter('setTitle');
+    return this.inner.setTitle(docId, title);
+  }
+
+  get(docId: string): Promise<DocumentMeta | null> {
+    return this.inner.get(docId);
+  }
+
+  list(): Promise<DocumentMeta[]> {
+    return this.inner.list();
+  }
+
+  delete(docId: string): Promise<boolean> {
+    return this.inner.delete(docId);
+  }
+
+  ping(): Promise<void> {
+    return this.inner.ping();
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  private async enter(method: StoreMethod): Promise<void> {
+    this.calls[method]++;
+    this.onCall?.(method);
+    const gate = this.gates[method];
+    if (gate) await gate.promise;
+  }
+}
