@@ -37,6 +37,20 @@ export interface Config {
   commitDelayMs: number;
   /** Most documents one connection may have open at once. */
   maxDocsPerConnection: number;
+  /** Token mode when set: every connection and API call must present a token signed with it. */
+  authSecret: string | null;
+  /** Address people use to reach this server, for links printed by `npm run token`. */
+  publicUrl: string;
+  /** Version history: an automatic snapshot once editing has paused this long… */
+  historyQuietMs: number;
+  /** …and at least this often while editing goes on without a pause. */
+  historyMaxIntervalMs: number;
+  /** Retention of automatic snapshots: every one from the last this many hours… */
+  historyKeepAllHours: number;
+  /** …then one per hour up to this many days old… */
+  historyHourlyDays: number;
+  /** …then one per day, up to this many days old (0: for ever). Named versions are always kept. */
+  historyDailyDays: number;
 }
 
 /** Raised for a configuration value that cannot be used; the message names the variable. */
@@ -52,6 +66,14 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function authSecret(env: NodeJS.ProcessEnv): string | null {
+  const secret = env.TANDEM_AUTH_SECRET;
+  if (secret === undefined || secret === '') return null;
+  if (secret.length < 32)
+    throw new ConfigError('TANDEM_AUTH_SECRET must be at least 32 characters (use e.g. `openssl rand -hex 32`)');
+  return secret;
 }
 
 /** Reads the configuration from environment variables, with defaults; throws ConfigError on bad values. */
@@ -84,5 +106,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     compactBytes: int(env, 'COMPACT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     commitDelayMs: int(env, 'COMMIT_DELAY_MS', 0, 0, 1000),
     maxDocsPerConnection: int(env, 'MAX_DOCS_PER_CONNECTION', 100, 1, 100_000),
+    authSecret: authSecret(env),
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, ''),
+    historyQuietMs: int(env, 'HISTORY_QUIET_MS', 120_000, 10, 86_400_000),
+    historyMaxIntervalMs: int(env, 'HISTORY_MAX_INTERVAL_MS', 600_000, 10, 86_400_000),
+    historyKeepAllHours: int(env, 'HISTORY_KEEP_ALL_HOURS', 24, 0, 100_000),
+    historyHourlyDays: int(env, 'HISTORY_HOURLY_DAYS', 7, 0, 100_000),
+    historyDailyDays: int(env, 'HISTORY_DAILY_DAYS', 0, 0, 1_000_000),
   };
 }

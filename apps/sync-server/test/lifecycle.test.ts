@@ -75,7 +75,7 @@ describe('loading a document', () => {
       docId: 'flaky',
       protocol: PROTOCOL_VERSION,
     })) as AckResult;
-    expect(retry).toEqual({ ok: true });
+    expect(retry).toMatchObject({ ok: true });
     expect(store.calls.load).toBe(2);
   });
 });

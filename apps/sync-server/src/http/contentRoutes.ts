@@ -10,6 +10,7 @@ import {
   toMarkdown,
   yUpdateFromDoc,
 } from '@tandem/crdt-bridge';
+import { atLeast, roleFor } from '../auth/roles.js';
 import { roomName } from '../rooms/Room.js';
 import type { ApiDeps } from './api.js';
 import { documentJson } from './documentRoutes.js';
@@ -47,6 +48,7 @@ export function contentRoutes(deps: ApiDeps): Route[] {
     {
       method: 'GET',
       pattern: /^\/api\/docs\/(?<id>[^/]+)\/export$/,
+      role: 'viewer',
       handler: async (ctx) => {
         const id = await existingDoc(deps, ctx);
         if (!id) return;
@@ -75,7 +77,7 @@ export function contentRoutes(deps: ApiDeps): Route[] {
     {
       method: 'POST',
       pattern: /^\/api\/docs\/import$/,
-      handler: async ({ req, res, url }) => {
+      handler: async ({ req, res, url, user }) => {
         const isJson = (req.headers['content-type'] ?? '').includes('application/json');
         let markdown: string;
         let title = url.searchParams.get('title') ?? '';
@@ -90,6 +92,10 @@ export function contentRoutes(deps: ApiDeps): Route[] {
         }
         const node = parseMarkdown(markdown);
         const id = newDocId();
+        if (!atLeast(roleFor(user, id), 'editor')) {
+          sendError(res, 403, ErrorCode.Forbidden, 'You may not create documents here.');
+          return;
+        }
         const now = Date.now();
         await deps.store.ensure(id, now);
         const cleanTitle = title.trim().slice(0, MAX_TITLE_LENGTH);
@@ -102,6 +108,7 @@ export function contentRoutes(deps: ApiDeps): Route[] {
     {
       method: 'PATCH',
       pattern: /^\/api\/docs\/(?<id>[^/]+)$/,
+      role: 'editor',
       handler: async (ctx) => {
         const id = await existingDoc(deps, ctx);
         if (!id) return;
@@ -119,6 +126,7 @@ export function contentRoutes(deps: ApiDeps): Route[] {
     {
       method: 'DELETE',
       pattern: /^\/api\/docs\/(?<id>[^/]+)$/,
+      role: 'owner',
       handler: async (ctx) => {
         const id = await existingDoc(deps, ctx);
         if (!id) return;

@@ -1,7 +1,8 @@
-import { isValidDocId, newDocId } from '@tandem/crdt-bridge';
+import { ErrorCode, isValidDocId, newDocId } from '@tandem/crdt-bridge';
+import { atLeast, roleFor } from '../auth/roles.js';
 import type { DocumentMeta } from '../storage/DocumentStore.js';
 import type { ApiDeps } from './api.js';
-import { BadRequest, readJson, sendJson } from './json.js';
+import { BadRequest, readJson, sendError, sendJson } from './json.js';
 import type { Route } from './router.js';
 
 /** A document as the API shows it. */
@@ -31,16 +32,20 @@ export function documentRoutes(deps: ApiDeps): Route[] {
     {
       method: 'GET',
       pattern: /^\/api\/docs$/,
-      handler: async ({ res }) => {
-        const docs = await deps.store.list();
+      handler: async ({ res, user }) => {
+        const docs = (await deps.store.list()).filter((d) => roleFor(user, d.id) !== null);
         sendJson(res, 200, { documents: docs.map(documentJson) });
       },
     },
     {
       method: 'POST',
       pattern: /^\/api\/docs$/,
-      handler: async ({ req, res }) => {
+      handler: async ({ req, res, user }) => {
         const id = requestedId(await readJson(req)) ?? newDocId();
+        if (!atLeast(roleFor(user, id), 'editor')) {
+          sendError(res, 403, ErrorCode.Forbidden, 'You may not create documents here.');
+          return;
+        }
         const existing = await deps.store.get(id);
         const meta = existing ?? (await deps.store.ensure(id, Date.now()));
         sendJson(res, existing ? 200 : 201, documentJson(meta));

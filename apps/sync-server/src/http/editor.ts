@@ -24,7 +24,10 @@ export function createEditorHandler(staticDir: string): (req: IncomingMessage, r
   return (req, res) => {
     assets(req, res, () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      if ((req.method === 'GET' || req.method === 'HEAD') && (url.pathname === '/' || url.pathname.startsWith('/d/'))) {
+      if (
+        (req.method === 'GET' || req.method === 'HEAD') &&
+        (url.pathname === '/' || url.pathname === '/auth' || url.pathname.startsWith('/d/'))
+      ) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
         if (req.method === 'HEAD') res.end();
         else fs.createReadStream(indexFile).pipe(res);

@@ -8,6 +8,7 @@ export function healthRoutes(deps: ApiDeps): Route[] {
     {
       method: 'GET',
       pattern: /^\/healthz$/,
+      public: true,
       handler: async ({ res }) => {
         try {
           await deps.store.ping();

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Role } from '@tandem/crdt-bridge';
+import type { AuthUser } from '../auth/roles.js';
 
 /** What a route handler receives: the request, the response, and the path's named groups. */
 export interface RouteContext {
@@ -6,6 +8,8 @@ export interface RouteContext {
   res: ServerResponse;
   url: URL;
   params: Record<string, string>;
+  /** Who is asking (in open mode, an owner of everything). */
+  user: AuthUser;
 }
 
 /** One HTTP route: a method, a path pattern with named groups, a handler. */
@@ -13,6 +17,10 @@ export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   pattern: RegExp;
   handler: (ctx: RouteContext) => Promise<void> | void;
+  /** Answered without a token (health checks). */
+  public?: boolean;
+  /** The role needed on the document named by the path's `id`; routes without an id check for themselves. */
+  role?: Role;
 }
 
 /** Finds the route for a request: the route and its params, `405` if only the method is wrong, or null. */

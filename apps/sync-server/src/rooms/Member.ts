@@ -1,10 +1,15 @@
 import type { Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '@tandem/crdt-bridge';
+import type { ClientToServerEvents, Role, ServerToClientEvents } from '@tandem/crdt-bridge';
+import type { AuthUser } from '../auth/roles.js';
 
 /** Per-connection data the server keeps on each socket. */
 export interface SocketData {
   /** Documents this connection has joined or is joining. */
   docs: Set<string>;
+  /** Who this connection is (everyone is the owner-of-all in open mode). */
+  user: AuthUser;
+  /** True in token mode: presence names come from the token, not the client. */
+  authenticated: boolean;
 }
 
 /** The server's typed socket. */
@@ -26,6 +31,8 @@ export class Member {
   constructor(
     readonly socket: TandemServerSocket,
     readonly key: string,
+    /** What this connection may do in this document. */
+    readonly role: Role = 'owner',
   ) {}
 
   /** The socket id, unique per connection. */

@@ -161,7 +161,7 @@ export class Room {
    * any entry for a client id owned by another session (no spoofing or removing
    * someone else's presence). What is applied and relayed is re-encoded here.
    */
-  applyAwareness(update: Uint8Array, member: Member): ApplyResult {
+  applyAwareness(update: Uint8Array, member: Member, stampName?: string): ApplyResult {
     let entries: AwarenessEntry[];
     try {
       entries = decodeAwarenessUpdate(update);
@@ -177,6 +177,15 @@ export class Room {
           ok: false,
           error: { docId: this.id, code: ErrorCode.Forbidden, message: 'That presence belongs to someone else.' },
         };
+      }
+    }
+    if (stampName !== undefined) {
+      // Token mode: the name others see is the one the token carries, whatever the client says.
+      for (const entry of entries) {
+        if (entry.state === null) continue;
+        const state = entry.state as { user?: unknown };
+        const user = typeof state.user === 'object' && state.user !== null ? state.user : {};
+        entry.state = { ...state, user: { ...user, name: stampName } };
       }
     }
     for (const entry of entries) {

@@ -11,6 +11,8 @@ import {
   type DocError,
   type SyncMessage,
 } from '@tandem/crdt-bridge';
+import * as Y from 'yjs';
+import { OPEN_USER, atLeast, roleFor } from '../auth/roles.js';
 import { Member, type TandemServerSocket } from '../rooms/Member.js';
 import type { TandemIo } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
@@ -42,6 +44,9 @@ function fail(code: ErrorCode, message: string, docId?: string): AckResult {
 export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps): void {
   const { registry, writes, log } = deps;
   socket.data.docs = new Set();
+  // Token mode sets these in the handshake middleware; open mode lets everyone do everything.
+  socket.data.user ??= OPEN_USER;
+  socket.data.authenticated ??= false;
   /** Members by document id, once joined. */
   const joined = new Map<string, Member>();
 
@@ -102,8 +107,16 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
       if (joined.has(docId)) memberFor(docId);
       if (socket.data.docs.has(docId))
         return ack(
-          joined.has(docId) ? { ok: true } : fail(ErrorCode.InvalidMessage, 'Already joining this document.', docId),
+          joined.has(docId)
+            ? { ok: true, role: joined.get(docId)!.role }
+            : fail(ErrorCode.InvalidMessage, 'Already joining this document.', docId),
         );
+      const role = roleFor(socket.data.user, docId);
+      if (role === null) {
+        return ack(
+          fail(ErrorCode.Forbidden, 'You do not have access to this document. Ask its owner for a link.', docId),
+        );
+      }
       if (socket.data.docs.size >= deps.maxDocsPerConnection) {
         return ack(
           fail(
@@ -130,10 +143,10 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
         typeof sessionKey === 'string' && sessionKey.length >= 16 && sessionKey.length <= 64
           ? `session:${sessionKey}`
           : `socket:${socket.id}`;
-      const member = new Member(socket, key);
+      const member = new Member(socket, key, role);
       room.addMember(member);
       joined.set(docId, member);
-      ack({ ok: true });
+      ack({ ok: true, role });
       const presence = room.encodeAllAwareness();
       if (presence) socket.emit('awareness', docId, presence);
     }),
@@ -176,6 +189,11 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
           return ack({ ok: true });
         case 'step2':
         case 'update': {
+          if (!atLeast(member.role, 'editor')) {
+            // A viewer's step 2 is fine when it brings nothing; it is never applied either way.
+            if (message.type === 'step2' && Y.parseUpdateMeta(message.update).to.size === 0) return ack({ ok: true });
+            return ack(fail(ErrorCode.Forbidden, 'You can view this document but not edit it.', id));
+          }
           const result = room.applyClientUpdate(message.update, member);
           if (!result.ok) {
             ack(result);
@@ -210,7 +228,7 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
         });
         return;
       }
-      const result = room.applyAwareness(bytes, member);
+      const result = room.applyAwareness(bytes, member, socket.data.authenticated ? socket.data.user.name : undefined);
       if (!result.ok) socket.emit('doc-error', result.error);
     }),
   );

@@ -23,7 +23,9 @@ export const ErrorCode = {
   LoadFailed: 'LOAD_FAILED',
   /** Storage is failing; updates are held in memory and will be acknowledged once stored. */
   StorageUnavailable: 'STORAGE_UNAVAILABLE',
-  /** The message touches something this connection may not change (e.g. another client's presence). */
+  /** The connection presented no valid access token (token mode); sign in with a new link. */
+  Unauthorized: 'UNAUTHORIZED',
+  /** The message touches something this connection may not change (a viewer editing, another client's presence). */
   Forbidden: 'FORBIDDEN',
   /** This connection has too many documents open. */
   TooManyDocuments: 'TOO_MANY_DOCUMENTS',

@@ -13,8 +13,11 @@ export interface JoinRequest {
   sessionKey?: string;
 }
 
-/** Outcome of a join, an update, or any request the server acknowledges. */
-export type AckResult = { ok: true } | { ok: false; error: DocError };
+/** What a person may do with a document: read it, edit it, or also delete it and manage access. */
+export type Role = 'viewer' | 'editor' | 'owner';
+
+/** Outcome of a join, an update, or any request the server acknowledges. A join's success names the role. */
+export type AckResult = { ok: true; role?: Role } | { ok: false; error: DocError };
 
 /**
  * Events a client emits. Binary payloads travel as Socket.IO binary attachments;

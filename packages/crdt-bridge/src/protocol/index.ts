@@ -6,6 +6,7 @@ export {
   type AckResult,
   type ClientToServerEvents,
   type JoinRequest,
+  type Role,
   type ServerToClientEvents,
 } from './events.js';
 export {

@@ -2,7 +2,7 @@ import { ObservableV2 } from 'lib0/observable';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { ErrorCode, type DocError } from '../protocol/errors.js';
-import type { AckResult } from '../protocol/events.js';
+import type { AckResult, Role } from '../protocol/events.js';
 import { decodeSyncMessage, encodeStep1, encodeStep2FromUpdate, encodeUpdate } from '../protocol/messages.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { sameStatus, type SessionStatus } from './status.js';
@@ -53,6 +53,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   private readonly pending = new Map<number, PendingAck>();
   private nextAckId = 1;
   private lastError: DocError | null = null;
+  private role: Role | null = null;
   private lastStatus: SessionStatus;
 
   constructor(host: SessionHost, docId: string, doc: Y.Doc, awareness: awarenessProtocol.Awareness | null) {
@@ -104,6 +105,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
       }
       this.joined = true;
       this.lastError = null;
+      this.role = result.role ?? null;
       this.host.socket.emit('sync', this.docId, encodeStep1(this.doc), this.ackHandler(generation, null));
       const presence = this.awareness?.getLocalState();
       // Re-setting the state bumps its clock, so the server and peers that saw us leave accept it as new.
@@ -250,7 +252,13 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
         ? 'synced'
         : 'syncing';
     const unsavedChanges = this.pending.size + (this.dirty ? 1 : 0);
-    return { connection, save: unsavedChanges > 0 ? 'saving' : 'saved', unsavedChanges, error: this.lastError };
+    return {
+      connection,
+      save: unsavedChanges > 0 ? 'saving' : 'saved',
+      unsavedChanges,
+      error: this.lastError,
+      role: this.role,
+    };
   }
 
   /** Recomputes the status and tells subscribers when it changed. */

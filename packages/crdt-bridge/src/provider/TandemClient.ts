@@ -1,6 +1,7 @@
 import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { ErrorCode } from '../protocol/errors.js';
 import { toBytes } from '../protocol/events.js';
 import { DocSession, type SessionHost } from './DocSession.js';
 import type { TandemSocket } from './socket.js';
@@ -112,9 +113,16 @@ export class TandemClient implements SessionHost {
     for (const session of this.sessions.values()) session.handleDisconnect();
   };
 
-  private readonly onConnectError = (): void => {
+  private readonly onConnectError = (error: Error & { data?: { code?: unknown } }): void => {
     // A failed first attempt means we are offline rather than still connecting.
     this.connectedOnce = true;
+    if (error.data?.code === ErrorCode.Unauthorized) {
+      // The server refused us in its handshake; Socket.IO will not retry, and neither should we.
+      for (const session of this.sessions.values()) {
+        session.handleError({ code: ErrorCode.Unauthorized, message: error.message });
+      }
+      return;
+    }
     for (const session of this.sessions.values()) session.refreshStatus();
   };
 

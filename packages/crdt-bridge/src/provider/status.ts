@@ -1,4 +1,5 @@
 import type { DocError } from '../protocol/errors.js';
+import type { Role } from '../protocol/events.js';
 
 /**
  * Where a document session stands with the server:
@@ -20,6 +21,8 @@ export interface SessionStatus {
   unsavedChanges: number;
   /** The latest error the server reported for this document, cleared once things recover. */
   error: DocError | null;
+  /** What the server lets this connection do here, once joined (owner in open mode). */
+  role: Role | null;
 }
 
 /** True when two statuses would render the same. */
@@ -28,6 +31,7 @@ export function sameStatus(a: SessionStatus, b: SessionStatus): boolean {
     a.connection === b.connection &&
     a.save === b.save &&
     a.unsavedChanges === b.unsavedChanges &&
+    a.role === b.role &&
     a.error?.code === b.error?.code &&
     a.error?.message === b.error?.message
   );

@@ -15,7 +15,13 @@ export class CollabDocument {
   readonly awareness = new Awareness(this.doc);
   readonly session: DocSession;
   readonly presence: Presence;
-  status = $state<SessionStatus>({ connection: 'connecting', save: 'saved', unsavedChanges: 0, error: null });
+  status = $state<SessionStatus>({
+    connection: 'connecting',
+    save: 'saved',
+    unsavedChanges: 0,
+    error: null,
+    role: null,
+  });
   /**
    * True once there is something trustworthy to show: the first sync with the
    * server, or a copy of the document this browser kept (offline use).

@@ -1,3 +1,5 @@
+import { authHeaders } from './accessToken.js';
+
 /** A document as the server lists it. */
 export interface DocSummary {
   id: string;
@@ -15,7 +17,10 @@ export class ApiError extends Error {
 async function call<T>(path: string, init: RequestInit, failure: string): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(path, init);
+    res = await fetch(path, {
+      ...init,
+      headers: { ...authHeaders(), ...(init.headers as Record<string, string> | undefined) },
+    });
   } catch {
     throw new ApiError(`${failure} The Tandem server cannot be reached.`);
   }

@@ -5,6 +5,9 @@ export type StatusTone = 'ok' | 'busy' | 'warn' | 'error';
 
 /** Words a person understands for where their document stands. */
 export function statusText(status: SessionStatus): { text: string; tone: StatusTone; detail: string } {
+  if (status.error?.code === ErrorCode.Unauthorized) {
+    return { text: 'Not signed in', tone: 'error', detail: status.error.message };
+  }
   if (status.error?.code === ErrorCode.StorageUnavailable) {
     return {
       text: 'Not saved yet',
@@ -27,6 +30,8 @@ export function statusText(status: SessionStatus): { text: string; tone: StatusT
     case 'syncing':
       return { text: 'Syncing…', tone: 'busy', detail: 'Catching up with the server.' };
     case 'synced':
+      if (status.role === 'viewer')
+        return { text: 'View only', tone: 'ok', detail: 'You can read this document but not change it.' };
       return status.save === 'saving'
         ? { text: 'Saving…', tone: 'busy', detail: 'Storing your latest changes on the server.' }
         : { text: 'Saved', tone: 'ok', detail: 'Every change is stored on the server.' };

@@ -1,0 +1,39 @@
+import type { Role } from '@tandem/crdt-bridge';
+
+const RANK: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };
+
+/** Who is connected, as their token says. */
+export interface AuthUser {
+  id: string;
+  name: string;
+  /** Role per document id or pattern: an exact id, "*" for every document, or "prefix-*". */
+  roles: Record<string, Role>;
+}
+
+/** True when `value` is one of the three roles. */
+export function isRole(value: unknown): value is Role {
+  return value === 'viewer' || value === 'editor' || value === 'owner';
+}
+
+/** Whether `role` allows what `needed` allows. */
+export function atLeast(role: Role | null, needed: Role): boolean {
+  return role !== null && RANK[role] >= RANK[needed];
+}
+
+function matches(pattern: string, docId: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('*')) return docId.startsWith(pattern.slice(0, -1));
+  return pattern === docId;
+}
+
+/** The highest role `user` has on `docId` (exact ids and wildcards alike), or null for none. */
+export function roleFor(user: AuthUser, docId: string): Role | null {
+  let best: Role | null = null;
+  for (const [pattern, role] of Object.entries(user.roles)) {
+    if (matches(pattern, docId) && (best === null || RANK[role] > RANK[best])) best = role;
+  }
+  return best;
+}
+
+/** Open mode: everyone may do everything (one person, or a trusted network). */
+export const OPEN_USER: AuthUser = Object.freeze({ id: 'anonymous', name: '', roles: { '*': 'owner' as Role } });
