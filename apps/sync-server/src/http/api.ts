@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { ErrorCode } from '@tandem/crdt-bridge';
+import { OPEN_USER, atLeast, roleFor } from '../auth/roles.js';
+import { AuthError, bearerToken, verifyToken } from '../auth/tokens.js';
 import type { TandemIo } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
@@ -35,6 +38,7 @@ export async function handleApi(
   res: ServerResponse,
   routes: readonly Route[],
   log: Logger,
+  authSecret: string | null = null,
 ): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
@@ -48,8 +52,23 @@ export async function handleApi(
     sendError(res, 405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${url.pathname}.`);
     return true;
   }
+  let user = OPEN_USER;
+  if (authSecret && !found.route.public) {
+    try {
+      user = (await verifyToken(authSecret, bearerToken(req.headers.authorization))).user;
+    } catch (err) {
+      res.setHeader('www-authenticate', 'Bearer');
+      sendError(res, 401, ErrorCode.Unauthorized, err instanceof AuthError ? err.message : 'Sign-in needed.');
+      return true;
+    }
+  }
+  const docId = found.params.id;
+  if (found.route.role && docId !== undefined && !atLeast(roleFor(user, docId), found.route.role)) {
+    sendError(res, 403, ErrorCode.Forbidden, `This needs the ${found.route.role} role on this document.`);
+    return true;
+  }
   try {
-    await found.route.handler({ req, res, url, params: found.params });
+    await found.route.handler({ req, res, url, params: found.params, user });
   } catch (err) {
     if (err instanceof BadRequest) {
       sendError(res, err.status, err.code, err.message);
