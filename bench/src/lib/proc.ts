@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+
+function getconf(name: string, fallback: number): number {
+  try {
+    const value = Number(execFileSync('getconf', [name], { encoding: 'utf8' }).trim());
+    return Number.isFinite(value) && value > 0 ? value : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+const CLK_TCK = getconf('CLK_TCK', 100);
+const PAGE_SIZE = getconf('PAGESIZE', 4096);
+
+/** CPU time and memory of a process, read from /proc (Linux); null when unavailable. */
+export interface ProcSample {
+  /** User + system CPU time of all the process's threads, in ms. */
+  cpuMs: number;
+  /** Resident set size in bytes. */
+  rssBytes: number;
+}
+
+export function sampleProc(pid: number): ProcSample | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Field 3 (state) is index 0 here, so utime (14) is 11, stime (15) 12, rss (24) 21.
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return { cpuMs: (ticks * 1000) / CLK_TCK, rssBytes: Number(fields[21]) * PAGE_SIZE };
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a program is on the PATH. */
+export function hasProgram(name: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Pins every thread of this process to one CPU (Linux, taskset); returns whether it worked. */
+export function pinSelf(cpu: number): boolean {
+  if (!hasProgram('taskset')) return false;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** CPU use of this process over an interval, as a share of one core. */
+export class SelfCpu {
+  private start = process.cpuUsage();
+  private startedAt = performance.now();
+
+  reset(): void {
+    this.start = process.cpuUsage();
+    this.startedAt = performance.now();
+  }
+
+  /** Share of one core used since the last reset (1 = a full core). */
+  share(): number {
+    const used = process.cpuUsage(this.start);
+    const wallUs = (performance.now() - this.startedAt) * 1000;
+    return wallUs > 0 ? (used.user + used.system) / wallUs : 0;
+  }
+}
+
+/** Busy CPU time of the whole machine (all cores, all processes) in ms, from /proc/stat. */
+export function machineBusyMs(): number {
+  try {
+    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+    const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+    return (((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 1000) / CLK_TCK;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The hard limit on open files for processes started from here (ulimit -Hn). */
+export function hardNoFileLimit(): number {
+  try {
+    const out = execFileSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim();
+    return out === 'unlimited' ? Number.POSITIVE_INFINITY : Number(out);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+let canRaise: boolean | null = null;
+/** Whether `prlimit` may raise the open-files limit above the hard limit (needs CAP_SYS_RESOURCE). */
+export function canRaiseNoFile(): boolean {
+  if (canRaise === null) {
+    try {
+      const hard = hardNoFileLimit();
+      const wanted = Number.isFinite(hard) ? hard + 1 : 1_048_576;
+      execFileSync('prlimit', [`--nofile=${wanted}:${wanted}`, '--', 'true'], { stdio: 'ignore' });
+      canRaise = true;
+    } catch {
+      canRaise = false;
+    }
+  }
+  return canRaise;
+}

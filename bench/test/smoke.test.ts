@@ -1,0 +1,109 @@
+/**
+ * Smoke test: the harness runs. One tiny latency and throughput measurement against Tandem
+ * and the bare relay, through the same code `npm run bench` uses, then the report and chart.
+ * Not a benchmark: it only checks that the numbers are sane.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { markdown, verdicts } from '../src/lib/report.js';
+import { latencyChart } from '../src/lib/svg.js';
+import { REPO_DIR } from '../src/lib/util.js';
+import { alternate, type ScenarioResult } from '../src/scenarios/common.js';
+import { latencyRep } from '../src/scenarios/latency.js';
+import { throughputRep } from '../src/scenarios/throughput.js';
+import { TANDEM_MAIN, startServer, type ServerProcess } from '../src/servers/index.js';
+import { distribution } from '../src/lib/stats.js';
+
+describe('bench harness', () => {
+  const servers: ServerProcess[] = [];
+
+  beforeAll(async () => {
+    if (!fs.existsSync(TANDEM_MAIN))
+      execFileSync(path.join(REPO_DIR, 'node_modules/.bin/tsc'), ['-b'], { cwd: REPO_DIR });
+    servers.push(await startServer('tandem'), await startServer('relay'));
+  });
+
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+  });
+
+  it('measures keystroke latency and throughput on Tandem and the floor, and reports them', async () => {
+    const samples = new Map<string, number[]>();
+    const reps = await alternate(
+      servers,
+      1,
+      async (server, _i, warmup) => {
+        const out: number[] = [];
+        const metrics = await latencyRep(
+          server,
+          {
+            clientsPerDoc: 2,
+            docs: 2,
+            writersPerDoc: 1,
+            keysPerSec: 10,
+            awarenessHz: 10,
+            warmupMs: 100,
+            measureMs: warmup ? 200 : 600,
+            drainMs: 1_000,
+          },
+          out,
+        );
+        if (!warmup) samples.set(server.kind, out);
+        return metrics;
+      },
+      'smoke',
+      { waitForQuiet: false },
+    );
+    for (const server of servers) {
+      const [rep] = reps[server.kind]!;
+      expect(rep!.samples).toBeGreaterThan(5);
+      expect(rep!.lost).toBe(0);
+      expect(rep!.p50).toBeGreaterThan(0);
+      expect(rep!.p50).toBeLessThan(1_000);
+      expect(rep!.srvCpu).toBeGreaterThanOrEqual(0);
+
+      const thr = await throughputRep(server, {
+        docs: 1,
+        clientsPerDoc: 3,
+        writersPerDoc: 1,
+        window: 16,
+        warmupMs: 100,
+        measureMs: 400,
+      });
+      expect(thr.deliveriesPerSec).toBeGreaterThan(100);
+      expect(thr.lost).toBe(0);
+    }
+
+    const scenario: ScenarioResult = {
+      id: 'latency-2',
+      title: '1. Keystroke → remote apply, 2 clients/doc',
+      description: 'smoke',
+      config: {},
+      servers: servers.map((s) => s.kind),
+      metrics: [{ key: 'p50', label: 'p50', unit: 'ms', better: 'lower', show: true, verdict: true }],
+      reps,
+      pooled: Object.fromEntries([...samples].map(([k, v]) => [k, distribution(v)])),
+      notes: [],
+    };
+    const meta = {
+      tier: 'smoke',
+      startedAt: new Date().toISOString(),
+      seconds: 1,
+      node: process.version,
+      cpus: '?',
+      commit: '?',
+      pinned: false,
+      reps: 1,
+      servers: scenario.servers,
+      command: 'vitest',
+    };
+    const report = markdown(meta, [scenario], null);
+    expect(report).toContain('## Verdict');
+    expect(report).toMatch(/\d\.\d\d×/);
+    const [verdict] = verdicts([scenario]);
+    expect(Number.isFinite(verdict!.ratios.relay)).toBe(true);
+    expect(latencyChart([scenario], 'smoke')).toContain('<polyline');
+  });
+});
