@@ -4,6 +4,7 @@ import { EditorView } from 'prosemirror-view';
 import { ySyncPlugin, ySyncPluginKey, yUndoPlugin } from 'y-prosemirror';
 import type * as Y from 'yjs';
 import { schema } from '@tandem/crdt-bridge';
+import { seedEmptyTextblocksOnWrite } from './emptyTextblocks.js';
 import { tandemInputRules } from './inputRules.js';
 import { tandemKeymap } from './keymap.js';
 import { markdownClipboardParser } from './paste.js';
@@ -43,7 +44,7 @@ export function createEditorView(
       ...(options.plugins ?? []),
     ],
   });
-  return new EditorView(mount, {
+  const view = new EditorView(mount, {
     state,
     attributes: {
       'aria-label': 'Document text',
@@ -66,4 +67,7 @@ export function createEditorView(
       if (tr.docChanged && !sync?.isChangeOrigin) options.onLocalEdit?.();
     },
   });
+  // Two people typing into the same new line at once must not duplicate characters.
+  seedEmptyTextblocksOnWrite(view);
+  return view;
 }
