@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ErrorCode } from '@tandem/crdt-bridge';
 import { OPEN_USER, atLeast, roleFor } from '../auth/roles.js';
 import { AuthError, bearerToken, verifyToken } from '../auth/tokens.js';
+import type { HistoryService } from '../history/HistoryService.js';
 import type { TandemIo } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
@@ -12,6 +13,7 @@ import { documentRoutes } from './documentRoutes.js';
 import { healthRoutes } from './healthRoutes.js';
 import { BadRequest, sendError } from './json.js';
 import { matchRoute, type Route } from './router.js';
+import { versionRoutes } from './versionRoutes.js';
 
 /** What the API routes need. */
 export interface ApiDeps {
@@ -20,13 +22,14 @@ export interface ApiDeps {
   log: Logger;
   writes: WriteQueue;
   io: TandemIo;
+  history: HistoryService;
   startedAt: number;
   connections: () => number;
 }
 
 /** Every API route; each feature contributes its own list. */
 export function apiRoutes(deps: ApiDeps): Route[] {
-  return [...healthRoutes(deps), ...documentRoutes(deps), ...contentRoutes(deps)];
+  return [...healthRoutes(deps), ...documentRoutes(deps), ...contentRoutes(deps), ...versionRoutes(deps)];
 }
 
 /**

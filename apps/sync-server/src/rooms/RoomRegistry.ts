@@ -4,8 +4,18 @@ import type { DocumentStore } from '../storage/DocumentStore.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
 import { Room, type TandemIo } from './Room.js';
 
+/** Observers of rooms' lives (version history uses them); they must not throw. */
+export interface RoomHooks {
+  /** A document was loaded into memory. */
+  loaded?(room: Room): void;
+  /** Nobody is in the room any more (its last member left, or server-side work on it ended). */
+  emptied?(room: Room): void;
+}
+
 /** Options for {@link RoomRegistry}. */
 export interface RoomRegistryOptions {
+  /** Observers of rooms loading and emptying (version history). */
+  hooks?: RoomHooks;
   /** How long a room with no members stays loaded. */
   idleUnloadMs: number;
   /** Compact a document's log once it has this many rows… */
@@ -61,6 +71,7 @@ export class RoomRegistry {
   /** Call when a room may have become empty: schedules its unload. */
   released(room: Room): void {
     if (room.members.size > 0 || this.rooms.get(room.id) !== room) return;
+    this.options.hooks?.emptied?.(room);
     this.cancelUnload(room.id);
     const timer = setTimeout(() => {
       this.unloadTimers.delete(room.id);
@@ -162,6 +173,7 @@ export class RoomRegistry {
     }
     const room = new Room(docId, stored, { io: this.io, writes: this.writes, log: this.log });
     this.rooms.set(docId, room);
+    this.options.hooks?.loaded?.(room);
     this.log.debug({ doc: docId, updates: stored.updates.length, ms: Date.now() - started }, 'document loaded');
     return room;
   }

@@ -1,3 +1,5 @@
+import type { VersionStore } from './VersionStore.js';
+
 /** What the store knows about a document, without its content. */
 export interface DocumentMeta {
   id: string;
@@ -28,6 +30,8 @@ export interface AppendEntry {
  * Every method may reject; callers keep state in memory until a write succeeds.
  */
 export interface DocumentStore {
+  /** Version history, when this store keeps it; without it the history API answers 501. */
+  readonly versions?: VersionStore;
   /** The document's content and metadata, or null when it does not exist. */
   load(docId: string): Promise<StoredDocument | null>;
   /** Creates the document if absent; returns its metadata either way. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AppendEntry, DocumentMeta, DocumentStore, StoredDocument } from './DocumentStore.js';
 import { migrate } from './migrations.js';
+import { SqliteVersionStore } from './SqliteVersionStore.js';
 
 interface DocumentRow {
   id: string;
@@ -28,6 +29,8 @@ export class StorageOpenError extends Error {
  */
 export class SqliteStore implements DocumentStore {
   readonly db: Database.Database;
+  /** Version history, in the same database. */
+  readonly versions: SqliteVersionStore;
   private readonly stmts;
 
   constructor(file: string) {
@@ -49,6 +52,7 @@ export class SqliteStore implements DocumentStore {
       );
     }
     const db = this.db;
+    this.versions = new SqliteVersionStore(db);
     this.stmts = {
       getDoc: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
       listDocs: db.prepare<[], DocumentRow>('SELECT * FROM documents ORDER BY updated_at DESC, id'),

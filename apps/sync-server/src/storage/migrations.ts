@@ -20,6 +20,28 @@ export const MIGRATIONS: readonly string[] = [
      created_at INTEGER NOT NULL
    );
    CREATE INDEX updates_doc_seq ON updates (doc_id, seq);`,
+  // 2: version history. A version is a whole encoded state, so restoring one never
+  // depends on the update log (which compaction rewrites).
+  `CREATE TABLE versions (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+     kind TEXT NOT NULL CHECK (kind IN ('auto', 'named', 'restore-point')),
+     name TEXT,
+     created_at INTEGER NOT NULL,
+     authors TEXT NOT NULL DEFAULT '[]',
+     size INTEGER NOT NULL,
+     state BLOB NOT NULL,
+     restore_of INTEGER,
+     pinned INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX versions_doc_created ON versions (doc_id, created_at DESC, id DESC);
+   CREATE TABLE doc_authors (
+     doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+     client_id INTEGER NOT NULL,
+     name TEXT NOT NULL,
+     color TEXT,
+     PRIMARY KEY (doc_id, client_id)
+   ) WITHOUT ROWID;`,
 ];
 
 /** Brings `db` up to the latest schema; throws if the file is from a newer Tandem. */

@@ -1,0 +1,149 @@
+import type { NodeJSON } from '@tandem/crdt-bridge';
+import { authHeaders } from '../collab/accessToken.js';
+
+/** A version as the server lists it. */
+export interface Version {
+  id: number;
+  name: string | null;
+  kind: 'auto' | 'named' | 'restore-point';
+  /** ISO time. */
+  createdAt: string;
+  /** People who edited since the previous snapshot. */
+  authors: string[];
+  size: number;
+  /** For a restore point: the version whose restore it preceded. */
+  restoreOf: number | null;
+  /** A restore came from it; it is kept for ever. */
+  pinned: boolean;
+}
+
+/** A document's versions, newest first, and the colours of the people in them. */
+export interface VersionList {
+  versions: Version[];
+  colors: Record<string, string | null>;
+}
+
+/** One changed range of a diff, in positions of the diff's merged document. */
+export interface Change {
+  type: 'added' | 'removed' | 'changed';
+  from: number;
+  to: number;
+  /** A whole node rather than text. */
+  block: boolean;
+  text: string;
+  author: string | null;
+}
+
+/** One side of a diff: a version, the live document, or (neither) the empty document. */
+export interface DiffSide {
+  version: Version | null;
+  current: boolean;
+}
+
+/** The changes between two states, from the older side (`base`) to the newer (`target`). */
+export interface Diff {
+  base: DiffSide;
+  target: DiffSide;
+  /** Both sides' content merged in document order; `changes` say which parts are whose. */
+  doc: NodeJSON;
+  changes: Change[];
+  stats: { added: number; removed: number };
+  titles: { base: string; target: string };
+  colors: Record<string, string | null>;
+}
+
+/** What a diff compares a version with. */
+export type Against = 'previous' | 'current' | number;
+
+/** What a restore did. */
+export interface RestoreResult {
+  restored: Version;
+  restorePoint: Version;
+  changed: boolean;
+}
+
+/** A document as the server describes it (a copy). */
+export interface DocSummary {
+  id: string;
+  title: string;
+  url: string;
+}
+
+/** A history request that failed, with words a person can read. */
+export class HistoryApiError extends Error {
+  override readonly name = 'HistoryApiError';
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+async function call<T>(path: string, init: RequestInit, failure: string): Promise<T> {
+  let res: Response;
+  try {
+    // The access token (token mode) goes with every call, as for the other document APIs.
+    res = await fetch(path, {
+      ...init,
+      headers: { ...authHeaders(), ...(init.headers as Record<string, string> | undefined) },
+    });
+  } catch {
+    throw new HistoryApiError(`${failure} The Tandem server cannot be reached.`);
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+    throw new HistoryApiError(`${failure} ${body?.error?.message ?? `The server answered ${res.status}.`}`);
+  }
+  return (await res.json()) as T;
+}
+
+function versionsPath(docId: string, rest = ''): string {
+  return `/api/docs/${encodeURIComponent(docId)}/versions${rest}`;
+}
+
+/** Every version of a document, newest first. */
+export function fetchVersions(docId: string): Promise<VersionList> {
+  return call(versionsPath(docId), {}, 'The version history could not be loaded.');
+}
+
+/** The changes between version `id` and `against`. */
+export function fetchDiff(docId: string, id: number, against: Against): Promise<Diff> {
+  return call(
+    versionsPath(docId, `/${id}/diff?against=${encodeURIComponent(String(against))}`),
+    {},
+    'This version could not be shown.',
+  );
+}
+
+/** Names the current state of the document. */
+export function nameCurrent(docId: string, name: string): Promise<Version> {
+  return call(
+    versionsPath(docId),
+    { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ name }) },
+    'The version could not be named.',
+  );
+}
+
+/** Names (or renames) an existing version. */
+export function nameVersion(docId: string, id: number, name: string): Promise<Version> {
+  return call(
+    versionsPath(docId, `/${id}`),
+    { method: 'PATCH', headers: JSON_HEADERS, body: JSON.stringify({ name }) },
+    'The version could not be named.',
+  );
+}
+
+/** Restores a version (or one of its top-level blocks) for everyone. */
+export function restoreVersion(
+  docId: string,
+  id: number,
+  options: { by: string; block?: number },
+): Promise<RestoreResult> {
+  return call(
+    versionsPath(docId, `/${id}/restore`),
+    { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(options) },
+    'The version could not be restored.',
+  );
+}
+
+/** Makes a new document holding a version's content. */
+export function copyVersion(docId: string, id: number): Promise<DocSummary> {
+  return call(versionsPath(docId, `/${id}/copy`), { method: 'POST' }, 'The copy could not be made.');
+}

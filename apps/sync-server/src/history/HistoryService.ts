@@ -1,0 +1,400 @@
+import { randomInt } from 'node:crypto';
+import type { Logger } from 'pino';
+import * as Y from 'yjs';
+import {
+  blockCount,
+  diffStates,
+  newDocId,
+  restoreBlock,
+  restoreState,
+  schema,
+  stateContent,
+  yUpdateFromDoc,
+  type DiffChange,
+  type StateDiff,
+} from '@tandem/crdt-bridge';
+import type { ChangeOrigin } from '../rooms/origins.js';
+import type { RoomHooks, RoomRegistry } from '../rooms/RoomRegistry.js';
+import type { DocumentMeta, DocumentStore } from '../storage/DocumentStore.js';
+import type { VersionMeta, VersionStore } from '../storage/VersionStore.js';
+import type { WriteQueue } from '../storage/WriteQueue.js';
+import { AutoSnapshots, type RoomTracker } from './AutoSnapshots.js';
+import { versionsToThin, type RetentionPolicy } from './retention.js';
+
+/** When automatic snapshots are taken and how long they are kept. */
+export interface HistoryOptions {
+  /** Snapshot once a burst of editing has been quiet this long. */
+  quietMs: number;
+  /** Snapshot at least this often while editing goes on without a pause. */
+  maxIntervalMs: number;
+  retention: RetentionPolicy;
+}
+
+/** What {@link HistoryService} needs. */
+export interface HistoryDeps {
+  store: DocumentStore;
+  registry: RoomRegistry;
+  writes: WriteQueue;
+  log: Logger;
+  options: HistoryOptions;
+  /** The clock (tests may replace it). */
+  now?: () => number;
+}
+
+/** A request history cannot serve, with the HTTP status and error code to answer it with. */
+export class HistoryError extends Error {
+  override readonly name = 'HistoryError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Which state a diff compares a version with: another version, the live document, or the version before it. */
+export type DiffAgainst = number | 'current' | 'previous';
+
+/** One side of a diff: a version, the live document (`current`), or the empty document (neither). */
+export interface DiffSide {
+  version: VersionMeta | null;
+  current: boolean;
+}
+
+/** A changed range with the person it is attributed to, when known. */
+export interface AttributedChange extends Omit<DiffChange, 'client'> {
+  /**
+   * Added content: who wrote it. Removed or changed content: Yjs does not record who
+   * deletes, so this is set only when exactly one person edited between the two sides.
+   */
+  author: string | null;
+}
+
+/** The changes between two states of a document, oldest side first. */
+export interface VersionDiff extends Omit<StateDiff, 'changes'> {
+  base: DiffSide;
+  target: DiffSide;
+  changes: AttributedChange[];
+  /** Colours of the people named in `changes` (null when presence gave none). */
+  colors: Record<string, string | null>;
+}
+
+/** What a restore did. */
+export interface RestoreResult {
+  /** The version restored (now pinned: retention keeps it). */
+  restored: VersionMeta;
+  /** The state just before the restore, kept so the restore can be undone by restoring it. */
+  restorePoint: VersionMeta;
+  /** False when the content already was the version's. */
+  changed: boolean;
+}
+
+/** One side of a diff with its state and its place in time (0: the empty document; higher: later). */
+type RankedSide = DiffSide & { state: Uint8Array | null; rank: number };
+
+const RESTORE_ORIGIN: ChangeOrigin = Object.freeze({ source: 'server', reason: 'restore' });
+
+/** A Yjs client id no document has used yet, with the same odds as Yjs's own. */
+function freshClientId(): number {
+  return randomInt(1, 2 ** 32 - 1);
+}
+
+/**
+ * Version history: automatic snapshots (after a burst of editing goes quiet, at least
+ * every `maxIntervalMs` while it goes on, when the last person leaves, and just before
+ * every restore), named versions, retention, diffs and restores. A snapshot is the
+ * document's encoded state at that moment; the live document keeps garbage collection.
+ * Authors come from presence: each member's changes are credited to the name it shows.
+ */
+export class HistoryService {
+  /** Hooks for the room registry: they let history follow each loaded document. */
+  readonly hooks: RoomHooks;
+
+  private readonly versions: VersionStore | null;
+  private readonly auto: AutoSnapshots;
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: HistoryDeps) {
+    this.versions = deps.store.versions ?? null;
+    this.now = deps.now ?? Date.now;
+    this.auto = new AutoSnapshots({
+      versions: this.versions,
+      log: deps.log,
+      quietMs: deps.options.quietMs,
+      maxIntervalMs: deps.options.maxIntervalMs,
+      now: this.now,
+      stored: (docId) => this.applyRetention(docId),
+    });
+    this.hooks = this.auto.hooks;
+  }
+
+  /** Whether the store keeps history (without it every request answers 501). */
+  get enabled(): boolean {
+    return this.versions !== null;
+  }
+
+  /** A document's versions, newest first, and the colours of their authors. */
+  async list(docId: string): Promise<{ versions: VersionMeta[]; colors: Record<string, string | null> }> {
+    const store = this.store();
+    const [versions, authors] = await Promise.all([store.listVersions(docId), store.authors(docId)]);
+    const colors: Record<string, string | null> = {};
+    for (const v of versions) for (const name of v.authors) colors[name] = null;
+    for (const a of authors) if (a.name in colors && a.color) colors[a.name] = a.color;
+    return { versions, colors };
+  }
+
+  /** One version and its encoded state, or null when the document has no such version. */
+  async get(docId: string, id: number): Promise<{ version: VersionMeta; state: Uint8Array } | null> {
+    const store = this.store();
+    const [version, state] = await Promise.all([store.getVersion(docId, id), store.versionState(docId, id)]);
+    return version && state ? { version, state } : null;
+  }
+
+  /** Snapshots the current state as a named version. */
+  async nameCurrent(docId: string, name: string): Promise<VersionMeta> {
+    const store = this.store();
+    return this.locked(docId, () =>
+      this.deps.registry.withRoom(docId, async (room) => {
+        const tracker = this.auto.trackerFor(room);
+        const capture = this.auto.capture(tracker);
+        try {
+          return await store.addVersion({ docId, kind: 'named', name, createdAt: this.now(), ...capture });
+        } catch (err) {
+          this.auto.uncapture(tracker, capture);
+          throw err;
+        }
+      }),
+    );
+  }
+
+  /**
+   * Names (or renames) a version; naming an automatic snapshot makes it a named version
+   * that retention keeps. A null name turns a named version back into an automatic one.
+   */
+  async rename(docId: string, id: number, name: string | null): Promise<VersionMeta | null> {
+    const store = this.store();
+    const version = await store.getVersion(docId, id);
+    if (!version) return null;
+    const kind =
+      version.kind === 'restore-point' ? version.kind : name === null ? ('auto' as const) : ('named' as const);
+    return store.updateVersion(docId, id, { name, kind });
+  }
+
+  /**
+   * The changes between version `id` and `against`, shown from the older side to the
+   * newer (the live document being the newest), with authors where known. Null when
+   * the document has no version `id`; a HistoryError when `against` names none.
+   */
+  async diff(docId: string, id: number, against: DiffAgainst): Promise<VersionDiff | null> {
+    const store = this.store();
+    const all = await store.listVersions(docId); // newest first
+    const index = all.findIndex((v) => v.id === id);
+    const version = all[index];
+    if (!version) return null;
+    const versionState = await store.versionState(docId, id);
+    if (!versionState) return null;
+    const mine: RankedSide = { version, current: false, state: versionState, rank: all.length - index };
+    let other: RankedSide;
+    let pendingAuthors: string[] = [];
+    if (against === 'current') {
+      const live = await this.deps.registry.withRoom(docId, (room) => {
+        const tracker = this.auto.trackerFor(room);
+        return { state: Y.encodeStateAsUpdate(room.doc), authors: [...tracker.authors] };
+      });
+      pendingAuthors = live.authors;
+      other = { version: null, current: true, state: live.state, rank: all.length + 1 };
+    } else if (against === 'previous') {
+      const previous = all[index + 1] ?? null;
+      other = {
+        version: previous,
+        current: false,
+        state: previous ? await store.versionState(docId, previous.id) : null,
+        rank: previous ? all.length - index - 1 : 0,
+      };
+    } else {
+      const at = all.findIndex((v) => v.id === against);
+      const found = all[at];
+      const state = found ? await store.versionState(docId, found.id) : null;
+      if (!found || !state)
+        throw new HistoryError(404, 'VERSION_NOT_FOUND', `This document has no version ${against} to compare with.`);
+      other = { version: found, current: false, state, rank: all.length - at };
+    }
+    const [base, target] = other.rank <= mine.rank ? [other, mine] : [mine, other];
+    const diff = diffStates(base.state, target.state ?? new Uint8Array([0, 0]));
+
+    // Everyone who edited after the base, up to and including the target.
+    const editors = new Set<string>(target.current ? pendingAuthors : []);
+    for (const [i, v] of all.entries()) {
+      const rank = all.length - i;
+      if (rank > base.rank && rank <= target.rank) for (const name of v.authors) editors.add(name);
+    }
+    const sole = editors.size === 1 ? [...editors][0]! : null;
+    const byClient = new Map((await store.authors(docId)).map((a) => [a.clientId, a] as const));
+    const colors: Record<string, string | null> = {};
+    const changes: AttributedChange[] = [];
+    for (const { client, ...change } of diff.changes) {
+      const author = change.type === 'added' ? (byClient.get(client)?.name ?? sole) : sole;
+      if (author !== null) colors[author] ??= null;
+      const last = changes.at(-1);
+      // Runs split only by who first wrote them read as one change once credited alike.
+      if (
+        last &&
+        !last.block &&
+        !change.block &&
+        last.to === change.from &&
+        last.type === change.type &&
+        last.author === author
+      ) {
+        last.to = change.to;
+        last.text += change.text;
+      } else {
+        changes.push({ ...change, author });
+      }
+    }
+    for (const a of byClient.values()) if (a.name in colors && a.color) colors[a.name] = a.color;
+    return {
+      base: { version: base.version, current: base.current },
+      target: { version: target.version, current: target.current },
+      doc: diff.doc,
+      changes,
+      stats: diff.stats,
+      titles: diff.titles,
+      colors,
+    };
+  }
+
+  /**
+   * Restores version `id` (the whole document, or only its top-level block `block`) as
+   * one ordinary Yjs change on the live document: everyone connected receives it at
+   * once, like any edit. The state just before is stored first as a restore point.
+   * Resolves once the change is durably stored; null when there is no such version.
+   */
+  async restore(
+    docId: string,
+    id: number,
+    options: { by?: string | null; block?: number } = {},
+  ): Promise<RestoreResult | null> {
+    const store = this.store();
+    const found = await this.get(docId, id);
+    if (!found) return null;
+    const { block } = options;
+    const by = options.by ?? null;
+    if (block !== undefined) {
+      const count = blockCount(found.state);
+      if (!Number.isInteger(block) || block < 0 || block >= count)
+        throw new HistoryError(400, 'INVALID_BLOCK', `block must be a whole number from 0 to ${count - 1}.`);
+    }
+    const result = await this.locked(docId, () =>
+      this.deps.registry.withRoom(docId, async (room): Promise<RestoreResult> => {
+        const tracker = this.auto.trackerFor(room);
+        const restorePoint = await this.storeRestorePoint(tracker, id);
+        if (this.deps.registry.get(docId) !== room)
+          throw new HistoryError(503, 'TRY_AGAIN', 'The document was unloaded during the restore; try again.');
+        // A client id of its own, so the restored content is credited to whoever restored it.
+        room.doc.clientID = freshClientId();
+        if (by !== null) this.auto.recordAuthors(tracker, [room.doc.clientID], { name: by, color: null });
+        const changed =
+          block === undefined
+            ? restoreState(room.doc, found.state, RESTORE_ORIGIN)
+            : restoreBlock(room.doc, found.state, block, RESTORE_ORIGIN);
+        if (changed && by !== null) tracker.authors.add(by);
+        const restored = (await store.updateVersion(docId, id, { pinned: true })) ?? found.version;
+        this.deps.log.info(
+          { doc: docId, version: id, block, changed, restorePoint: restorePoint.id },
+          'version restored',
+        );
+        return { restored, restorePoint, changed };
+      }),
+    );
+    await this.deps.writes.durable();
+    return result;
+  }
+
+  /**
+   * Creates a new document (`copyId`, by default a fresh id) holding version `id`'s
+   * content with a history of its own; null when there is no such version.
+   */
+  async copy(docId: string, id: number, copyId: string = newDocId()): Promise<DocumentMeta | null> {
+    const found = await this.get(docId, id);
+    if (!found) return null;
+    const content = stateContent(found.state);
+    const title = `Copy of ${content.title || 'Untitled'}`.slice(0, 200);
+    const now = this.now();
+    const { store } = this.deps;
+    await store.ensure(copyId, now);
+    await store.append([{ docId: copyId, update: yUpdateFromDoc(schema.nodeFromJSON(content.doc), title) }], now);
+    await store.setTitle(copyId, title);
+    return store.get(copyId);
+  }
+
+  /** Deletes the automatic snapshots retention no longer keeps; returns how many went. */
+  async applyRetention(docId: string): Promise<number> {
+    const store = this.store();
+    const drop = versionsToThin(await store.listVersions(docId), this.now(), this.deps.options.retention);
+    return drop.length > 0 ? store.deleteAutoVersions(docId, drop) : 0;
+  }
+
+  /** Stops taking snapshots (server shutdown); snapshots already started still finish. */
+  close(): void {
+    this.auto.close();
+  }
+
+  private store(): VersionStore {
+    if (!this.versions) throw new HistoryError(501, 'HISTORY_UNAVAILABLE', 'This server keeps no version history.');
+    return this.versions;
+  }
+
+  /**
+   * Stores the room's current state as a restore point for a restore of version
+   * `restoreOf`. With a store that really waits, edits can arrive meanwhile: the point
+   * is then re-taken, so it is exactly the state the restore changes.
+   */
+  private async storeRestorePoint(tracker: RoomTracker, restoreOf: number): Promise<VersionMeta> {
+    const store = this.store();
+    const { doc } = tracker.room;
+    let moved = false;
+    const watch = (): void => {
+      moved = true;
+    };
+    doc.on('update', watch);
+    try {
+      const capture = this.auto.capture(tracker);
+      let point: VersionMeta;
+      try {
+        point = await store.addVersion({
+          docId: tracker.room.id,
+          kind: 'restore-point',
+          name: null,
+          createdAt: this.now(),
+          restoreOf,
+          ...capture,
+        });
+      } catch (err) {
+        this.auto.uncapture(tracker, capture);
+        throw err;
+      }
+      for (let attempt = 0; moved && attempt < 5; attempt++) {
+        moved = false;
+        const again = this.auto.capture(tracker);
+        point = (await store.updateVersion(tracker.room.id, point.id, { state: again.state })) ?? point;
+      }
+      return point;
+    } finally {
+      doc.off('update', watch);
+    }
+  }
+
+  /** Runs `work` after every earlier locked work on the same document has finished. */
+  private locked<T>(docId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(docId) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.catch(() => undefined);
+    this.locks.set(docId, tail);
+    void tail.then(() => {
+      if (this.locks.get(docId) === tail) this.locks.delete(docId);
+    });
+    return run;
+  }
+}

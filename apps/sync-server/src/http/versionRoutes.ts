@@ -1,0 +1,214 @@
+import {
+  ErrorCode,
+  htmlPage,
+  isValidDocId,
+  newDocId,
+  schema,
+  stateContent,
+  toHtml,
+  toMarkdown,
+} from '@tandem/crdt-bridge';
+import { atLeast, roleFor } from '../auth/roles.js';
+import { HistoryError, type DiffAgainst, type HistoryService } from '../history/HistoryService.js';
+import { cleanName } from '../history/identity.js';
+import type { VersionMeta } from '../storage/VersionStore.js';
+import type { ApiDeps } from './api.js';
+import { documentJson } from './documentRoutes.js';
+import { BadRequest, readJson, sendError, sendJson } from './json.js';
+import type { Route, RouteContext } from './router.js';
+
+/** Longest version name accepted. */
+const MAX_NAME_LENGTH = 200;
+
+/** A version as the API shows it. */
+export function versionJson(version: VersionMeta): Record<string, unknown> {
+  return {
+    id: version.id,
+    name: version.name,
+    kind: version.kind,
+    createdAt: new Date(version.createdAt).toISOString(),
+    authors: version.authors,
+    size: version.size,
+    restoreOf: version.restoreOf,
+    pinned: version.pinned,
+  };
+}
+
+/** The request body as an object; anything else (an array, a number) is refused. */
+async function bodyObject(ctx: RouteContext): Promise<Record<string, unknown>> {
+  const body = await readJson(ctx.req);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new BadRequest(400, 'INVALID_BODY', 'The request body must be a JSON object.');
+  return body as Record<string, unknown>;
+}
+
+/** A version name from a body: 1–200 characters after trimming. */
+function versionName(value: unknown): string {
+  const name = typeof value === 'string' ? value.trim() : '';
+  if (name === '' || name.length > MAX_NAME_LENGTH)
+    throw new BadRequest(400, 'INVALID_NAME', `Send { "name": "..." } with 1 to ${MAX_NAME_LENGTH} characters.`);
+  return name;
+}
+
+/** A version id from the path: a positive whole number. */
+function versionId(raw: string | undefined): number {
+  if (raw === undefined || !/^[1-9]\d{0,14}$/.test(raw))
+    throw new BadRequest(400, 'INVALID_VERSION_ID', 'Version ids are positive whole numbers.');
+  return Number(raw);
+}
+
+function versionNotFound(docId: string, id: number): BadRequest {
+  return new BadRequest(404, 'VERSION_NOT_FOUND', `Document ${docId} has no version ${id}.`);
+}
+
+/** What `?against=` asks a diff to compare with: a version id, "current", or "previous" (the default). */
+function diffAgainst(raw: string | null): DiffAgainst {
+  if (raw === null || raw === '' || raw === 'previous') return 'previous';
+  if (raw === 'current') return 'current';
+  if (/^[1-9]\d{0,14}$/.test(raw)) return Number(raw);
+  throw new BadRequest(400, 'INVALID_AGAINST', 'against must be a version id, "current" or "previous".');
+}
+
+/**
+ * Version history: list, name, read (JSON, Markdown or HTML), diff, restore (whole or
+ * one block) and copy. Every route answers 404 for a document that does not exist and
+ * 501 when the store keeps no history. Reading needs the viewer role, changing the
+ * editor role (checked by the API layer from `role`).
+ */
+export function versionRoutes(deps: ApiDeps): Route[] {
+  const history: HistoryService = deps.history;
+
+  /** Wraps a handler: checks the document exists and turns history errors into JSON errors. */
+  const forDoc =
+    (handler: (ctx: RouteContext, docId: string) => Promise<void>) =>
+    async (ctx: RouteContext): Promise<void> => {
+      const docId = ctx.params.id!;
+      if (!isValidDocId(docId))
+        throw new BadRequest(400, 'INVALID_DOC_ID', 'Document ids are 1–64 letters, digits, "-" or "_".');
+      if (!history.enabled) throw new BadRequest(501, 'HISTORY_UNAVAILABLE', 'This server keeps no version history.');
+      if (!(await deps.store.get(docId))) throw new BadRequest(404, 'NOT_FOUND', 'There is no document with that id.');
+      try {
+        await handler(ctx, docId);
+      } catch (err) {
+        if (!(err instanceof HistoryError)) throw err;
+        sendError(ctx.res, err.status, err.code, err.message);
+      }
+    };
+
+  const versions = /^\/api\/docs\/(?<id>[^/]+)\/versions$/;
+  const version = /^\/api\/docs\/(?<id>[^/]+)\/versions\/(?<vid>[^/]+)$/;
+  const action = (name: string): RegExp => new RegExp(`^/api/docs/(?<id>[^/]+)/versions/(?<vid>[^/]+)/${name}$`);
+
+  return [
+    {
+      method: 'GET',
+      pattern: versions,
+      role: 'viewer',
+      handler: forDoc(async ({ res }, docId) => {
+        const { versions: list, colors } = await history.list(docId);
+        sendJson(res, 200, { versions: list.map(versionJson), colors });
+      }),
+    },
+    {
+      method: 'POST',
+      pattern: versions,
+      role: 'editor',
+      handler: forDoc(async (ctx, docId) => {
+        const name = versionName((await bodyObject(ctx)).name);
+        sendJson(ctx.res, 201, versionJson(await history.nameCurrent(docId, name)));
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: version,
+      role: 'viewer',
+      handler: forDoc(async ({ res, url, params }, docId) => {
+        const id = versionId(params.vid);
+        const format = url.searchParams.get('format') ?? 'json';
+        if (format !== 'json' && format !== 'markdown' && format !== 'html')
+          throw new BadRequest(400, 'INVALID_FORMAT', 'format must be "json", "markdown" or "html".');
+        const found = await history.get(docId, id);
+        if (!found) throw versionNotFound(docId, id);
+        const content = stateContent(found.state);
+        if (format === 'json') {
+          sendJson(res, 200, { version: versionJson(found.version), ...content });
+          return;
+        }
+        const node = schema.nodeFromJSON(content.doc);
+        const markdown = format === 'markdown';
+        res.writeHead(200, {
+          'content-type': markdown ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+          // As in export: a rendered version is a document, never a page of ours that runs anything.
+          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+        });
+        res.end(markdown ? toMarkdown(node) : htmlPage(content.title, toHtml(node)));
+      }),
+    },
+    {
+      method: 'PATCH',
+      pattern: version,
+      role: 'editor',
+      handler: forDoc(async (ctx, docId) => {
+        const id = versionId(ctx.params.vid);
+        const body = await bodyObject(ctx);
+        const name = body.name === null ? null : versionName(body.name);
+        const renamed = await history.rename(docId, id, name);
+        if (!renamed) throw versionNotFound(docId, id);
+        sendJson(ctx.res, 200, versionJson(renamed));
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: action('diff'),
+      role: 'viewer',
+      handler: forDoc(async ({ res, url, params }, docId) => {
+        const id = versionId(params.vid);
+        const diff = await history.diff(docId, id, diffAgainst(url.searchParams.get('against')));
+        if (!diff) throw versionNotFound(docId, id);
+        const side = (s: typeof diff.base): Record<string, unknown> => ({
+          version: s.version ? versionJson(s.version) : null,
+          current: s.current,
+        });
+        sendJson(res, 200, { ...diff, base: side(diff.base), target: side(diff.target) });
+      }),
+    },
+    {
+      method: 'POST',
+      pattern: action('restore'),
+      role: 'editor',
+      handler: forDoc(async (ctx, docId) => {
+        const id = versionId(ctx.params.vid);
+        const body = await bodyObject(ctx);
+        if (body.block !== undefined && (typeof body.block !== 'number' || !Number.isInteger(body.block)))
+          throw new BadRequest(400, 'INVALID_BLOCK', 'block must be the index of a top-level block of the version.');
+        const result = await history.restore(docId, id, {
+          // With tokens, the token says who restores; in open mode the client does.
+          by: cleanName(ctx.user.name) ?? cleanName(body.by),
+          ...(body.block === undefined ? {} : { block: body.block as number }),
+        });
+        if (!result) throw versionNotFound(docId, id);
+        sendJson(ctx.res, 200, {
+          restored: versionJson(result.restored),
+          restorePoint: versionJson(result.restorePoint),
+          changed: result.changed,
+        });
+      }),
+    },
+    {
+      method: 'POST',
+      pattern: action('copy'),
+      role: 'viewer',
+      handler: forDoc(async (ctx, docId) => {
+        const id = versionId(ctx.params.vid);
+        // Reading the version is enough to copy it, but the copy is a new document one must be allowed to make.
+        const copyId = newDocId();
+        if (!atLeast(roleFor(ctx.user, copyId), 'editor'))
+          throw new BadRequest(403, ErrorCode.Forbidden, 'You may not create documents here.');
+        const copy = await history.copy(docId, id, copyId);
+        if (!copy) throw versionNotFound(docId, id);
+        sendJson(ctx.res, 201, documentJson(copy));
+      }),
+    },
+  ];
+}

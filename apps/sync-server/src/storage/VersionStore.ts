@@ -1,0 +1,76 @@
+/** What kind of snapshot a version is. */
+export type VersionKind = 'auto' | 'named' | 'restore-point';
+
+/** A stored version of a document, without its content. */
+export interface VersionMeta {
+  id: number;
+  docId: string;
+  kind: VersionKind;
+  /** Set for named versions (and restore points someone named); null otherwise. */
+  name: string | null;
+  createdAt: number;
+  /** Names of the people who edited since the previous snapshot. */
+  authors: string[];
+  /** Bytes of the encoded state. */
+  size: number;
+  /** For a restore point: the version whose restore it preceded. */
+  restoreOf: number | null;
+  /** A restore came from this version, so retention never deletes it. */
+  pinned: boolean;
+}
+
+/** A version to store. */
+export interface NewVersion {
+  docId: string;
+  kind: VersionKind;
+  name: string | null;
+  createdAt: number;
+  authors: readonly string[];
+  /** The document's whole state (`Y.encodeStateAsUpdate`). */
+  state: Uint8Array;
+  restoreOf?: number | null;
+}
+
+/** Changes to a stored version. */
+export interface VersionPatch {
+  name?: string | null;
+  kind?: VersionKind;
+  pinned?: boolean;
+  /** Replaces the state (a restore point re-taken because edits arrived while it was being stored). */
+  state?: Uint8Array;
+}
+
+/** Who a Yjs client id belongs to in one document, as presence told the server. */
+export interface AuthorEntry {
+  clientId: number;
+  name: string;
+  /** 6-digit hex colour, when presence had one. */
+  color: string | null;
+}
+
+/**
+ * Where version history lives: snapshots (each a document's whole state at one
+ * moment) and the client-id → person table that attributes changes. Separate from
+ * {@link DocumentStore} so rooms, which never need it, keep their narrow interface.
+ */
+export interface VersionStore {
+  /** Stores a snapshot; returns it with its id. */
+  addVersion(version: NewVersion): Promise<VersionMeta>;
+  /** A document's versions, newest first. */
+  listVersions(docId: string): Promise<VersionMeta[]>;
+  /** One version of a document, or null (also when `id` belongs to another document). */
+  getVersion(docId: string, id: number): Promise<VersionMeta | null>;
+  /** The encoded state of one version, or null. */
+  versionState(docId: string, id: number): Promise<Uint8Array | null>;
+  /** Changes a version; returns it as changed, or null when there is no such version. */
+  updateVersion(docId: string, id: number, patch: VersionPatch): Promise<VersionMeta | null>;
+  /**
+   * Deletes automatic snapshots among `ids` (retention). Named versions, restore points
+   * and pinned versions are never deleted, whatever the ids say. Returns how many went.
+   */
+  deleteAutoVersions(docId: string, ids: readonly number[]): Promise<number>;
+  /** Records (or updates) who Yjs client ids belong to in a document. */
+  recordAuthors(docId: string, authors: readonly AuthorEntry[]): Promise<void>;
+  /** Everyone recorded as writing in a document. */
+  authors(docId: string): Promise<AuthorEntry[]>;
+}

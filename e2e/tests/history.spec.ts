@@ -1,0 +1,170 @@
+import type { Locator, Page } from '@playwright/test';
+import { expect, expectConverged, test, type DocPage } from '../fixtures/index.js';
+
+/** One person's version history panel, through its `data-testid`s. */
+class HistoryPanel {
+  readonly page: Page;
+  readonly panel: Locator;
+  readonly preview: Locator;
+  readonly compare: Locator;
+  readonly status: Locator;
+
+  constructor(readonly user: DocPage) {
+    this.page = user.page;
+    this.panel = this.page.getByTestId('history-panel');
+    this.preview = this.panel.getByTestId('history-preview');
+    this.compare = this.panel.getByTestId('history-compare');
+    this.status = this.panel.getByTestId('history-status');
+  }
+
+  /** A version in the list by its name. */
+  version(name: string): Locator {
+    return this.panel.locator(`[data-testid="history-version"][data-name="${name}"]`);
+  }
+
+  /** Versions of one kind ("auto", "named", "restore-point"). */
+  ofKind(kind: string): Locator {
+    return this.panel.locator(`[data-testid="history-version"][data-kind="${kind}"]`);
+  }
+
+  button(id: 'restore' | 'restore-block' | 'name' | 'copy' | 'close'): Locator {
+    return this.panel.getByTestId(`history-${id}`);
+  }
+
+  /** Opens the panel with its shortcut (Mod-Alt-Shift-H) from the editor. */
+  async open(): Promise<void> {
+    await this.user.editor.focus();
+    await this.page.keyboard.press('ControlOrMeta+Alt+Shift+KeyH');
+    await expect(this.panel, `${this.user.name}'s history panel`).toBeVisible();
+  }
+
+  async close(): Promise<void> {
+    await this.button('close').click();
+    await expect(this.panel).toBeHidden();
+  }
+
+  /** Names the live document's current state. */
+  async nameCurrent(name: string): Promise<void> {
+    await this.panel.getByTestId('history-current').click();
+    await this.button('name').click();
+    await this.panel.getByTestId('history-name-input').fill(name);
+    await this.panel.getByTestId('history-name-save').click();
+    await expect(this.version(name)).toBeVisible();
+  }
+}
+
+test.describe('version history', () => {
+  test.beforeEach(async ({ alice, bob, docId }) => {
+    await alice.open(docId);
+    await bob.open(docId);
+  });
+
+  test('a version named by one person is previewed, compared and restored by another, and the restore undone', async ({
+    alice,
+    bob,
+  }) => {
+    await alice.typeText('alpha');
+    await alice.waitSaved();
+    const alices = new HistoryPanel(alice);
+    await alices.open();
+    await alices.nameCurrent('v1');
+    await alices.close();
+    await alice.typeText('\nbeta');
+    await bob.expectText('alpha\nbeta');
+    await alice.waitSaved();
+
+    const history = new HistoryPanel(bob);
+    await history.open();
+    await expect(history.version('v1')).toBeVisible();
+    await history.version('v1').click();
+    await expect(history.preview).toHaveText('alpha');
+    await expect(history.preview).not.toContainText('beta');
+
+    // Compared with the current document, the later change shows highlighted.
+    await history.compare.selectOption('current');
+    await expect(history.preview.locator('[data-change="added"]')).toHaveText('beta');
+    await expect(history.preview).toContainText('alpha');
+
+    await history.button('restore').click();
+    // Both see v1's content within a second, without reloading.
+    await alice.expectText('alpha', 1_000);
+    await bob.expectText('alpha', 1_000);
+    await expect(history.status).toContainText('Restored “v1”');
+
+    // The state before the restore is kept, and restoring it brings "beta" back.
+    await expect(history.ofKind('restore-point')).toHaveCount(1);
+    await history.ofKind('restore-point').click();
+    await expect(history.preview).toContainText('beta');
+    await history.button('restore').click();
+    await alice.expectText('alpha\nbeta', 1_000);
+    await bob.expectText('alpha\nbeta', 1_000);
+    await expect(history.ofKind('restore-point')).toHaveCount(2);
+
+    await history.close();
+    await expectConverged([alice, bob]);
+    // Typing goes on as usual after restores, for both.
+    await bob.typeText(' again');
+    await alice.expectText('alpha\nbeta again');
+    await alice.waitSaved();
+    await bob.waitSaved();
+  });
+
+  test('the previewer is told when the live document changes meanwhile', async ({ alice, bob }) => {
+    await alice.typeText('first');
+    await alice.waitSaved();
+    const history = new HistoryPanel(bob);
+    await history.open();
+    await history.nameCurrent('start');
+    await history.version('start').click();
+    await expect(history.preview).toHaveText('first');
+
+    await alice.typeText(' and more');
+    await expect(history.panel.getByTestId('history-live-changed')).toBeVisible();
+    await history.panel.getByTestId('history-refresh').click();
+    await expect(history.panel.getByTestId('history-live-changed')).toBeHidden();
+    await alice.waitSaved();
+  });
+
+  test('one paragraph can be restored on its own, leaving the rest as it is now', async ({ alice, bob }) => {
+    await alice.typeText('intro\nthe careful wording\noutro');
+    await alice.waitSaved();
+    const history = new HistoryPanel(bob);
+    await history.open();
+    await history.nameCurrent('before');
+    await history.close();
+
+    await alice.select('careful');
+    await alice.page.keyboard.type('hasty');
+    await alice.typeText(' extended');
+    await bob.expectText('intro\nthe hasty wording\noutro extended');
+    await alice.waitSaved();
+
+    await history.open();
+    await history.version('before').click();
+    await history.preview.getByText('the careful wording').click();
+    await history.button('restore-block').click();
+    await alice.expectText('intro\nthe careful wording\noutro extended', 1_000);
+    await bob.expectText('intro\nthe careful wording\noutro extended', 1_000);
+  });
+
+  test('the panel is driven from the keyboard', async ({ alice }) => {
+    await alice.typeText('one');
+    await alice.waitSaved();
+    const history = new HistoryPanel(alice);
+    await history.open();
+    await history.nameCurrent('first');
+    await history.close();
+    await alice.typeText(' two');
+    await alice.waitSaved();
+
+    await history.open();
+    // Focus starts on the selected entry (the current version); arrows move through the list.
+    await expect(history.panel.getByTestId('history-current')).toBeFocused();
+    await alice.page.keyboard.press('ArrowDown');
+    await expect(history.version('first')).toBeFocused();
+    await expect(history.version('first')).toHaveAttribute('aria-selected', 'true');
+    await expect(history.preview).toHaveText('one');
+    await alice.page.keyboard.press('Escape');
+    await expect(history.panel).toBeHidden();
+  });
+});

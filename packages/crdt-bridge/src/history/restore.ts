@@ -1,0 +1,150 @@
+import type { Node as PMNode } from 'prosemirror-model';
+import { updateYFragment } from 'y-prosemirror';
+import * as Y from 'yjs';
+import { CONTENT_FRAGMENT, schema } from '../schema/schema.js';
+import { decodeState } from './snapshot.js';
+import { fragmentToJSON } from './tree.js';
+import type { NodeJSON } from './types.js';
+
+/** A ProseMirror document from top-level JSON blocks, unchecked (history must show what is there, even if odd). */
+function docNode(content: NodeJSON[]): PMNode {
+  return schema.nodeFromJSON({ type: 'doc', content });
+}
+
+/** The metadata y-prosemirror's diffing keeps; fresh each time, since no view maps our nodes. */
+function freshMeta(): Parameters<typeof updateYFragment>[3] {
+  return { mapping: new Map(), isOMark: new Map() };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** Plain values of `meta`; nested shared types cannot move between documents and are left alone. */
+function plainEntries(map: Y.Map<unknown>): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  map.forEach((value, key) => {
+    if (!(value instanceof Y.AbstractType)) out.set(key, value);
+  });
+  return out;
+}
+
+/** Makes `target`'s meta map hold `source`'s plain values (the title), inside the caller's transaction. */
+function syncMeta(target: Y.Doc, source: Y.Doc): void {
+  const want = plainEntries(source.getMap('meta'));
+  const meta = target.getMap('meta');
+  const have = plainEntries(meta);
+  for (const [key, value] of want) if (JSON.stringify(have.get(key)) !== JSON.stringify(value)) meta.set(key, value);
+  for (const key of have.keys()) if (!want.has(key)) meta.delete(key);
+}
+
+/**
+ * Runs `change` in one transaction on `target` with `origin`; returns whether it
+ * changed anything (new content or deletions).
+ */
+function transactChange(target: Y.Doc, origin: unknown, change: () => void): boolean {
+  const before = Y.encodeStateVector(target);
+  let changed = false;
+  Y.transact(
+    target,
+    (tr) => {
+      change();
+      changed = tr.deleteSet.clients.size > 0 || !sameBytes(before, Y.encodeStateVector(target));
+    },
+    origin,
+  );
+  return changed;
+}
+
+/**
+ * Turns `target`'s content (body and title) into the content of `version` (an encoded
+ * state of the same document) by one ordinary Yjs change, made in one transaction
+ * with `origin`. It is a forward change, not a reset: it edits the current content
+ * the way a person would (y-prosemirror's own diffing: unchanged blocks are kept, a
+ * changed paragraph is edited in place), so peers apply it like any remote edit and
+ * their undo stacks, cursors and unrelated concurrent edits survive.
+ * Returns false, changing nothing, when the content is already equal.
+ */
+export function restoreState(target: Y.Doc, version: Uint8Array, origin: unknown = null): boolean {
+  const source = decodeState(version);
+  try {
+    // No padding: an empty version restores to an empty body, exactly as it was.
+    const { content } = fragmentToJSON(source.getXmlFragment(CONTENT_FRAGMENT), { mode: 'plain' });
+    const node = docNode(content);
+    return transactChange(target, origin, () => {
+      updateYFragment(target, target.getXmlFragment(CONTENT_FRAGMENT), node, freshMeta());
+      syncMeta(target, source);
+    });
+  } finally {
+    source.destroy();
+  }
+}
+
+/**
+ * Restores one top-level block (`index` among the version's blocks) into `target`,
+ * leaving everything else as it is now, as one Yjs change with `origin`. The block is
+ * found in the current content by identity (the Yjs item it still is), so it is
+ * restored where it now stands even if everything around it changed; a block deleted
+ * since is put back after the nearest earlier block of the version that still exists.
+ * Returns false when the block is already as in the version. Throws a RangeError for
+ * an index the version does not have.
+ */
+export function restoreBlock(target: Y.Doc, version: Uint8Array, index: number, origin: unknown = null): boolean {
+  const source = decodeState(version);
+  try {
+    const old = fragmentToJSON(source.getXmlFragment(CONTENT_FRAGMENT), { mode: 'plain' });
+    const block = old.content[index];
+    if (!Number.isInteger(index) || block === undefined) {
+      throw new RangeError(`block ${index} does not exist; the version has ${old.content.length} blocks`);
+    }
+    const fragment = target.getXmlFragment(CONTENT_FRAGMENT);
+    const live = fragmentToJSON(fragment, { mode: 'plain' });
+    const liveIndexOf = (element: Y.XmlElement | undefined): number => {
+      const id = element?._item?.id;
+      return id ? live.elements.findIndex((e) => e._item !== null && Y.compareIDs(e._item.id, id)) : -1;
+    };
+    const content = [...live.content];
+    let at = liveIndexOf(old.elements[index]);
+    if (at >= 0) {
+      if (JSON.stringify(content[at]) === JSON.stringify(block)) return false;
+      content[at] = block;
+    } else {
+      let anchor = -1;
+      for (let i = index - 1; i >= 0 && anchor < 0; i--) anchor = liveIndexOf(old.elements[i]);
+      at = anchor + 1;
+      content.splice(at, 0, block);
+    }
+    const node = docNode(content);
+    return transactChange(target, origin, () => {
+      updateYFragment(target, fragment, node, freshMeta());
+    });
+  } finally {
+    source.destroy();
+  }
+}
+
+/** How many top-level blocks a version has: the indexes {@link restoreBlock} accepts are 0 to this minus 1. */
+export function blockCount(version: Uint8Array): number {
+  const source = decodeState(version);
+  try {
+    return fragmentToJSON(source.getXmlFragment(CONTENT_FRAGMENT), { mode: 'plain' }).content.length;
+  } finally {
+    source.destroy();
+  }
+}
+
+/**
+ * The Yjs update that turns the content of `current` into that of `version` (both
+ * encoded states of one document), or null when they already hold the same content.
+ * For tools and tests; the server applies {@link restoreState} to its live document.
+ */
+export function restoreUpdate(current: Uint8Array, version: Uint8Array): Uint8Array | null {
+  const doc = decodeState(current);
+  let update: Uint8Array | null = null;
+  doc.on('update', (u: Uint8Array) => (update = u));
+  try {
+    return restoreState(doc, version) ? update : null;
+  } finally {
+    doc.destroy();
+  }
+}
