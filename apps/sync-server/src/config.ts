@@ -37,6 +37,14 @@ export interface Config {
   commitDelayMs: number;
   /** Most documents one connection may have open at once. */
   maxDocsPerConnection: number;
+  /** Messages one connection may send per second, sustained (a token bucket refilled at this rate)… */
+  rateLimitPerSecond: number;
+  /** …and in one burst (the bucket's size). Over the limit, the connection is told and closed. */
+  rateLimitBurst: number;
+  /** Bytes a connection may have waiting to be sent to it (beyond its largest message) before it is dropped as a slow reader. */
+  maxOutgoingBytes: number;
+  /** A connection that has joined no document this long after connecting is closed. */
+  joinTimeoutMs: number;
   /** Token mode when set: every connection and API call must present a token signed with it. */
   authSecret: string | null;
   /** Address people use to reach this server, for links printed by `npm run token`. */
@@ -106,6 +114,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     compactBytes: int(env, 'COMPACT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     commitDelayMs: int(env, 'COMMIT_DELAY_MS', 0, 0, 1000),
     maxDocsPerConnection: int(env, 'MAX_DOCS_PER_CONNECTION', 100, 1, 100_000),
+    rateLimitPerSecond: int(env, 'RATE_LIMIT_PER_SEC', 200, 1, 1_000_000),
+    rateLimitBurst: int(env, 'RATE_LIMIT_BURST', 1000, 1, 10_000_000),
+    maxOutgoingBytes: int(env, 'MAX_OUTGOING_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    joinTimeoutMs: int(env, 'JOIN_TIMEOUT_MS', 30_000, 10, 86_400_000),
     authSecret: authSecret(env),
     publicUrl: (env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, ''),
     historyQuietMs: int(env, 'HISTORY_QUIET_MS', 120_000, 10, 86_400_000),

@@ -23,6 +23,12 @@ export class Member {
   readonly pendingAwareness = new Set<number>();
   lastAwarenessRelay = 0;
   awarenessTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * Set once the room has applied a sync step 2 from this connection: the server then
+   * holds everything the client had when it joined, so no one else can legitimately
+   * bring new content under this client's own (presence) client id.
+   */
+  caughtUp = false;
 
   /**
    * @param key what presence ownership is bound to: the client's session key, or the

@@ -75,6 +75,14 @@ export class Room {
   readonly members = new Map<string, Member>();
   /** Which member announced each presence client id; only it (or its session) may change it. */
   private readonly presenceOwners = new Map<number, Member>();
+  /**
+   * Which session (member key) first wrote live edits under each Yjs client id. While that
+   * session is connected, only it may add content under the id. Kept while the room is
+   * loaded, so a session that reconnects keeps its ids.
+   */
+  private readonly contentOwners = new Map<number, string>();
+  /** Connected members per key, to tell whether a session is live. */
+  private readonly liveKeys = new Map<string, number>();
   /** Log rows and bytes since the last compaction, to decide when to compact. */
   logRows: number;
   logBytes: number;
@@ -113,8 +121,15 @@ export class Room {
     this.awareness.on('update', this.onAwarenessUpdate);
   }
 
-  /** Applies a client's update; refuses malformed bytes and updates that build on unknown changes. */
-  applyClientUpdate(update: Uint8Array, member: Member): ApplyResult {
+  /**
+   * Applies a client's update; refuses malformed bytes, content outside the schema, new
+   * content under a client id another live session owns, and updates that build on
+   * unknown changes. `kind` is the sync message that carried it: a live `update` is the
+   * sender's own editing, so it claims the client ids it adds content under; a `step2`
+   * may carry anyone's content (what the client received, e.g. before a server crash)
+   * and claims nothing.
+   */
+  applyClientUpdate(update: Uint8Array, member: Member, kind: 'step2' | 'update' = 'update'): ApplyResult {
     try {
       // Decode fully before touching the document, so a malformed update cannot half-apply.
       decodeWholeV1Update(update);
@@ -129,6 +144,24 @@ export class Room {
     if (violation !== null) {
       this.deps.log.warn({ doc: this.id, socket: member.id, violation }, 'update violating the schema refused');
       return { ok: false, error: { docId: this.id, code: ErrorCode.SchemaViolation, message: violation } };
+    }
+    const added = this.clientsWithNewContent(update);
+    for (const clientId of added) {
+      const owner = this.ownerOf(clientId);
+      if (owner !== null && owner !== member.key) {
+        this.deps.log.warn(
+          { doc: this.id, socket: member.id, clientId },
+          'content under another session’s client id refused',
+        );
+        return {
+          ok: false,
+          error: {
+            docId: this.id,
+            code: ErrorCode.Forbidden,
+            message: 'The update writes under a client id that belongs to someone else; nothing was applied.',
+          },
+        };
+      }
     }
     try {
       Y.applyUpdate(this.doc, update, { source: 'member', member } satisfies ChangeOrigin);
@@ -153,7 +186,34 @@ export class Room {
         },
       };
     }
+    if (kind === 'update') {
+      for (const clientId of added) if (!this.contentOwners.has(clientId)) this.contentOwners.set(clientId, member.key);
+    } else {
+      member.caughtUp = true;
+    }
     return { ok: true };
+  }
+
+  /** Client ids under which `update` adds structs this document does not have yet. */
+  private clientsWithNewContent(update: Uint8Array): number[] {
+    const { to } = Y.parseUpdateMeta(update);
+    const added: number[] = [];
+    for (const [clientId, end] of to) if (end > Y.getState(this.doc.store, clientId)) added.push(clientId);
+    return added;
+  }
+
+  /**
+   * The key of the live session that owns a Yjs client id, or null when no live session
+   * does: the one that first wrote live edits under it, or else the one whose presence
+   * carries it once that client has caught up (so an id seen in someone's presence cannot
+   * be taken over before its owner writes anything).
+   */
+  private ownerOf(clientId: number): string | null {
+    const key = this.contentOwners.get(clientId);
+    if (key !== undefined && this.liveKeys.has(key)) return key;
+    const presence = this.presenceOwners.get(clientId);
+    if (presence && presence.caughtUp && this.members.get(presence.id) === presence) return presence.key;
+    return null;
   }
 
   /**
@@ -205,6 +265,7 @@ export class Room {
   /** Adds a connection to the room. */
   addMember(member: Member): void {
     this.members.set(member.id, member);
+    this.liveKeys.set(member.key, (this.liveKeys.get(member.key) ?? 0) + 1);
     void member.socket.join(roomName(this.id));
   }
 
@@ -213,6 +274,9 @@ export class Room {
     const member = this.members.get(socketId);
     if (!member) return undefined;
     this.members.delete(socketId);
+    const live = (this.liveKeys.get(member.key) ?? 1) - 1;
+    if (live > 0) this.liveKeys.set(member.key, live);
+    else this.liveKeys.delete(member.key);
     void member.socket.leave(roomName(this.id));
     if (member.awarenessTimer) clearTimeout(member.awarenessTimer);
     member.awarenessTimer = null;

@@ -17,6 +17,7 @@ import { Member, type TandemServerSocket } from '../rooms/Member.js';
 import type { TandemIo } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
+import { TokenBucket, boundOutgoingQueue, closeWithError, dropConnection } from './guards.js';
 
 /** What the socket handlers need from the server. */
 export interface HandlerDeps {
@@ -27,6 +28,12 @@ export interface HandlerDeps {
   maxDocsPerConnection: number;
   /** Largest awareness update accepted. */
   maxAwarenessBytes: number;
+  /** Incoming messages per connection: sustained rate per second and burst (token bucket). */
+  rateLimit: { perSecond: number; burst: number };
+  /** Bytes that may wait to be sent to one connection before it is dropped as a slow reader. */
+  maxOutgoingBytes: number;
+  /** A connection that joins no document this long after connecting is closed. */
+  joinTimeoutMs: number;
 }
 
 type Ack = (result: AckResult) => void;
@@ -49,6 +56,51 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
   socket.data.authenticated ??= false;
   /** Members by document id, once joined. */
   const joined = new Map<string, Member>();
+
+  // Floods: every incoming event takes a token; over the limit, the client is told and closed.
+  const bucket = new TokenBucket(deps.rateLimit.perSecond, deps.rateLimit.burst);
+  let limited = false;
+  socket.use((_packet, next) => {
+    if (limited) return;
+    if (bucket.take()) return next();
+    limited = true;
+    log.warn({ socket: socket.id }, 'message rate limit exceeded: closing the connection');
+    // Once the messages let through have been handled (Socket.IO runs handlers on the next tick).
+    setImmediate(() =>
+      closeWithError(socket, {
+        code: ErrorCode.RateLimited,
+        message: `Too many messages (more than ${deps.rateLimit.perSecond} a second); the connection is closed.`,
+      }),
+    );
+  });
+
+  // Slow readers: the server buffers only so much for a peer that does not read.
+  boundOutgoingQueue(socket, deps.maxOutgoingBytes, () => {
+    if (socket.conn.readyState === 'closed') return;
+    log.warn({ socket: socket.id }, 'slow reader: too much waiting to be sent; dropping the connection');
+    dropConnection(socket);
+  });
+
+  // A connection must join a document in time (one still loading gets the time it needs).
+  let joinDeadline: ReturnType<typeof setTimeout> | null = null;
+  const checkJoined = (): void => {
+    joinDeadline = null;
+    if (joined.size > 0 || !socket.connected) return;
+    if (socket.data.docs.size > 0) {
+      joinDeadline = setTimeout(checkJoined, deps.joinTimeoutMs);
+      return;
+    }
+    log.info({ socket: socket.id }, 'no document joined in time: closing the connection');
+    closeWithError(socket, {
+      code: ErrorCode.JoinTimeout,
+      message: `No document was opened within ${deps.joinTimeoutMs} ms of connecting; the connection is closed.`,
+    });
+  };
+  joinDeadline = setTimeout(checkJoined, deps.joinTimeoutMs);
+  const clearJoinDeadline = (): void => {
+    if (joinDeadline) clearTimeout(joinDeadline);
+    joinDeadline = null;
+  };
 
   /** The client's acknowledgement callback; without one, a refusal still reaches it, as 'doc-error'. */
   const ackOf = (candidate: unknown): Ack => {
@@ -146,6 +198,7 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
       const member = new Member(socket, key, role);
       room.addMember(member);
       joined.set(docId, member);
+      clearJoinDeadline();
       ack({ ok: true, role });
       const presence = room.encodeAllAwareness();
       if (presence) socket.emit('awareness', docId, presence);
@@ -194,7 +247,7 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
             if (message.type === 'step2' && Y.parseUpdateMeta(message.update).to.size === 0) return ack({ ok: true });
             return ack(fail(ErrorCode.Forbidden, 'You can view this document but not edit it.', id));
           }
-          const result = room.applyClientUpdate(message.update, member);
+          const result = room.applyClientUpdate(message.update, member, message.type);
           if (!result.ok) {
             ack(result);
             // Ask for what we lack; the client answers with a step 2 covering it.
@@ -241,6 +294,7 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
   );
 
   socket.on('disconnect', (reason) => {
+    clearJoinDeadline();
     try {
       for (const [docId] of joined) {
         const room = registry.get(docId);

@@ -29,6 +29,10 @@ export const ErrorCode = {
   Forbidden: 'FORBIDDEN',
   /** This connection has too many documents open. */
   TooManyDocuments: 'TOO_MANY_DOCUMENTS',
+  /** This connection sent messages faster than the server allows; it is being closed (reconnecting is fine). */
+  RateLimited: 'RATE_LIMITED',
+  /** This connection joined no document in time after connecting; it is being closed. */
+  JoinTimeout: 'JOIN_TIMEOUT',
   /** The document was deleted; the client should stop editing it. */
   DocumentDeleted: 'DOCUMENT_DELETED',
   /** Something went wrong on the server that is not the client's fault. */

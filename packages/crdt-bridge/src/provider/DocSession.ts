@@ -198,11 +198,20 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     return this.deleted;
   }
 
-  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+  private readonly onDocUpdate = (
+    update: Uint8Array,
+    origin: unknown,
+    _doc: Y.Doc,
+    transaction: Y.Transaction,
+  ): void => {
     if (origin === this || this.deleted) return;
     if (this.joined) {
       const id = this.trackPending();
-      this.host.socket.emit('sync', this.docId, encodeUpdate(update), this.ackHandler(this.generation, id));
+      // Only this client's own editing goes as an "update" (the server binds the client ids it
+      // writes under to this session); content applied from elsewhere, e.g. a local copy that
+      // may hold other people's edits, goes as a step 2, which claims nothing.
+      const message = transaction.local ? encodeUpdate(update) : encodeStep2FromUpdate(update);
+      this.host.socket.emit('sync', this.docId, message, this.ackHandler(this.generation, id));
     } else {
       this.dirty = true;
     }

@@ -1,0 +1,102 @@
+import type { DocError } from '@tandem/crdt-bridge';
+import type { TandemServerSocket } from '../rooms/Member.js';
+
+/**
+ * A token bucket: it holds up to `burst` tokens, refills at `perSecond`, and each
+ * message takes one. Bursts up to `burst` pass at once; beyond that, `perSecond` on average.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.tokens = burst;
+    this.last = now();
+  }
+
+  /** Takes a token; false when the bucket is empty (over the limit). */
+  take(): boolean {
+    const now = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perSecond) / 1000);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/** How long a connection closed with an error may take to deliver it before it is cut anyway. */
+const CLOSE_GRACE_MS = 2_000;
+
+/**
+ * Tells the client why, then closes its connection at the transport level. Clients see a
+ * dropped connection (not a Socket.IO "server disconnect"), so a well-behaved one reconnects
+ * with its usual backoff and re-syncs; a client that will not even read the error is cut.
+ */
+export function closeWithError(socket: TandemServerSocket, error: DocError): void {
+  socket.emit('doc-error', error);
+  // Waits until what is queued (the error) is written, then closes.
+  socket.conn.close();
+  setTimeout(() => {
+    if (socket.conn.readyState !== 'closed') dropConnection(socket);
+  }, CLOSE_GRACE_MS).unref();
+}
+
+/**
+ * Closes a connection at once, discarding whatever waits to be sent to it: for a peer
+ * that does not read, whose unread bytes are of no use (it re-syncs when it reconnects).
+ */
+export function dropConnection(socket: TandemServerSocket): void {
+  const conn = socket.conn;
+  // The WebSocket under the transport (none for long-polling); its close handshake would
+  // wait for the peer, holding the unread bytes, so it is terminated outright.
+  const ws = (conn.transport as unknown as { socket?: { terminate?: () => void } }).socket;
+  conn.close(true);
+  ws?.terminate?.();
+}
+
+/** Each queued packet counts at least this much, for the bookkeeping around its bytes. */
+const PACKET_OVERHEAD_BYTES = 64;
+
+function packetBytes(data: unknown): number {
+  if (typeof data === 'string') return data.length;
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (ArrayBuffer.isView(data)) return data.byteLength;
+  return 0;
+}
+
+/**
+ * Bounds what the server buffers for a connection that does not read. Engine.IO queues
+ * packets while the transport is still writing earlier ones (the peer's TCP window is
+ * full); once more than `maxBytes` wait there, not counting the largest single packet
+ * (a big document's initial sync must always be able to go out), `onOverflow` runs, once,
+ * on the next tick (never in the middle of a broadcast).
+ */
+export function boundOutgoingQueue(socket: TandemServerSocket, maxBytes: number, onOverflow: () => void): void {
+  const conn = socket.conn as unknown as {
+    writeBuffer: unknown[];
+    on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): void;
+  };
+  let queued = 0;
+  let largest = 0;
+  let tripped = false;
+  conn.on('packetCreate', (packet) => {
+    if (tripped) return;
+    // Called before the packet joins the queue; an empty queue means everything earlier went out.
+    if (conn.writeBuffer.length === 0) {
+      queued = 0;
+      largest = 0;
+    }
+    const bytes = packetBytes(packet.data) + PACKET_OVERHEAD_BYTES;
+    queued += bytes;
+    largest = Math.max(largest, bytes);
+    if (queued - largest > maxBytes) {
+      tripped = true;
+      process.nextTick(onOverflow);
+    }
+  });
+}
