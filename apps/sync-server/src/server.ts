@@ -3,8 +3,11 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import { ErrorCode } from '@tandem/crdt-bridge';
+import { ErrorCode, WIRE_PARSER } from '@tandem/crdt-bridge';
+import { AuthError, verifyToken } from './auth/tokens.js';
 import type { Config } from './config.js';
+import { HistoryService } from './history/HistoryService.js';
+import { retentionPolicy } from './history/retention.js';
 import { apiRoutes, handleApi } from './http/api.js';
 import { createEditorHandler } from './http/editor.js';
 import { sendError } from './http/json.js';
@@ -23,6 +26,8 @@ export interface TandemServer {
   readonly store: DocumentStore;
   readonly registry: RoomRegistry;
   readonly writes: WriteQueue;
+  /** Version history: snapshots, diffs, restores. */
+  readonly history: HistoryService;
   readonly log: Logger;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
@@ -63,6 +68,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     pingInterval: config.pingIntervalMs,
     pingTimeout: config.pingTimeoutMs,
     serveClient: false,
+    parser: WIRE_PARSER,
     // Every (re)connection goes through the full handshake and re-joins explicitly.
     connectionStateRecovery: undefined,
     allowRequest: (req, callback) => {
@@ -92,11 +98,53 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     },
     { delayMs: config.commitDelayMs },
   );
+  // History follows rooms through the registry's hooks; `history` is assigned just below.
+  let history: HistoryService;
   registry = new RoomRegistry(store, writes, io, log, {
     idleUnloadMs: config.idleUnloadMs,
     compactRows: config.compactRows,
     compactBytes: config.compactBytes,
+    hooks: {
+      loaded: (room) => history.hooks.loaded?.(room),
+      emptied: (room) => history.hooks.emptied?.(room),
+    },
   });
+  history = new HistoryService({
+    store,
+    registry,
+    writes,
+    log,
+    options: {
+      quietMs: config.historyQuietMs,
+      maxIntervalMs: config.historyMaxIntervalMs,
+      retention: retentionPolicy(config.historyKeepAllHours, config.historyHourlyDays, config.historyDailyDays),
+    },
+  });
+
+  if (config.authSecret) {
+    const secret = config.authSecret;
+    // Runs on every connection, reconnects included: there is no connection-state recovery to skip it.
+    io.use((socket, next) => {
+      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      verifyToken(secret, token)
+        .then(({ user, expiresAt }) => {
+          socket.data.user = user;
+          socket.data.authenticated = true;
+          const left = expiresAt - Date.now();
+          // Close the connection when the token expires; the client must come back with a new one.
+          if (left < 2 ** 31 - 1) setTimeout(() => socket.disconnect(true), Math.max(0, left)).unref();
+          next();
+        })
+        .catch((err: unknown) => {
+          const refusal = new Error(err instanceof AuthError ? err.message : 'Sign-in failed.') as Error & {
+            data: { code: string };
+          };
+          refusal.data = { code: ErrorCode.Unauthorized };
+          log.info({ reason: refusal.message }, 'socket refused: no valid token');
+          next(refusal);
+        });
+    });
+  }
 
   io.on('connection', (socket) => {
     log.debug({ socket: socket.id }, 'connected');
@@ -107,18 +155,30 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
       log,
       maxDocsPerConnection: config.maxDocsPerConnection,
       maxAwarenessBytes: MAX_AWARENESS_BYTES,
+      rateLimit: { perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst },
+      maxOutgoingBytes: config.maxOutgoingBytes,
+      joinTimeoutMs: config.joinTimeoutMs,
     });
   });
 
   const serveEditor = config.staticDir ? createEditorHandler(config.staticDir) : null;
-  const routes = apiRoutes({ store, registry, writes, io, log, startedAt, connections: () => io.engine.clientsCount });
+  const routes = apiRoutes({
+    store,
+    registry,
+    writes,
+    io,
+    history,
+    log,
+    startedAt,
+    connections: () => io.engine.clientsCount,
+  });
   httpServer.on('request', (req, res) => {
     // Socket.IO answers its own path; everything else is ours.
     if (req.url?.startsWith('/socket.io/')) return;
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'same-origin');
     res.setHeader('x-frame-options', 'DENY');
-    handleApi(req, res, routes, log)
+    handleApi(req, res, routes, log, config.authSecret)
       .then((handled) => {
         if (handled) return;
         if (serveEditor) serveEditor(req, res);
@@ -137,6 +197,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     store,
     registry,
     writes,
+    history,
     log,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -149,7 +210,9 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     close: () => {
       closing ??= (async () => {
         io.close();
+        // Unloading every room snapshots what changed since the last snapshot; then no more.
         await registry.closeAll();
+        history.close();
         await store.close();
         httpServer.closeAllConnections();
       })();

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { PROTOCOL_VERSION, encodeUpdate, type AckResult, type Role } from '@tandem/crdt-bridge';
+import { PROTOCOL_VERSION, WIRE_PARSER, encodeUpdate, type AckResult, type Role } from '@tandem/crdt-bridge';
 import { issueToken } from '../src/auth/tokens.js';
 import { startTestServer, text, waitFor, type TestServer } from './helpers.js';
 
@@ -18,6 +18,7 @@ function token(name: string, roles: Record<string, Role>, ttlSeconds = 3600, sec
 async function rawSocket(tok: string | undefined): Promise<{ socket: Socket; refused: string | null; code: unknown }> {
   const socket = connect(ts.url, {
     transports: ['websocket'],
+    parser: WIRE_PARSER,
     forceNew: true,
     reconnection: false,
     auth: tok ? { token: tok } : {},

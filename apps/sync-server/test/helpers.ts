@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
-import { TandemClient, type DocSession, type TandemClientOptions } from '@tandem/crdt-bridge';
+import { TandemClient, WIRE_PARSER, type DocSession, type TandemClientOptions } from '@tandem/crdt-bridge';
 import { loadConfig, type Config } from '../src/config.js';
 import { createTandemServer, type TandemServer } from '../src/server.js';
 import type { DocumentStore } from '../src/storage/DocumentStore.js';
@@ -63,7 +63,12 @@ export async function startTestServer(
       return client;
     },
     rawSocket(socketUrl = url) {
-      const socket = io(socketUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
+      const socket = io(socketUrl, {
+        transports: ['websocket'],
+        parser: WIRE_PARSER,
+        reconnection: false,
+        forceNew: true,
+      });
       rawSockets.push(socket);
       return socket;
     },

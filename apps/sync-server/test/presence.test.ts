@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { PROTOCOL_VERSION, type AckResult, type DocError } from '@tandem/crdt-bridge';
+import { PROTOCOL_VERSION, WIRE_PARSER, type AckResult, type DocError } from '@tandem/crdt-bridge';
 import { encodeAwarenessEntries } from '../src/rooms/presenceRules.js';
 import { startTestServer, waitFor, type TestServer } from './helpers.js';
 
@@ -25,7 +25,7 @@ function nameOf(awareness: awarenessProtocol.Awareness, clientId: number): unkno
 
 /** A raw socket joined to `docId`, for sending hand-made messages. */
 async function rawMember(docId: string) {
-  const socket = connect(ts.url, { transports: ['websocket'], forceNew: true });
+  const socket = connect(ts.url, { transports: ['websocket'], parser: WIRE_PARSER, forceNew: true });
   const errors: DocError[] = [];
   socket.on('doc-error', (e: DocError) => errors.push(e));
   const joined = await new Promise<AckResult>((resolve) =>

@@ -9,7 +9,7 @@ import { WebSocket } from 'ws';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { PROTOCOL_VERSION } from '@tandem/crdt-bridge';
+import { PROTOCOL_VERSION, WIRE_PARSER } from '@tandem/crdt-bridge';
 import { protocolOf, type ServerKind } from '../servers/index.js';
 import { withTimeout } from '../lib/util.js';
 
@@ -111,6 +111,9 @@ const SOCKET_IO_OPTIONS: Partial<ManagerOptions & SocketOptions> = {
   timeout: 20_000,
 };
 
+/** Tandem speaks MessagePack packets (one frame per message); y-socket.io keeps Socket.IO's default parser. */
+const TANDEM_SOCKET_OPTIONS: Partial<ManagerOptions & SocketOptions> = { ...SOCKET_IO_OPTIONS, parser: WIRE_PARSER };
+
 // ---------------------------------------------------------------------------------------------
 // Tandem: Socket.IO, one connection may join several documents.
 
@@ -134,7 +137,7 @@ export class TandemConnection {
   readonly errors: string[] = [];
 
   constructor(port: number) {
-    this.socket = io(`http://127.0.0.1:${port}`, SOCKET_IO_OPTIONS);
+    this.socket = io(`http://127.0.0.1:${port}`, TANDEM_SOCKET_OPTIONS);
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('connect', () => {
         this.openedAt = performance.now();

@@ -3,4 +3,4 @@
  * Bump it on any change a client built for the previous version would misread;
  * the server refuses joins that name another version.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;

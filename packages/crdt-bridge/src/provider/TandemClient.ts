@@ -3,6 +3,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { ErrorCode } from '../protocol/errors.js';
 import { toBytes } from '../protocol/events.js';
+import { WIRE_PARSER } from '../protocol/parser.js';
 import { DocSession, type SessionHost } from './DocSession.js';
 import type { TandemSocket } from './socket.js';
 
@@ -46,6 +47,8 @@ export class TandemClient implements SessionHost {
   private readonly probeTimeoutMs: number;
   private connectedOnce = false;
   private probing = false;
+  /** Set when the server closed an idle connection (no document open): reconnect on the next open(). */
+  private dormant = false;
   private watchdog: ReturnType<typeof setInterval> | null = null;
 
   constructor(options: TandemClientOptions = {}) {
@@ -53,6 +56,7 @@ export class TandemClient implements SessionHost {
     this.probeTimeoutMs = options.probeTimeoutMs ?? 5_000;
     const socketOptions: Partial<ManagerOptions & SocketOptions> = {
       transports: ['websocket'],
+      parser: WIRE_PARSER,
       reconnectionDelay: 500,
       reconnectionDelayMax: 5_000,
       randomizationFactor: 0.5,
@@ -65,6 +69,7 @@ export class TandemClient implements SessionHost {
     this.socket.on('sync', (docId, payload) => this.route(docId, (s) => s.handleSync(this.bytes(payload))));
     this.socket.on('awareness', (docId, payload) => this.route(docId, (s) => s.handleAwareness(this.bytes(payload))));
     this.socket.on('doc-error', (error) => {
+      if (error.code === ErrorCode.JoinTimeout) return this.onJoinTimeout();
       if (error.docId === undefined) for (const s of this.sessions.values()) s.handleError(error);
       else this.route(error.docId, (s) => s.handleError(error));
     });
@@ -82,6 +87,10 @@ export class TandemClient implements SessionHost {
     const session = new DocSession(this, docId, options.doc ?? new Y.Doc(), options.awareness ?? null);
     this.sessions.set(docId, session);
     if (this.socket.connected) session.handleConnect();
+    else if (this.dormant) {
+      this.dormant = false;
+      this.socket.connect();
+    }
     return session;
   }
 
@@ -102,6 +111,17 @@ export class TandemClient implements SessionHost {
   /** @internal Called by a session as it is destroyed. */
   release(session: DocSession): void {
     if (this.sessions.get(session.docId) === session) this.sessions.delete(session.docId);
+  }
+
+  /**
+   * The server closes a connection that has no document open for a while. With nothing
+   * open, stay disconnected until something is; otherwise let the socket reconnect (and
+   * the sessions try their joins again).
+   */
+  private onJoinTimeout(): void {
+    if (this.sessions.size > 0) return;
+    this.dormant = true;
+    this.socket.disconnect();
   }
 
   private readonly onConnect = (): void => {
