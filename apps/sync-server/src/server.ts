@@ -6,6 +6,7 @@ import { Server } from 'socket.io';
 import { ErrorCode, WIRE_PARSER } from '@tandem/crdt-bridge';
 import { AuthError, verifyToken } from './auth/tokens.js';
 import type { Config } from './config.js';
+import { ServerMetrics } from './metrics.js';
 import { HistoryService } from './history/HistoryService.js';
 import { retentionPolicy } from './history/retention.js';
 import { apiRoutes, handleApi } from './http/api.js';
@@ -62,6 +63,11 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   const store = parts.store ?? new SqliteStore(path.join(config.dataDir, 'tandem.db'));
   const startedAt = Date.now();
   const httpServer = http.createServer();
+  // `io` and `registry` exist by the time anything scrapes these.
+  const metrics = new ServerMetrics({
+    connections: () => io.engine.clientsCount,
+    documentsLoaded: () => registry.size,
+  });
 
   const io: TandemIo = new Server(httpServer, {
     maxHttpBufferSize: config.maxMessageBytes,
@@ -95,6 +101,10 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     {
       committed: (docId, lastSeq, rows, bytes) => registry.committed(docId, lastSeq, rows, bytes),
       failed: (_err, docIds) => notifyStorage(docIds),
+      timed: (seconds, updates) => {
+        metrics.commitSeconds.observe(seconds);
+        metrics.commitBatch.observe(updates);
+      },
     },
     { delayMs: config.commitDelayMs },
   );
@@ -150,6 +160,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     log.debug({ socket: socket.id }, 'connected');
     handleConnection(socket, {
       io,
+      metrics,
       registry,
       writes,
       log,
@@ -170,6 +181,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     history,
     log,
     startedAt,
+    metrics,
     connections: () => io.engine.clientsCount,
   });
   httpServer.on('request', (req, res) => {

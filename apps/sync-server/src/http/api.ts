@@ -10,6 +10,7 @@ import type { WriteQueue } from '../storage/WriteQueue.js';
 import { contentRoutes } from './contentRoutes.js';
 import type { DocumentStore } from '../storage/DocumentStore.js';
 import { documentRoutes } from './documentRoutes.js';
+import type { ServerMetrics } from '../metrics.js';
 import { healthRoutes } from './healthRoutes.js';
 import { BadRequest, sendError } from './json.js';
 import { matchRoute, type Route } from './router.js';
@@ -24,6 +25,7 @@ export interface ApiDeps {
   io: TandemIo;
   history: HistoryService;
   startedAt: number;
+  metrics: ServerMetrics;
   connections: () => number;
 }
 

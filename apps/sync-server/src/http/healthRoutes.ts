@@ -6,6 +6,16 @@ import type { Route } from './router.js';
 export function healthRoutes(deps: ApiDeps): Route[] {
   return [
     {
+      // Prometheus text format. In token mode it needs a token like the rest of the API.
+      method: 'GET',
+      pattern: /^\/metrics$/,
+      handler: async ({ res }) => {
+        const body = await deps.metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': deps.metrics.registry.contentType, 'cache-control': 'no-store' });
+        res.end(body);
+      },
+    },
+    {
       method: 'GET',
       pattern: /^\/healthz$/,
       public: true,

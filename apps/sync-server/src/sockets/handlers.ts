@@ -16,12 +16,15 @@ import { OPEN_USER, atLeast, roleFor } from '../auth/roles.js';
 import { Member, type TandemServerSocket } from '../rooms/Member.js';
 import type { TandemIo } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import type { ServerMetrics } from '../metrics.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
 import { TokenBucket, boundOutgoingQueue, closeWithError, dropConnection } from './guards.js';
 
 /** What the socket handlers need from the server. */
 export interface HandlerDeps {
   io: TandemIo;
+  /** Where traffic and latency are counted for GET /metrics; absent in some tests. */
+  metrics?: ServerMetrics;
   registry: RoomRegistry;
   writes: WriteQueue;
   log: Logger;
@@ -247,14 +250,21 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
             if (message.type === 'step2' && Y.parseUpdateMeta(message.update).to.size === 0) return ack({ ok: true });
             return ack(fail(ErrorCode.Forbidden, 'You can view this document but not edit it.', id));
           }
+          const received = performance.now();
+          deps.metrics?.updatesIn.inc();
           const result = room.applyClientUpdate(message.update, member, message.type);
           if (!result.ok) {
+            deps.metrics?.refused.inc({ code: result.error.code });
             ack(result);
             // Ask for what we lack; the client answers with a step 2 covering it.
             if (result.error.code === ErrorCode.MissingDependencies) socket.emit('sync', id, encodeStep1(room.doc));
             return;
           }
-          writes.whenDurable(() => ack({ ok: true }));
+          deps.metrics?.updatesOut.inc(Math.max(0, room.members.size - 1));
+          writes.whenDurable(() => {
+            deps.metrics?.ackSeconds.observe((performance.now() - received) / 1000);
+            ack({ ok: true });
+          });
           return;
         }
       }

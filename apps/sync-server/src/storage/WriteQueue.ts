@@ -13,6 +13,8 @@ export interface WriteQueueHooks {
   committed?(docId: string, lastSeq: number, rows: number, bytes: number): void;
   /** A batch failed to commit and will be retried; the documents named are not durable yet. */
   failed?(error: unknown, docIds: ReadonlySet<string>): void;
+  /** A batch committed, in `seconds`, holding `updates` updates (for metrics). */
+  timed?(seconds: number, updates: number): void;
   /** A batch that had failed is now committed. */
   recovered?(docIds: ReadonlySet<string>): void;
 }
@@ -124,8 +126,10 @@ export class WriteQueue {
     this.inflight = batch;
     const docIds = new Set(batch.entries.map((e) => e.docId));
     let lastSeqs: Map<string, number>;
+    const started = performance.now();
     try {
       lastSeqs = await this.store.append(batch.entries, Date.now());
+      this.hooks.timed?.((performance.now() - started) / 1000, batch.entries.length);
     } catch (error) {
       this.log.error(
         { err: error, documents: [...docIds], updates: batch.entries.length },
