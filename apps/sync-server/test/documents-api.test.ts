@@ -136,3 +136,27 @@ describe('documents over HTTP', () => {
     expect(fresh.doc.getText('t').toString()).toBe('');
   });
 });
+
+describe('who edited', () => {
+  it('lists the people behind a document’s latest version', async () => {
+    ts = await startTestServer();
+    const { Awareness } = await import('y-protocols/awareness');
+    const Y = await import('yjs');
+    const doc = new Y.Doc();
+    const awareness = new Awareness(doc);
+    awareness.setLocalStateField('user', { name: 'Ana Lima', color: '#1971c2' });
+    const session = ts.client().open('edited', { doc, awareness });
+    await session.whenSynced();
+    doc.getText('t').insert(0, 'hello');
+    await session.whenSaved();
+    const named = await fetch(`${ts.url}/api/docs/edited/versions`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'v1' }),
+    });
+    expect(named.status).toBe(201);
+    const list = (await (await fetch(`${ts.url}/api/docs`)).json()) as {
+      documents: { id: string; editors: string[] }[];
+    };
+    expect(list.documents.find((d) => d.id === 'edited')?.editors).toEqual(['Ana Lima']);
+  });
+});

@@ -5,9 +5,10 @@ import type { ApiDeps } from './api.js';
 import { BadRequest, readJson, sendError, sendJson } from './json.js';
 import type { Route } from './router.js';
 
-/** A document as the API shows it. */
-export function documentJson(meta: DocumentMeta): Record<string, unknown> {
+/** A document as the API shows it; `editors` are the people behind its latest version, when known. */
+export function documentJson(meta: DocumentMeta, editors: readonly string[] = []): Record<string, unknown> {
   return {
+    editors,
     id: meta.id,
     title: meta.title,
     updatedAt: new Date(meta.updatedAt).toISOString(),
@@ -34,7 +35,8 @@ export function documentRoutes(deps: ApiDeps): Route[] {
       pattern: /^\/api\/docs$/,
       handler: async ({ res, user }) => {
         const docs = (await deps.store.list()).filter((d) => roleFor(user, d.id) !== null);
-        sendJson(res, 200, { documents: docs.map(documentJson) });
+        const editors = (await deps.store.versions?.latestAuthors()) ?? new Map<string, string[]>();
+        sendJson(res, 200, { documents: docs.map((d) => documentJson(d, editors.get(d.id))) });
       },
     },
     {

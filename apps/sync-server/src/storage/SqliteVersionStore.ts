@@ -129,6 +129,29 @@ export class SqliteVersionStore implements VersionStore {
     })();
   }
 
+  async latestAuthors(): Promise<Map<string, string[]>> {
+    const rows = this.db
+      .prepare<[], { doc_id: string; authors: string }>(
+        `SELECT doc_id, authors FROM versions v
+          WHERE id = (SELECT id FROM versions w WHERE w.doc_id = v.doc_id ORDER BY created_at DESC, id DESC LIMIT 1)`,
+      )
+      .all();
+    const result = new Map<string, string[]>();
+    for (const row of rows) {
+      try {
+        const names = JSON.parse(row.authors) as unknown;
+        if (Array.isArray(names))
+          result.set(
+            row.doc_id,
+            names.filter((n): n is string => typeof n === 'string'),
+          );
+      } catch {
+        // A damaged authors column only costs the "edited by" line.
+      }
+    }
+    return result;
+  }
+
   async authors(docId: string): Promise<AuthorEntry[]> {
     return this.stmts.authors.all(docId).map((r) => ({ clientId: r.client_id, name: r.name, color: r.color }));
   }

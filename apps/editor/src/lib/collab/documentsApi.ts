@@ -7,6 +7,8 @@ export interface DocSummary {
   updatedAt: string;
   createdAt: string;
   size: number;
+  /** People behind the latest saved version, when known. */
+  editors?: string[];
 }
 
 /** An API failure with words a person can read. */
