@@ -50,7 +50,7 @@ export function roomName(docId: string): string {
  * a V2 update (whose first byte reads as "no structs, no deletes") would pass as an
  * empty V1 update and be acknowledged as stored while its content was dropped.
  */
-export function decodeWholeV1Update(update: Uint8Array): void {
+export function decodeWholeV1Update(update: Uint8Array): { structs: (Y.Item | Y.GC | Y.Skip)[]; ds: unknown } {
   let reader: Y.UpdateDecoderV1 | null = null;
   class CapturingDecoder extends Y.UpdateDecoderV1 {
     constructor(decoder: decoding.Decoder) {
@@ -58,10 +58,11 @@ export function decodeWholeV1Update(update: Uint8Array): void {
       reader = this;
     }
   }
-  Y.decodeUpdateV2(update, CapturingDecoder);
+  const decoded = Y.decodeUpdateV2(update, CapturingDecoder);
   if (reader === null || decoding.hasContent((reader as Y.UpdateDecoderV1).restDecoder)) {
     throw new RangeError('update has bytes after its delete set (not a V1 update?)');
   }
+  return decoded;
 }
 
 /**
@@ -130,9 +131,11 @@ export class Room {
    * and claims nothing.
    */
   applyClientUpdate(update: Uint8Array, member: Member, kind: 'step2' | 'update' = 'update'): ApplyResult {
+    // Decoded once here; the schema and ownership checks below read the same structs.
+    let structs: (Y.Item | Y.GC | Y.Skip)[];
     try {
       // Decode fully before touching the document, so a malformed update cannot half-apply.
-      decodeWholeV1Update(update);
+      structs = decodeWholeV1Update(update).structs;
     } catch (error) {
       this.deps.log.warn({ doc: this.id, socket: member.id, err: error }, 'malformed update refused');
       return {
@@ -140,12 +143,12 @@ export class Room {
         error: { docId: this.id, code: ErrorCode.MalformedUpdate, message: 'The update could not be decoded.' },
       };
     }
-    const violation = schemaViolation(this.doc, update);
+    const violation = schemaViolation(this.doc, structs);
     if (violation !== null) {
       this.deps.log.warn({ doc: this.id, socket: member.id, violation }, 'update violating the schema refused');
       return { ok: false, error: { docId: this.id, code: ErrorCode.SchemaViolation, message: violation } };
     }
-    const added = this.clientsWithNewContent(update);
+    const added = this.clientsWithNewContent(structs);
     for (const clientId of added) {
       const owner = this.ownerOf(clientId);
       if (owner !== null && owner !== member.key) {
@@ -195,8 +198,13 @@ export class Room {
   }
 
   /** Client ids under which `update` adds structs this document does not have yet. */
-  private clientsWithNewContent(update: Uint8Array): number[] {
-    const { to } = Y.parseUpdateMeta(update);
+  private clientsWithNewContent(structs: readonly (Y.Item | Y.GC | Y.Skip)[]): number[] {
+    const to = new Map<number, number>();
+    for (const struct of structs) {
+      if (struct instanceof Y.Skip) continue;
+      const end = struct.id.clock + struct.length;
+      if (end > (to.get(struct.id.client) ?? 0)) to.set(struct.id.client, end);
+    }
     const added: number[] = [];
     for (const [clientId, end] of to) if (end > Y.getState(this.doc.store, clientId)) added.push(clientId);
     return added;

@@ -86,8 +86,7 @@ function containerOfType(type: Y.AbstractType<unknown>, doc: Y.Doc): Container {
  * Returns a reason for refusal, or null when the update may be applied.
  * Content outside the body (other root types) is not the schema's business.
  */
-export function schemaViolation(doc: Y.Doc, update: Uint8Array): string | null {
-  const { structs } = Y.decodeUpdate(update);
+export function schemaViolation(doc: Y.Doc, structs: readonly (Y.Item | Y.GC | Y.Skip)[]): string | null {
   const items = structs.filter((s): s is Y.Item => s instanceof Y.Item);
   if (items.length === 0) return null;
   const index = new ItemIndex(doc, items);
