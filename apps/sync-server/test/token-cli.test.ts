@@ -1,0 +1,39 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { verifyToken } from '../src/auth/tokens.js';
+
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/cli/token.js');
+const SECRET = 'cli-secret-cli-secret-cli-secret-cli-0001';
+
+function run(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [CLI, ...args], {
+    env: { ...process.env, TANDEM_AUTH_SECRET: SECRET, PUBLIC_URL: 'https://docs.example', ...env },
+    encoding: 'utf8',
+  });
+}
+
+describe('npm run token', () => {
+  it('prints a token the server accepts and a link that carries it in the fragment', async () => {
+    expect(fs.existsSync(CLI), 'build the server first (npm run build)').toBe(true);
+    const result = run(['--doc', 'plan', '--role', 'viewer', '--name', 'Ana Lima', '--ttl', '2h']);
+    expect(result.status).toBe(0);
+    const link = /https:\/\/docs\.example\/auth#token=([^&\s]+)&doc=plan/.exec(result.stdout);
+    expect(link).not.toBeNull();
+    const { user, expiresAt } = await verifyToken(SECRET, decodeURIComponent(link![1]!));
+    expect(user).toEqual({ id: 'ana-lima', name: 'Ana Lima', roles: { plan: 'viewer' } });
+    expect(expiresAt - Date.now()).toBeGreaterThan(2 * 3600_000 - 60_000);
+    expect(expiresAt - Date.now()).toBeLessThanOrEqual(2 * 3600_000);
+  });
+
+  it('refuses bad arguments and a missing secret with a clear message', () => {
+    const badRole = run(['--doc', 'plan', '--role', 'admin', '--name', 'Ana']);
+    expect(badRole.status).toBe(64);
+    expect(badRole.stderr).toMatch(/usage/);
+    const noSecret = run(['--doc', 'plan', '--role', 'editor', '--name', 'Ana'], { TANDEM_AUTH_SECRET: '' });
+    expect(noSecret.status).toBe(78);
+    expect(noSecret.stderr).toMatch(/TANDEM_AUTH_SECRET/);
+  });
+});
