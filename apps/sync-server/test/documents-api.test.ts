@@ -42,6 +42,7 @@ describe('documents over HTTP', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_DOC_ID');
     expect((await api('/api/docs', { method: 'POST', body: '{nope' })).status).toBe(400);
+    expect((await api('/api/docs/%E0%A4%A/export')).status).toBe(400);
   });
 
   it('imports Markdown into a new document that clients then see', async () => {

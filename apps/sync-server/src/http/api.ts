@@ -53,6 +53,10 @@ export async function handleApi(
     sendError(res, 404, 'NOT_FOUND', `No route for ${method} ${url.pathname}.`);
     return true;
   }
+  if (found === 'bad-path') {
+    sendError(res, 400, 'BAD_PATH', 'The address contains an invalid %-escape.');
+    return true;
+  }
   if (found === 'method-not-allowed') {
     sendError(res, 405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${url.pathname}.`);
     return true;

@@ -23,12 +23,12 @@ export interface Route {
   role?: Role;
 }
 
-/** Finds the route for a request: the route and its params, `405` if only the method is wrong, or null. */
+/** Finds the route for a request: the route and its params, 'method-not-allowed', 'bad-path' (undecodable %-escapes), or null. */
 export function matchRoute(
   routes: readonly Route[],
   method: string,
   pathname: string,
-): { route: Route; params: Record<string, string> } | 'method-not-allowed' | null {
+): { route: Route; params: Record<string, string> } | 'method-not-allowed' | 'bad-path' | null {
   let pathMatched = false;
   for (const route of routes) {
     const match = route.pattern.exec(pathname);
@@ -36,7 +36,13 @@ export function matchRoute(
     pathMatched = true;
     if (route.method === method || (route.method === 'GET' && method === 'HEAD')) {
       const params: Record<string, string> = {};
-      for (const [key, value] of Object.entries(match.groups ?? {})) params[key] = decodeURIComponent(value);
+      for (const [key, value] of Object.entries(match.groups ?? {})) {
+        try {
+          params[key] = decodeURIComponent(value);
+        } catch {
+          return 'bad-path';
+        }
+      }
       return { route, params };
     }
   }
