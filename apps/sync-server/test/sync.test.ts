@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { PROTOCOL_VERSION, decodeSyncMessage, encodeStep1, toBytes } from '@tandem/crdt-bridge';
 import { startTestServer, text, waitFor, type TestServer } from './helpers.js';
 
 let ts: TestServer;
@@ -80,5 +81,28 @@ describe('sync between clients through the server', () => {
     const c = ts.client().open('offline', { doc });
     await c.whenSynced();
     expect(text(doc)).toBe(text(a));
+  });
+});
+
+describe('opening a document in one round trip', () => {
+  it('answers a sync step 1 sent right behind the join, after the join’s ack', async () => {
+    ts = await startTestServer();
+    const writer = ts.client().open('pipelined');
+    await writer.whenSynced();
+    writer.doc.getText('t').insert(0, 'already here');
+    await writer.whenSaved();
+    const socket = ts.rawSocket();
+    const events: string[] = [];
+    const doc = new Y.Doc();
+    socket.on('sync', (_docId: string, bytes: ArrayBuffer | Uint8Array) => {
+      const message = decodeSyncMessage(toBytes(bytes)!);
+      events.push(message.type);
+      if (message.type === 'step2') Y.applyUpdate(doc, message.update);
+    });
+    socket.emit('join', { docId: 'pipelined', protocol: PROTOCOL_VERSION }, () => events.push('join-ack'));
+    socket.emit('sync', 'pipelined', encodeStep1(doc), () => events.push('step1-ack'));
+    await waitFor(() => doc.getText('t').toString() === 'already here', 'the pipelined step 1 is answered');
+    expect(events.slice(0, 2)).toEqual(['join-ack', 'step2']);
+    socket.disconnect();
   });
 });

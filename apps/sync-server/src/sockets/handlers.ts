@@ -128,6 +128,34 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
       }
     };
 
+  /**
+   * Messages for a document whose join is still loading wait here and run once the
+   * join settles, so a client may send its sync step 1 right behind its join
+   * (one round trip fewer to open a document).
+   */
+  const joining = new Map<string, (() => void)[]>();
+  /** Most messages one document may queue while its join loads. */
+  const MAX_QUEUED = 64;
+  const deferWhileJoining =
+    <A extends unknown[]>(handler: (docId: unknown, ...rest: A) => void) =>
+    (docId: unknown, ...rest: A): void => {
+      const queue = typeof docId === 'string' ? joining.get(docId) : undefined;
+      if (!queue) return handler(docId, ...rest);
+      if (queue.length < MAX_QUEUED) queue.push(() => handler(docId, ...rest));
+      else
+        socket.emit('doc-error', {
+          docId: docId as string,
+          code: ErrorCode.RateLimited,
+          message: 'Too many messages before the join finished.',
+        });
+    };
+  /** Runs what waited for this join (after its ack, so replies follow it). */
+  const settleJoin = (docId: string): void => {
+    const queue = joining.get(docId);
+    joining.delete(docId);
+    for (const run of queue ?? []) run();
+  };
+
   /** The member for a joined document, or an error result saying why not. */
   const memberFor = (docId: unknown): Member | AckResult => {
     if (!isValidDocId(docId)) return fail(ErrorCode.InvalidDocId, 'That is not a valid document id.');
@@ -182,17 +210,19 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
         );
       }
       socket.data.docs.add(docId);
+      joining.set(docId, []);
       let room;
       try {
         room = await registry.acquire(docId);
       } catch (err) {
         socket.data.docs.delete(docId);
         log.error({ err, doc: docId }, 'document failed to load');
-        return ack(fail(ErrorCode.LoadFailed, 'The document could not be loaded. Try again in a moment.', docId));
+        ack(fail(ErrorCode.LoadFailed, 'The document could not be loaded. Try again in a moment.', docId));
+        return settleJoin(docId);
       }
       if (!socket.connected || !socket.data.docs.has(docId)) {
         registry.released(room);
-        return;
+        return settleJoin(docId);
       }
       const key =
         typeof sessionKey === 'string' && sessionKey.length >= 16 && sessionKey.length <= 64
@@ -205,6 +235,7 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
       ack({ ok: true, role });
       const presence = room.encodeAllAwareness();
       if (presence) socket.emit('awareness', docId, presence);
+      settleJoin(docId);
     }),
   );
 
@@ -223,77 +254,85 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
 
   socket.on(
     'sync',
-    guard('sync', (docId: unknown, payload: unknown, rawAck: unknown) => {
-      const ack = ackOf(rawAck);
-      const member = memberFor(docId);
-      if (!(member instanceof Member)) return ack(member);
-      const id = docId as string;
-      const room = registry.get(id);
-      if (!room) return ack(fail(ErrorCode.NotJoined, 'Join the document before sending to it.', id));
-      const bytes = toBytes(payload);
-      if (!bytes) return ack(fail(ErrorCode.InvalidMessage, 'sync expects binary bytes.', id));
-      let message: SyncMessage;
-      try {
-        message = decodeSyncMessage(bytes);
-      } catch {
-        return ack(fail(ErrorCode.MalformedUpdate, 'That is not a well-formed sync message.', id));
-      }
-      switch (message.type) {
-        case 'step1':
-          socket.emit('sync', id, encodeStep2(room.doc, message.stateVector));
-          socket.emit('sync', id, encodeStep1(room.doc));
-          return ack({ ok: true });
-        case 'step2':
-        case 'update': {
-          if (!atLeast(member.role, 'editor')) {
-            // A viewer's step 2 is fine when it brings nothing; it is never applied either way.
-            if (message.type === 'step2' && Y.parseUpdateMeta(message.update).to.size === 0) return ack({ ok: true });
-            return ack(fail(ErrorCode.Forbidden, 'You can view this document but not edit it.', id));
-          }
-          const received = performance.now();
-          deps.metrics?.updatesIn.inc();
-          const result = room.applyClientUpdate(message.update, member, message.type);
-          if (!result.ok) {
-            deps.metrics?.refused.inc({ code: result.error.code });
-            ack(result);
-            // Ask for what we lack; the client answers with a step 2 covering it.
-            if (result.error.code === ErrorCode.MissingDependencies) socket.emit('sync', id, encodeStep1(room.doc));
+    deferWhileJoining(
+      guard('sync', (docId: unknown, payload: unknown, rawAck: unknown) => {
+        const ack = ackOf(rawAck);
+        const member = memberFor(docId);
+        if (!(member instanceof Member)) return ack(member);
+        const id = docId as string;
+        const room = registry.get(id);
+        if (!room) return ack(fail(ErrorCode.NotJoined, 'Join the document before sending to it.', id));
+        const bytes = toBytes(payload);
+        if (!bytes) return ack(fail(ErrorCode.InvalidMessage, 'sync expects binary bytes.', id));
+        let message: SyncMessage;
+        try {
+          message = decodeSyncMessage(bytes);
+        } catch {
+          return ack(fail(ErrorCode.MalformedUpdate, 'That is not a well-formed sync message.', id));
+        }
+        switch (message.type) {
+          case 'step1':
+            socket.emit('sync', id, encodeStep2(room.doc, message.stateVector));
+            socket.emit('sync', id, encodeStep1(room.doc));
+            return ack({ ok: true });
+          case 'step2':
+          case 'update': {
+            if (!atLeast(member.role, 'editor')) {
+              // A viewer's step 2 is fine when it brings nothing; it is never applied either way.
+              if (message.type === 'step2' && Y.parseUpdateMeta(message.update).to.size === 0) return ack({ ok: true });
+              return ack(fail(ErrorCode.Forbidden, 'You can view this document but not edit it.', id));
+            }
+            const received = performance.now();
+            deps.metrics?.updatesIn.inc();
+            const result = room.applyClientUpdate(message.update, member, message.type);
+            if (!result.ok) {
+              deps.metrics?.refused.inc({ code: result.error.code });
+              ack(result);
+              // Ask for what we lack; the client answers with a step 2 covering it.
+              if (result.error.code === ErrorCode.MissingDependencies) socket.emit('sync', id, encodeStep1(room.doc));
+              return;
+            }
+            deps.metrics?.updatesOut.inc(Math.max(0, room.members.size - 1));
+            writes.whenDurable(() => {
+              deps.metrics?.ackSeconds.observe((performance.now() - received) / 1000);
+              ack({ ok: true });
+            });
             return;
           }
-          deps.metrics?.updatesOut.inc(Math.max(0, room.members.size - 1));
-          writes.whenDurable(() => {
-            deps.metrics?.ackSeconds.observe((performance.now() - received) / 1000);
-            ack({ ok: true });
-          });
-          return;
         }
-      }
-    }),
+      }),
+    ),
   );
 
   socket.on(
     'awareness',
-    guard('awareness', (docId: unknown, payload: unknown) => {
-      const member = memberFor(docId);
-      if (!(member instanceof Member)) {
-        if (!member.ok) socket.emit('doc-error', member.error);
-        return;
-      }
-      const id = docId as string;
-      const bytes = toBytes(payload);
-      const room = registry.get(id);
-      if (!room) return;
-      if (!bytes || bytes.byteLength > deps.maxAwarenessBytes) {
-        socket.emit('doc-error', {
-          docId: id,
-          code: bytes ? ErrorCode.MessageTooLarge : ErrorCode.InvalidMessage,
-          message: 'Presence update refused.',
-        });
-        return;
-      }
-      const result = room.applyAwareness(bytes, member, socket.data.authenticated ? socket.data.user.name : undefined);
-      if (!result.ok) socket.emit('doc-error', result.error);
-    }),
+    deferWhileJoining(
+      guard('awareness', (docId: unknown, payload: unknown) => {
+        const member = memberFor(docId);
+        if (!(member instanceof Member)) {
+          if (!member.ok) socket.emit('doc-error', member.error);
+          return;
+        }
+        const id = docId as string;
+        const bytes = toBytes(payload);
+        const room = registry.get(id);
+        if (!room) return;
+        if (!bytes || bytes.byteLength > deps.maxAwarenessBytes) {
+          socket.emit('doc-error', {
+            docId: id,
+            code: bytes ? ErrorCode.MessageTooLarge : ErrorCode.InvalidMessage,
+            message: 'Presence update refused.',
+          });
+          return;
+        }
+        const result = room.applyAwareness(
+          bytes,
+          member,
+          socket.data.authenticated ? socket.data.user.name : undefined,
+        );
+        if (!result.ok) socket.emit('doc-error', result.error);
+      }),
+    ),
   );
 
   socket.on(

@@ -106,12 +106,14 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
       this.joined = true;
       this.lastError = null;
       this.role = result.role ?? null;
-      this.host.socket.emit('sync', this.docId, encodeStep1(this.doc), this.ackHandler(generation, null));
       const presence = this.awareness?.getLocalState();
       // Re-setting the state bumps its clock, so the server and peers that saw us leave accept it as new.
       if (presence) this.awareness!.setLocalState(presence);
       this.refreshStatus();
     });
+    // Step 1 goes right behind the join (the server holds it until the join is done), saving a
+    // round trip when a document opens. Its outcome adds nothing: a refused join says why itself.
+    this.host.socket.emit('sync', this.docId, encodeStep1(this.doc), () => undefined);
     this.refreshStatus();
   }
 
