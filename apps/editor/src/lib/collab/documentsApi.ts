@@ -16,7 +16,11 @@ export class ApiError extends Error {
   override readonly name = 'ApiError';
 }
 
-async function call<T>(path: string, init: RequestInit, failure: string): Promise<T> {
+/**
+ * Calls the API with this browser's access token (token mode); a failure becomes an
+ * ApiError whose message starts with `failure` and says why in words.
+ */
+export async function callApi<T>(path: string, init: RequestInit, failure: string): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -37,17 +41,17 @@ const json = { 'content-type': 'application/json' };
 
 /** Every document, newest first. */
 export async function listDocuments(): Promise<DocSummary[]> {
-  return (await call<{ documents: DocSummary[] }>('/api/docs', {}, 'Your documents could not be loaded.')).documents;
+  return (await callApi<{ documents: DocSummary[] }>('/api/docs', {}, 'Your documents could not be loaded.')).documents;
 }
 
 /** Creates an empty document. */
 export function createDocument(): Promise<DocSummary> {
-  return call('/api/docs', { method: 'POST', headers: json, body: '{}' }, 'A new document could not be created.');
+  return callApi('/api/docs', { method: 'POST', headers: json, body: '{}' }, 'A new document could not be created.');
 }
 
 /** Creates a document from Markdown text. */
 export function importMarkdown(markdown: string, title: string): Promise<DocSummary> {
-  return call(
+  return callApi(
     '/api/docs/import',
     { method: 'POST', headers: json, body: JSON.stringify({ markdown, title }) },
     'The file could not be imported.',
@@ -56,7 +60,7 @@ export function importMarkdown(markdown: string, title: string): Promise<DocSumm
 
 /** Renames a document (live for everyone who has it open). */
 export function renameDocument(id: string, title: string): Promise<DocSummary> {
-  return call(
+  return callApi(
     `/api/docs/${encodeURIComponent(id)}`,
     { method: 'PATCH', headers: json, body: JSON.stringify({ title }) },
     'The document could not be renamed.',
@@ -65,7 +69,7 @@ export function renameDocument(id: string, title: string): Promise<DocSummary> {
 
 /** Deletes a document for everyone. */
 export function deleteDocument(id: string): Promise<void> {
-  return call(`/api/docs/${encodeURIComponent(id)}`, { method: 'DELETE' }, 'The document could not be deleted.');
+  return callApi(`/api/docs/${encodeURIComponent(id)}`, { method: 'DELETE' }, 'The document could not be deleted.');
 }
 
 /** The download address of a document's export. */

@@ -1,5 +1,5 @@
 import type { NodeJSON } from '@tandem/crdt-bridge';
-import { authHeaders } from '../collab/accessToken.js';
+import { callApi } from '../collab/documentsApi.js';
 
 /** A version as the server lists it. */
 export interface Version {
@@ -69,30 +69,13 @@ export interface DocSummary {
   url: string;
 }
 
-/** A history request that failed, with words a person can read. */
-export class HistoryApiError extends Error {
-  override readonly name = 'HistoryApiError';
-}
+/** A history request that failed, with words a person can read (the shared API error). */
+export { ApiError as HistoryApiError } from '../collab/documentsApi.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-async function call<T>(path: string, init: RequestInit, failure: string): Promise<T> {
-  let res: Response;
-  try {
-    // The access token (token mode) goes with every call, as for the other document APIs.
-    res = await fetch(path, {
-      ...init,
-      headers: { ...authHeaders(), ...(init.headers as Record<string, string> | undefined) },
-    });
-  } catch {
-    throw new HistoryApiError(`${failure} The Tandem server cannot be reached.`);
-  }
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-    throw new HistoryApiError(`${failure} ${body?.error?.message ?? `The server answered ${res.status}.`}`);
-  }
-  return (await res.json()) as T;
-}
+/** Every history call goes through the shared API caller (token, error wording). */
+const call = callApi;
 
 function versionsPath(docId: string, rest = ''): string {
   return `/api/docs/${encodeURIComponent(docId)}/versions${rest}`;
