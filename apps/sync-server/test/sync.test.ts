@@ -106,3 +106,25 @@ describe('opening a document in one round trip', () => {
     socket.disconnect();
   });
 });
+
+describe('the whole state kept for newcomers', () => {
+  it('is refreshed by every change, so each newcomer gets everything so far', async () => {
+    ts = await startTestServer({ compactRows: 2 });
+    const a = ts.client().open('cached');
+    await a.whenSynced();
+    for (const word of ['one ', 'two ', 'three ']) {
+      a.doc.getText('t').insert(a.doc.getText('t').length, word);
+      await a.whenSaved();
+      const newcomer = ts.client().open('cached');
+      await newcomer.whenSynced();
+      expect(text(newcomer)).toBe(text(a));
+    }
+    // After a restart the document is one compacted row, served as stored.
+    const dataDir = ts.dataDir;
+    await ts.stop();
+    ts = await startTestServer({}, { dataDir });
+    const late = ts.client().open('cached');
+    await late.whenSynced();
+    expect(text(late)).toBe('one two three ');
+  });
+});

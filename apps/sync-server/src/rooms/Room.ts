@@ -91,6 +91,8 @@ export class Room {
   /** Bytes of the last compacted state, so big documents are not compacted on every write. */
   compactedBytes = 0;
   compacting = false;
+  /** The whole state as one V1 update, kept until the document next changes (cheap joins for newcomers). */
+  private fullStateCache: Uint8Array | null = null;
   /** Counts acquisitions, so an unload that waited on storage sees someone took the room meanwhile. */
   acquisitions = 0;
   /** Set when content changed since the title was last stored. */
@@ -111,6 +113,8 @@ export class Room {
       },
       LOAD_ORIGIN,
     );
+    // A document stored as one compacted row is exactly that row's bytes: serve them as they are.
+    this.fullStateCache = stored.updates.length === 1 ? stored.updates[0]! : null;
     this.logRows = stored.updates.length;
     this.logBytes = stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
     this.lastSeq = stored.lastSeq;
@@ -318,9 +322,19 @@ export class Room {
     this.doc.destroy();
   }
 
+  /**
+   * Everything the document holds, as one V1 update: what a client that has nothing
+   * needs. Encoded once per change of the document, however many people open it.
+   */
+  fullState(): Uint8Array {
+    this.fullStateCache ??= Y.encodeStateAsUpdate(this.doc);
+    return this.fullStateCache;
+  }
+
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     const change = origin as ChangeOrigin | null;
     if (change?.source === 'load') return;
+    this.fullStateCache = null;
     this.deps.writes.enqueue(this.id, update);
     this.titleDirty = true;
     const message = encodeUpdate(update);

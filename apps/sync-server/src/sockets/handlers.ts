@@ -5,6 +5,7 @@ import {
   decodeSyncMessage,
   encodeStep1,
   encodeStep2,
+  encodeStep2FromUpdate,
   isValidDocId,
   toBytes,
   type AckResult,
@@ -271,10 +272,17 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
           return ack(fail(ErrorCode.MalformedUpdate, 'That is not a well-formed sync message.', id));
         }
         switch (message.type) {
-          case 'step1':
-            socket.emit('sync', id, encodeStep2(room.doc, message.stateVector));
+          case 'step1': {
+            // A client with nothing (an empty state vector) gets the cached whole state.
+            const empty = Y.decodeStateVector(message.stateVector).size === 0;
+            socket.emit(
+              'sync',
+              id,
+              empty ? encodeStep2FromUpdate(room.fullState()) : encodeStep2(room.doc, message.stateVector),
+            );
             socket.emit('sync', id, encodeStep1(room.doc));
             return ack({ ok: true });
+          }
           case 'step2':
           case 'update': {
             if (!atLeast(member.role, 'editor')) {
