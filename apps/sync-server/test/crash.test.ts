@@ -4,7 +4,6 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -197,19 +196,7 @@ function committedAfterCrash(dataDir: string, docId: string): Y.Doc {
       const file = path.join(dataDir, `tandem.db${suffix}`);
       if (fs.existsSync(file)) fs.copyFileSync(file, path.join(copyDir, `tandem.db${suffix}`));
     }
-    const db = new Database(path.join(copyDir, 'tandem.db'), { fileMustExist: true });
-    try {
-      const rows = db
-        .prepare<[string], { data: Buffer }>('SELECT data FROM updates WHERE doc_id = ? ORDER BY seq')
-        .all(docId);
-      const doc = new Y.Doc();
-      Y.transact(doc, () => {
-        for (const { data } of rows) Y.applyUpdate(doc, new Uint8Array(data));
-      });
-      return doc;
-    } finally {
-      db.close();
-    }
+    return readCommitted(copyDir, docId, { readonly: false });
   } finally {
     fs.rmSync(copyDir, { recursive: true, force: true });
   }

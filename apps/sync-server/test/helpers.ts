@@ -113,11 +113,12 @@ export function updateRows(store: SqliteStore, docId?: string): number {
 }
 
 /**
- * A document as SQLite holds it right now, read over a separate read-only connection
- * (so it sees only committed transactions, as a restarted server would).
+ * A document as SQLite holds it right now, read over a separate connection (so it sees
+ * only committed transactions, as a restarted server would). Read-only unless the file
+ * is a copy whose write-ahead log must first be recovered.
  */
-export function readCommitted(dataDir: string, docId: string): Y.Doc {
-  const db = new Database(path.join(dataDir, 'tandem.db'), { readonly: true, fileMustExist: true });
+export function readCommitted(dataDir: string, docId: string, { readonly = true } = {}): Y.Doc {
+  const db = new Database(path.join(dataDir, 'tandem.db'), { readonly, fileMustExist: true });
   try {
     const rows = db
       .prepare<[string], { data: Buffer }>('SELECT data FROM updates WHERE doc_id = ? ORDER BY seq')
