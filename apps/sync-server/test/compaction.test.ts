@@ -144,3 +144,26 @@ describe('update log compaction', () => {
     expect(text(b)).toBe('k'.repeat(10));
   });
 });
+
+describe('compacted states on disk', () => {
+  it('are stored deflated, and load back to the same document', async () => {
+    ts = await startTestServer({ compactRows: COMPACT_ROWS });
+    const a = ts.client().open('deflated');
+    await a.whenSynced();
+    for (let i = 0; i < COMPACT_ROWS * 2; i++) {
+      a.doc.getText('t').insert(a.doc.getText('t').length, 'a sentence that repeats itself, ');
+      await a.whenSaved();
+    }
+    const rows = sqliteOf(ts.server)
+      .db.prepare<[string], { codec: number; bytes: number }>(
+        'SELECT codec, LENGTH(data) AS bytes FROM updates WHERE doc_id = ?',
+      )
+      .all('deflated');
+    expect(rows.some((r) => r.codec === 1)).toBe(true);
+    const expected = text(a);
+    await restart();
+    const b = ts.client().open('deflated');
+    await b.whenSynced();
+    expect(text(b)).toBe(expected);
+  });
+});

@@ -7,6 +7,7 @@ import { io, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import { TandemClient, WIRE_PARSER, type DocSession, type TandemClientOptions } from '@tandem/crdt-bridge';
 import { loadConfig, type Config } from '../src/config.js';
+import { decodeRow } from '../src/storage/rowCodec.js';
 import { createTandemServer, type TandemServer } from '../src/server.js';
 import type { DocumentStore } from '../src/storage/DocumentStore.js';
 import { SqliteStore } from '../src/storage/SqliteStore.js';
@@ -121,11 +122,13 @@ export function readCommitted(dataDir: string, docId: string, { readonly = true 
   const db = new Database(path.join(dataDir, 'tandem.db'), { readonly, fileMustExist: true });
   try {
     const rows = db
-      .prepare<[string], { data: Buffer }>('SELECT data FROM updates WHERE doc_id = ? ORDER BY seq')
+      .prepare<[string], { data: Buffer; codec: number }>(
+        'SELECT data, codec FROM updates WHERE doc_id = ? ORDER BY seq',
+      )
       .all(docId);
     const doc = new Y.Doc();
     Y.transact(doc, () => {
-      for (const { data } of rows) Y.applyUpdate(doc, new Uint8Array(data));
+      for (const { data, codec } of rows) Y.applyUpdate(doc, decodeRow(new Uint8Array(data), codec));
     });
     return doc;
   } finally {

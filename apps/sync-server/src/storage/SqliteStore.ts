@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AppendEntry, DocumentMeta, DocumentStore, StoredDocument } from './DocumentStore.js';
 import { migrate } from './migrations.js';
+import { decodeRow, encodeRow } from './rowCodec.js';
 import { SqliteVersionStore } from './SqliteVersionStore.js';
 
 interface DocumentRow {
@@ -59,9 +60,10 @@ export class SqliteStore implements DocumentStore {
       insertDoc: db.prepare(
         "INSERT OR IGNORE INTO documents (id, title, created_at, updated_at, size) VALUES (?, '', ?, ?, 0)",
       ),
-      loadUpdates: db.prepare<[string], { seq: number; data: Buffer }>(
-        'SELECT seq, data FROM updates WHERE doc_id = ? ORDER BY seq',
+      loadUpdates: db.prepare<[string], { seq: number; data: Buffer; codec: number }>(
+        'SELECT seq, data, codec FROM updates WHERE doc_id = ? ORDER BY seq',
       ),
+      insertState: db.prepare('INSERT INTO updates (doc_id, data, created_at, codec) VALUES (?, ?, ?, ?)'),
       insertUpdate: db.prepare('INSERT INTO updates (doc_id, data, created_at) VALUES (?, ?, ?)'),
       touchDoc: db.prepare('UPDATE documents SET updated_at = ?, size = size + ? WHERE id = ?'),
       deleteUpTo: db.prepare('DELETE FROM updates WHERE doc_id = ? AND seq <= ?'),
@@ -78,7 +80,7 @@ export class SqliteStore implements DocumentStore {
     const rows = this.stmts.loadUpdates.all(docId);
     return {
       meta: toMeta(row),
-      updates: rows.map((r) => new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength)),
+      updates: rows.map((r) => decodeRow(new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength), r.codec)),
       lastSeq: rows.length > 0 ? rows[rows.length - 1]!.seq : 0,
     };
   }
@@ -105,7 +107,8 @@ export class SqliteStore implements DocumentStore {
   async compact(docId: string, state: Uint8Array, upToSeq: number): Promise<void> {
     this.db.transaction(() => {
       this.stmts.deleteUpTo.run(docId, upToSeq);
-      this.stmts.insertUpdate.run(docId, state, Date.now());
+      const { data, codec } = encodeRow(state);
+      this.stmts.insertState.run(docId, data, Date.now(), codec);
       this.stmts.setSize.run(docId, docId);
     })();
   }

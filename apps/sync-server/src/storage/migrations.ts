@@ -42,6 +42,8 @@ export const MIGRATIONS: readonly string[] = [
      color TEXT,
      PRIMARY KEY (doc_id, client_id)
    ) WITHOUT ROWID;`,
+  // 3: compacted states are stored deflated (about 3× smaller); `codec` says how a row is held.
+  `ALTER TABLE updates ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** Brings `db` up to the latest schema; throws if the file is from a newer Tandem. */
