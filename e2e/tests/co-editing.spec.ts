@@ -26,10 +26,14 @@ test.describe('two people editing one document', () => {
     // Typed at the same time, in two different paragraphs.
     await alice.typeText('\nsecond paragraph:');
     await bob.expectText('Bob at the start, middle from Alice at the end\nsecond paragraph:');
-    await alice.editor.focus();
-    await alice.page.keyboard.press('Control+Home');
-    await alice.page.keyboard.press('End');
-    await Promise.all([alice.typeText(' (Alice again)', 'caret'), bob.typeText(' Bob again', 'end')]);
+    await alice.moveCaret('Control+Home');
+    await alice.moveCaret('End');
+    await bob.moveCaret('Control+End');
+    // Bob's caret has reached the second paragraph in his editor state once Alice sees it there.
+    await expect(alice.page.locator('[data-testid="editor"] p').nth(1).locator('.ProseMirror-yjs-cursor')).toHaveCount(
+      1,
+    );
+    await Promise.all([alice.typeText(' (Alice again)', 'caret'), bob.typeText(' Bob again', 'caret')]);
     expect(await expectConverged([alice, bob])).toBe(
       'Bob at the start, middle from Alice at the end (Alice again)\nsecond paragraph: Bob again',
     );
