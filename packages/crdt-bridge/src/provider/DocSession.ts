@@ -148,17 +148,28 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
         break;
       }
       case 'step2':
-        Y.applyUpdate(this.doc, message.update, this);
+        this.applyRemote(message.update);
         if (!this.synced) {
           this.synced = true;
           this.emit('synced', []);
         }
         break;
       case 'update':
-        Y.applyUpdate(this.doc, message.update, this);
+        this.applyRemote(message.update);
         break;
     }
     this.refreshStatus();
+  }
+
+  /**
+   * Called right before a change from the server is applied, e.g. so an editor can
+   * first read input it has not processed yet (see apps/editor's CollabDocument).
+   */
+  beforeRemoteChange: (() => void) | null = null;
+
+  private applyRemote(update: Uint8Array): void {
+    this.beforeRemoteChange?.();
+    Y.applyUpdate(this.doc, update, this);
   }
 
   /** Handles an awareness update the server relayed for this document. */
