@@ -35,8 +35,14 @@ export function docText(doc: Y.Doc): string {
 export function docTitle(doc: Y.Doc): string {
   const explicit = doc.getMap('meta').get('title');
   if (typeof explicit === 'string' && explicit.trim() !== '') return explicit.trim().slice(0, MAX_TITLE_LENGTH);
-  const first = docText(doc)
-    .split('\n')
-    .find((line) => line.trim() !== '');
-  return (first ?? '').trim().slice(0, MAX_TITLE_LENGTH);
+  // Block by block, stopping at the first with text: this runs on every change, and a
+  // document's full text is far more than its title needs.
+  for (const block of doc.getXmlFragment(CONTENT_FRAGMENT).toArray()) {
+    if (!(block instanceof Y.XmlElement)) continue;
+    const lines: string[] = [];
+    collectLines(block, lines);
+    const first = lines.find((line) => line.trim() !== '');
+    if (first !== undefined) return first.trim().slice(0, MAX_TITLE_LENGTH);
+  }
+  return '';
 }
