@@ -16,6 +16,8 @@ import { createLogger } from './logger.js';
 import { roomName, type TandemIo } from './rooms/Room.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import { handleConnection } from './sockets/handlers.js';
+import { EndOfTurn } from './sockets/endOfTurn.js';
+import { batchConnectionWrites, PreFramedAdapter } from './sockets/outgoingBatching.js';
 import type { DocumentStore } from './storage/DocumentStore.js';
 import { SqliteStore } from './storage/SqliteStore.js';
 import { WriteQueue } from './storage/WriteQueue.js';
@@ -69,7 +71,9 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     documentsLoaded: () => registry.size,
   });
 
+  const turn = new EndOfTurn();
   const io: TandemIo = new Server(httpServer, {
+    adapter: PreFramedAdapter,
     maxHttpBufferSize: config.maxMessageBytes,
     pingInterval: config.pingIntervalMs,
     pingTimeout: config.pingTimeoutMs,
@@ -106,7 +110,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
         metrics.commitBatch.observe(updates);
       },
     },
-    { delayMs: config.commitDelayMs },
+    { delayMs: config.commitDelayMs, atEndOfTurn: (run) => turn.defer('storage', run) },
   );
   // History follows rooms through the registry's hooks; `history` is assigned just below.
   let history: HistoryService;
@@ -156,6 +160,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     });
   }
 
+  io.engine.on('connection', (conn: unknown) => batchConnectionWrites(conn, turn));
   io.on('connection', (socket) => {
     log.debug({ socket: socket.id }, 'connected');
     handleConnection(socket, {

@@ -18,6 +18,21 @@ describe('sync between clients through the server', () => {
     expect(a.status.save).toBe('saved');
   });
 
+  it('relays updates of every WebSocket frame size intact, in order', async () => {
+    // Broadcasts are framed once for all recipients; the frame header has three length forms.
+    ts = await startTestServer();
+    const a = ts.client().open('frames');
+    const b = ts.client().open('frames');
+    const c = ts.client().open('frames');
+    await Promise.all([a.whenSynced(), b.whenSynced(), c.whenSynced()]);
+    const chunks = ['x', 'y'.repeat(300), 'z'.repeat(80_000), 'w'];
+    // One transaction per chunk, all in one turn: the server sends them to each reader together.
+    for (const chunk of chunks) a.doc.getText('t').insert(a.doc.getText('t').length, chunk);
+    const expected = chunks.join('');
+    await waitFor(() => text(b) === expected && text(c) === expected, 'b and c see every chunk');
+    await a.whenSaved();
+  });
+
   it('sends what a late joiner lacks when it joins', async () => {
     ts = await startTestServer();
     const a = ts.client().open('doc2');

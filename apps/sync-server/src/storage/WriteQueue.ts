@@ -23,6 +23,8 @@ export interface WriteQueueHooks {
 export interface WriteQueueOptions {
   /** Extra time to gather updates before committing; 0 commits at the end of the current event-loop turn. */
   delayMs?: number;
+  /** Runs the commit at the end of the turn (default `setImmediate`); the server queues it behind outgoing messages. */
+  atEndOfTurn?: (run: () => void) => void;
   /** First retry delay after a failed commit; doubles up to `retryMaxMs`. */
   retryMinMs?: number;
   retryMaxMs?: number;
@@ -103,6 +105,7 @@ export class WriteQueue {
     };
     const delay = this.options.delayMs ?? 0;
     if (delay > 0) setTimeout(run, delay);
+    else if (this.options.atEndOfTurn) this.options.atEndOfTurn(run);
     else setImmediate(run);
   }
 
