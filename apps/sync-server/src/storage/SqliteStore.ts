@@ -5,6 +5,7 @@ import type { AppendEntry, DocumentMeta, DocumentStore, StoredDocument } from '.
 import { migrate } from './migrations.js';
 import { decodeRow, encodeRow } from './rowCodec.js';
 import { SqliteVersionStore } from './SqliteVersionStore.js';
+import { CommitThread } from './commitThread.js';
 
 interface DocumentRow {
   id: string;
@@ -23,18 +24,29 @@ export class StorageOpenError extends Error {
   override readonly name = 'StorageOpenError';
 }
 
+/** Options for {@link SqliteStore}. */
+export interface SqliteStoreOptions {
+  /**
+   * Commit appended updates on a thread of their own (default: yes, for a database
+   * file), so the main thread does not wait for fsync.
+   */
+  commitThread?: boolean;
+}
+
 /**
  * SQLite storage (better-sqlite3): WAL journal, synchronous=FULL so a committed
  * transaction survives power loss, an append-only update log per document.
- * better-sqlite3 is synchronous, so each method finishes its work before it returns.
+ * Appends (the hot path) commit on a {@link CommitThread}; everything else runs
+ * synchronously on the main connection and is done when its promise resolves.
  */
 export class SqliteStore implements DocumentStore {
   readonly db: Database.Database;
   /** Version history, in the same database. */
   readonly versions: SqliteVersionStore;
   private readonly stmts;
+  private readonly commits: CommitThread | null;
 
-  constructor(file: string) {
+  constructor(file: string, options: SqliteStoreOptions = {}) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     try {
       this.db = new Database(file);
@@ -53,6 +65,7 @@ export class SqliteStore implements DocumentStore {
       );
     }
     const db = this.db;
+    this.commits = options.commitThread !== false && file !== ':memory:' ? new CommitThread(file) : null;
     this.versions = new SqliteVersionStore(db);
     this.stmts = {
       getDoc: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
@@ -91,6 +104,7 @@ export class SqliteStore implements DocumentStore {
   }
 
   async append(entries: readonly AppendEntry[], now: number): Promise<Map<string, number>> {
+    if (this.commits) return this.commits.append(entries, now);
     return this.db.transaction(() => {
       const added = new Map<string, number>();
       const lastSeq = new Map<string, number>();
@@ -136,6 +150,7 @@ export class SqliteStore implements DocumentStore {
   }
 
   async close(): Promise<void> {
+    await this.commits?.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from './SqliteStore.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function dbFile(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-commit-'));
+  dirs.push(dir);
+  return path.join(dir, 'tandem.db');
+}
+
+const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
+
+describe('appends on the commit thread', () => {
+  it('are durable in the same file the main connection reads, with the last row per document', async () => {
+    const file = dbFile();
+    const store = new SqliteStore(file);
+    await store.ensure('a', 1);
+    await store.ensure('b', 1);
+    const lastSeq = await store.append(
+      [
+        { docId: 'a', update: bytes(1) },
+        { docId: 'b', update: bytes(2, 2) },
+        { docId: 'a', update: bytes(3, 3, 3) },
+      ],
+      5,
+    );
+    expect([...lastSeq.keys()].sort()).toEqual(['a', 'b']);
+    expect(lastSeq.get('a')).toBeGreaterThan(lastSeq.get('b')!);
+    // The main connection sees the commit at once (same file, WAL).
+    const a = await store.load('a');
+    expect(a?.updates.map((u) => [...u])).toEqual([[1], [3, 3, 3]]);
+    expect(a?.lastSeq).toBe(lastSeq.get('a'));
+    expect((await store.get('a'))?.size).toBe(4);
+    await store.close();
+
+    const reopened = new SqliteStore(file);
+    expect((await reopened.load('b'))?.updates.map((u) => [...u])).toEqual([[2, 2]]);
+    await reopened.close();
+  });
+
+  it('rejects a batch SQLite refuses, whole, and goes on committing the next ones', async () => {
+    const store = new SqliteStore(dbFile());
+    await store.ensure('known', 1);
+    // No document row for "unknown": the foreign key refuses the batch, "known"'s row included.
+    await expect(
+      store.append(
+        [
+          { docId: 'known', update: bytes(1) },
+          { docId: 'unknown', update: bytes(2) },
+        ],
+        2,
+      ),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    expect((await store.load('known'))?.updates).toEqual([]);
+    await store.append([{ docId: 'known', update: bytes(9) }], 3);
+    expect((await store.load('known'))?.updates.map((u) => [...u])).toEqual([[9]]);
+    await store.close();
+  });
+
+  it('finishes the commits in flight before the store closes', async () => {
+    const file = dbFile();
+    const store = new SqliteStore(file);
+    await store.ensure('d', 1);
+    const inFlight = Array.from({ length: 50 }, (_, i) => store.append([{ docId: 'd', update: bytes(i) }], 2));
+    await store.close();
+    await Promise.all(inFlight);
+    const reopened = new SqliteStore(file);
+    expect((await reopened.load('d'))?.updates.length).toBe(50);
+    await reopened.close();
+  });
+});

@@ -1,0 +1,132 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { AppendEntry } from './DocumentStore.js';
+
+/**
+ * The thread's code, as a string so it runs the same from TypeScript sources (tests)
+ * and from `dist/`. It opens its own connection to the database file (which the main
+ * connection has already created and migrated) and does one thing: append a batch of
+ * updates in one transaction, `synchronous = FULL`, and report the last row per document.
+ * The statements match `SqliteStore.append`.
+ */
+const THREAD_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('synchronous = FULL');
+db.pragma('foreign_keys = ON');
+db.pragma('busy_timeout = 5000');
+const insertUpdate = db.prepare('INSERT INTO updates (doc_id, data, created_at) VALUES (?, ?, ?)');
+const touchDoc = db.prepare('UPDATE documents SET updated_at = ?, size = size + ? WHERE id = ?');
+const append = db.transaction((entries, now) => {
+  const added = new Map();
+  const lastSeq = [];
+  for (const { docId, update } of entries) {
+    const { lastInsertRowid } = insertUpdate.run(docId, update, now);
+    added.set(docId, (added.get(docId) || 0) + update.byteLength);
+    lastSeq.push([docId, Number(lastInsertRowid)]);
+  }
+  for (const [docId, bytes] of added) touchDoc.run(now, bytes, docId);
+  return lastSeq;
+});
+parentPort.on('message', ({ id, entries, now }) => {
+  try {
+    parentPort.postMessage({ id, lastSeq: append(entries, now) });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String((error && error.message) || error) });
+  }
+});
+`;
+
+interface Reply {
+  id: number;
+  lastSeq?: [string, number][];
+  error?: string;
+}
+
+interface Pending {
+  resolve(lastSeq: Map<string, number>): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Commits update batches on a thread of their own. better-sqlite3 is synchronous and
+ * a durable commit waits for fsync (milliseconds on a disk); on the main thread that
+ * wait stalls every connection, and at a few hundred keystrokes per second it is
+ * there for a good share of the time. Here the main thread goes on relaying while
+ * the commit thread waits for the disk.
+ */
+export class CommitThread {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly file: string) {}
+
+  /** Appends `entries` in one durable transaction; resolves with the last row id per document. */
+  append(entries: readonly AppendEntry[], now: number): Promise<Map<string, number>> {
+    if (this.closed) return Promise.reject(new Error('the database is closed'));
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      // Keep the process alive while a commit is in flight (an idle thread must not).
+      if (this.pending.size === 1) worker.ref();
+      worker.postMessage({ id, entries, now });
+    });
+  }
+
+  /** Waits for the commits in flight, then stops the thread. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    if (!worker) return;
+    await Promise.allSettled([...this.pending.values()].map((p) => new Promise<void>((done) => wrapSettled(p, done))));
+    this.worker = null;
+    await worker.terminate();
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(THREAD_SOURCE, {
+      eval: true,
+      workerData: { file: this.file, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
+    });
+    worker.unref();
+    worker.on('message', (reply: Reply) => this.settle(reply));
+    const fail = (error: Error): void => {
+      if (this.worker === worker) this.worker = null;
+      for (const [id, p] of this.pending) {
+        this.pending.delete(id);
+        p.reject(error);
+      }
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the commit thread stopped (exit code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private settle(reply: Reply): void {
+    const p = this.pending.get(reply.id);
+    if (!p) return;
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0) this.worker?.unref();
+    if (reply.error !== undefined) p.reject(new Error(reply.error));
+    else p.resolve(new Map(reply.lastSeq));
+  }
+}
+
+/** Makes `done` run once `p` settles, whichever way. */
+function wrapSettled(p: Pending, done: () => void): void {
+  const { resolve, reject } = p;
+  p.resolve = (value) => {
+    resolve(value);
+    done();
+  };
+  p.reject = (error) => {
+    reject(error);
+    done();
+  };
+}
