@@ -9,9 +9,10 @@ import { WebSocket } from 'ws';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { PROTOCOL_VERSION, WIRE_PARSER } from '@tandem/crdt-bridge';
+import { PROTOCOL_VERSION } from '@tandem/crdt-bridge';
 import { protocolOf, type ServerKind } from '../servers/index.js';
 import { withTimeout } from '../lib/util.js';
+import { TandemWire } from './tandemWire.js';
 
 /** Origin for updates a bench client applies from the server. */
 export const REMOTE = Symbol('remote');
@@ -111,11 +112,8 @@ const SOCKET_IO_OPTIONS: Partial<ManagerOptions & SocketOptions> = {
   timeout: 20_000,
 };
 
-/** Tandem speaks MessagePack packets (one frame per message); y-socket.io keeps Socket.IO's default parser. */
-const TANDEM_SOCKET_OPTIONS: Partial<ManagerOptions & SocketOptions> = { ...SOCKET_IO_OPTIONS, parser: WIRE_PARSER };
-
 // ---------------------------------------------------------------------------------------------
-// Tandem: Socket.IO, one connection may join several documents.
+// Tandem: Socket.IO packets in MessagePack over `ws` (see tandemWire.ts); one connection may join several documents.
 
 interface TandemDocState {
   doc: Y.Doc | null;
@@ -129,7 +127,7 @@ type AckResult = { ok: true } | { ok: false; error: { code: string; message: str
 
 /** A Tandem connection speaking the protocol of packages/crdt-bridge/src/protocol. */
 export class TandemConnection {
-  readonly socket: Socket;
+  readonly socket: TandemWire;
   private readonly docs = new Map<string, TandemDocState>();
   readonly opened: Promise<void>;
   openedAt = Number.NaN;
@@ -137,20 +135,17 @@ export class TandemConnection {
   readonly errors: string[] = [];
 
   constructor(port: number) {
-    this.socket = io(`http://127.0.0.1:${port}`, TANDEM_SOCKET_OPTIONS);
-    this.opened = new Promise((resolve, reject) => {
-      this.socket.once('connect', () => {
-        this.openedAt = performance.now();
-        resolve();
-      });
-      this.socket.once('connect_error', (err) => reject(err));
+    this.socket = new TandemWire(port);
+    this.opened = this.socket.connected.then(() => {
+      this.openedAt = performance.now();
     });
-    this.socket.on('sync', (docId: string, payload: unknown) => this.onSync(docId, asBytes(payload)));
-    this.socket.on('awareness', (docId: string, payload: unknown) =>
-      this.docs.get(docId)?.handlers.onAwareness?.(asBytes(payload)),
+    this.socket.on('sync', (docId, payload) => this.onSync(docId as string, asBytes(payload)));
+    this.socket.on('awareness', (docId, payload) =>
+      this.docs.get(docId as string)?.handlers.onAwareness?.(asBytes(payload)),
     );
-    this.socket.on('doc-error', (error: { code: string; message: string }) => {
-      this.errors.push(`${error.code}: ${error.message}`);
+    this.socket.on('doc-error', (error) => {
+      const { code, message } = error as { code: string; message: string };
+      this.errors.push(`${code}: ${message}`);
     });
   }
 
@@ -164,9 +159,11 @@ export class TandemConnection {
     await this.opened;
     const state: TandemDocState = { doc, handlers, timing, synced: false, latch: syncLatch() };
     this.docs.set(docId, state);
-    this.socket.emit('join', { docId, protocol: PROTOCOL_VERSION }, (result: AckResult) => {
+    this.socket.emit('join', { docId, protocol: PROTOCOL_VERSION }, (reply: unknown) => {
+      const result = reply as AckResult;
       if (!result.ok) return state.latch.reject(new Error(`join refused: ${result.error.code}`));
-      this.socket.emit('sync', docId, syncMessage(SYNC_STEP1, stateVector(doc)), (ack: AckResult) => {
+      this.socket.emit('sync', docId, syncMessage(SYNC_STEP1, stateVector(doc)), (reply: unknown) => {
+        const ack = reply as AckResult;
         if (!ack.ok) state.latch.reject(new Error(`step 1 refused: ${ack.error.code}`));
       });
     });
@@ -181,7 +178,9 @@ export class TandemConnection {
 
   sendUpdate(docId: string, update: Uint8Array, onStored?: (ok: boolean) => void): void {
     // The real provider always asks for the "stored" acknowledgement; so do we.
-    this.socket.emit('sync', docId, syncMessage(SYNC_UPDATE, update), (ack: AckResult) => onStored?.(ack.ok));
+    this.socket.emit('sync', docId, syncMessage(SYNC_UPDATE, update), (ack: unknown) =>
+      onStored?.((ack as AckResult).ok),
+    );
   }
 
   sendAwareness(docId: string, update: Uint8Array): void {
@@ -189,7 +188,7 @@ export class TandemConnection {
   }
 
   close(): void {
-    this.socket.disconnect();
+    this.socket.close();
   }
 
   private onSync(docId: string, bytes: Uint8Array): void {
