@@ -72,9 +72,9 @@ export class AutoSnapshots {
     const tracker = new RoomTracker(room);
     if (!this.deps.versions || this.closed) return tracker;
     this.trackers.set(room.id, tracker);
-    room.doc.on('update', (update: Uint8Array, origin: unknown) => this.changed(tracker, update, origin));
+    room.docEvents.on('update', (update: Uint8Array, origin: unknown) => this.changed(tracker, update, origin));
     // The room is going (idle unload, deletion, shutdown): keep what changed since the last snapshot.
-    room.doc.on('destroy', () => {
+    room.docEvents.on('destroy', () => {
       this.clearTimer(tracker);
       if (tracker.dirty && !this.closed) void this.snapshot(tracker);
       if (this.trackers.get(room.id) === tracker) this.trackers.delete(room.id);

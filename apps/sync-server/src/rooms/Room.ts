@@ -71,7 +71,9 @@ export function decodeWholeV1Update(update: Uint8Array): { structs: (Y.Item | Y.
  * is what the Y.Doc emits, never a client's raw bytes.
  */
 export class Room {
-  readonly doc: Y.Doc;
+  private readonly ydoc: Y.Doc;
+  /** Stored updates not yet applied to `ydoc` (see `doc`). */
+  private unapplied: Uint8Array[] | null = null;
   readonly awareness: awarenessProtocol.Awareness;
   readonly members = new Map<string, Member>();
   /** Which member announced each presence client id; only it (or its session) may change it. */
@@ -105,25 +107,61 @@ export class Room {
     stored: StoredDocument,
     private readonly deps: RoomDeps,
   ) {
-    this.doc = new Y.Doc({ gc: true });
-    Y.transact(
-      this.doc,
-      () => {
-        for (const update of stored.updates) Y.applyUpdate(this.doc, update);
-      },
-      LOAD_ORIGIN,
-    );
-    // A document stored as one compacted row is exactly that row's bytes: serve them as they are.
-    this.fullStateCache = stored.updates.length === 1 ? stored.updates[0]! : null;
+    this.ydoc = new Y.Doc({ gc: true });
+    if (stored.updates.length === 1) {
+      // One compacted row is exactly the document's bytes: a joining client can be sent them
+      // before the server has applied them itself (see `doc`), so the two apply in parallel.
+      this.fullStateCache = stored.updates[0]!;
+      this.unapplied = stored.updates;
+    } else {
+      this.applyStored(stored.updates);
+    }
     this.logRows = stored.updates.length;
     this.logBytes = stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
     this.lastSeq = stored.lastSeq;
     this.title = stored.meta.title;
-    this.doc.on('update', this.onDocUpdate);
-    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.ydoc.on('update', this.onDocUpdate);
+    this.awareness = new awarenessProtocol.Awareness(this.ydoc);
     // The server has no presence of its own.
     this.awareness.setLocalState(null);
     this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  /**
+   * The room's document with everything stored in it. A document loaded from a single
+   * row is applied on first use rather than at load: the join path sends that row to the
+   * client first (`fullState`), then touches `doc`.
+   */
+  get doc(): Y.Doc {
+    if (this.unapplied && !this.destroyed) {
+      const updates = this.unapplied;
+      this.unapplied = null;
+      this.applyStored(updates);
+    }
+    return this.ydoc;
+  }
+
+  /** Whether stored content still waits to be applied (the first `doc` access applies it). */
+  get loadPending(): boolean {
+    return this.unapplied !== null;
+  }
+
+  /**
+   * The Y.Doc to subscribe to without applying pending stored content: listeners see
+   * that content arrive as one transaction with the load origin, which they ignore.
+   */
+  get docEvents(): Y.Doc {
+    return this.ydoc;
+  }
+
+  private applyStored(updates: readonly Uint8Array[]): void {
+    Y.transact(
+      this.ydoc,
+      () => {
+        for (const update of updates) Y.applyUpdate(this.ydoc, update);
+      },
+      LOAD_ORIGIN,
+    );
   }
 
   /**
@@ -319,7 +357,7 @@ export class Room {
     if (this.destroyed) return;
     this.destroyed = true;
     this.awareness.destroy();
-    this.doc.destroy();
+    this.ydoc.destroy();
   }
 
   /**
