@@ -80,10 +80,10 @@ export class InstrumentedStore implements DocumentStore {
     return this.inner.append(entries, now);
   }
 
-  async compact(docId: string, state: Uint8Array, upToSeq: number): Promise<void> {
+  async compact(docId: string, state: Uint8Array, upToSeq: number, stateVector?: Uint8Array): Promise<void> {
     await this.enter('compact');
     if (this.failCompacts) throw this.failCompacts;
-    return this.inner.compact(docId, state, upToSeq);
+    return this.inner.compact(docId, state, upToSeq, stateVector);
   }
 
   async setTitle(docId: string, title: string): Promise<void> {

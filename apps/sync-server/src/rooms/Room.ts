@@ -50,7 +50,7 @@ export function roomName(docId: string): string {
  * a V2 update (whose first byte reads as "no structs, no deletes") would pass as an
  * empty V1 update and be acknowledged as stored while its content was dropped.
  */
-export function decodeWholeV1Update(update: Uint8Array): { structs: (Y.Item | Y.GC | Y.Skip)[]; ds: unknown } {
+export function decodeWholeV1Update(update: Uint8Array): { structs: (Y.Item | Y.GC | Y.Skip)[]; ds: DeleteSetShape } {
   lastV1Reader = null;
   const decoded = Y.decodeUpdateV2(update, CapturingDecoderV1);
   const reader = lastV1Reader as Y.UpdateDecoderV1 | null;
@@ -59,6 +59,16 @@ export function decodeWholeV1Update(update: Uint8Array): { structs: (Y.Item | Y.
     throw new RangeError('update has bytes after its delete set (not a V1 update?)');
   }
   return decoded;
+}
+
+/** What this module reads of a decoded Yjs delete set: deleted ranges per client. */
+interface DeleteSetShape {
+  clients: Map<number, unknown[]>;
+}
+
+function isEmptyDeleteSet(ds: DeleteSetShape): boolean {
+  for (const ranges of ds.clients.values()) if (ranges.length > 0) return false;
+  return true;
 }
 
 /** The reader Yjs created for the last `decodeWholeV1Update` (decoding is synchronous). */
@@ -85,6 +95,8 @@ export class Room {
   private readonly ydoc: Y.Doc;
   /** Stored updates not yet applied to `ydoc` (see `doc`). */
   private unapplied: Uint8Array[] | null = null;
+  /** The state vector of `unapplied`, stored with it. */
+  private unappliedStateVector: Uint8Array | null = null;
   readonly awareness: awarenessProtocol.Awareness;
   readonly members = new Map<string, Member>();
   /** Which member announced each presence client id; only it (or its session) may change it. */
@@ -119,11 +131,13 @@ export class Room {
     private readonly deps: RoomDeps,
   ) {
     this.ydoc = new Y.Doc({ gc: true });
-    if (stored.updates.length === 1) {
-      // One compacted row is exactly the document's bytes: a joining client can be sent them
-      // before the server has applied them itself (see `doc`), so the two apply in parallel.
-      this.fullStateCache = stored.updates[0]!;
+    if (stored.updates.length === 1) this.fullStateCache = stored.updates[0]!;
+    if (stored.updates.length === 1 && stored.stateVector) {
+      // One compacted row with its state vector is all a join needs: its bytes for the client,
+      // its state vector for the server's step 1. Applying it (hundreds of milliseconds for a
+      // big document) waits until something needs the document itself (see `doc`).
       this.unapplied = stored.updates;
+      this.unappliedStateVector = stored.stateVector;
     } else {
       this.applyStored(stored.updates);
     }
@@ -139,17 +153,23 @@ export class Room {
   }
 
   /**
-   * The room's document with everything stored in it. A document loaded from a single
-   * row is applied on first use rather than at load: the join path sends that row to the
-   * client first (`fullState`), then touches `doc`.
+   * The room's document with everything stored in it. A document loaded from one
+   * compacted row is applied on first use rather than at load: joins are served from the
+   * row (`fullState`, `stateVector`), so a document people only read is never applied.
    */
   get doc(): Y.Doc {
     if (this.unapplied && !this.destroyed) {
       const updates = this.unapplied;
       this.unapplied = null;
+      this.unappliedStateVector = null;
       this.applyStored(updates);
     }
     return this.ydoc;
+  }
+
+  /** The document's state vector (for sync step 1), without applying stored content. */
+  stateVector(): Uint8Array {
+    return this.unappliedStateVector ?? Y.encodeStateVector(this.doc);
   }
 
   /** Whether stored content still waits to be applied (the first `doc` access applies it). */
@@ -185,16 +205,22 @@ export class Room {
    */
   applyClientUpdate(update: Uint8Array, member: Member, kind: 'step2' | 'update' = 'update'): ApplyResult {
     // Decoded once here; the schema and ownership checks below read the same structs.
-    let structs: (Y.Item | Y.GC | Y.Skip)[];
+    let decoded: ReturnType<typeof decodeWholeV1Update>;
     try {
       // Decode fully before touching the document, so a malformed update cannot half-apply.
-      structs = decodeWholeV1Update(update).structs;
+      decoded = decodeWholeV1Update(update);
     } catch (error) {
       this.deps.log.warn({ doc: this.id, socket: member.id, err: error }, 'malformed update refused');
       return {
         ok: false,
         error: { docId: this.id, code: ErrorCode.MalformedUpdate, message: 'The update could not be decoded.' },
       };
+    }
+    const { structs } = decoded;
+    // Nothing to apply (a step 2 from a client that has nothing new): the document need not even be loaded.
+    if (structs.length === 0 && isEmptyDeleteSet(decoded.ds)) {
+      if (kind === 'step2') member.caughtUp = true;
+      return { ok: true };
     }
     const violation = schemaViolation(this.doc, structs);
     if (violation !== null) {

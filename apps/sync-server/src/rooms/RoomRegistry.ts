@@ -102,7 +102,7 @@ export class RoomRegistry {
       // The in-memory state covers every committed row up to lastSeq (and perhaps more, which is harmless).
       const upToSeq = room.lastSeq;
       const state = Y.encodeStateAsUpdate(room.doc);
-      await this.store.compact(room.id, state, upToSeq);
+      await this.store.compact(room.id, state, upToSeq, Y.encodeStateVector(room.doc));
       this.log.debug({ doc: room.id, rows: room.logRows, bytes: room.logBytes, state: state.byteLength }, 'compacted');
       room.logRows = 1;
       room.logBytes = state.byteLength;

@@ -4,6 +4,7 @@ import {
   PROTOCOL_VERSION,
   decodeSyncMessage,
   encodeStep1,
+  encodeStep1FromStateVector,
   encodeStep2,
   encodeStep2FromUpdate,
   isValidDocId,
@@ -275,23 +276,13 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
           case 'step1': {
             // A client with nothing (an empty state vector) gets the cached whole state.
             const empty = Y.decodeStateVector(message.stateVector).size === 0;
-            if (empty && room.loadPending) {
-              // A document just loaded from one row: its bytes go out at the end of this turn,
-              // and the server applies them (for the step 1 below) after that, while the
-              // client applies its copy.
-              socket.emit('sync', id, encodeStep2FromUpdate(room.fullState()));
-              ack({ ok: true });
-              setImmediate(() => {
-                if (registry.get(id) === room && socket.connected) socket.emit('sync', id, encodeStep1(room.doc));
-              });
-              return;
-            }
+            // For a client that has nothing, neither reply touches a document still held as stored.
             socket.emit(
               'sync',
               id,
               empty ? encodeStep2FromUpdate(room.fullState()) : encodeStep2(room.doc, message.stateVector),
             );
-            socket.emit('sync', id, encodeStep1(room.doc));
+            socket.emit('sync', id, encodeStep1FromStateVector(room.stateVector()));
             return ack({ ok: true });
           }
           case 'step2':

@@ -16,6 +16,8 @@ export interface StoredDocument {
   updates: Uint8Array[];
   /** Highest log sequence number included; compaction covers rows up to it. */
   lastSeq: number;
+  /** The state vector of `updates`, when it was stored with them (a document held as one compacted row). */
+  stateVector?: Uint8Array;
 }
 
 /** One update to append to a document's log. */
@@ -38,8 +40,8 @@ export interface DocumentStore {
   ensure(docId: string, now: number): Promise<DocumentMeta>;
   /** Appends all entries in one atomic transaction; returns the last sequence number written per document. */
   append(entries: readonly AppendEntry[], now: number): Promise<Map<string, number>>;
-  /** Atomically replaces log rows up to `upToSeq` with `state` (the merged state covering them). */
-  compact(docId: string, state: Uint8Array, upToSeq: number): Promise<void>;
+  /** Atomically replaces log rows up to `upToSeq` with `state` (the merged state covering them) and its state vector. */
+  compact(docId: string, state: Uint8Array, upToSeq: number, stateVector?: Uint8Array): Promise<void>;
   /** Sets the title shown in document lists. */
   setTitle(docId: string, title: string): Promise<void>;
   /** Metadata of one document, or null. */

@@ -73,10 +73,12 @@ export class SqliteStore implements DocumentStore {
       insertDoc: db.prepare(
         "INSERT OR IGNORE INTO documents (id, title, created_at, updated_at, size) VALUES (?, '', ?, ?, 0)",
       ),
-      loadUpdates: db.prepare<[string], { seq: number; data: Buffer; codec: number }>(
-        'SELECT seq, data, codec FROM updates WHERE doc_id = ? ORDER BY seq',
+      loadUpdates: db.prepare<[string], { seq: number; data: Buffer; codec: number; state_vector: Buffer | null }>(
+        'SELECT seq, data, codec, state_vector FROM updates WHERE doc_id = ? ORDER BY seq',
       ),
-      insertState: db.prepare('INSERT INTO updates (doc_id, data, created_at, codec) VALUES (?, ?, ?, ?)'),
+      insertState: db.prepare(
+        'INSERT INTO updates (doc_id, data, created_at, codec, state_vector) VALUES (?, ?, ?, ?, ?)',
+      ),
       insertUpdate: db.prepare('INSERT INTO updates (doc_id, data, created_at) VALUES (?, ?, ?)'),
       touchDoc: db.prepare('UPDATE documents SET updated_at = ?, size = size + ? WHERE id = ?'),
       deleteUpTo: db.prepare('DELETE FROM updates WHERE doc_id = ? AND seq <= ?'),
@@ -91,11 +93,15 @@ export class SqliteStore implements DocumentStore {
     const row = this.stmts.getDoc.get(docId);
     if (!row) return null;
     const rows = this.stmts.loadUpdates.all(docId);
-    return {
+    const stored: StoredDocument = {
       meta: toMeta(row),
       updates: rows.map((r) => decodeRow(new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength), r.codec)),
       lastSeq: rows.length > 0 ? rows[rows.length - 1]!.seq : 0,
     };
+    // A state vector describes its row alone: it stands for the document only when that row is all there is.
+    const sv = rows.length === 1 ? rows[0]!.state_vector : null;
+    if (sv) stored.stateVector = new Uint8Array(sv.buffer, sv.byteOffset, sv.byteLength);
+    return stored;
   }
 
   async ensure(docId: string, now: number): Promise<DocumentMeta> {
@@ -118,11 +124,11 @@ export class SqliteStore implements DocumentStore {
     })();
   }
 
-  async compact(docId: string, state: Uint8Array, upToSeq: number): Promise<void> {
+  async compact(docId: string, state: Uint8Array, upToSeq: number, stateVector?: Uint8Array): Promise<void> {
     this.db.transaction(() => {
       this.stmts.deleteUpTo.run(docId, upToSeq);
       const { data, codec } = encodeRow(state);
-      this.stmts.insertState.run(docId, data, Date.now(), codec);
+      this.stmts.insertState.run(docId, data, Date.now(), codec, stateVector ?? null);
       this.stmts.setSize.run(docId, docId);
     })();
   }

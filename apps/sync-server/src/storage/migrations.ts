@@ -44,6 +44,8 @@ export const MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID;`,
   // 3: compacted states are stored deflated (about 3× smaller); `codec` says how a row is held.
   `ALTER TABLE updates ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;`,
+  // 4: a compacted state carries its state vector, so a join can be answered without applying it.
+  `ALTER TABLE updates ADD COLUMN state_vector BLOB;`,
 ];
 
 /** Brings `db` up to the latest schema; throws if the file is from a newer Tandem. */

@@ -14,6 +14,7 @@ export {
   SyncMessageType,
   decodeSyncMessage,
   encodeStep1,
+  encodeStep1FromStateVector,
   encodeStep2,
   encodeStep2FromUpdate,
   encodeUpdate,

@@ -23,6 +23,14 @@ export function encodeStep1(doc: Y.Doc): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
+/** Encodes sync step 1 from a state vector already at hand (e.g. stored with a compacted state). */
+export function encodeStep1FromStateVector(stateVector: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep1);
+  encoding.writeVarUint8Array(encoder, stateVector);
+  return encoding.toUint8Array(encoder);
+}
+
 /** Encodes sync step 2: everything `doc` has that a peer with `stateVector` lacks. */
 export function encodeStep2(doc: Y.Doc, stateVector?: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
