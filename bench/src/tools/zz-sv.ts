@@ -16,6 +16,8 @@ for (const times of [1, 10]) {
     t = performance.now();
     Y.parseUpdateMeta(state);
     const meta = performance.now() - t;
-    console.log(`x${times} ${(state.byteLength / 1024).toFixed(0)} KB apply ${apply.toFixed(1)} ms, svFromUpdate ${svt.toFixed(1)} ms, parseUpdateMeta ${meta.toFixed(1)} ms, sv ${sv.byteLength} B`);
+    console.log(
+      `x${times} ${(state.byteLength / 1024).toFixed(0)} KB apply ${apply.toFixed(1)} ms, svFromUpdate ${svt.toFixed(1)} ms, parseUpdateMeta ${meta.toFixed(1)} ms, sv ${sv.byteLength} B`,
+    );
   }
 }

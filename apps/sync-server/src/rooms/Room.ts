@@ -131,13 +131,13 @@ export class Room {
     private readonly deps: RoomDeps,
   ) {
     this.ydoc = new Y.Doc({ gc: true });
-    if (stored.updates.length === 1) this.fullStateCache = stored.updates[0]!;
-    if (stored.updates.length === 1 && stored.stateVector) {
-      // One compacted row with its state vector is all a join needs: its bytes for the client,
-      // its state vector for the server's step 1. Applying it (hundreds of milliseconds for a
-      // big document) waits until something needs the document itself (see `doc`).
+    if (stored.updates.length === 1) {
+      // One row is all a join needs: its bytes for the client, its state vector (stored with a
+      // compacted row, else read from the row) for the server's step 1. Applying it (hundreds of
+      // milliseconds for a big document) waits until something needs the document (see `doc`).
+      this.fullStateCache = stored.updates[0]!;
       this.unapplied = stored.updates;
-      this.unappliedStateVector = stored.stateVector;
+      this.unappliedStateVector = stored.stateVector ?? null;
     } else {
       this.applyStored(stored.updates);
     }
@@ -169,7 +169,12 @@ export class Room {
 
   /** The document's state vector (for sync step 1), without applying stored content. */
   stateVector(): Uint8Array {
-    return this.unappliedStateVector ?? Y.encodeStateVector(this.doc);
+    if (this.unapplied && !this.destroyed) {
+      // A row stored without its state vector: reading it from the bytes is several times cheaper than applying them.
+      this.unappliedStateVector ??= Y.encodeStateVectorFromUpdate(this.unapplied[0]!);
+      return this.unappliedStateVector;
+    }
+    return Y.encodeStateVector(this.doc);
   }
 
   /** Whether stored content still waits to be applied (the first `doc` access applies it). */
