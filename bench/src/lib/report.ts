@@ -136,6 +136,9 @@ export function verdicts(scenarios: ScenarioResult[]): VerdictRow[] {
   return rows;
 }
 
+/** One Markdown table row; with no peer columns it still has exactly as many cells as the header. */
+const tableRow = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+
 const mark = (pass: boolean | null): string => (pass === null ? '' : pass ? ' ✅' : ' ❌');
 
 export function markdown(meta: RunMeta, scenarios: ScenarioResult[], chartFile: string | null): string {
@@ -157,8 +160,8 @@ export function markdown(meta: RunMeta, scenarios: ScenarioResult[], chartFile: 
   );
   out.push('');
   const cols = [...others, ...(tandemDiag ? (['tandem-shm'] as ServerKind[]) : [])];
-  out.push(`| scenario | metric | Tandem | target | ${cols.map((k) => `vs ${k}`).join(' | ')} |`);
-  out.push(`|---|---|---|---|${cols.map(() => '---').join('|')}|`);
+  out.push(tableRow(['scenario', 'metric', 'Tandem', 'target', ...cols.map((k) => `vs ${k}`)]));
+  out.push(tableRow(['---', '---', '---', '---', ...cols.map(() => '---')]));
   for (const scenario of scenarios) {
     const tk = tandemKind(scenario);
     if (!tk) continue;
@@ -178,7 +181,13 @@ export function markdown(meta: RunMeta, scenarios: ScenarioResult[], chartFile: 
       const tm = median(t);
       const pass = target ? target.judge(tm, ratios, medians) : null;
       out.push(
-        `| ${scenario.title.replace(/^\S+ /, '')} | ${metric.label}${metric.unit && metric.unit !== '×' ? ` (${metric.unit})` : ''} | ${fmt(tm, metric.digits ?? 2)}${metric.unit === '×' ? '×' : ''} | ${target ? target.text + mark(pass) : ''} | ${cells.join(' | ')} |`,
+        tableRow([
+          scenario.title.replace(/^\S+ /, ''),
+          `${metric.label}${metric.unit && metric.unit !== '×' ? ` (${metric.unit})` : ''}`,
+          `${fmt(tm, metric.digits ?? 2)}${metric.unit === '×' ? '×' : ''}`,
+          target ? target.text + mark(pass) : '',
+          ...cells,
+        ]),
       );
     }
   }
@@ -194,7 +203,13 @@ export function markdown(meta: RunMeta, scenarios: ScenarioResult[], chartFile: 
     for (const t of per) {
       const b = t.compactedStateBytes / t.edits;
       out.push(
-        `| Storage, ${t.trace} | compacted B/edit | ${fmt(b)} | ≤ 2 B/edit${mark(b <= 2)}; replay = endContent${mark(t.matchesEndContent)} | ${cols.map(() => '').join(' | ')} |`,
+        tableRow([
+          `Storage, ${t.trace}`,
+          'compacted B/edit',
+          fmt(b),
+          `≤ 2 B/edit${mark(b <= 2)}; replay = endContent${mark(t.matchesEndContent)}`,
+          ...cols.map(() => ''),
+        ]),
       );
     }
   }
