@@ -1,7 +1,7 @@
 /**
  * `npm run bench` / `npm run bench:full`: Tandem against its peers, side by side.
  *
- *   tsx src/run.ts [--tier quick|full] [--only latency,throughput,ack,connections,coldload,storage]
+ *   tsx src/run.ts [--tier quick|full] [--only latency,throughput,ack,connections,coldload,storage,browser]
  *                  [--servers tandem,y-websocket,hocuspocus,y-socket.io,relay,tandem-shm]
  *                  [--reps N] [--profile] [--no-pin] [--no-build]
  *
@@ -13,10 +13,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { markdown, verdicts, type RunMeta } from './lib/report.js';
+import { ensureEditorBuilt } from './lib/chromium.js';
 import { hasProgram, pinSelf } from './lib/proc.js';
 import { latencyChart } from './lib/svg.js';
 import { BENCH_DIR, REPO_DIR, note } from './lib/util.js';
 import { runAck } from './scenarios/ack.js';
+import { runBrowser, type BrowserConfig } from './scenarios/browser.js';
 import { runColdLoad } from './scenarios/coldload.js';
 import type { RunOptions, ScenarioResult } from './scenarios/common.js';
 import { runConnections } from './scenarios/connections.js';
@@ -26,7 +28,7 @@ import { runThroughput, type ThroughputShape } from './scenarios/throughput.js';
 import { DEFAULT_SERVERS, SERVER_KINDS, TANDEM_MAIN, type ServerKind } from './servers/index.js';
 import { summariseProfiles } from './tools/profile-summary.js';
 
-const SCENARIOS = ['latency', 'throughput', 'ack', 'coldload', 'storage', 'connections'] as const;
+const SCENARIOS = ['latency', 'throughput', 'ack', 'coldload', 'storage', 'connections', 'browser'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Tier {
@@ -37,6 +39,7 @@ interface Tier {
   connections: { count: number; latencyMs: number };
   coldload: { times: number[]; interferenceMs: number };
   storage: { traces: string[] };
+  browser: BrowserConfig;
 }
 
 const LATENCY_SIZES: LatencySize[] = [
@@ -59,6 +62,7 @@ const TIERS: Record<'quick' | 'full', Tier> = {
     connections: { count: 1_000, latencyMs: 1_000 },
     coldload: { times: [1], interferenceMs: 2_000 },
     storage: { traces: ['sveltecomponent', 'concurrent-clownschool'] },
+    browser: { chars: 100_000, keys: 200, keyIntervalMs: 70, othersKeysPerSec: 10 },
   },
   full: {
     reps: 7,
@@ -76,6 +80,7 @@ const TIERS: Record<'quick' | 'full', Tier> = {
         'concurrent-friendsforever',
       ],
     },
+    browser: { chars: 100_000, keys: 700, keyIntervalMs: 70, othersKeysPerSec: 10 },
   },
 };
 
@@ -90,7 +95,9 @@ function listOf<T extends string>(raw: string | undefined, allowed: readonly T[]
   return items as T[];
 }
 
-function build(): void {
+function build(withEditor: boolean): void {
+  // The browser scenario loads the editor the server serves; `tsc -b` does not build it.
+  if (withEditor) ensureEditorBuilt();
   const tsc = path.join(REPO_DIR, 'node_modules/.bin/tsc');
   try {
     execFileSync(tsc, ['-b'], { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -152,7 +159,7 @@ async function main(): Promise<void> {
   const cpuProfDir = values.profile ? path.join(resultsDir, `profile-${stamp}`) : null;
 
   if (pin && !pinSelf(1)) note('could not pin the load generator to CPU 1');
-  if (!values['no-build']) build();
+  if (!values['no-build']) build(only.includes('browser'));
   const run: RunOptions = { servers, reps, pin, cpuProfDir, tier: tierName };
   const started = performance.now();
   note(
@@ -179,6 +186,7 @@ async function main(): Promise<void> {
   await step('coldload', () => runColdLoad(run, tier.coldload));
   await step('storage', () => runStorage(run, tier.storage.traces));
   await step('connections', () => runConnections(run, tier.connections.count, tier.connections.latencyMs));
+  await step('browser', () => runBrowser(run, tier.browser));
 
   const meta: RunMeta = {
     tier: tierName,

@@ -8,8 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markdown, verdicts } from '../src/lib/report.js';
+import { richDocument } from '../src/lib/richdoc.js';
 import { latencyChart } from '../src/lib/svg.js';
-import { REPO_DIR } from '../src/lib/util.js';
+import { BENCH_DIR, REPO_DIR } from '../src/lib/util.js';
 import { alternate, type ScenarioResult } from '../src/scenarios/common.js';
 import { latencyRep } from '../src/scenarios/latency.js';
 import { throughputRep } from '../src/scenarios/throughput.js';
@@ -105,5 +106,37 @@ describe('bench harness', () => {
     const [verdict] = verdicts([scenario]);
     expect(Number.isFinite(verdict!.ratios.relay)).toBe(true);
     expect(latencyChart([scenario], 'smoke')).toContain('<polyline');
+  });
+
+  // The browser scenario itself needs Chromium and takes half a minute: too heavy here. These
+  // are its parts that need no browser.
+  it("builds the browser scenario's document, parses its page probe, and judges p95 against 16 ms", () => {
+    const doc = richDocument(100_000);
+    expect(doc.chars).toBeGreaterThanOrEqual(100_000);
+    expect(doc.chars).toBeLessThan(110_000);
+    expect(richDocument(100_000).markdown).toBe(doc.markdown);
+    for (const type of ['heading', 'paragraph', 'bullet_list', 'task_list', 'blockquote', 'code_block'])
+      expect(doc.blockTypes[type], type).toBeGreaterThan(0);
+    expect(doc.markdown).toMatch(/\*\*[a-z]/);
+    expect(doc.markdown).toMatch(/\]\(https:/);
+    expect(doc.neighbourParagraphs[0]).toBeLessThan(doc.middleParagraph);
+    expect(doc.neighbourParagraphs[1]).toBeGreaterThan(doc.middleParagraph);
+
+    // Compiles (without running) the script the browser would run.
+    const probe = fs.readFileSync(path.join(BENCH_DIR, 'src/scenarios/browser-probe.js'), 'utf8');
+    expect(() => new Function(probe)).not.toThrow();
+
+    const typing = (p95: number): ScenarioResult => ({
+      id: 'browser-typing',
+      title: '7b. Browser: keystroke → paint',
+      description: 'smoke',
+      config: {},
+      servers: ['tandem'],
+      metrics: [{ key: 'p95', label: 'key → paint p95', unit: 'ms', better: 'lower', verdict: true }],
+      reps: { tandem: [{ p95 }] },
+      notes: [],
+    });
+    expect(verdicts([typing(12)])[0]).toMatchObject({ target: '≤ 16 ms', pass: true });
+    expect(verdicts([typing(21)])[0]).toMatchObject({ pass: false });
   });
 });

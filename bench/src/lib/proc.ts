@@ -33,6 +33,49 @@ export function sampleProc(pid: number): ProcSample | null {
   }
 }
 
+/** `pid` and every process descended from it (Linux, /proc); just `pid` when /proc cannot be read. */
+export function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  try {
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        const list = children.get(ppid) ?? [];
+        list.push(Number(entry));
+        children.set(ppid, list);
+      } catch {
+        // exited while we looked
+      }
+    }
+  } catch {
+    return [pid];
+  }
+  const tree: number[] = [];
+  const stack = [pid];
+  while (stack.length > 0 && tree.length < 10_000) {
+    const next = stack.pop()!;
+    tree.push(next);
+    stack.push(...(children.get(next) ?? []));
+  }
+  return tree;
+}
+
+/** CPU time and RSS summed over `pid` and its descendants (a browser and its renderers); null when `pid` is gone. */
+export function sampleTree(pid: number): ProcSample | null {
+  const root = sampleProc(pid);
+  if (!root) return null;
+  let cpuMs = 0;
+  let rssBytes = 0;
+  for (const p of processTree(pid)) {
+    const sample = sampleProc(p);
+    cpuMs += sample?.cpuMs ?? 0;
+    rssBytes += sample?.rssBytes ?? 0;
+  }
+  return { cpuMs, rssBytes };
+}
+
 /** Whether a program is on the PATH. */
 export function hasProgram(name: string): boolean {
   try {
