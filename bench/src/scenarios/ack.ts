@@ -9,7 +9,8 @@ import * as Y from 'yjs';
 import { joinDoc, type BenchClient } from '../clients/index.js';
 import { distribution } from '../lib/stats.js';
 import { mapLimit, note, sleep } from '../lib/util.js';
-import { protocolOf, type ServerProcess } from '../servers/index.js';
+import { counterDelta, histogramQuantile, parseScrape } from '../lib/prometheus.js';
+import { protocolOf, tandemMetrics, type ServerProcess } from '../servers/index.js';
 import {
   LOAD_METRICS,
   Meter,
@@ -36,6 +37,9 @@ const METRICS: MetricSpec[] = [
   { key: 'max', label: 'ack max', unit: 'ms', better: 'lower', show: false },
   { key: 'rate', label: 'updates/s sent', unit: '/s', better: 'higher', show: true, digits: 0 },
   { key: 'failed', label: 'refused', unit: '', better: 'lower', show: true, digits: 0 },
+  { key: 'serverAckP99', label: "server's view: ack p99 ≤", unit: 'ms', better: 'lower', show: true },
+  { key: 'commitP99', label: "server's view: SQLite commit p99 ≤", unit: 'ms', better: 'lower', show: true },
+  { key: 'perCommit', label: "server's view: updates per commit", unit: '', better: 'higher', show: true, digits: 1 },
   ...LOAD_METRICS,
 ];
 
@@ -81,6 +85,7 @@ export async function ackRep(server: ServerProcess, config: AckConfig): Promise<
   // Open-loop pacing: every tick sends whatever is due by now, so a slow acknowledgement
   // never slows the offered load down.
   const meter = new Meter(server);
+  let scrapeBefore: Promise<string | null> = Promise.resolve(null);
   const start = performance.now();
   const endAt = start + config.warmupMs + config.measureMs;
   let measureStart = Number.NaN;
@@ -91,6 +96,7 @@ export async function ackRep(server: ServerProcess, config: AckConfig): Promise<
         measuring = true;
         measureStart = now;
         meter.start();
+        scrapeBefore = tandemMetrics(server);
       }
       if (now >= endAt) {
         measuring = false;
@@ -105,6 +111,8 @@ export async function ackRep(server: ServerProcess, config: AckConfig): Promise<
     tick();
   });
   const load = meter.stop();
+  const scrapeAfter = await tandemMetrics(server);
+  const serverView = serverViewOf(await scrapeBefore, scrapeAfter);
   const drainUntil = performance.now() + 5_000;
   while (outstanding > 0 && performance.now() < drainUntil) await sleep(5);
   for (const w of writers) w.client.close();
@@ -118,7 +126,20 @@ export async function ackRep(server: ServerProcess, config: AckConfig): Promise<
     max: dist.max,
     rate: sentMeasured / load.seconds,
     failed: failed + outstanding,
+    ...serverView,
     ...load,
+  };
+}
+
+/** What the server itself measured over the window, from two scrapes of its /metrics (histogram bucket bounds). */
+function serverViewOf(before: string | null, after: string | null): Partial<RepMetrics> {
+  if (before === null || after === null) return {};
+  const [a, b] = [parseScrape(before), parseScrape(after)];
+  const commits = counterDelta(a, b, 'tandem_commit_batch_updates_count');
+  return {
+    serverAckP99: histogramQuantile(a, b, 'tandem_ack_latency_seconds', 0.99) * 1000,
+    commitP99: histogramQuantile(a, b, 'tandem_sqlite_commit_seconds', 0.99) * 1000,
+    perCommit: commits > 0 ? counterDelta(a, b, 'tandem_commit_batch_updates_sum') / commits : Number.NaN,
   };
 }
 

@@ -9,7 +9,8 @@
 import * as Y from 'yjs';
 import { joinDoc, type BenchClient } from '../clients/index.js';
 import { mapLimit, note, sleep } from '../lib/util.js';
-import { TRAITS, type ServerProcess } from '../servers/index.js';
+import { counterDelta, parseScrape } from '../lib/prometheus.js';
+import { TRAITS, tandemMetrics, type ServerProcess } from '../servers/index.js';
 import {
   LOAD_METRICS,
   Meter,
@@ -41,6 +42,14 @@ const METRICS: MetricSpec[] = [
     better: 'higher',
     show: true,
     verdict: true,
+    digits: 0,
+  },
+  {
+    key: 'serverDeliveriesPerSec',
+    label: "server's view: sent/s",
+    unit: '/s',
+    better: 'higher',
+    show: true,
     digits: 0,
   },
   { key: 'updatesPerSec', label: 'updates in/s', unit: '/s', better: 'higher', show: true, digits: 0 },
@@ -188,10 +197,12 @@ export class ThroughputSession {
     const received0 = this.totalReceived;
     const sent0 = this.totalSent;
     meter.start();
+    const scrapeBefore = tandemMetrics(this.server);
     await sleep(measureMs);
     const received = this.totalReceived - received0;
     const sent = this.totalSent - sent0;
     const load = meter.stop();
+    const [before, after] = await Promise.all([scrapeBefore, tandemMetrics(this.server)]);
     this.running = false;
     // Let what is in flight arrive, so the next repetition (of any server) starts on a quiet machine.
     const drainUntil = performance.now() + 5_000;
@@ -202,8 +213,14 @@ export class ThroughputSession {
     const per = config.clientsPerDoc - 1;
     const useful = (received * per) / (this.echo ? config.clientsPerDoc : per);
     const deliveriesPerSec = useful / load.seconds;
+    // Tandem's own count of what it sent to other members (/metrics), next to what the clients counted.
+    const serverSent =
+      before !== null && after !== null
+        ? counterDelta(parseScrape(before), parseScrape(after), 'tandem_updates_out_total') / load.seconds
+        : Number.NaN;
     return {
       deliveriesPerSec,
+      serverDeliveriesPerSec: serverSent,
       updatesPerSec: sent / load.seconds,
       cpuUsPerDelivery: (load.srvCpu * 1e6) / deliveriesPerSec,
       lost,
