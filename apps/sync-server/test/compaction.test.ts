@@ -177,17 +177,38 @@ describe('compacted states on disk', () => {
   });
 });
 
+describe('compacting twice with nothing appended in between', () => {
+  it('leaves one row: the second state replaces the first', async () => {
+    ts = await startTestServer({ compactRows: 1_000 });
+    const a = ts.client().open('twice');
+    await a.whenSynced();
+    a.doc.getText('t').insert(0, 'once');
+    await a.whenSaved();
+    const room = ts.server.registry.get('twice')!;
+    await ts.server.registry.compact(room);
+    await ts.server.registry.compact(room);
+    expect(updateRows(sqliteOf(ts.server), 'twice')).toBe(1);
+    expect(readCommitted(ts.dataDir, 'twice').getText('t').toString()).toBe('once');
+  });
+});
+
 describe('a document stored as one compacted row', () => {
   it('is served to readers from the stored row, and applied on the server only when someone edits', async () => {
     ts = await startTestServer({ compactRows: COMPACT_ROWS });
     const a = ts.client().open('one-row');
     await a.whenSynced();
+    let early: Uint8Array = new Uint8Array();
     for (let i = 0; i < 3 * COMPACT_ROWS; i++) {
-      a.doc.getText('t').insert(a.doc.getText('t').length, `${i};`);
+      const t = a.doc.getText('t');
+      t.insert(t.length, `${i};x`);
+      t.delete(t.length - 1, 1); // deletions too: a returning client's step 2 carries them all
       await a.whenSaved();
+      if (i === 2) early = Y.encodeStateAsUpdate(a.doc);
     }
     const expected = text(a);
-    await ts.server.registry.withRoom('one-row', (loaded) => ts.server.registry.compact(loaded));
+    const live = ts.server.registry.get('one-row')!;
+    await waitFor(() => !live.compacting, 'the automatic compaction is done');
+    await ts.server.registry.compact(live);
     await restart({ compactRows: COMPACT_ROWS, idleUnloadMs: 60_000 });
     expect(updateRows(sqliteOf(ts.server), 'one-row')).toBe(1);
 
@@ -201,6 +222,16 @@ describe('a document stored as one compacted row', () => {
     expect(room.loadPending).toBe(true);
     expect(room.stateVector()).toEqual(Y.encodeStateVector(b.doc));
 
+    // A returning reader (its own older copy, as from IndexedDB) is sent what it lacks from the row,
+    // and its step 2 (its delete set, all known to the server) does not make the server apply it either.
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, early);
+    expect(copy.getText('t').toString()).toBe('0;1;2;');
+    const returning = ts.client().open('one-row', { doc: copy });
+    await Promise.all([returning.whenSynced(), returning.whenSaved()]);
+    expect(text(returning)).toBe(expected);
+    expect(room.loadPending).toBe(true);
+
     // The first edit needs the document: it is applied then, and the edit lands on top of it.
     b.doc.getText('t').insert(0, '>');
     await b.whenSaved();
@@ -208,6 +239,31 @@ describe('a document stored as one compacted row', () => {
     expect(room.doc.getText('t').toString()).toBe(`>${expected}`);
     await waitFor(() => text(c) === `>${expected}`, 'c sees the edit');
     expect(readCommitted(ts.dataDir, 'one-row').getText('t').toString()).toBe(`>${expected}`);
+  });
+
+  it('is applied when a returning client brings a deletion the server lacks, and the deletion is kept', async () => {
+    ts = await startTestServer({ compactRows: COMPACT_ROWS });
+    const a = ts.client().open('offline-delete');
+    await a.whenSynced();
+    a.doc.getText('t').insert(0, 'keep this, drop that');
+    await a.whenSaved();
+    const copy = Y.encodeStateAsUpdate(a.doc);
+    await ts.server.registry.withRoom('offline-delete', (loaded) => ts.server.registry.compact(loaded));
+    await restart({ compactRows: COMPACT_ROWS, idleUnloadMs: 60_000 });
+
+    // Deleted while offline: no new items, only a deletion, which only the delete set carries.
+    const offline = new Y.Doc();
+    Y.applyUpdate(offline, copy);
+    offline.getText('t').delete(9, 11);
+    const b = ts.client().open('offline-delete', { doc: offline });
+    await b.whenSynced();
+    const room = ts.server.registry.get('offline-delete')!;
+    await waitFor(() => !room.loadPending, 'the server applies the document for the deletion');
+    expect(room.doc.getText('t').toString()).toBe('keep this');
+    await waitFor(
+      () => readCommitted(ts.dataDir, 'offline-delete').getText('t').toString() === 'keep this',
+      'the deletion is stored',
+    );
   });
 
   it('is served the same way when stored without a state vector (before migration 4)', async () => {

@@ -1,4 +1,10 @@
-import type { AppendEntry, DocumentMeta, DocumentStore, StoredDocument } from '../src/storage/DocumentStore.js';
+import type {
+  AppendEntry,
+  DocumentMeta,
+  DocumentStore,
+  StateSummary,
+  StoredDocument,
+} from '../src/storage/DocumentStore.js';
 import { SqliteStore } from '../src/storage/SqliteStore.js';
 
 /** A promise the test opens when it chooses: lets a test hold a store call in flight. */
@@ -80,10 +86,10 @@ export class InstrumentedStore implements DocumentStore {
     return this.inner.append(entries, now);
   }
 
-  async compact(docId: string, state: Uint8Array, upToSeq: number, stateVector?: Uint8Array): Promise<void> {
+  async compact(docId: string, state: Uint8Array, upToSeq: number, summary?: StateSummary): Promise<number> {
     await this.enter('compact');
     if (this.failCompacts) throw this.failCompacts;
-    return this.inner.compact(docId, state, upToSeq, stateVector);
+    return this.inner.compact(docId, state, upToSeq, summary);
   }
 
   async setTitle(docId: string, title: string): Promise<void> {

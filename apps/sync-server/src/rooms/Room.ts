@@ -66,6 +66,26 @@ interface DeleteSetShape {
   clients: Map<number, unknown[]>;
 }
 
+/** One deleted range of a client's clocks, as Yjs decodes it. */
+interface DeleteRange {
+  clock: number;
+  len: number;
+}
+
+/** Whether `item` lies inside one of `ranges` (sorted by clock and merged, as Yjs encodes them). */
+function rangeCovered(ranges: readonly DeleteRange[], item: DeleteRange): boolean {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const range = ranges[mid]!;
+    if (item.clock < range.clock) hi = mid - 1;
+    else if (item.clock >= range.clock + range.len) lo = mid + 1;
+    else return item.clock + item.len <= range.clock + range.len;
+  }
+  return false;
+}
+
 function isEmptyDeleteSet(ds: DeleteSetShape): boolean {
   for (const ranges of ds.clients.values()) if (ranges.length > 0) return false;
   return true;
@@ -97,6 +117,10 @@ export class Room {
   private unapplied: Uint8Array[] | null = null;
   /** The state vector of `unapplied`, stored with it. */
   private unappliedStateVector: Uint8Array | null = null;
+  /** The delete set of `unapplied` as a step 2 would carry it, stored with it (`StateSummary.deleteSetUpdate`). */
+  private unappliedDeleteSet: Uint8Array | null = null;
+  /** `unappliedDeleteSet` decoded, on first use. */
+  private storedDeletes: Map<number, unknown[]> | null = null;
   readonly awareness: awarenessProtocol.Awareness;
   readonly members = new Map<string, Member>();
   /** Which member announced each presence client id; only it (or its session) may change it. */
@@ -138,6 +162,7 @@ export class Room {
       this.fullStateCache = stored.updates[0]!;
       this.unapplied = stored.updates;
       this.unappliedStateVector = stored.stateVector ?? null;
+      this.unappliedDeleteSet = stored.deleteSetUpdate ?? null;
     } else {
       this.applyStored(stored.updates);
     }
@@ -162,9 +187,21 @@ export class Room {
       const updates = this.unapplied;
       this.unapplied = null;
       this.unappliedStateVector = null;
+      this.unappliedDeleteSet = null;
+      this.storedDeletes = null;
       this.applyStored(updates);
     }
     return this.ydoc;
+  }
+
+  /**
+   * What a client whose state vector is `stateVector` lacks, as a V1 update. Taken from the
+   * stored bytes while they are not applied: a returning reader costs a parse, not an apply.
+   */
+  missingFor(stateVector: Uint8Array): Uint8Array {
+    if (Y.decodeStateVector(stateVector).size === 0) return this.fullState();
+    if (this.unapplied && !this.destroyed) return Y.diffUpdate(this.unapplied[0]!, stateVector);
+    return Y.encodeStateAsUpdate(this.doc, stateVector);
   }
 
   /** The document's state vector (for sync step 1), without applying stored content. */
@@ -188,6 +225,17 @@ export class Room {
    */
   get docEvents(): Y.Doc {
     return this.ydoc;
+  }
+
+  /** Whether every deletion in `ds` is among the stored state's deletions (false when that is not known). */
+  private coveredByStoredDeletes(ds: DeleteSetShape): boolean {
+    if (!this.unapplied || this.destroyed || this.unappliedDeleteSet === null) return false;
+    this.storedDeletes ??= (Y.decodeUpdate(this.unappliedDeleteSet).ds as DeleteSetShape).clients;
+    for (const [client, items] of ds.clients) {
+      const ranges = (this.storedDeletes.get(client) ?? []) as DeleteRange[];
+      for (const item of items as DeleteRange[]) if (!rangeCovered(ranges, item)) return false;
+    }
+    return true;
   }
 
   private applyStored(updates: readonly Uint8Array[]): void {
@@ -223,7 +271,9 @@ export class Room {
     }
     const { structs } = decoded;
     // Nothing to apply (a step 2 from a client that has nothing new): the document need not even be loaded.
-    if (structs.length === 0 && isEmptyDeleteSet(decoded.ds)) {
+    // A returning client with nothing new still sends its whole delete set; while the document is
+    // held as stored, that is nothing new when the stored delete set covers it.
+    if (structs.length === 0 && (isEmptyDeleteSet(decoded.ds) || this.coveredByStoredDeletes(decoded.ds))) {
       if (kind === 'step2') member.caughtUp = true;
       return { ok: true };
     }

@@ -102,7 +102,12 @@ export class RoomRegistry {
       // The in-memory state covers every committed row up to lastSeq (and perhaps more, which is harmless).
       const upToSeq = room.lastSeq;
       const state = Y.encodeStateAsUpdate(room.doc);
-      await this.store.compact(room.id, state, upToSeq, Y.encodeStateVector(room.doc));
+      const stateVector = Y.encodeStateVector(room.doc);
+      // With the state's own vector no items qualify: what is left is the delete set alone.
+      const deleteSetUpdate = Y.encodeStateAsUpdate(room.doc, stateVector);
+      const stateSeq = await this.store.compact(room.id, state, upToSeq, { stateVector, deleteSetUpdate });
+      // The next compaction must replace this row too, even if nothing is appended before it.
+      room.lastSeq = Math.max(room.lastSeq, stateSeq);
       this.log.debug({ doc: room.id, rows: room.logRows, bytes: room.logBytes, state: state.byteLength }, 'compacted');
       room.logRows = 1;
       room.logBytes = state.byteLength;

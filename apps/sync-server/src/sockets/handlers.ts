@@ -5,7 +5,6 @@ import {
   decodeSyncMessage,
   encodeStep1,
   encodeStep1FromStateVector,
-  encodeStep2,
   encodeStep2FromUpdate,
   isValidDocId,
   toBytes,
@@ -274,14 +273,8 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
         }
         switch (message.type) {
           case 'step1': {
-            // A client with nothing (an empty state vector) gets the cached whole state.
-            const empty = Y.decodeStateVector(message.stateVector).size === 0;
-            // For a client that has nothing, neither reply touches a document still held as stored.
-            socket.emit(
-              'sync',
-              id,
-              empty ? encodeStep2FromUpdate(room.fullState()) : encodeStep2(room.doc, message.stateVector),
-            );
+            // Neither reply applies a document still held as stored; a newcomer gets the cached whole state.
+            socket.emit('sync', id, encodeStep2FromUpdate(room.missingFor(message.stateVector)));
             socket.emit('sync', id, encodeStep1FromStateVector(room.stateVector()));
             return ack({ ok: true });
           }

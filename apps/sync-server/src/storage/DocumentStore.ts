@@ -18,6 +18,19 @@ export interface StoredDocument {
   lastSeq: number;
   /** The state vector of `updates`, when it was stored with them (a document held as one compacted row). */
   stateVector?: Uint8Array;
+  /** {@link StateSummary.deleteSetUpdate} of `updates`, when it was stored with them. */
+  deleteSetUpdate?: Uint8Array;
+}
+
+/** What a compacted state is, told without applying it: joins are answered from the stored row. */
+export interface StateSummary {
+  /** Its state vector (for sync step 1). */
+  stateVector: Uint8Array;
+  /**
+   * An update with no items and the state's whole delete set: byte for byte what a client
+   * holding exactly this state sends back as its sync step 2 (`Y.encodeStateAsUpdate(doc, sv)`).
+   */
+  deleteSetUpdate: Uint8Array;
 }
 
 /** One update to append to a document's log. */
@@ -40,8 +53,8 @@ export interface DocumentStore {
   ensure(docId: string, now: number): Promise<DocumentMeta>;
   /** Appends all entries in one atomic transaction; returns the last sequence number written per document. */
   append(entries: readonly AppendEntry[], now: number): Promise<Map<string, number>>;
-  /** Atomically replaces log rows up to `upToSeq` with `state` (the merged state covering them) and its state vector. */
-  compact(docId: string, state: Uint8Array, upToSeq: number, stateVector?: Uint8Array): Promise<void>;
+  /** Atomically replaces log rows up to `upToSeq` with `state` (the merged state covering them) and its summary; resolves with the new row's sequence number. */
+  compact(docId: string, state: Uint8Array, upToSeq: number, summary?: StateSummary): Promise<number>;
   /** Sets the title shown in document lists. */
   setTitle(docId: string, title: string): Promise<void>;
   /** Metadata of one document, or null. */

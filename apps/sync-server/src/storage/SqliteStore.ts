@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { AppendEntry, DocumentMeta, DocumentStore, StoredDocument } from './DocumentStore.js';
+import type { AppendEntry, DocumentMeta, DocumentStore, StateSummary, StoredDocument } from './DocumentStore.js';
 import { migrate } from './migrations.js';
 import { decodeRow, encodeRow } from './rowCodec.js';
 import { SqliteVersionStore } from './SqliteVersionStore.js';
@@ -73,11 +73,12 @@ export class SqliteStore implements DocumentStore {
       insertDoc: db.prepare(
         "INSERT OR IGNORE INTO documents (id, title, created_at, updated_at, size) VALUES (?, '', ?, ?, 0)",
       ),
-      loadUpdates: db.prepare<[string], { seq: number; data: Buffer; codec: number; state_vector: Buffer | null }>(
-        'SELECT seq, data, codec, state_vector FROM updates WHERE doc_id = ? ORDER BY seq',
-      ),
+      loadUpdates: db.prepare<
+        [string],
+        { seq: number; data: Buffer; codec: number; state_vector: Buffer | null; delete_set: Buffer | null }
+      >('SELECT seq, data, codec, state_vector, delete_set FROM updates WHERE doc_id = ? ORDER BY seq'),
       insertState: db.prepare(
-        'INSERT INTO updates (doc_id, data, created_at, codec, state_vector) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO updates (doc_id, data, created_at, codec, state_vector, delete_set) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       insertUpdate: db.prepare('INSERT INTO updates (doc_id, data, created_at) VALUES (?, ?, ?)'),
       touchDoc: db.prepare('UPDATE documents SET updated_at = ?, size = size + ? WHERE id = ?'),
@@ -98,9 +99,12 @@ export class SqliteStore implements DocumentStore {
       updates: rows.map((r) => decodeRow(new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength), r.codec)),
       lastSeq: rows.length > 0 ? rows[rows.length - 1]!.seq : 0,
     };
-    // A state vector describes its row alone: it stands for the document only when that row is all there is.
-    const sv = rows.length === 1 ? rows[0]!.state_vector : null;
-    if (sv) stored.stateVector = new Uint8Array(sv.buffer, sv.byteOffset, sv.byteLength);
+    // A summary describes its row alone: it stands for the document only when that row is all there is.
+    if (rows.length === 1) {
+      const { state_vector: sv, delete_set: ds } = rows[0]!;
+      if (sv) stored.stateVector = new Uint8Array(sv.buffer, sv.byteOffset, sv.byteLength);
+      if (ds) stored.deleteSetUpdate = new Uint8Array(ds.buffer, ds.byteOffset, ds.byteLength);
+    }
     return stored;
   }
 
@@ -124,12 +128,20 @@ export class SqliteStore implements DocumentStore {
     })();
   }
 
-  async compact(docId: string, state: Uint8Array, upToSeq: number, stateVector?: Uint8Array): Promise<void> {
-    this.db.transaction(() => {
+  async compact(docId: string, state: Uint8Array, upToSeq: number, summary?: StateSummary): Promise<number> {
+    return this.db.transaction(() => {
       this.stmts.deleteUpTo.run(docId, upToSeq);
       const { data, codec } = encodeRow(state);
-      this.stmts.insertState.run(docId, data, Date.now(), codec, stateVector ?? null);
+      const { lastInsertRowid } = this.stmts.insertState.run(
+        docId,
+        data,
+        Date.now(),
+        codec,
+        summary?.stateVector ?? null,
+        summary?.deleteSetUpdate ?? null,
+      );
       this.stmts.setSize.run(docId, docId);
+      return Number(lastInsertRowid);
     })();
   }
 

@@ -46,6 +46,8 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE updates ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;`,
   // 4: a compacted state carries its state vector, so a join can be answered without applying it.
   `ALTER TABLE updates ADD COLUMN state_vector BLOB;`,
+  // 5: and its delete set, so a returning client that holds exactly that state is recognised without applying it.
+  `ALTER TABLE updates ADD COLUMN delete_set BLOB;`,
 ];
 
 /** Brings `db` up to the latest schema; throws if the file is from a newer Tandem. */
