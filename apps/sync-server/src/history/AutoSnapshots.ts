@@ -72,7 +72,7 @@ export class AutoSnapshots {
     const tracker = new RoomTracker(room);
     if (!this.deps.versions || this.closed) return tracker;
     this.trackers.set(room.id, tracker);
-    room.docEvents.on('update', (update: Uint8Array, origin: unknown) => this.changed(tracker, update, origin));
+    room.docEvents.on('update', (_update: Uint8Array, origin: unknown) => this.changed(tracker, origin));
     // The room is going (idle unload, deletion, shutdown): keep what changed since the last snapshot.
     room.docEvents.on('destroy', () => {
       this.clearTimer(tracker);
@@ -134,7 +134,7 @@ export class AutoSnapshots {
     this.trackers.clear();
   }
 
-  private changed(tracker: RoomTracker, update: Uint8Array, origin: unknown): void {
+  private changed(tracker: RoomTracker, origin: unknown): void {
     const change = origin as ChangeOrigin | null;
     if (change?.source === 'load') return;
     const now = this.deps.now();
@@ -143,24 +143,18 @@ export class AutoSnapshots {
       tracker.firstChangeAt = now;
     }
     tracker.lastChangeAt = now;
-    if (change?.source === 'member') this.credit(tracker, change.member, update);
+    if (change?.source === 'member') this.credit(tracker, change.member, change.clients);
     this.arm(tracker);
   }
 
   /** Credits a member's change to the name its presence shows, and records its client ids for diffs. */
-  private credit(tracker: RoomTracker, member: Member, update: Uint8Array): void {
+  private credit(tracker: RoomTracker, member: Member, clients: readonly number[]): void {
     const who = memberIdentity(tracker.room, member);
     if (!who) {
       tracker.unnamed.add(member);
       return;
     }
     tracker.authors.add(who.name);
-    let clients: number[] = [];
-    try {
-      clients = [...Y.parseUpdateMeta(update).from.keys()];
-    } catch {
-      // The room already applied this update, so it parses; nothing to credit if it does not.
-    }
     this.recordAuthors(tracker, clients, who);
   }
 

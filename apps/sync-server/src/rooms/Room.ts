@@ -301,7 +301,7 @@ export class Room {
       }
     }
     try {
-      Y.applyUpdate(this.doc, update, { source: 'member', member } satisfies ChangeOrigin);
+      Y.applyUpdate(this.doc, update, { source: 'member', member, clients: added } satisfies ChangeOrigin);
     } catch (error) {
       this.deps.log.warn({ doc: this.id, socket: member.id, err: error }, 'update failed to apply');
       return {

@@ -5,7 +5,10 @@ import type { Member } from './Member.js';
  * go nowhere; the others are stored and broadcast (a member's to everyone but itself).
  */
 export type ChangeOrigin =
-  { source: 'load' } | { source: 'member'; member: Member } | { source: 'server'; reason: string };
+  | { source: 'load' }
+  /** `clients`: the Yjs client ids the update brought new content under (already worked out to check ownership). */
+  | { source: 'member'; member: Member; clients: readonly number[] }
+  | { source: 'server'; reason: string };
 
 /** The origin used when applying stored updates while loading a document. */
 export const LOAD_ORIGIN: ChangeOrigin = Object.freeze({ source: 'load' });
