@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import {
   blockCount,
   diffStates,
+  mergeAdjacentChanges,
   newDocId,
   restoreBlock,
   restoreState,
@@ -233,26 +234,13 @@ export class HistoryService {
     const sole = editors.size === 1 ? [...editors][0]! : null;
     const byClient = new Map((await store.authors(docId)).map((a) => [a.clientId, a] as const));
     const colors: Record<string, string | null> = {};
-    const changes: AttributedChange[] = [];
-    for (const { client, ...change } of diff.changes) {
+    const credited = diff.changes.map(({ client, ...change }): AttributedChange => {
       const author = change.type === 'added' ? (byClient.get(client)?.name ?? sole) : sole;
       if (author !== null) colors[author] ??= null;
-      const last = changes.at(-1);
-      // Runs split only by who first wrote them read as one change once credited alike.
-      if (
-        last &&
-        !last.block &&
-        !change.block &&
-        last.to === change.from &&
-        last.type === change.type &&
-        last.author === author
-      ) {
-        last.to = change.to;
-        last.text += change.text;
-      } else {
-        changes.push({ ...change, author });
-      }
-    }
+      return { ...change, author };
+    });
+    // Runs split only by which client id first wrote them read as one change once credited alike.
+    const changes = mergeAdjacentChanges(credited, (a, b) => a.author === b.author);
     for (const a of byClient.values()) if (a.name in colors && a.color) colors[a.name] = a.color;
     return {
       base: { version: base.version, current: base.current },

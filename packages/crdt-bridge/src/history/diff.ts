@@ -20,9 +20,15 @@ function isEarlier(a: Y.Snapshot, b: Y.Snapshot): boolean {
   return ca < cb || (ca === cb && da <= db);
 }
 
-/** Joins a change to the previous one when they touch and are the same kind by the same client. */
-function mergeAdjacent(changes: DiffChange[]): DiffChange[] {
-  const out: DiffChange[] = [];
+/** The part of a diff change that {@link mergeAdjacentChanges} joins on. */
+type Run = Pick<DiffChange, 'type' | 'from' | 'to' | 'block' | 'text'>;
+
+/**
+ * Joins each text change to the previous one when they touch, are of the same kind and
+ * `sameSource` says they come from the same place (a client id, an author). Returns copies.
+ */
+export function mergeAdjacentChanges<T extends Run>(changes: readonly T[], sameSource: (a: T, b: T) => boolean): T[] {
+  const out: T[] = [];
   for (const change of changes) {
     const last = out.at(-1);
     if (
@@ -31,7 +37,7 @@ function mergeAdjacent(changes: DiffChange[]): DiffChange[] {
       !change.block &&
       last.to === change.from &&
       last.type === change.type &&
-      last.client === change.client
+      sameSource(last, change)
     ) {
       last.to = change.to;
       last.text += change.text;
@@ -73,7 +79,7 @@ export function diffStates(base: Uint8Array | null, target: Uint8Array): StateDi
       target: targetSnapshot,
       union,
     });
-    const merges = mergeAdjacent(changes);
+    const merges = mergeAdjacentChanges(changes, (a, b) => a.client === b.client);
     const stats = { added: 0, removed: 0 };
     for (const change of merges) {
       if (change.type === 'added') stats.added += change.text.length;
