@@ -1,6 +1,6 @@
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { CONTENT_FRAGMENT, docText, type DocSession, type TandemClient } from '@tandem/crdt-bridge';
+import { CONTENT_FRAGMENT, docText, type DocSession, type TandemClient, type VersionJSON } from '@tandem/crdt-bridge';
 import type { TestServer } from './helpers.js';
 
 /** Someone with a document open, named through presence as Tandem's editor names people. */
@@ -78,16 +78,7 @@ export async function call<T = Record<string, unknown>>(
 }
 
 /** A version as the API lists it. */
-export interface VersionJson {
-  id: number;
-  name: string | null;
-  kind: 'auto' | 'named' | 'restore-point';
-  createdAt: string;
-  authors: string[];
-  size: number;
-  restoreOf: number | null;
-  pinned: boolean;
-}
+export type VersionJson = VersionJSON;
 
 /** The versions of a document, newest first. */
 export async function listVersions(ts: TestServer, docId: string): Promise<VersionJson[]> {

@@ -7,6 +7,7 @@ import {
   stateContent,
   toHtml,
   toMarkdown,
+  type VersionJSON,
 } from '@tandem/crdt-bridge';
 import { atLeast, roleFor } from '../auth/roles.js';
 import { HistoryError, type DiffAgainst, type HistoryService } from '../history/HistoryService.js';
@@ -21,7 +22,7 @@ import type { Route, RouteContext } from './router.js';
 const MAX_NAME_LENGTH = 200;
 
 /** A version as the API shows it. */
-export function versionJson(version: VersionMeta): Record<string, unknown> {
+export function versionJson(version: VersionMeta): VersionJSON {
   return {
     id: version.id,
     name: version.name,

@@ -1,21 +1,8 @@
-import type { NodeJSON } from '@tandem/crdt-bridge';
+import type { NodeJSON, VersionJSON } from '@tandem/crdt-bridge';
 import { callApi } from '../collab/documentsApi.js';
 
 /** A version as the server lists it. */
-export interface Version {
-  id: number;
-  name: string | null;
-  kind: 'auto' | 'named' | 'restore-point';
-  /** ISO time. */
-  createdAt: string;
-  /** People who edited since the previous snapshot. */
-  authors: string[];
-  size: number;
-  /** For a restore point: the version whose restore it preceded. */
-  restoreOf: number | null;
-  /** A restore came from it; it is kept for ever. */
-  pinned: boolean;
-}
+export type Version = VersionJSON;
 
 /** A document's versions, newest first, and the colours of the people in them. */
 export interface VersionList {
