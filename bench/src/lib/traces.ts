@@ -6,10 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import * as Y from 'yjs';
+import { TraceReplay, type ConcurrentTrace, type TracePatch } from '@tandem/crdt-bridge/testing';
 import { REPO_DIR, note } from './util.js';
 
 /** [position, deleteCount, insertText] */
-export type Patch = [number, number, string];
+export type Patch = TracePatch;
 
 export interface SequentialTrace {
   kind?: undefined;
@@ -18,12 +19,7 @@ export interface SequentialTrace {
   txns: { time?: string; patches: Patch[] }[];
 }
 
-export interface ConcurrentTrace {
-  kind: 'concurrent';
-  numAgents: number;
-  endContent: string;
-  txns: { agent: number; parents: number[]; numChildren?: number; time?: string; patches: Patch[] }[];
-}
+export type { ConcurrentTrace };
 
 export type Trace = SequentialTrace | ConcurrentTrace;
 
@@ -116,14 +112,13 @@ export interface TraceUpdate {
 
 /**
  * The Yjs updates of a trace, one per txn, in order. Sequential traces come from one agent;
- * concurrent traces give each agent its own Y.Doc which, before each txn, receives exactly
- * the txns in that txn's causal history (its parents, transitively), so positions mean what
- * they meant to the author.
+ * concurrent traces give each agent a view that, before each txn, holds exactly the txns in
+ * that txn's causal history, so positions mean what they meant to the author.
  */
-export function* traceUpdates(trace: Trace, field = 't'): Generator<TraceUpdate> {
+export function* traceUpdates(trace: Trace): Generator<TraceUpdate> {
   if (trace.kind !== 'concurrent') {
     const doc = new Y.Doc();
-    const text = doc.getText(field);
+    const text = doc.getText('t');
     let last: Uint8Array | null = null;
     doc.on('update', (u: Uint8Array) => {
       last = u;
@@ -140,37 +135,16 @@ export function* traceUpdates(trace: Trace, field = 't'): Generator<TraceUpdate>
     }
     return;
   }
-  const n = trace.txns.length;
-  const docs = Array.from({ length: trace.numAgents }, () => new Y.Doc());
-  const applied = docs.map(() => new Uint8Array(n));
-  const updates: (Uint8Array | null)[] = new Array<Uint8Array | null>(n).fill(null);
-  const captured: (Uint8Array | null)[] = docs.map(() => null);
-  docs.forEach((doc, a) =>
-    doc.on('update', (u: Uint8Array, origin: unknown) => {
-      if (origin !== 'merge') captured[a] = u;
-    }),
-  );
-  for (let i = 0; i < n; i++) {
-    const txn = trace.txns[i]!;
-    const a = txn.agent;
-    const doc = docs[a]!;
-    const seen = applied[a]!;
-    const missing: number[] = [];
-    const stack = [...txn.parents];
-    while (stack.length > 0) {
-      const j = stack.pop()!;
-      if (seen[j]) continue;
-      seen[j] = 1;
-      missing.push(j);
-      for (const p of trace.txns[j]!.parents) if (!seen[p]) stack.push(p);
+  // Each agent edits a view holding exactly its transaction's causal history (the bridge's replayer).
+  const replay = new TraceReplay(trace);
+  try {
+    for (let i = 0; i < replay.length; i++) {
+      const txn = trace.txns[i]!;
+      const update = replay.make(i);
+      if (txn.patches.length > 0)
+        yield { agent: txn.agent, update, edits: txn.patches.length, index: i, parents: txn.parents };
     }
-    missing.sort((x, y) => x - y);
-    for (const j of missing) if (updates[j]) Y.applyUpdate(doc, updates[j]!, 'merge');
-    captured[a] = null;
-    doc.transact(() => applyPatches(doc.getText(field), txn.patches));
-    updates[i] = captured[a];
-    seen[i] = 1;
-    if (captured[a])
-      yield { agent: a, update: captured[a]!, edits: txn.patches.length, index: i, parents: txn.parents };
+  } finally {
+    replay.destroy();
   }
 }
