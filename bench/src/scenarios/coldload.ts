@@ -11,8 +11,8 @@
  *      client stays connected); time from opening a new connection to synced.
  */
 import path from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
+import { decodeRow } from '@tandem/sync-server/row-codec';
 import * as Y from 'yjs';
 import { TandemConnection, joinDoc, type BenchClient } from '../clients/index.js';
 import { loadTrace, replaySequential, type SequentialTrace } from '../lib/traces.js';
@@ -132,8 +132,7 @@ export async function runColdLoad(run: RunOptions, options: ColdLoadOptions): Pr
               const doc = new Y.Doc();
               const data = rows.all(docId);
               doc.transact(() => {
-                // Codec 1: a compacted state stored deflated (apps/sync-server/src/storage/rowCodec.ts).
-                for (const row of data) Y.applyUpdate(doc, row.codec === 1 ? inflateRawSync(row.data) : row.data);
+                for (const row of data) Y.applyUpdate(doc, decodeRow(row.data, row.codec));
               });
               const ms = performance.now() - t0;
               doc.destroy();

@@ -9,13 +9,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { encodeRow } from '@tandem/sync-server/row-codec';
 import * as Y from 'yjs';
 import { TandemConnection } from '../clients/index.js';
 import { loadTrace, traceUpdates, type LoadedTrace } from '../lib/traces.js';
 import { fmt, note, withTimeout } from '../lib/util.js';
 import { protocolOf, startServer } from '../servers/index.js';
 import type { RunOptions, ScenarioResult } from './common.js';
-import { deflateRawSync } from 'node:zlib';
 
 const NO_COMPACTION = { COMPACT_ROWS: '10000000', COMPACT_BYTES: String(1024 * 1024 * 1024) };
 
@@ -109,13 +109,9 @@ function docStats(dir: string, docIds: string[]): Map<string, DocStats> {
   return stats;
 }
 
-/**
- * Bytes a compacted state takes as the server stores it: deflated when that saves a tenth
- * (the rule of apps/sync-server/src/storage/rowCodec.ts, which this workspace cannot import).
- */
+/** Bytes a compacted state takes as the server stores it (deflated when that pays). */
 function storedStateBytes(state: Uint8Array): number {
-  const deflated = deflateRawSync(state).byteLength;
-  return deflated < state.byteLength * 0.9 ? deflated : state.byteLength;
+  return encodeRow(state).data.byteLength;
 }
 export async function runStorage(run: RunOptions, traceNames: string[]): Promise<ScenarioResult[]> {
   if (!run.servers.some((k) => protocolOf(k) === 'tandem')) return [];
