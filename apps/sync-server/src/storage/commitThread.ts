@@ -59,6 +59,8 @@ interface Pending {
 export class CommitThread {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
+  /** The promises `append` handed out that have not settled, for `close` to wait on. */
+  private readonly inFlight = new Set<Promise<unknown>>();
   private nextId = 1;
   private closed = false;
 
@@ -69,12 +71,16 @@ export class CommitThread {
     if (this.closed) return Promise.reject(new Error('the database is closed'));
     const worker = this.ensureWorker();
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const committed = new Promise<Map<string, number>>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       // Keep the process alive while a commit is in flight (an idle thread must not).
       if (this.pending.size === 1) worker.ref();
       worker.postMessage({ id, entries, now });
     });
+    this.inFlight.add(committed);
+    const forget = (): void => void this.inFlight.delete(committed);
+    committed.then(forget, forget);
+    return committed;
   }
 
   /** Waits for the commits in flight, then stops the thread. */
@@ -82,7 +88,7 @@ export class CommitThread {
     this.closed = true;
     const worker = this.worker;
     if (!worker) return;
-    await Promise.allSettled([...this.pending.values()].map((p) => new Promise<void>((done) => wrapSettled(p, done))));
+    await Promise.allSettled(this.inFlight);
     this.worker = null;
     await worker.terminate();
   }
@@ -116,17 +122,4 @@ export class CommitThread {
     if (reply.error !== undefined) p.reject(new Error(reply.error));
     else p.resolve(new Map(reply.lastSeq));
   }
-}
-
-/** Makes `done` run once `p` settles, whichever way. */
-function wrapSettled(p: Pending, done: () => void): void {
-  const { resolve, reject } = p;
-  p.resolve = (value) => {
-    resolve(value);
-    done();
-  };
-  p.reject = (error) => {
-    reject(error);
-    done();
-  };
 }
