@@ -125,7 +125,7 @@ test.describe('a document address with characters an id may not contain', () => 
       await alice.page.goto(path);
       await expect(alice.page.getByRole('heading', { name: 'Nothing here' })).toBeVisible();
       await expect(
-        alice.page.getByText('Document addresses use letters, digits, "-" and "_" only (at most 64).'),
+        alice.page.getByText('Document addresses use letters, digits, "-" and "_" only, at most 64 characters.'),
       ).toBeVisible();
       await expect(alice.page.getByRole('link', { name: 'Go to your documents' })).toBeVisible();
       await expect(alice.editor).toHaveCount(0);
