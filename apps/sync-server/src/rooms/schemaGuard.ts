@@ -2,11 +2,14 @@ import type { AttributeSpec, NodeType } from 'prosemirror-model';
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT, safeHref, schema } from '@tandem/crdt-bridge';
 
-/** What holds an item: a root type by name, an XML element by node name, or an XML text. */
+/**
+ * What holds an item: a root type by name, an XML element by node name, an XML text
+ * (with the block around it and whether that is inside the body), or anything else.
+ */
 type Container =
   | { kind: 'root'; name: string }
   | { kind: 'element'; nodeName: string }
-  | { kind: 'text'; parent: Container | null }
+  | { kind: 'text'; block: string | null; inBody: boolean }
   | { kind: 'other' };
 
 /** Node names each node type may hold directly, from the schema's content expressions. */
@@ -42,7 +45,7 @@ function checkAttr(spec: AttributeSpec | undefined, value: unknown): void {
 /** Longest title kept in meta.title. */
 const MAX_TITLE_LENGTH = 200;
 
-/** Finds an item by id, among the update's own items first, then the document's. */
+/** Finds an item by id: among the update's own items (binary search per client), then in the document. */
 class ItemIndex {
   private readonly byClient = new Map<number, Y.Item[]>();
 
@@ -51,15 +54,33 @@ class ItemIndex {
     items: readonly Y.Item[],
   ) {
     for (const item of items) {
-      const list = this.byClient.get(item.id.client) ?? [];
-      list.push(item);
-      this.byClient.set(item.id.client, list);
+      const list = this.byClient.get(item.id.client);
+      if (list) list.push(item);
+      else this.byClient.set(item.id.client, [item]);
+    }
+    // Yjs writes each client's structs in clock order; a crafted update need not.
+    for (const list of this.byClient.values()) {
+      for (let i = 1; i < list.length; i++) {
+        if (list[i - 1]!.id.clock > list[i]!.id.clock) {
+          list.sort((a, b) => a.id.clock - b.id.clock);
+          break;
+        }
+      }
     }
   }
 
   find(id: Y.ID): Y.Item | null {
-    for (const item of this.byClient.get(id.client) ?? []) {
-      if (id.clock >= item.id.clock && id.clock < item.id.clock + item.length) return item;
+    const list = this.byClient.get(id.client);
+    if (list) {
+      let lo = 0;
+      let hi = list.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const item = list[mid]!;
+        if (id.clock < item.id.clock) hi = mid - 1;
+        else if (id.clock >= item.id.clock + item.length) lo = mid + 1;
+        else return item;
+      }
     }
     try {
       const found = Y.getItem(this.doc.store, id) as Y.Item | Y.GC | undefined;
@@ -70,14 +91,40 @@ class ItemIndex {
   }
 }
 
-function containerOfType(type: Y.AbstractType<unknown>, doc: Y.Doc): Container {
+/** Whether the container is inside the body, as far as can be told. */
+function inBody(container: Container | null): boolean {
+  if (container === null) return false;
+  if (container.kind === 'element') return true;
+  if (container.kind === 'root') return container.name === CONTENT_FRAGMENT;
+  return container.kind === 'text' && container.inBody;
+}
+
+/** The container of an XML text whose own container is `outer`. */
+function textIn(outer: Container | null): Container | null {
+  if (outer === null) return null;
+  return { kind: 'text', block: outer.kind === 'element' ? outer.nodeName : null, inBody: inBody(outer) };
+}
+
+/** The container an integrated type of the document is. */
+function containerOfType(type: Y.AbstractType<unknown>): Container {
   if (type instanceof Y.XmlElement) return { kind: 'element', nodeName: type.nodeName };
-  if (type instanceof Y.XmlText)
-    return { kind: 'text', parent: type.parent ? containerOfType(type.parent as Y.AbstractType<unknown>, doc) : null };
+  if (type instanceof Y.XmlText) {
+    // Text inside text never passed this guard, so the text's parent is a block or a root.
+    const parent = type.parent as Y.AbstractType<unknown> | null;
+    const outer: Container | null =
+      parent instanceof Y.XmlElement
+        ? { kind: 'element', nodeName: parent.nodeName }
+        : parent !== null && parent._item === null
+          ? { kind: 'root', name: Y.findRootTypeKey(parent) ?? '' }
+          : null;
+    return textIn(outer) ?? { kind: 'other' };
+  }
   if (type._item === null) return { kind: 'root', name: Y.findRootTypeKey(type) ?? '' };
-  void doc;
   return { kind: 'other' };
 }
+
+/** Marks an item whose answer is being worked out, so a cycle of references ends instead of looping. */
+const RESOLVING = Symbol('resolving');
 
 /**
  * Checks, before an update is applied, that everything it adds to the document
@@ -85,59 +132,105 @@ function containerOfType(type: Y.AbstractType<unknown>, doc: Y.Doc): Container {
  * node attributes, known marks where the block allows them, safe link targets.
  * Returns a reason for refusal, or null when the update may be applied.
  * Content outside the body (other root types) is not the schema's business.
+ * Linear in the update's size (plus a binary search per reference): a paste of
+ * thousands of paragraphs is one long chain of references, each followed once.
  */
 export function schemaViolation(doc: Y.Doc, structs: readonly (Y.Item | Y.GC | Y.Skip)[]): string | null {
   const items = structs.filter((s): s is Y.Item => s instanceof Y.Item);
   if (items.length === 0) return null;
   const index = new ItemIndex(doc, items);
-  const cache = new Map<Y.Item, Container | null>();
+  const containers = new Map<Y.Item, Container | null | typeof RESOLVING>();
+  const keys = new Map<Y.Item, string | null | typeof RESOLVING>();
 
-  const containerOf = (item: Y.Item, depth = 0): Container | null => {
-    if (cache.has(item)) return cache.get(item)!;
-    if (depth > 10_000) return null;
-    let result: Container | null = null;
-    const parent: unknown = item.parent;
-    if (typeof parent === 'string') result = { kind: 'root', name: parent };
-    else if (parent instanceof Y.AbstractType) result = containerOfType(parent, doc);
-    else if (parent instanceof Y.ID) {
-      const owner = index.find(parent);
-      result = owner ? typeContainer(owner, depth + 1) : null;
-    } else {
-      // No parent written: it is the parent of the item it was inserted next to.
+  /**
+   * The container of an item. Its parent is not encoded when it has a neighbour (it is
+   * the neighbour's), and the content of an XML text names the text, whose own container
+   * must be found first: both make chains, followed here without recursion and
+   * remembered for every item on the way.
+   */
+  const containerOf = (start: Y.Item): Container | null => {
+    /** Items whose answer follows from the next one's; `text`: it is content of that XML text. */
+    const chain: { item: Y.Item; text: boolean }[] = [];
+    let item = start;
+    let result: Container | null;
+    for (;;) {
+      const known = containers.get(item);
+      if (known !== undefined) {
+        result = known === RESOLVING ? null : known; // A cycle: Yjs could not integrate it either.
+        break;
+      }
+      containers.set(item, RESOLVING);
+      const link = { item, text: false };
+      chain.push(link);
+      const parent: unknown = item.parent;
+      if (typeof parent === 'string') {
+        result = { kind: 'root', name: parent };
+        break;
+      }
+      if (parent instanceof Y.AbstractType) {
+        result = containerOfType(parent);
+        break;
+      }
+      if (parent instanceof Y.ID) {
+        const owner = index.find(parent);
+        const type = owner?.content instanceof Y.ContentType ? owner.content.type : null;
+        if (owner === null) result = null;
+        else if (type instanceof Y.XmlElement) result = { kind: 'element', nodeName: type.nodeName };
+        else if (!(type instanceof Y.XmlText)) result = { kind: 'other' };
+        else {
+          link.text = true;
+          item = owner;
+          continue;
+        }
+        break;
+      }
       const neighbour = item.origin ?? item.rightOrigin;
-      const other = neighbour ? index.find(neighbour) : null;
-      result = other ? containerOf(other, depth + 1) : null;
+      const next = neighbour ? index.find(neighbour) : null;
+      if (next === null) {
+        result = null;
+        break;
+      }
+      item = next;
     }
-    cache.set(item, result);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const link = chain[i]!;
+      if (link.text) result = textIn(result);
+      containers.set(link.item, result);
+    }
     return result;
   };
 
   /**
-   * The map key (attribute name) an item writes, if any. Like the parent, it is
-   * not encoded when the item has a neighbour: it is the neighbour's.
+   * The map key (attribute name) an item writes, if any. Like the parent, it is not
+   * encoded when the item has a neighbour: it is the neighbour's. Resolved as a chain, once.
    */
-  const keyOf = (item: Y.Item, depth = 0): string | null => {
-    if (item.parentSub !== null || item.parent !== null || depth > 10_000) return item.parentSub;
-    const neighbour = item.origin ?? item.rightOrigin;
-    const other = neighbour ? index.find(neighbour) : null;
-    return other ? keyOf(other, depth + 1) : null;
+  const keyOf = (start: Y.Item): string | null => {
+    const chain: Y.Item[] = [];
+    let item = start;
+    let result: string | null;
+    for (;;) {
+      const known = keys.get(item);
+      if (known !== undefined) {
+        result = known === RESOLVING ? null : known;
+        break;
+      }
+      keys.set(item, RESOLVING);
+      chain.push(item);
+      if (item.parentSub !== null || item.parent !== null) {
+        result = item.parentSub;
+        break;
+      }
+      const neighbour = item.origin ?? item.rightOrigin;
+      const next = neighbour ? index.find(neighbour) : null;
+      if (next === null) {
+        result = null;
+        break;
+      }
+      item = next;
+    }
+    for (const link of chain) keys.set(link, result);
+    return result;
   };
-
-  /** The container an item's own type is (the item holds a ContentType). */
-  const typeContainer = (owner: Y.Item, depth: number): Container | null => {
-    if (!(owner.content instanceof Y.ContentType)) return { kind: 'other' };
-    const type = owner.content.type;
-    if (type instanceof Y.XmlElement) return { kind: 'element', nodeName: type.nodeName };
-    if (type instanceof Y.XmlText) return { kind: 'text', parent: containerOf(owner, depth + 1) };
-    return { kind: 'other' };
-  };
-
-  /** Whether the container is inside the body, as far as can be told. */
-  const inBody = (container: Container | null): boolean =>
-    container !== null &&
-    (container.kind === 'element' ||
-      (container.kind === 'root' && container.name === CONTENT_FRAGMENT) ||
-      (container.kind === 'text' && inBody(container.parent)));
 
   for (const item of items) {
     const container = containerOf(item);
@@ -156,7 +249,7 @@ export function schemaViolation(doc: Y.Doc, structs: readonly (Y.Item | Y.GC | Y
       if (content instanceof Y.ContentFormat) {
         const markType = schema.marks[content.key];
         if (!markType) return `Unknown formatting "${content.key}".`;
-        const block = container.parent?.kind === 'element' ? schema.nodes[container.parent.nodeName] : undefined;
+        const block = container.block !== null ? schema.nodes[container.block] : undefined;
         if (block && !block.allowsMarkType(markType)) return `"${block.name}" does not allow "${markType.name}".`;
         if (content.value !== null) {
           if (markType.name === 'link' && safeHref((content.value as { href?: unknown }).href) === null) {

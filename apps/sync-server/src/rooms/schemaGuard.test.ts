@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { CONTENT_FRAGMENT } from '@tandem/crdt-bridge';
+import { decodeWholeV1Update } from './Room.js';
+import { schemaViolation } from './schemaGuard.js';
+
+/** A document with one paragraph, and an update that pastes `count` paragraphs after it. */
+function paste(count: number): { doc: Y.Doc; update: Uint8Array } {
+  const doc = new Y.Doc();
+  const first = new Y.XmlElement('paragraph');
+  first.insert(0, [new Y.XmlText('first')]);
+  doc.getXmlFragment(CONTENT_FRAGMENT).insert(0, [first]);
+  const client = new Y.Doc();
+  Y.applyUpdate(client, Y.encodeStateAsUpdate(doc));
+  const before = Y.encodeStateVector(client);
+  client.transact(() => {
+    const paragraphs = Array.from({ length: count }, (_, i) => {
+      const p = new Y.XmlElement('paragraph');
+      p.insert(0, [new Y.XmlText(`Paragraph ${i}, pasted with the others in one go.`)]);
+      return p;
+    });
+    client.getXmlFragment(CONTENT_FRAGMENT).insert(1, paragraphs);
+  });
+  return { doc, update: Y.encodeStateAsUpdate(client, before) };
+}
+
+/** The fastest of several runs of the check, in milliseconds (the minimum is the least noisy). */
+function fastestCheck(doc: Y.Doc, update: Uint8Array, runs: number): number {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const { structs } = decodeWholeV1Update(update);
+    const started = performance.now();
+    expect(schemaViolation(doc, structs)).toBeNull();
+    best = Math.min(best, performance.now() - started);
+  }
+  return best;
+}
+
+/**
+ * Two clients taking turns, each typing a paragraph after the other's last one: every
+ * paragraph's position refers to the other client's, so the chain of references from the
+ * last paragraph back to the body is as long as the document. `last` is what the final
+ * turn inserts.
+ */
+function alternatingChain(turns: number, last: () => Y.XmlElement): { doc: Y.Doc; update: Uint8Array } {
+  const doc = new Y.Doc();
+  const a = new Y.Doc();
+  const b = new Y.Doc();
+  a.clientID = 1;
+  b.clientID = 2; // Encoded first (Yjs writes higher client ids first), so its chain is resolved first.
+  for (let i = 0; i < turns; i++) {
+    const [writer, reader] = i % 2 === 0 ? [a, b] : [b, a];
+    const before = Y.encodeStateVector(writer);
+    const fragment = writer.getXmlFragment(CONTENT_FRAGMENT);
+    const p = i === turns - 1 ? last() : new Y.XmlElement('paragraph');
+    fragment.insert(fragment.length, [p]);
+    Y.applyUpdate(reader, Y.encodeStateAsUpdate(writer, before));
+  }
+  return { doc, update: Y.encodeStateAsUpdate(a) };
+}
+
+describe('the schema check', () => {
+  it('costs time in proportion to the update: ten times the paragraphs, not a hundred times the time', () => {
+    const small = paste(1_000);
+    const large = paste(10_000);
+    fastestCheck(small.doc, small.update, 2); // Warm the code up before timing it.
+    const ratio = fastestCheck(large.doc, large.update, 5) / fastestCheck(small.doc, small.update, 5);
+    // Linear growth gives about 10; the quadratic and cubic checks this replaced gave hundreds and more.
+    expect(ratio).toBeLessThan(30);
+  });
+
+  it('follows a chain of references as long as the document to its end, and refuses a bad block there', () => {
+    const good = alternatingChain(12_000, () => new Y.XmlElement('paragraph'));
+    expect(schemaViolation(good.doc, decodeWholeV1Update(good.update).structs)).toBeNull();
+    const bad = alternatingChain(12_000, () => new Y.XmlElement('script'));
+    expect(schemaViolation(bad.doc, decodeWholeV1Update(bad.update).structs)).toMatch(/unknown/i);
+  });
+});
