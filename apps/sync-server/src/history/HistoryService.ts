@@ -19,6 +19,7 @@ import type { RoomHooks, RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { DocumentMeta, DocumentStore } from '../storage/DocumentStore.js';
 import type { VersionMeta, VersionStore } from '../storage/VersionStore.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
+import { unpackState } from '../storage/rowCodec.js';
 import { AutoSnapshots, type RoomTracker } from './AutoSnapshots.js';
 import { versionsToThin, type RetentionPolicy } from './retention.js';
 
@@ -149,8 +150,8 @@ export class HistoryService {
   /** One version and its encoded state, or null when the document has no such version. */
   async get(docId: string, id: number): Promise<{ version: VersionMeta; state: Uint8Array } | null> {
     const store = this.store();
-    const [version, state] = await Promise.all([store.getVersion(docId, id), store.versionState(docId, id)]);
-    return version && state ? { version, state } : null;
+    const [version, packed] = await Promise.all([store.getVersion(docId, id), store.versionState(docId, id)]);
+    return version && packed ? { version, state: unpackState(packed) } : null;
   }
 
   /** Snapshots the current state as a named version. */
@@ -194,8 +195,9 @@ export class HistoryService {
     const index = all.findIndex((v) => v.id === id);
     const version = all[index];
     if (!version) return null;
-    const versionState = await store.versionState(docId, id);
-    if (!versionState) return null;
+    const packed = await store.versionState(docId, id);
+    if (!packed) return null;
+    const versionState = unpackState(packed);
     const mine: RankedSide = { version, current: false, state: versionState, rank: all.length - index };
     let other: RankedSide;
     let pendingAuthors: string[] = [];
@@ -211,13 +213,13 @@ export class HistoryService {
       other = {
         version: previous,
         current: false,
-        state: previous ? await store.versionState(docId, previous.id) : null,
+        state: previous ? await this.stateOf(docId, previous.id) : null,
         rank: previous ? all.length - index - 1 : 0,
       };
     } else {
       const at = all.findIndex((v) => v.id === against);
       const found = all[at];
-      const state = found ? await store.versionState(docId, found.id) : null;
+      const state = found ? await this.stateOf(docId, found.id) : null;
       if (!found || !state)
         throw new HistoryError(404, 'VERSION_NOT_FOUND', `This document has no version ${against} to compare with.`);
       other = { version: found, current: false, state, rank: all.length - at };
@@ -327,6 +329,12 @@ export class HistoryService {
   /** Stops taking snapshots (server shutdown); snapshots already started still finish. */
   close(): void {
     this.auto.close();
+  }
+
+  /** A version's state, unpacked; null when there is no such version. */
+  private async stateOf(docId: string, id: number): Promise<Uint8Array | null> {
+    const packed = await this.store().versionState(docId, id);
+    return packed ? unpackState(packed) : null;
   }
 
   private store(): VersionStore {

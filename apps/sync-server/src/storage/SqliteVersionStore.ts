@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { rawPacked, type PackedState } from './rowCodec.js';
 import type { AuthorEntry, NewVersion, VersionKind, VersionMeta, VersionPatch, VersionStore } from './VersionStore.js';
 
 interface VersionRow {
@@ -89,9 +90,9 @@ export class SqliteVersionStore implements VersionStore {
     return row ? toMeta(row) : null;
   }
 
-  async versionState(docId: string, id: number): Promise<Uint8Array | null> {
+  async versionState(docId: string, id: number): Promise<PackedState | null> {
     const row = this.stmts.state.get(id, docId);
-    return row ? new Uint8Array(row.state.buffer, row.state.byteOffset, row.state.byteLength) : null;
+    return row ? rawPacked(new Uint8Array(row.state.buffer, row.state.byteOffset, row.state.byteLength)) : null;
   }
 
   async updateVersion(docId: string, id: number, patch: VersionPatch): Promise<VersionMeta | null> {

@@ -1,3 +1,5 @@
+import type { PackedState } from './rowCodec.js';
+
 /** What kind of snapshot a version is. */
 export type VersionKind = 'auto' | 'named' | 'restore-point';
 
@@ -60,8 +62,8 @@ export interface VersionStore {
   listVersions(docId: string): Promise<VersionMeta[]>;
   /** One version of a document, or null (also when `id` belongs to another document). */
   getVersion(docId: string, id: number): Promise<VersionMeta | null>;
-  /** The encoded state of one version, or null. */
-  versionState(docId: string, id: number): Promise<Uint8Array | null>;
+  /** The state of one version as stored (unpack it with `unpackState`, off the event loop), or null. */
+  versionState(docId: string, id: number): Promise<PackedState | null>;
   /** Changes a version; returns it as changed, or null when there is no such version. */
   updateVersion(docId: string, id: number, patch: VersionPatch): Promise<VersionMeta | null>;
   /**

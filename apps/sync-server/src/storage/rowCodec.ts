@@ -1,4 +1,5 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import * as Y from 'yjs';
 
 /** How a row of the `updates` table holds its Yjs V1 update. */
 export const RowCodec = {
@@ -24,4 +25,31 @@ export function decodeRow(data: Uint8Array, codec: number): Uint8Array {
   if (codec === RowCodec.Raw) return data;
   if (codec === RowCodec.Deflate) return new Uint8Array(inflateRawSync(data));
   throw new RangeError(`update row stored with unknown codec ${codec}; upgrade Tandem`);
+}
+
+/** One stored piece of a state: its bytes and how they are held. */
+export interface PackedPart {
+  data: Uint8Array;
+  codec: RowCodec;
+}
+
+/**
+ * A state as storage holds it: one whole state, or a whole state followed by deltas on
+ * it; merged in order, the parts are the state. Unpacking costs time in proportion to
+ * the state, so the server does it off the event loop.
+ */
+export interface PackedState {
+  parts: PackedPart[];
+}
+
+/** A packed state holding `state` as it is. */
+export function rawPacked(state: Uint8Array): PackedState {
+  return { parts: [{ data: state, codec: RowCodec.Raw }] };
+}
+
+/** The Yjs V1 update a packed state stands for. Throws a RangeError on a codec this version does not know. */
+export function unpackState(packed: PackedState): Uint8Array {
+  const updates = packed.parts.map((part) => decodeRow(part.data, part.codec));
+  if (updates.length === 0) throw new RangeError('a packed state has at least one part');
+  return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
 }
