@@ -59,6 +59,8 @@ export interface Config {
   historyHourlyDays: number;
   /** …then one per day, up to this many days old (0: for ever). Named versions are always kept. */
   historyDailyDays: number;
+  /** Most bytes one document's version history may take in storage; the oldest automatic versions are thinned first. */
+  historyMaxBytes: number;
 }
 
 /** Raised for a configuration value that cannot be used; the message names the variable. */
@@ -125,5 +127,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     historyKeepAllHours: int(env, 'HISTORY_KEEP_ALL_HOURS', 24, 0, 100_000),
     historyHourlyDays: int(env, 'HISTORY_HOURLY_DAYS', 7, 0, 100_000),
     historyDailyDays: int(env, 'HISTORY_DAILY_DAYS', 0, 0, 1_000_000),
+    historyMaxBytes: int(env, 'HISTORY_MAX_BYTES', 64 * 1024 * 1024, 64 * 1024, 2 ** 40),
   };
 }

@@ -132,6 +132,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
       quietMs: config.historyQuietMs,
       maxIntervalMs: config.historyMaxIntervalMs,
       retention: retentionPolicy(config.historyKeepAllHours, config.historyHourlyDays, config.historyDailyDays),
+      maxBytes: config.historyMaxBytes,
     },
   });
 

@@ -21,7 +21,7 @@ import type { VersionMeta, VersionStore } from '../storage/VersionStore.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
 import { unpackState } from '../storage/rowCodec.js';
 import { AutoSnapshots, type RoomTracker } from './AutoSnapshots.js';
-import { versionsToThin, type RetentionPolicy } from './retention.js';
+import { budgetThinningOrder, versionsToThin, type RetentionPolicy } from './retention.js';
 
 /** When automatic snapshots are taken and how long they are kept. */
 export interface HistoryOptions {
@@ -30,6 +30,8 @@ export interface HistoryOptions {
   /** Snapshot at least this often while editing goes on without a pause. */
   maxIntervalMs: number;
   retention: RetentionPolicy;
+  /** Most bytes one document's history may take in storage; the oldest automatic versions go first. */
+  maxBytes: number;
 }
 
 /** What {@link HistoryService} needs. */
@@ -154,15 +156,30 @@ export class HistoryService {
     return version && packed ? { version, state: unpackState(packed) } : null;
   }
 
-  /** Snapshots the current state as a named version. */
+  /**
+   * Snapshots the current state as a named version. Refused (`HISTORY_FULL`) when the
+   * history is over its budget even after thinning: what is left is named or pinned,
+   * which only a person may let go of.
+   */
   async nameCurrent(docId: string, name: string): Promise<VersionMeta> {
     const store = this.store();
     return this.locked(docId, () =>
       this.deps.registry.withRoom(docId, async (room) => {
+        if (!(await this.keepWithinBudget(docId))) {
+          const megabytes = Math.round(this.deps.options.maxBytes / 2 ** 20);
+          throw new HistoryError(
+            507,
+            'HISTORY_FULL',
+            `This document's history is full (it keeps at most ${megabytes} MB of versions, and what is left is named). ` +
+              'Remove the name from versions you no longer need, then try again.',
+          );
+        }
         const tracker = this.auto.trackerFor(room);
         const capture = this.auto.capture(tracker);
         try {
-          return await store.addVersion({ docId, kind: 'named', name, createdAt: this.now(), ...capture });
+          const named = await store.addVersion({ docId, kind: 'named', name, createdAt: this.now(), ...capture });
+          await this.keepWithinBudget(docId);
+          return named;
         } catch (err) {
           this.auto.uncapture(tracker, capture);
           throw err;
@@ -299,6 +316,7 @@ export class HistoryService {
       }),
     );
     await this.deps.writes.durable();
+    await this.keepWithinBudget(docId);
     return result;
   }
 
@@ -319,11 +337,35 @@ export class HistoryService {
     return store.get(copyId);
   }
 
-  /** Deletes the automatic snapshots retention no longer keeps; returns how many went. */
+  /**
+   * Deletes the automatic snapshots retention no longer keeps, then thins the history
+   * down to its budget; returns how many versions went.
+   */
   async applyRetention(docId: string): Promise<number> {
     const store = this.store();
     const drop = versionsToThin(await store.listVersions(docId), this.now(), this.deps.options.retention);
-    return drop.length > 0 ? store.deleteAutoVersions(docId, drop) : 0;
+    const retired = drop.length > 0 ? await store.deleteThinnable(docId, drop) : 0;
+    const before = (await store.listVersions(docId)).length;
+    await this.keepWithinBudget(docId);
+    return retired + before - (await store.listVersions(docId)).length;
+  }
+
+  /**
+   * Deletes versions in {@link budgetThinningOrder} until the document's history fits its
+   * budget; returns whether it does.
+   */
+  private async keepWithinBudget(docId: string): Promise<boolean> {
+    const store = this.store();
+    const { maxBytes } = this.deps.options;
+    if ((await store.historyBytes(docId)) <= maxBytes) return true;
+    for (const id of budgetThinningOrder(await store.listVersions(docId))) {
+      await store.deleteThinnable(docId, [id]);
+      if ((await store.historyBytes(docId)) <= maxBytes) {
+        this.deps.log.info({ doc: docId, maxBytes }, 'history over its budget: oldest versions thinned');
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Stops taking snapshots (server shutdown); snapshots already started still finish. */

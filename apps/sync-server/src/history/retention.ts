@@ -56,3 +56,17 @@ export function versionsToThin(
   }
   return drop;
 }
+
+/**
+ * The order in which versions go when a document's history is over its disk budget:
+ * unnamed, unpinned automatic snapshots oldest first, then restore points oldest first
+ * except the newest one (the undo of the last restore). Named and pinned versions never go.
+ */
+export function budgetThinningOrder(
+  versions: readonly Pick<VersionMeta, 'id' | 'kind' | 'name' | 'pinned' | 'createdAt'>[],
+): number[] {
+  const oldestFirst = [...versions].sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
+  const autos = oldestFirst.filter(isThinnable);
+  const points = oldestFirst.filter((v) => v.kind === 'restore-point' && v.name === null && !v.pinned);
+  return [...autos, ...points.slice(0, -1)].map((v) => v.id);
+}

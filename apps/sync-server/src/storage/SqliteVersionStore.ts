@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { rawPacked, type PackedState } from './rowCodec.js';
+import { RowCodec, type PackedPart, type PackedState } from './rowCodec.js';
+import { packVersionState, type BaseCandidate, type Packing } from './versionPacking.js';
 import type { AuthorEntry, NewVersion, VersionKind, VersionMeta, VersionPatch, VersionStore } from './VersionStore.js';
 
 interface VersionRow {
@@ -40,22 +41,64 @@ function toMeta(row: VersionRow): VersionMeta {
   };
 }
 
-/** Version history in the same SQLite database as the documents (tables from migration 2). */
+/** A version's stored bytes with those of the base it builds on, if any. */
+interface StateRow {
+  state: Buffer;
+  codec: number;
+  base_id: number | null;
+  base_data: Buffer | null;
+  base_codec: number | null;
+}
+
+function bytes(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+/** How many times to pack again when the base a delta was made for went away meanwhile. */
+const PACK_ATTEMPTS = 3;
+
+/**
+ * Version history in the same SQLite database as the documents (tables from migrations 2
+ * and 6). A version's state is stored deflated, either as a base of its own or as a small
+ * delta on a base shared with other versions (see `versionPacking.ts`); a base is deleted
+ * with the last version that builds on it.
+ */
 export class SqliteVersionStore implements VersionStore {
   private readonly stmts;
 
   constructor(private readonly db: Database.Database) {
     this.stmts = {
       insert: db.prepare(
-        'INSERT INTO versions (doc_id, kind, name, created_at, authors, size, state, restore_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO versions (doc_id, kind, name, created_at, authors, size, state, codec, base_id, restore_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertBase: db.prepare(
+        'INSERT INTO version_bases (doc_id, data, codec, state_vector, size) VALUES (?, ?, ?, ?, ?)',
+      ),
+      latestBase: db.prepare<[string], { id: number; state_vector: Buffer; versions: number }>(
+        `SELECT b.id, b.state_vector, (SELECT COUNT(*) FROM versions v WHERE v.base_id = b.id) AS versions
+           FROM version_bases b WHERE b.doc_id = ? ORDER BY b.id DESC LIMIT 1`,
+      ),
+      baseExists: db.prepare<[number, string], { id: number }>(
+        'SELECT id FROM version_bases WHERE id = ? AND doc_id = ?',
+      ),
+      repack: db.prepare('UPDATE versions SET state = ?, codec = ?, base_id = ?, size = ? WHERE id = ? AND doc_id = ?'),
+      dropUnusedBases: db.prepare(
+        'DELETE FROM version_bases WHERE doc_id = ? AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.base_id = version_bases.id)',
+      ),
+      historyBytes: db.prepare<[string, string], { bytes: number }>(
+        `SELECT (SELECT COALESCE(SUM(LENGTH(state)), 0) FROM versions WHERE doc_id = ?)
+              + (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM version_bases WHERE doc_id = ?) AS bytes`,
       ),
       list: db.prepare<[string], VersionRow>(
         `SELECT ${META_COLUMNS} FROM versions WHERE doc_id = ? ORDER BY created_at DESC, id DESC`,
       ),
       get: db.prepare<[number, string], VersionRow>(`SELECT ${META_COLUMNS} FROM versions WHERE id = ? AND doc_id = ?`),
-      state: db.prepare<[number, string], { state: Buffer }>('SELECT state FROM versions WHERE id = ? AND doc_id = ?'),
-      deleteAuto: db.prepare(
-        "DELETE FROM versions WHERE id = ? AND doc_id = ? AND kind = 'auto' AND name IS NULL AND pinned = 0",
+      state: db.prepare<[number, string], StateRow>(
+        `SELECT v.state, v.codec, v.base_id, b.data AS base_data, b.codec AS base_codec
+           FROM versions v LEFT JOIN version_bases b ON b.id = v.base_id WHERE v.id = ? AND v.doc_id = ?`,
+      ),
+      deleteThinnable: db.prepare(
+        "DELETE FROM versions WHERE id = ? AND doc_id = ? AND kind IN ('auto', 'restore-point') AND name IS NULL AND pinned = 0",
       ),
       upsertAuthor: db.prepare(
         `INSERT INTO doc_authors (doc_id, client_id, name, color) VALUES (?, ?, ?, ?)
@@ -68,17 +111,65 @@ export class SqliteVersionStore implements VersionStore {
   }
 
   async addVersion(version: NewVersion): Promise<VersionMeta> {
-    const { lastInsertRowid } = this.stmts.insert.run(
-      version.docId,
-      version.kind,
-      version.name,
-      version.createdAt,
-      JSON.stringify(version.authors),
-      version.state.byteLength,
-      version.state,
-      version.restoreOf ?? null,
+    const id = await this.storePacked(version.docId, version.state, (packing, baseId) =>
+      Number(
+        this.stmts.insert.run(
+          version.docId,
+          version.kind,
+          version.name,
+          version.createdAt,
+          JSON.stringify(version.authors),
+          version.state.byteLength,
+          packing.kind === 'delta' ? packing.data : new Uint8Array(0),
+          packing.kind === 'delta' ? packing.codec : RowCodec.Raw,
+          baseId,
+          version.restoreOf ?? null,
+        ).lastInsertRowid,
+      ),
     );
-    return toMeta(this.stmts.get.get(Number(lastInsertRowid), version.docId)!);
+    return toMeta(this.stmts.get.get(id, version.docId)!);
+  }
+
+  /** Total bytes the document's history takes in the database (versions and the bases they build on). */
+  async historyBytes(docId: string): Promise<number> {
+    return this.stmts.historyBytes.get(docId, docId)?.bytes ?? 0;
+  }
+
+  /**
+   * Packs `state` (off the event loop) and writes it with `write` in one transaction, a new
+   * base first when the packing needs one; `write` gets the base's id. A delta whose base
+   * went away while it was being packed (every version on it thinned) is packed again.
+   */
+  private async storePacked<T>(
+    docId: string,
+    state: Uint8Array,
+    write: (packing: Packing, baseId: number) => T,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const latest = this.stmts.latestBase.get(docId);
+      const base: BaseCandidate | null =
+        latest && attempt < PACK_ATTEMPTS
+          ? { id: latest.id, stateVector: bytes(latest.state_vector), versions: latest.versions }
+          : null;
+      const packing = await packVersionState(state, base);
+      const written = this.db
+        .transaction((): { value: T } | null => {
+          if (packing.kind === 'delta') {
+            if (!this.stmts.baseExists.get(packing.baseId, docId)) return null;
+            return { value: write(packing, packing.baseId) };
+          }
+          const baseId = Number(
+            this.stmts.insertBase.run(docId, packing.data, packing.codec, packing.stateVector, state.byteLength)
+              .lastInsertRowid,
+          );
+          const value = write(packing, baseId);
+          this.stmts.dropUnusedBases.run(docId);
+          return { value };
+          // Immediate: it reads before it writes, and the commit thread writes to the same file.
+        })
+        .immediate();
+      if (written) return written.value;
+    }
   }
 
   async listVersions(docId: string): Promise<VersionMeta[]> {
@@ -92,7 +183,12 @@ export class SqliteVersionStore implements VersionStore {
 
   async versionState(docId: string, id: number): Promise<PackedState | null> {
     const row = this.stmts.state.get(id, docId);
-    return row ? rawPacked(new Uint8Array(row.state.buffer, row.state.byteOffset, row.state.byteLength)) : null;
+    if (!row) return null;
+    const own: PackedPart = { data: bytes(row.state), codec: row.codec as RowCodec };
+    // Before migration 6 a version held its whole state; since, a base and a delta (empty when the version is the base).
+    if (row.base_id === null || row.base_data === null) return { parts: [own] };
+    const base: PackedPart = { data: bytes(row.base_data), codec: row.base_codec as RowCodec };
+    return { parts: row.state.byteLength > 0 ? [base, own] : [base] };
   }
 
   async updateVersion(docId: string, id: number, patch: VersionPatch): Promise<VersionMeta | null> {
@@ -105,9 +201,18 @@ export class SqliteVersionStore implements VersionStore {
     if (patch.name !== undefined) set('name', patch.name);
     if (patch.kind !== undefined) set('kind', patch.kind);
     if (patch.pinned !== undefined) set('pinned', patch.pinned ? 1 : 0);
-    if (patch.state !== undefined) {
-      set('state', patch.state);
-      set('size', patch.state.byteLength);
+    const { state } = patch;
+    if (state !== undefined) {
+      await this.storePacked(docId, state, (packing, baseId) =>
+        this.stmts.repack.run(
+          packing.kind === 'delta' ? packing.data : new Uint8Array(0),
+          packing.kind === 'delta' ? packing.codec : RowCodec.Raw,
+          baseId,
+          state.byteLength,
+          id,
+          docId,
+        ),
+      );
     }
     if (sets.length > 0) {
       // Column names come from the fixed list above, never from input.
@@ -116,10 +221,11 @@ export class SqliteVersionStore implements VersionStore {
     return this.getVersion(docId, id);
   }
 
-  async deleteAutoVersions(docId: string, ids: readonly number[]): Promise<number> {
+  async deleteThinnable(docId: string, ids: readonly number[]): Promise<number> {
     return this.db.transaction(() => {
       let deleted = 0;
-      for (const id of ids) deleted += this.stmts.deleteAuto.run(id, docId).changes;
+      for (const id of ids) deleted += this.stmts.deleteThinnable.run(id, docId).changes;
+      if (deleted > 0) this.stmts.dropUnusedBases.run(docId);
       return deleted;
     })();
   }

@@ -28,7 +28,7 @@ export interface NewVersion {
   name: string | null;
   createdAt: number;
   authors: readonly string[];
-  /** The document's whole state (`Y.encodeStateAsUpdate`). */
+  /** The document's whole state (`Y.encodeStateAsUpdate`); the store packs it (compressed, as a delta where that pays). */
   state: Uint8Array;
   restoreOf?: number | null;
 }
@@ -67,10 +67,13 @@ export interface VersionStore {
   /** Changes a version; returns it as changed, or null when there is no such version. */
   updateVersion(docId: string, id: number, patch: VersionPatch): Promise<VersionMeta | null>;
   /**
-   * Deletes automatic snapshots among `ids` (retention). Named versions, restore points
+   * Deletes the versions among `ids` that nothing keeps: automatic snapshots and restore
+   * points that are neither named nor pinned (retention and the history budget). Named
    * and pinned versions are never deleted, whatever the ids say. Returns how many went.
    */
-  deleteAutoVersions(docId: string, ids: readonly number[]): Promise<number>;
+  deleteThinnable(docId: string, ids: readonly number[]): Promise<number>;
+  /** Bytes the document's history takes in storage, for the history budget. */
+  historyBytes(docId: string): Promise<number>;
   /** Records (or updates) who Yjs client ids belong to in a document. */
   recordAuthors(docId: string, authors: readonly AuthorEntry[]): Promise<void>;
   /** Everyone recorded as writing in a document. */

@@ -48,6 +48,21 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE updates ADD COLUMN state_vector BLOB;`,
   // 5: and its delete set, so a returning client that holds exactly that state is recognised without applying it.
   `ALTER TABLE updates ADD COLUMN delete_set BLOB;`,
+  // 6: versions are stored deflated, and as a delta on a shared base state where that is much
+  // smaller. A base is a whole state that one or more versions build on; it goes when the last
+  // of them does. Versions stored before this migration hold their whole state (base_id NULL).
+  `CREATE TABLE version_bases (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+     data BLOB NOT NULL,
+     codec INTEGER NOT NULL,
+     state_vector BLOB NOT NULL,
+     size INTEGER NOT NULL
+   );
+   CREATE INDEX version_bases_doc ON version_bases (doc_id, id);
+   ALTER TABLE versions ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE versions ADD COLUMN base_id INTEGER REFERENCES version_bases (id);
+   CREATE INDEX versions_base ON versions (base_id) WHERE base_id IS NOT NULL;`,
 ];
 
 /** Brings `db` up to the latest schema; throws if the file is from a newer Tandem. */

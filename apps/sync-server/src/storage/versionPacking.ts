@@ -1,0 +1,48 @@
+import * as Y from 'yjs';
+import { encodeRowAsync, type RowCodec } from './rowCodec.js';
+
+/** A delta is stored only when it is at most this share of the whole state (else a new base is). */
+export const DELTA_SHARE = 0.25;
+
+/** Versions that may build on one base before a new base is started (bounds what one base holds up). */
+export const MAX_VERSIONS_PER_BASE = 64;
+
+/** A base state a new version might be stored as a delta on. */
+export interface BaseCandidate {
+  id: number;
+  stateVector: Uint8Array;
+  /** Versions already stored on it. */
+  versions: number;
+}
+
+/** How a version's state is to be stored: a delta on an existing base, or a new base of its own. */
+export type Packing =
+  | { kind: 'delta'; baseId: number; data: Uint8Array; codec: RowCodec }
+  | { kind: 'base'; data: Uint8Array; codec: RowCodec; stateVector: Uint8Array };
+
+/** Whether state vector `outer` has every change `inner` has. */
+function covers(outer: Map<number, number>, inner: Map<number, number>): boolean {
+  for (const [client, clock] of inner) if ((outer.get(client) ?? 0) < clock) return false;
+  return true;
+}
+
+/**
+ * Decides how to store `state` (a whole document state): as the delta from `base` when
+ * the state contains everything the base has and the delta is small (versions of one
+ * document mostly share their content, so a delta is often a few hundred bytes against
+ * a whole state of megabytes), otherwise as a new base. Either is deflated off the
+ * event loop. The delta holds the state's new items and its whole delete set:
+ * `Y.mergeUpdates([base, delta])` is the state.
+ */
+export async function packVersionState(state: Uint8Array, base: BaseCandidate | null): Promise<Packing> {
+  const stateVector = Y.encodeStateVectorFromUpdate(state);
+  if (base !== null && base.versions < MAX_VERSIONS_PER_BASE) {
+    const baseClocks = Y.decodeStateVector(base.stateVector);
+    if (covers(Y.decodeStateVector(stateVector), baseClocks)) {
+      const delta = Y.diffUpdate(state, base.stateVector);
+      if (delta.byteLength <= state.byteLength * DELTA_SHARE)
+        return { kind: 'delta', baseId: base.id, ...(await encodeRowAsync(delta)) };
+    }
+  }
+  return { kind: 'base', stateVector, ...(await encodeRowAsync(state)) };
+}
