@@ -1,4 +1,3 @@
-import * as decoding from 'lib0/decoding';
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -16,6 +15,13 @@ import type { WriteQueue } from '../storage/WriteQueue.js';
 import { Member, type SocketData } from './Member.js';
 import { LOAD_ORIGIN, type ChangeOrigin } from './origins.js';
 import { schemaViolation } from './schemaGuard.js';
+import {
+  decodeWholeV1Update,
+  isEmptyDeleteSet,
+  rangeCovered,
+  type DeleteRange,
+  type DeleteSetShape,
+} from './v1Update.js';
 import {
   PresenceRejected,
   decodeAwarenessUpdate,
@@ -42,68 +48,6 @@ export type ApplyResult = { ok: true } | { ok: false; error: DocError };
 /** Socket.IO room name for a document. */
 export function roomName(docId: string): string {
   return `doc:${docId}`;
-}
-
-/**
- * Decodes `update` as a Yjs V1 update and throws unless that consumes every byte.
- * Yjs's own decoder stops after the delete set and ignores the rest, so without this
- * a V2 update (whose first byte reads as "no structs, no deletes") would pass as an
- * empty V1 update and be acknowledged as stored while its content was dropped.
- */
-export function decodeWholeV1Update(update: Uint8Array): { structs: (Y.Item | Y.GC | Y.Skip)[]; ds: DeleteSetShape } {
-  lastV1Reader = null;
-  const decoded = Y.decodeUpdateV2(update, CapturingDecoderV1);
-  const reader = lastV1Reader as Y.UpdateDecoderV1 | null;
-  lastV1Reader = null;
-  if (reader === null || decoding.hasContent(reader.restDecoder)) {
-    throw new RangeError('update has bytes after its delete set (not a V1 update?)');
-  }
-  return decoded;
-}
-
-/** What this module reads of a decoded Yjs delete set: deleted ranges per client. */
-interface DeleteSetShape {
-  clients: Map<number, unknown[]>;
-}
-
-/** One deleted range of a client's clocks, as Yjs decodes it. */
-interface DeleteRange {
-  clock: number;
-  len: number;
-}
-
-/** Whether `item` lies inside one of `ranges` (sorted by clock and merged, as Yjs encodes them). */
-function rangeCovered(ranges: readonly DeleteRange[], item: DeleteRange): boolean {
-  let lo = 0;
-  let hi = ranges.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const range = ranges[mid]!;
-    if (item.clock < range.clock) hi = mid - 1;
-    else if (item.clock >= range.clock + range.len) lo = mid + 1;
-    else return item.clock + item.len <= range.clock + range.len;
-  }
-  return false;
-}
-
-function isEmptyDeleteSet(ds: DeleteSetShape): boolean {
-  for (const ranges of ds.clients.values()) if (ranges.length > 0) return false;
-  return true;
-}
-
-/** The reader Yjs created for the last `decodeWholeV1Update` (decoding is synchronous). */
-let lastV1Reader: Y.UpdateDecoderV1 | null = null;
-
-/**
- * A V1 reader that makes itself known, so the caller can look at what is left after
- * Yjs stopped reading. One class for every call: a class per call made every decode
- * see a new shape and cost ~20 µs per keystroke.
- */
-class CapturingDecoderV1 extends Y.UpdateDecoderV1 {
-  constructor(decoder: decoding.Decoder) {
-    super(decoder);
-    lastV1Reader = this;
-  }
 }
 
 /**

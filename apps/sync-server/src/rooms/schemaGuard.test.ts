@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT } from '@tandem/crdt-bridge';
-import { decodeWholeV1Update } from './Room.js';
+import { decodeWholeV1Update } from './v1Update.js';
 import { schemaViolation } from './schemaGuard.js';
 
 /** A document with one paragraph, and an update that pastes `count` paragraphs after it. */
@@ -68,8 +68,9 @@ describe('the schema check', () => {
       fastestLarge = Math.min(fastestLarge, timeCheck(large.doc, large.update));
     }
     const ratio = fastestLarge / fastestSmall;
-    // Linear growth gives about 10; the quadratic and cubic checks this replaced gave hundreds and more.
-    expect(ratio, `10k paragraphs took ${ratio.toFixed(1)}× as long as 1k`).toBeLessThan(30);
+    // Linear growth gives 10 to 30 here (ten times the items also means bigger maps and more
+    // garbage collection); quadratic growth gives 100, and the cubic check this replaced 1,000.
+    expect(ratio, `10k paragraphs took ${ratio.toFixed(1)}× as long as 1k`).toBeLessThan(50);
   });
 
   it('follows a chain of references as long as the document to its end, and refuses a bad block there', () => {

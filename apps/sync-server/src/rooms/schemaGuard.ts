@@ -48,28 +48,26 @@ const MAX_TITLE_LENGTH = 200;
 /** Finds an item by id: among the update's own items (binary search per client), then in the document. */
 class ItemIndex {
   private readonly byClient = new Map<number, Y.Item[]>();
+  private sorted = true;
 
-  constructor(
-    private readonly doc: Y.Doc,
-    items: readonly Y.Item[],
-  ) {
-    for (const item of items) {
-      const list = this.byClient.get(item.id.client);
-      if (list) list.push(item);
-      else this.byClient.set(item.id.client, [item]);
-    }
-    // Yjs writes each client's structs in clock order; a crafted update need not.
-    for (const list of this.byClient.values()) {
-      for (let i = 1; i < list.length; i++) {
-        if (list[i - 1]!.id.clock > list[i]!.id.clock) {
-          list.sort((a, b) => a.id.clock - b.id.clock);
-          break;
-        }
-      }
+  constructor(private readonly doc: Y.Doc) {}
+
+  /** Adds an item of the update. */
+  add(item: Y.Item): void {
+    const list = this.byClient.get(item.id.client);
+    if (!list) this.byClient.set(item.id.client, [item]);
+    else {
+      // Yjs writes each client's structs in clock order; a crafted update need not.
+      if (list[list.length - 1]!.id.clock > item.id.clock) this.sorted = false;
+      list.push(item);
     }
   }
 
   find(id: Y.ID): Y.Item | null {
+    if (!this.sorted) {
+      for (const items of this.byClient.values()) items.sort((a, b) => a.id.clock - b.id.clock);
+      this.sorted = true;
+    }
     const list = this.byClient.get(id.client);
     if (list) {
       let lo = 0;
@@ -136,11 +134,49 @@ const RESOLVING = Symbol('resolving');
  * thousands of paragraphs is one long chain of references, each followed once.
  */
 export function schemaViolation(doc: Y.Doc, structs: readonly (Y.Item | Y.GC | Y.Skip)[]): string | null {
-  const items = structs.filter((s): s is Y.Item => s instanceof Y.Item);
-  if (items.length === 0) return null;
-  const index = new ItemIndex(doc, items);
-  const containers = new Map<Y.Item, Container | null | typeof RESOLVING>();
-  const keys = new Map<Y.Item, string | null | typeof RESOLVING>();
+  const check = new SchemaCheck(doc);
+  check.add(structs);
+  return check.run()!;
+}
+
+/**
+ * The schema check of one update, in steps: {@link add} every part of the update, then
+ * {@link run} until it gives a verdict, so a large update can be checked a slice at a
+ * time between other work.
+ */
+export class SchemaCheck {
+  private readonly items: Y.Item[] = [];
+  private readonly index: ItemIndex;
+  private readonly containers = new Map<Y.Item, Container | null | typeof RESOLVING>();
+  private readonly keys = new Map<Y.Item, string | null | typeof RESOLVING>();
+  private next = 0;
+
+  constructor(doc: Y.Doc) {
+    this.index = new ItemIndex(doc);
+  }
+
+  /** Adds structs of the update (every part must be added before `run`). */
+  add(structs: readonly (Y.Item | Y.GC | Y.Skip)[]): void {
+    for (const struct of structs) {
+      if (!(struct instanceof Y.Item)) continue;
+      this.items.push(struct);
+      this.index.add(struct);
+    }
+  }
+
+  /**
+   * Checks items until every one is checked or the clock passes `deadline`
+   * (`performance.now()` milliseconds): a reason for refusal, null when everything fits,
+   * or undefined when the time ran out first (call again to go on).
+   */
+  run(deadline = Infinity): string | null | undefined {
+    for (; this.next < this.items.length; this.next++) {
+      if ((this.next & 255) === 0 && performance.now() > deadline) return undefined;
+      const reason = this.check(this.items[this.next]!);
+      if (reason !== null) return reason;
+    }
+    return null;
+  }
 
   /**
    * The container of an item. Its parent is not encoded when it has a neighbour (it is
@@ -148,18 +184,18 @@ export function schemaViolation(doc: Y.Doc, structs: readonly (Y.Item | Y.GC | Y
    * must be found first: both make chains, followed here without recursion and
    * remembered for every item on the way.
    */
-  const containerOf = (start: Y.Item): Container | null => {
+  private containerOf(start: Y.Item): Container | null {
     /** Items whose answer follows from the next one's; `text`: it is content of that XML text. */
     const chain: { item: Y.Item; text: boolean }[] = [];
     let item = start;
     let result: Container | null;
     for (;;) {
-      const known = containers.get(item);
+      const known = this.containers.get(item);
       if (known !== undefined) {
         result = known === RESOLVING ? null : known; // A cycle: Yjs could not integrate it either.
         break;
       }
-      containers.set(item, RESOLVING);
+      this.containers.set(item, RESOLVING);
       const link = { item, text: false };
       chain.push(link);
       const parent: unknown = item.parent;
@@ -172,7 +208,7 @@ export function schemaViolation(doc: Y.Doc, structs: readonly (Y.Item | Y.GC | Y
         break;
       }
       if (parent instanceof Y.ID) {
-        const owner = index.find(parent);
+        const owner = this.index.find(parent);
         const type = owner?.content instanceof Y.ContentType ? owner.content.type : null;
         if (owner === null) result = null;
         else if (type instanceof Y.XmlElement) result = { kind: 'element', nodeName: type.nodeName };
@@ -185,7 +221,7 @@ export function schemaViolation(doc: Y.Doc, structs: readonly (Y.Item | Y.GC | Y
         break;
       }
       const neighbour = item.origin ?? item.rightOrigin;
-      const next = neighbour ? index.find(neighbour) : null;
+      const next = neighbour ? this.index.find(neighbour) : null;
       if (next === null) {
         result = null;
         break;
@@ -195,57 +231,58 @@ export function schemaViolation(doc: Y.Doc, structs: readonly (Y.Item | Y.GC | Y
     for (let i = chain.length - 1; i >= 0; i--) {
       const link = chain[i]!;
       if (link.text) result = textIn(result);
-      containers.set(link.item, result);
+      this.containers.set(link.item, result);
     }
     return result;
-  };
+  }
 
   /**
    * The map key (attribute name) an item writes, if any. Like the parent, it is not
    * encoded when the item has a neighbour: it is the neighbour's. Resolved as a chain, once.
    */
-  const keyOf = (start: Y.Item): string | null => {
+  private keyOf(start: Y.Item): string | null {
     const chain: Y.Item[] = [];
     let item = start;
     let result: string | null;
     for (;;) {
-      const known = keys.get(item);
+      const known = this.keys.get(item);
       if (known !== undefined) {
         result = known === RESOLVING ? null : known;
         break;
       }
-      keys.set(item, RESOLVING);
+      this.keys.set(item, RESOLVING);
       chain.push(item);
       if (item.parentSub !== null || item.parent !== null) {
         result = item.parentSub;
         break;
       }
       const neighbour = item.origin ?? item.rightOrigin;
-      const next = neighbour ? index.find(neighbour) : null;
+      const next = neighbour ? this.index.find(neighbour) : null;
       if (next === null) {
         result = null;
         break;
       }
       item = next;
     }
-    for (const link of chain) keys.set(link, result);
+    for (const link of chain) this.keys.set(link, result);
     return result;
-  };
+  }
 
-  for (const item of items) {
-    const container = containerOf(item);
+  /** Why `item` does not fit the schema, or null when it does. */
+  private check(item: Y.Item): string | null {
+    const container = this.containerOf(item);
     if (!container || !inBody(container)) {
-      if (container?.kind === 'root' && container.name === 'meta' && keyOf(item) === 'title') {
+      if (container?.kind === 'root' && container.name === 'meta' && this.keyOf(item) === 'title') {
         const [title] = item.content.getContent() as unknown[];
         if (typeof title !== 'string' || title.length > MAX_TITLE_LENGTH)
           return 'The title must be text of at most 200 characters.';
       }
-      continue;
+      return null;
     }
     const content = item.content;
-    if (content instanceof Y.ContentDeleted) continue;
+    if (content instanceof Y.ContentDeleted) return null;
     if (container.kind === 'text') {
-      if (content instanceof Y.ContentString) continue;
+      if (content instanceof Y.ContentString) return null;
       if (content instanceof Y.ContentFormat) {
         const markType = schema.marks[content.key];
         if (!markType) return `Unknown formatting "${content.key}".`;
@@ -262,15 +299,15 @@ export function schemaViolation(doc: Y.Doc, structs: readonly (Y.Item | Y.GC | Y
             return `Invalid attributes for "${markType.name}".`;
           }
         }
-        continue;
+        return null;
       }
       return 'Only text and formatting may go inside text.';
     }
-    if (container.kind === 'other') continue;
+    if (container.kind === 'other') return null;
     const parentName = container.kind === 'root' ? 'doc' : container.nodeName;
     const parentType = schema.nodes[parentName];
     if (!parentType) return `Unknown block "${parentName}".`;
-    const key = keyOf(item);
+    const key = this.keyOf(item);
     if (key !== null) {
       // An attribute of the element.
       const attr = parentType.spec.attrs?.[key];
@@ -281,13 +318,13 @@ export function schemaViolation(doc: Y.Doc, structs: readonly (Y.Item | Y.GC | Y
       } catch {
         return `Invalid value for "${parentName}.${key}".`;
       }
-      continue;
+      return null;
     }
     if (!(content instanceof Y.ContentType)) return `"${parentName}" holds only elements and text.`;
     const child = content.type;
     const childName = child instanceof Y.XmlElement ? child.nodeName : child instanceof Y.XmlText ? 'text' : null;
     if (childName === null || !schema.nodes[childName]) return `Unknown content in "${parentName}".`;
     if (!ALLOWED_CHILDREN.get(parentName)?.has(childName)) return `"${childName}" cannot go inside "${parentName}".`;
+    return null;
   }
-  return null;
 }
