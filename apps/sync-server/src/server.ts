@@ -15,6 +15,8 @@ import { sendError } from './http/json.js';
 import { createLogger } from './logger.js';
 import { roomName, type TandemIo } from './rooms/Room.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
+import { UPDATE_PART_STRUCTS } from './rooms/largeUpdate.js';
+import { splitUpdate } from './rooms/v1Update.js';
 import { handleConnection } from './sockets/handlers.js';
 import { EndOfTurn } from './sockets/endOfTurn.js';
 import { batchConnectionWrites, PreFramedAdapter } from './sockets/outgoingBatching.js';
@@ -118,6 +120,8 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     idleUnloadMs: config.idleUnloadMs,
     compactRows: config.compactRows,
     compactBytes: config.compactBytes,
+    // Until large updates are split on a worker thread: on the event loop, in one go.
+    splitUpdate: async (update) => splitUpdate(update, UPDATE_PART_STRUCTS),
     hooks: {
       loaded: (room) => history.hooks.loaded?.(room),
       emptied: (room) => history.hooks.emptied?.(room),

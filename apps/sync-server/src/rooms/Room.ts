@@ -14,12 +14,15 @@ import type { StoredDocument } from '../storage/DocumentStore.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
 import { Member, type SocketData } from './Member.js';
 import { LOAD_ORIGIN, type ChangeOrigin } from './origins.js';
-import { schemaViolation } from './schemaGuard.js';
+import { CHECK_SLICE_MS, LARGE_UPDATE_BYTES, buildsOnUnknown, nextTurn } from './largeUpdate.js';
+import { SchemaCheck, schemaViolation } from './schemaGuard.js';
+import { UpdateQueue } from './UpdateQueue.js';
 import {
   decodeWholeV1Update,
   isEmptyDeleteSet,
   rangeCovered,
   type DeleteRange,
+  type DecodedUpdate,
   type DeleteSetShape,
 } from './v1Update.js';
 import {
@@ -40,6 +43,8 @@ export interface RoomDeps {
   io: TandemIo;
   writes: WriteQueue;
   log: Logger;
+  /** Splits a large update into parts (`splitUpdate`), off the event loop: decoding it whole is the costly step. */
+  splitUpdate: (update: Uint8Array) => Promise<Uint8Array[]>;
 }
 
 /** Outcome of applying a client's update. */
@@ -92,6 +97,8 @@ export class Room {
   titleDirty = false;
   title: string;
   private destroyed = false;
+  /** Client updates in arrival order, when one takes longer than a turn. */
+  private readonly updates = new UpdateQueue();
 
   constructor(
     readonly id: string,
@@ -158,6 +165,11 @@ export class Room {
     return Y.encodeStateVector(this.doc);
   }
 
+  /** Whether the room was destroyed (unloaded or its document deleted). */
+  get isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
   /** Whether stored content still waits to be applied (the first `doc` access applies it). */
   get loadPending(): boolean {
     return this.unapplied !== null;
@@ -193,6 +205,24 @@ export class Room {
   }
 
   /**
+   * Applies a client's update, like {@link applyClientUpdate}. A small one is applied at
+   * once when nothing waits before it; a large one — and anything that arrives while it
+   * is being applied — goes through the room's queue, and is checked and applied a part
+   * at a time so other documents' work runs in between (see {@link applyLargeUpdate}).
+   */
+  submitClientUpdate(
+    update: Uint8Array,
+    member: Member,
+    kind: 'step2' | 'update' = 'update',
+  ): ApplyResult | Promise<ApplyResult> {
+    const large = update.byteLength > LARGE_UPDATE_BYTES;
+    if (!large && this.updates.idle) return this.applyClientUpdate(update, member, kind);
+    return this.updates.run(() =>
+      large ? this.applyLargeUpdate(update, member, kind) : this.applyClientUpdate(update, member, kind),
+    );
+  }
+
+  /**
    * Applies a client's update; refuses malformed bytes, content outside the schema, new
    * content under a client id another live session owns, and updates that build on
    * unknown changes. `kind` is the sync message that carried it: a live `update` is the
@@ -202,16 +232,12 @@ export class Room {
    */
   applyClientUpdate(update: Uint8Array, member: Member, kind: 'step2' | 'update' = 'update'): ApplyResult {
     // Decoded once here; the schema and ownership checks below read the same structs.
-    let decoded: ReturnType<typeof decodeWholeV1Update>;
+    let decoded: DecodedUpdate;
     try {
       // Decode fully before touching the document, so a malformed update cannot half-apply.
       decoded = decodeWholeV1Update(update);
     } catch (error) {
-      this.deps.log.warn({ doc: this.id, socket: member.id, err: error }, 'malformed update refused');
-      return {
-        ok: false,
-        error: { docId: this.id, code: ErrorCode.MalformedUpdate, message: 'The update could not be decoded.' },
-      };
+      return this.malformed(member, error);
     }
     const { structs } = decoded;
     // Nothing to apply (a step 2 from a client that has nothing new): the document need not even be loaded.
@@ -222,11 +248,86 @@ export class Room {
       return { ok: true };
     }
     const violation = schemaViolation(this.doc, structs);
-    if (violation !== null) {
-      this.deps.log.warn({ doc: this.id, socket: member.id, violation }, 'update violating the schema refused');
-      return { ok: false, error: { docId: this.id, code: ErrorCode.SchemaViolation, message: violation } };
-    }
+    if (violation !== null) return this.violatesSchema(member, violation);
     const added = this.clientsWithNewContent(structs);
+    const foreign = this.foreignContent(added, member);
+    if (foreign) return foreign;
+    try {
+      Y.applyUpdate(this.doc, update, { source: 'member', member, clients: added } satisfies ChangeOrigin);
+    } catch (error) {
+      this.deps.log.warn({ doc: this.id, socket: member.id, err: error }, 'update failed to apply');
+      return {
+        ok: false,
+        error: { docId: this.id, code: ErrorCode.MalformedUpdate, message: 'The update could not be applied.' },
+      };
+    }
+    const store = this.doc.store;
+    if (store.pendingStructs !== null || store.pendingDs !== null) {
+      // Keep nothing the document cannot integrate; the client re-sends it after our step 1.
+      store.pendingStructs = null;
+      store.pendingDs = null;
+      return this.missingDependencies();
+    }
+    this.applied(added, member, kind);
+    return { ok: true };
+  }
+
+  /**
+   * Applies a large client update without holding the event loop: the update is split into
+   * parts off the event loop; each part is decoded in a turn of its own; the schema is
+   * checked in slices of a few milliseconds; ownership and dependencies are checked for
+   * the whole; then each part is applied (and relayed, and queued for storage) in a turn
+   * of its own. Every check comes before the first part is applied, so a refused update
+   * changes nothing.
+   */
+  private async applyLargeUpdate(update: Uint8Array, member: Member, kind: 'step2' | 'update'): Promise<ApplyResult> {
+    let parts: Uint8Array[];
+    try {
+      parts = await this.deps.splitUpdate(update);
+    } catch (error) {
+      return this.malformed(member, error);
+    }
+    const decoded: DecodedUpdate[] = [];
+    const check = new SchemaCheck(this.doc);
+    for (const part of parts) {
+      await nextTurn();
+      const one = decodeWholeV1Update(part);
+      decoded.push(one);
+      check.add(one.structs);
+    }
+    let violation: string | null | undefined;
+    do {
+      await nextTurn();
+      if (this.destroyed) return this.gone();
+      violation = check.run(performance.now() + CHECK_SLICE_MS);
+    } while (violation === undefined);
+    if (violation !== null) return this.violatesSchema(member, violation);
+    await nextTurn();
+    if (this.destroyed) return this.gone();
+    if (buildsOnUnknown(this.doc, decoded)) return this.missingDependencies();
+    const added = this.clientsWithNewContent(decoded.flatMap((d) => d.structs));
+    const foreign = this.foreignContent(added, member);
+    if (foreign) return foreign;
+    const origin: ChangeOrigin = { source: 'member', member, clients: added };
+    for (const part of parts) {
+      await nextTurn();
+      if (this.destroyed) return this.gone();
+      Y.applyUpdate(this.doc, part, origin);
+    }
+    const store = this.doc.store;
+    if (store.pendingStructs !== null || store.pendingDs !== null) {
+      // Checked for above; if it happens anyway, keep nothing the document cannot integrate.
+      this.deps.log.error({ doc: this.id, socket: member.id }, 'a large update left changes pending');
+      store.pendingStructs = null;
+      store.pendingDs = null;
+      return this.missingDependencies();
+    }
+    this.applied(added, member, kind);
+    return { ok: true };
+  }
+
+  /** Refuses new content under client ids another live session owns; null when there is none. */
+  private foreignContent(added: readonly number[], member: Member): ApplyResult | null {
     for (const clientId of added) {
       const owner = this.ownerOf(clientId);
       if (owner !== null && owner !== member.key) {
@@ -244,35 +345,51 @@ export class Room {
         };
       }
     }
-    try {
-      Y.applyUpdate(this.doc, update, { source: 'member', member, clients: added } satisfies ChangeOrigin);
-    } catch (error) {
-      this.deps.log.warn({ doc: this.id, socket: member.id, err: error }, 'update failed to apply');
-      return {
-        ok: false,
-        error: { docId: this.id, code: ErrorCode.MalformedUpdate, message: 'The update could not be applied.' },
-      };
-    }
-    const store = this.doc.store;
-    if (store.pendingStructs !== null || store.pendingDs !== null) {
-      // Keep nothing the document cannot integrate; the client re-sends it after our step 1.
-      store.pendingStructs = null;
-      store.pendingDs = null;
-      return {
-        ok: false,
-        error: {
-          docId: this.id,
-          code: ErrorCode.MissingDependencies,
-          message: 'The update builds on changes the server does not have; re-syncing.',
-        },
-      };
-    }
+    return null;
+  }
+
+  /** After a member's update is applied: a live update claims its client ids; a step 2 means caught up. */
+  private applied(added: readonly number[], member: Member, kind: 'step2' | 'update'): void {
     if (kind === 'update') {
       for (const clientId of added) if (!this.contentOwners.has(clientId)) this.contentOwners.set(clientId, member.key);
     } else {
       member.caughtUp = true;
     }
-    return { ok: true };
+  }
+
+  private malformed(member: Member, error: unknown): ApplyResult {
+    this.deps.log.warn({ doc: this.id, socket: member.id, err: error }, 'malformed update refused');
+    return {
+      ok: false,
+      error: { docId: this.id, code: ErrorCode.MalformedUpdate, message: 'The update could not be decoded.' },
+    };
+  }
+
+  private violatesSchema(member: Member, violation: string): ApplyResult {
+    this.deps.log.warn({ doc: this.id, socket: member.id, violation }, 'update violating the schema refused');
+    return { ok: false, error: { docId: this.id, code: ErrorCode.SchemaViolation, message: violation } };
+  }
+
+  private missingDependencies(): ApplyResult {
+    return {
+      ok: false,
+      error: {
+        docId: this.id,
+        code: ErrorCode.MissingDependencies,
+        message: 'The update builds on changes the server does not have; re-syncing.',
+      },
+    };
+  }
+
+  private gone(): ApplyResult {
+    return {
+      ok: false,
+      error: {
+        docId: this.id,
+        code: ErrorCode.NotJoined,
+        message: 'This document is no longer open here; join it again.',
+      },
+    };
   }
 
   /** Client ids under which `update` adds structs this document does not have yet. */

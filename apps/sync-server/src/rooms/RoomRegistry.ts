@@ -22,6 +22,8 @@ export interface RoomRegistryOptions {
   compactRows: number;
   /** …or this many bytes beyond its last compacted state. */
   compactBytes: number;
+  /** Splits a large client update into parts, off the event loop (see `Room.submitClientUpdate`). */
+  splitUpdate: (update: Uint8Array) => Promise<Uint8Array[]>;
 }
 
 /**
@@ -176,7 +178,12 @@ export class RoomRegistry {
       const meta = await this.store.ensure(docId, Date.now());
       stored = { meta, updates: [], lastSeq: 0 };
     }
-    const room = new Room(docId, stored, { io: this.io, writes: this.writes, log: this.log });
+    const room = new Room(docId, stored, {
+      io: this.io,
+      writes: this.writes,
+      log: this.log,
+      splitUpdate: this.options.splitUpdate,
+    });
     this.rooms.set(docId, room);
     this.options.hooks?.loaded?.(room);
     this.log.debug({ doc: docId, updates: stored.updates.length, ms: Date.now() - started }, 'document loaded');

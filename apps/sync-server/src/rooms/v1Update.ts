@@ -123,7 +123,7 @@ export function splitUpdate(update: Uint8Array, maxStructs: number): Uint8Array[
     pendingCount = 0;
   };
   for (const run of runs) {
-    for (let start = 0; start < run.length; ) {
+    for (let start = 0; start < run.length;) {
       const take = Math.min(maxStructs - pendingCount, run.length - start);
       pending.push(run.slice(start, start + take));
       pendingCount += take;

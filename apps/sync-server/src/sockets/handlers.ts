@@ -15,7 +15,7 @@ import {
 import * as Y from 'yjs';
 import { OPEN_USER, atLeast, roleFor } from '../auth/roles.js';
 import { Member, type TandemServerSocket } from '../rooms/Member.js';
-import type { TandemIo } from '../rooms/Room.js';
+import type { ApplyResult, TandemIo } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
@@ -287,19 +287,29 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
             }
             const received = performance.now();
             deps.metrics?.updatesIn.inc();
-            const result = room.applyClientUpdate(message.update, member, message.type);
-            if (!result.ok) {
-              deps.metrics?.refused.inc({ code: result.error.code });
-              ack(result);
-              // Ask for what we lack; the client answers with a step 2 covering it.
-              if (result.error.code === ErrorCode.MissingDependencies) socket.emit('sync', id, encodeStep1(room.doc));
-              return;
-            }
-            deps.metrics?.updatesOut.inc(Math.max(0, room.members.size - 1));
-            writes.whenDurable(() => {
-              deps.metrics?.ackSeconds.observe((performance.now() - received) / 1000);
-              ack({ ok: true });
-            });
+            const answer = (result: ApplyResult): void => {
+              if (!result.ok) {
+                deps.metrics?.refused.inc({ code: result.error.code });
+                ack(result);
+                // Ask for what we lack; the client answers with a step 2 covering it.
+                if (result.error.code === ErrorCode.MissingDependencies && !room.isDestroyed)
+                  socket.emit('sync', id, encodeStep1(room.doc));
+                return;
+              }
+              deps.metrics?.updatesOut.inc(Math.max(0, room.members.size - 1));
+              writes.whenDurable(() => {
+                deps.metrics?.ackSeconds.observe((performance.now() - received) / 1000);
+                ack({ ok: true });
+              });
+            };
+            // A large update is applied over several turns; its answer comes when it is done.
+            const result = room.submitClientUpdate(message.update, member, message.type);
+            if (result instanceof Promise)
+              result.then(answer, (err: unknown) => {
+                log.error({ err, doc: id, socket: socket.id }, 'large update failed');
+                ack(fail(ErrorCode.Internal, 'The server could not apply this change.', id));
+              });
+            else answer(result);
             return;
           }
         }
