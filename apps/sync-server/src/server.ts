@@ -12,6 +12,7 @@ import { retentionPolicy } from './history/retention.js';
 import { apiRoutes, handleApi } from './http/api.js';
 import { createEditorHandler } from './http/editor.js';
 import { sendError } from './http/json.js';
+import { requestRefusal, siteRules, socketRefusal } from './http/sameOrigin.js';
 import { createLogger } from './logger.js';
 import { roomName, type TandemIo } from './rooms/Room.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
@@ -47,18 +48,6 @@ export interface ServerParts {
 /** Largest awareness (presence) update accepted from a client. */
 const MAX_AWARENESS_BYTES = 64 * 1024;
 
-/** The Origin header's host, if it is same-origin or allow-listed; WebSockets are not covered by CORS. */
-function originAllowed(req: http.IncomingMessage, allowed: readonly string[]): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true; // Not a browser: Node clients, CLIs, tests.
-  if (allowed.includes(origin) || allowed.includes('*')) return true;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
-}
-
 /** Builds the server: storage, rooms, Socket.IO and HTTP on one port. Call `listen()` to start it. */
 export function createTandemServer(config: Config, parts: ServerParts = {}): TandemServer {
   const log = parts.log ?? createLogger(config.logLevel);
@@ -71,6 +60,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     documentsLoaded: () => registry.size,
   });
 
+  const site = siteRules(config);
   const turn = new EndOfTurn();
   const io: TandemIo = new Server(httpServer, {
     adapter: PreFramedAdapter,
@@ -82,9 +72,10 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     // Every (re)connection goes through the full handshake and re-joins explicitly.
     connectionStateRecovery: undefined,
     allowRequest: (req, callback) => {
-      const ok = originAllowed(req, config.allowedOrigins);
-      if (!ok) log.warn({ origin: req.headers.origin }, 'socket refused: origin not allowed');
-      callback(ok ? null : 'origin not allowed', ok);
+      const refusal = socketRefusal(req, site);
+      if (refusal)
+        log.warn({ host: req.headers.host, origin: req.headers.origin }, `socket refused: ${refusal.message}`);
+      callback(refusal?.message ?? null, refusal === null);
     },
   });
 
@@ -195,6 +186,19 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'same-origin');
     res.setHeader('x-frame-options', 'DENY');
+    const refusal = requestRefusal(req, site);
+    if (refusal) {
+      log.warn(
+        { method: req.method, url: req.url, host: req.headers.host, origin: req.headers.origin },
+        `request refused: ${refusal.message}`,
+      );
+      // Someone who typed the address gets a sentence; programs get the API's JSON error.
+      if (req.headers.accept?.includes('text/html')) {
+        res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(`${refusal.message}\n`);
+      } else sendError(res, 403, refusal.code, refusal.message);
+      return;
+    }
     handleApi(req, res, routes, log, config.authSecret)
       .then((handled) => {
         if (handled) return;
