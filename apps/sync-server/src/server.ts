@@ -21,6 +21,7 @@ import { EndOfTurn } from './sockets/endOfTurn.js';
 import { batchConnectionWrites, PreFramedAdapter } from './sockets/outgoingBatching.js';
 import type { DocumentStore } from './storage/DocumentStore.js';
 import { SqliteStore } from './storage/SqliteStore.js';
+import { StorageHealth } from './storage/StorageHealth.js';
 import { WriteQueue } from './storage/WriteQueue.js';
 
 /** A running (or ready to run) Tandem server. */
@@ -168,6 +169,10 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     });
   });
 
+  const storageHealth = new StorageHealth(store, writes, {
+    dataDir: config.dataDir,
+    minFreeDiskBytes: config.minFreeDiskBytes,
+  });
   const serveEditor = config.staticDir ? createEditorHandler(config.staticDir) : null;
   const routes = apiRoutes({
     store,
@@ -179,6 +184,9 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     startedAt,
     metrics,
     connections: () => io.engine.clientsCount,
+    storage: storageHealth,
+    authSecret: config.authSecret,
+    metricsToken: config.metricsToken,
   });
   httpServer.on('request', (req, res) => {
     // Socket.IO answers its own path; everything else is ours.
@@ -199,7 +207,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
       } else sendError(res, 403, refusal.code, refusal.message);
       return;
     }
-    handleApi(req, res, routes, log, config.authSecret)
+    handleApi(req, res, routes, log, config.authSecret, storageHealth)
       .then((handled) => {
         if (handled) return;
         if (serveEditor) serveEditor(req, res);
