@@ -52,7 +52,10 @@ const MAX_AWARENESS_BYTES = 64 * 1024;
 /** Builds the server: storage, rooms, Socket.IO and HTTP on one port. Call `listen()` to start it. */
 export function createTandemServer(config: Config, parts: ServerParts = {}): TandemServer {
   const log = parts.log ?? createLogger(config.logLevel);
-  const store = parts.store ?? new SqliteStore(path.join(config.dataDir, 'tandem.db'));
+  const store =
+    parts.store ?? new SqliteStore(path.join(config.dataDir, 'tandem.db'), { acceptWalLoss: config.acceptWalLoss });
+  if (store instanceof SqliteStore && store.walLoss !== null)
+    log.warn({ problem: store.walLoss }, 'started with ACCEPT_WAL_LOSS=1: changes in the write-ahead log were lost');
   const startedAt = Date.now();
   const httpServer = http.createServer();
   // `io` and `registry` exist by the time anything scrapes these.

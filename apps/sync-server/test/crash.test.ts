@@ -1,9 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -20,6 +17,7 @@ import {
   type Peer,
   type Random,
 } from '@tandem/crdt-bridge/testing';
+import { assertFreshBuild, freePort, ServerProcess } from './builtServer.js';
 import { readCommitted } from './helpers.js';
 
 /**
@@ -42,147 +40,7 @@ const SEED = Number(process.env.TANDEM_CRASH_SEED || (SOAK ? Date.now() % 1_000_
 const CLIENTS = 4;
 const DOCS = ['crash-a', 'crash-b'];
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const SERVER_MAIN = path.join(ROOT, 'apps/sync-server/dist/main.js');
-
-/** Every source file of a project (tests excluded), recursively. */
-function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sources(full);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [full] : [];
-  });
-}
-
-/**
- * The child process runs the compiled server, so the build must exist and be newer than
- * the sources (of the server and of the package it uses); otherwise this test would
- * exercise old code. `npm test` builds first; by hand, run `npx tsc -b`.
- */
-function assertFreshBuild(): void {
-  const problems: string[] = [];
-  if (!fs.existsSync(SERVER_MAIN)) problems.push(`${path.relative(ROOT, SERVER_MAIN)} does not exist`);
-  for (const project of ['apps/sync-server', 'packages/crdt-bridge']) {
-    const info = path.join(ROOT, project, 'tsconfig.tsbuildinfo');
-    if (!fs.existsSync(info)) {
-      problems.push(`${project} was never built`);
-      continue;
-    }
-    const builtAt = fs.statSync(info).mtimeMs;
-    const newer = sources(path.join(ROOT, project, 'src')).filter((file) => fs.statSync(file).mtimeMs > builtAt);
-    if (newer.length > 0)
-      problems.push(`${project} changed since its last build (${newer.map((f) => path.relative(ROOT, f)).join(', ')})`);
-  }
-  if (problems.length > 0) {
-    throw new Error(
-      `The crash test runs the built server in a child process, but the build is not usable: ${problems.join('; ')}. ` +
-        'Run `npx tsc -b` (npm test does it first) and try again.',
-    );
-  }
-}
-
-/**
- * A free TCP port on the loopback interface, below the ephemeral range: the server is
- * restarted on the same port, and while it is down an outgoing connection (of this or
- * any other test) must not be able to take it as its local port.
- */
-async function freePort(): Promise<number> {
-  let below = 32768;
-  try {
-    below = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || below;
-  } catch {
-    // Not Linux: keep the usual default.
-  }
-  const tryPort = (port: number): Promise<number | null> =>
-    new Promise((resolve) => {
-      const probe = net.createServer();
-      probe.once('error', () => resolve(null));
-      probe.listen(port, '127.0.0.1', () => {
-        const bound = (probe.address() as net.AddressInfo).port;
-        probe.close(() => resolve(bound));
-      });
-    });
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await tryPort(10_000 + Math.floor(Math.random() * Math.max(1, below - 10_000)));
-    if (port !== null) return port;
-  }
-  return (await tryPort(0))!;
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The real server as a child process. */
-class ServerProcess {
-  private output = '';
-  private exited: Promise<number | null>;
-  private done = false;
-
-  private constructor(private readonly child: ChildProcess) {
-    const keep = (chunk: Buffer): void => {
-      this.output = (this.output + chunk.toString()).slice(-20_000);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    this.exited = new Promise((resolve) =>
-      child.once('exit', (code) => {
-        this.done = true;
-        resolve(code);
-      }),
-    );
-  }
-
-  /** Starts the server and resolves once it answers /healthz. */
-  static async start(port: number, dataDir: string, commitDelayMs: number): Promise<ServerProcess> {
-    const child = spawn(process.execPath, [SERVER_MAIN], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-        STATIC_DIR: '',
-        // Small enough that compactions happen (and get killed) during the run.
-        COMPACT_ROWS: '60',
-        // Group commits that wait a little widen the window between receiving and storing.
-        COMMIT_DELAY_MS: String(commitDelayMs),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const server = new ServerProcess(child);
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      if (server.done) throw new Error(`the server exited while starting:\n${server.output}`);
-      try {
-        const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-        if (response.ok) return server;
-      } catch {
-        // Not listening yet.
-      }
-      if (Date.now() > deadline) {
-        await server.kill();
-        throw new Error(`the server did not start within 15 s:\n${server.output}`);
-      }
-      await sleep(20);
-    }
-  }
-
-  /** Whether it is still running (it must not die unless killed). */
-  get running(): boolean {
-    return !this.done;
-  }
-
-  get log(): string {
-    return this.output;
-  }
-
-  /** SIGKILL: no shutdown code runs, exactly as in a crash or power cut (for the process). */
-  async kill(): Promise<void> {
-    if (this.done) return;
-    this.child.kill('SIGKILL');
-    await this.exited;
-  }
-}
 
 /**
  * A document as the dead server's database holds it. The database files are copied and
@@ -224,6 +82,16 @@ function startEditing(random: Random, peers: readonly Peer[]): { stop(): Promise
   };
 }
 
+/** Settings for the crashing server. */
+function crashEnv(commitDelayMs: number): Record<string, string> {
+  return {
+    // Small enough that compactions happen (and get killed) during the run.
+    COMPACT_ROWS: '60',
+    // Group commits that wait a little widen the window between receiving and storing.
+    COMMIT_DELAY_MS: String(commitDelayMs),
+  };
+}
+
 let cleanup: (() => Promise<void>) | null = null;
 afterEach(async () => {
   await cleanup?.();
@@ -240,7 +108,7 @@ describe('the server killed with SIGKILL at random moments', () => {
       const url = `http://127.0.0.1:${port}`;
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-crash-'));
       const commitDelay = (): number => random.pick([0, 0, 5, 20]);
-      let server = await ServerProcess.start(port, dataDir, commitDelay());
+      let server = await ServerProcess.start(port, dataDir, crashEnv(commitDelay()));
       const clients: TandemClient[] = [];
       cleanup = async () => {
         for (const client of clients) client.destroy();
@@ -335,7 +203,7 @@ describe('the server killed with SIGKILL at random moments', () => {
         // Edit on while the server is down (offline edits), then restart it.
         await sleep(random.between(0, 150));
         totalEdits += await editing.stop();
-        server = await ServerProcess.start(port, dataDir, commitDelay());
+        server = await ServerProcess.start(port, dataDir, crashEnv(commitDelay()));
         // Sometimes let everyone catch up before the next kill; otherwise kill again mid-resync.
         if (random.chance(0.35)) await converge();
       }
