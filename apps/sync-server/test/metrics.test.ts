@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Role } from '@tandem/crdt-bridge';
 import { issueToken } from '../src/auth/tokens.js';
+import { loadConfig } from '../src/config.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
 let ts: TestServer;
@@ -60,5 +61,10 @@ describe('GET /metrics', () => {
     expect((await fetch(`${ts.url}/metrics`)).status).toBe(401);
     const ok = await fetch(`${ts.url}/metrics`, { headers: { authorization: 'Bearer scrape-scrape-scrape-0123' } });
     expect(ok.status).toBe(200);
+  });
+
+  it('refuses a METRICS_TOKEN short enough to guess, naming the variable', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'letmein' })).toThrow(/METRICS_TOKEN must be at least 16 characters/);
+    expect(loadConfig({ METRICS_TOKEN: 'a-long-enough-secret' }).metricsToken).toBe('a-long-enough-secret');
   });
 });

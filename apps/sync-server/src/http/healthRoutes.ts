@@ -76,7 +76,7 @@ export function healthRoutes(deps: ApiDeps): Route[] {
       handler: async ({ res }) => {
         const { problems, freeDiskBytes } = await deps.storage.check();
         if (problems.length > 0) {
-          deps.log.error({ problems }, 'health check: storage trouble');
+          deps.log.warn({ problems }, 'health check: storage trouble');
           sendJson(res, 503, { status: 'unavailable', reason: problems.join('; '), problems });
           return;
         }
