@@ -21,8 +21,17 @@ export interface Config {
   logLevel: LogLevel;
   /** Built editor to serve; null serves the API and sockets only. */
   staticDir: string | null;
-  /** Origins (besides the server's own) allowed to open sockets, e.g. a dev server. */
+  /**
+   * Origins (besides the server's own) allowed to open sockets and, when same-site, to make
+   * changes over HTTP, e.g. a dev server; normalised (`scheme://host[:port]`), or `*` for any.
+   */
   allowedOrigins: string[];
+  /**
+   * Host names (besides PUBLIC_URL's, `localhost`, `*.localhost` and IP literals) this server
+   * answers to, lower case; `.example.com` also allows its subdomains, `*` any name. Other
+   * names are refused, so a DNS-rebinding page cannot reach the server under its own name.
+   */
+  allowedHosts: string[];
   /** Largest Socket.IO message accepted; a larger one closes that connection only. */
   maxMessageBytes: number;
   /** Socket.IO heartbeat: a ping every interval, a dead peer noticed after interval + timeout. */
@@ -61,6 +70,15 @@ export interface Config {
   historyDailyDays: number;
   /** Most bytes one document's version history may take in storage; the oldest automatic versions are thinned first. */
   historyMaxBytes: number;
+  /** `/healthz` reports trouble when the disk holding `dataDir` has less free space than this (0: never). */
+  minFreeDiskBytes: number;
+  /** A bearer token that may read `/metrics` (in either mode); null: only owners of every document may. */
+  metricsToken: string | null;
+  /**
+   * Start even though SQLite's write-ahead log is missing or damaged while the database
+   * expects committed changes in it, accepting their loss (set for one start only).
+   */
+  acceptWalLoss: boolean;
 }
 
 /** Raised for a configuration value that cannot be used; the message names the variable. */
@@ -76,6 +94,65 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+/** An origin as browsers send it (`scheme://host[:port]`, default port dropped), or null when `value` is not one. */
+export function normalizeOrigin(value: string): string | null {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    return url.origin;
+  } catch {
+    return null;
+  }
+}
+
+function list(env: NodeJS.ProcessEnv, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function allowedOrigins(env: NodeJS.ProcessEnv): string[] {
+  return list(env, 'ALLOWED_ORIGINS').map((entry) => {
+    if (entry === '*') return entry;
+    const origin = normalizeOrigin(entry);
+    // An origin is scheme, host and port: anything more would never match what a browser sends.
+    if (origin === null || new URL(entry).href !== `${origin}/`)
+      throw new ConfigError(
+        `ALLOWED_ORIGINS lists origins like https://docs.example.com or http://localhost:5173 (scheme, host and port only), got "${entry}"`,
+      );
+    return origin;
+  });
+}
+
+function allowedHosts(env: NodeJS.ProcessEnv): string[] {
+  return list(env, 'ALLOWED_HOSTS').map((entry) => {
+    const name = entry.toLowerCase().replace(/\.$/, '');
+    if (name === '*' || /^\.?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$/.test(name))
+      return name;
+    throw new ConfigError(
+      `ALLOWED_HOSTS lists host names without scheme or port, like docs.example.com or .example.com, got "${entry}"`,
+    );
+  });
+}
+
+function publicUrl(env: NodeJS.ProcessEnv): string {
+  const url = (env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, '');
+  if (normalizeOrigin(url) === null)
+    throw new ConfigError(`PUBLIC_URL must be an http:// or https:// address, got "${env.PUBLIC_URL}"`);
+  return url;
+}
+
+function metricsToken(env: NodeJS.ProcessEnv): string | null {
+  const token = env.METRICS_TOKEN;
+  if (token === undefined || token === '') return null;
+  if (token.length < 16 || /\s/.test(token))
+    throw new ConfigError(
+      'METRICS_TOKEN must be at least 16 characters without spaces (use e.g. `openssl rand -hex 16`)',
+    );
+  return token;
 }
 
 function authSecret(env: NodeJS.ProcessEnv): string | null {
@@ -104,10 +181,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir: path.resolve(cwd, env.DATA_DIR || './data'),
     logLevel,
     staticDir,
-    allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
+    allowedOrigins: allowedOrigins(env),
+    allowedHosts: allowedHosts(env),
     maxMessageBytes: int(env, 'MAX_MESSAGE_BYTES', 8 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     pingIntervalMs: int(env, 'PING_INTERVAL_MS', 10_000, 100, 600_000),
     pingTimeoutMs: int(env, 'PING_TIMEOUT_MS', 5_000, 100, 600_000),
@@ -121,12 +196,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxOutgoingBytes: int(env, 'MAX_OUTGOING_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     joinTimeoutMs: int(env, 'JOIN_TIMEOUT_MS', 30_000, 10, 86_400_000),
     authSecret: authSecret(env),
-    publicUrl: (env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, ''),
+    publicUrl: publicUrl(env),
     historyQuietMs: int(env, 'HISTORY_QUIET_MS', 120_000, 10, 86_400_000),
     historyMaxIntervalMs: int(env, 'HISTORY_MAX_INTERVAL_MS', 600_000, 10, 86_400_000),
     historyKeepAllHours: int(env, 'HISTORY_KEEP_ALL_HOURS', 24, 0, 100_000),
     historyHourlyDays: int(env, 'HISTORY_HOURLY_DAYS', 7, 0, 100_000),
     historyDailyDays: int(env, 'HISTORY_DAILY_DAYS', 0, 0, 1_000_000),
     historyMaxBytes: int(env, 'HISTORY_MAX_BYTES', 64 * 1024 * 1024, 64 * 1024, 2 ** 40),
+    minFreeDiskBytes: int(env, 'MIN_FREE_DISK_BYTES', 64 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
+    metricsToken: metricsToken(env),
+    acceptWalLoss: int(env, 'ACCEPT_WAL_LOSS', 0, 0, 1) === 1,
   };
 }

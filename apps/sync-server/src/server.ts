@@ -12,6 +12,7 @@ import { retentionPolicy } from './history/retention.js';
 import { apiRoutes, handleApi } from './http/api.js';
 import { createEditorHandler } from './http/editor.js';
 import { sendError } from './http/json.js';
+import { requestRefusal, siteRules, socketRefusal } from './http/sameOrigin.js';
 import { createLogger } from './logger.js';
 import { roomName, type TandemIo } from './rooms/Room.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
@@ -22,6 +23,7 @@ import { EndOfTurn } from './sockets/endOfTurn.js';
 import { batchConnectionWrites, PreFramedAdapter } from './sockets/outgoingBatching.js';
 import type { DocumentStore } from './storage/DocumentStore.js';
 import { SqliteStore } from './storage/SqliteStore.js';
+import { StorageHealth } from './storage/StorageHealth.js';
 import { WriteQueue } from './storage/WriteQueue.js';
 
 /** A running (or ready to run) Tandem server. */
@@ -49,22 +51,13 @@ export interface ServerParts {
 /** Largest awareness (presence) update accepted from a client. */
 const MAX_AWARENESS_BYTES = 64 * 1024;
 
-/** The Origin header's host, if it is same-origin or allow-listed; WebSockets are not covered by CORS. */
-function originAllowed(req: http.IncomingMessage, allowed: readonly string[]): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true; // Not a browser: Node clients, CLIs, tests.
-  if (allowed.includes(origin) || allowed.includes('*')) return true;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
-}
-
 /** Builds the server: storage, rooms, Socket.IO and HTTP on one port. Call `listen()` to start it. */
 export function createTandemServer(config: Config, parts: ServerParts = {}): TandemServer {
   const log = parts.log ?? createLogger(config.logLevel);
-  const store = parts.store ?? new SqliteStore(path.join(config.dataDir, 'tandem.db'));
+  const store =
+    parts.store ?? new SqliteStore(path.join(config.dataDir, 'tandem.db'), { acceptWalLoss: config.acceptWalLoss });
+  if (store instanceof SqliteStore && store.walLoss !== null)
+    log.warn({ problem: store.walLoss }, 'started with ACCEPT_WAL_LOSS=1: changes in the write-ahead log were lost');
   const startedAt = Date.now();
   const httpServer = http.createServer();
   // `io` and `registry` exist by the time anything scrapes these.
@@ -73,6 +66,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     documentsLoaded: () => registry.size,
   });
 
+  const site = siteRules(config);
   const turn = new EndOfTurn();
   const io: TandemIo = new Server(httpServer, {
     adapter: PreFramedAdapter,
@@ -84,9 +78,10 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     // Every (re)connection goes through the full handshake and re-joins explicitly.
     connectionStateRecovery: undefined,
     allowRequest: (req, callback) => {
-      const ok = originAllowed(req, config.allowedOrigins);
-      if (!ok) log.warn({ origin: req.headers.origin }, 'socket refused: origin not allowed');
-      callback(ok ? null : 'origin not allowed', ok);
+      const refusal = socketRefusal(req, site);
+      if (refusal)
+        log.warn({ host: req.headers.host, origin: req.headers.origin }, `socket refused: ${refusal.message}`);
+      callback(refusal?.message ?? null, refusal === null);
     },
   });
 
@@ -182,6 +177,10 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     });
   });
 
+  const storageHealth = new StorageHealth(store, writes, {
+    dataDir: config.dataDir,
+    minFreeDiskBytes: config.minFreeDiskBytes,
+  });
   const serveEditor = config.staticDir ? createEditorHandler(config.staticDir) : null;
   const routes = apiRoutes({
     store,
@@ -193,6 +192,9 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     startedAt,
     metrics,
     connections: () => io.engine.clientsCount,
+    storage: storageHealth,
+    authSecret: config.authSecret,
+    metricsToken: config.metricsToken,
   });
   httpServer.on('request', (req, res) => {
     // Socket.IO answers its own path; everything else is ours.
@@ -200,7 +202,20 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'same-origin');
     res.setHeader('x-frame-options', 'DENY');
-    handleApi(req, res, routes, log, config.authSecret)
+    const refusal = requestRefusal(req, site);
+    if (refusal) {
+      log.warn(
+        { method: req.method, url: req.url, host: req.headers.host, origin: req.headers.origin },
+        `request refused: ${refusal.message}`,
+      );
+      // Someone who typed the address gets a sentence; programs get the API's JSON error.
+      if (req.headers.accept?.includes('text/html')) {
+        res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(`${refusal.message}\n`);
+      } else sendError(res, 403, refusal.code, refusal.message);
+      return;
+    }
+    handleApi(req, res, routes, log, config.authSecret, storageHealth)
       .then((handled) => {
         if (handled) return;
         if (serveEditor) serveEditor(req, res);

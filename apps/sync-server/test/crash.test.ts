@@ -17,8 +17,8 @@ import {
   type Peer,
   type Random,
 } from '@tandem/crdt-bridge/testing';
+import { assertFreshBuild, freePort, ServerProcess } from './builtServer.js';
 import { readCommitted } from './helpers.js';
-import { ServerProcess, assertFreshBuild, freePort } from './serverProcess.js';
 
 /**
  * Crash safety, end to end: the real server (the built `dist/main.js`) runs as a child
@@ -39,16 +39,6 @@ const CYCLES = SOAK ? Number(process.env.TANDEM_SOAK_CYCLES || 50) : 3;
 const SEED = Number(process.env.TANDEM_CRASH_SEED || (SOAK ? Date.now() % 1_000_000 : 7));
 const CLIENTS = 4;
 const DOCS = ['crash-a', 'crash-b'];
-
-/** The server with the settings this test needs. */
-function start(port: number, dataDir: string, commitDelayMs: number): Promise<ServerProcess> {
-  return ServerProcess.start(port, dataDir, {
-    // Small enough that compactions happen (and get killed) during the run.
-    COMPACT_ROWS: '60',
-    // Group commits that wait a little widen the window between receiving and storing.
-    COMMIT_DELAY_MS: String(commitDelayMs),
-  });
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -92,6 +82,16 @@ function startEditing(random: Random, peers: readonly Peer[]): { stop(): Promise
   };
 }
 
+/** Settings for the crashing server. */
+function crashEnv(commitDelayMs: number): Record<string, string> {
+  return {
+    // Small enough that compactions happen (and get killed) during the run.
+    COMPACT_ROWS: '60',
+    // Group commits that wait a little widen the window between receiving and storing.
+    COMMIT_DELAY_MS: String(commitDelayMs),
+  };
+}
+
 let cleanup: (() => Promise<void>) | null = null;
 afterEach(async () => {
   await cleanup?.();
@@ -108,7 +108,7 @@ describe('the server killed with SIGKILL at random moments', () => {
       const url = `http://127.0.0.1:${port}`;
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-crash-'));
       const commitDelay = (): number => random.pick([0, 0, 5, 20]);
-      let server = await start(port, dataDir, commitDelay());
+      let server = await ServerProcess.start(port, dataDir, crashEnv(commitDelay()));
       const clients: TandemClient[] = [];
       cleanup = async () => {
         for (const client of clients) client.destroy();
@@ -203,7 +203,7 @@ describe('the server killed with SIGKILL at random moments', () => {
         // Edit on while the server is down (offline edits), then restart it.
         await sleep(random.between(0, 150));
         totalEdits += await editing.stop();
-        server = await start(port, dataDir, commitDelay());
+        server = await ServerProcess.start(port, dataDir, crashEnv(commitDelay()));
         // Sometimes let everyone catch up before the next kill; otherwise kill again mid-resync.
         if (random.chance(0.35)) await converge();
       }

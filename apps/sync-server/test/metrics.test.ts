@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Role } from '@tandem/crdt-bridge';
+import { issueToken } from '../src/auth/tokens.js';
+import { loadConfig } from '../src/config.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
 let ts: TestServer;
@@ -33,8 +36,35 @@ describe('GET /metrics', () => {
     expect(text).toContain('tandem_process_resident_memory_bytes');
   });
 
-  it('needs a token in token mode', async () => {
-    ts = await startTestServer({ authSecret: 'metrics-secret-metrics-secret-metrics-0' });
+  it('in token mode, needs a token that owns every document, or the METRICS_TOKEN', async () => {
+    const secret = 'metrics-secret-metrics-secret-metrics-0';
+    const metricsToken = 'scrape-scrape-scrape-0123';
+    ts = await startTestServer({ authSecret: secret, metricsToken });
+    const token = (roles: Record<string, Role>) => issueToken(secret, { id: 'p', name: 'P', roles }, 600);
+    const scrape = async (bearer?: string) =>
+      (await fetch(`${ts.url}/metrics`, bearer ? { headers: { authorization: `Bearer ${bearer}` } } : {})).status;
+    expect(await scrape()).toBe(401);
+    expect(await scrape(await token({ notes: 'viewer' }))).toBe(403);
+    expect(await scrape(await token({ notes: 'owner' }))).toBe(403);
+    expect(await scrape(await token({ '*': 'editor' }))).toBe(403);
+    expect(await scrape(await token({ '*': 'owner' }))).toBe(200);
+    expect(await scrape(metricsToken)).toBe(200);
+    expect(await scrape(`${metricsToken}x`)).toBe(401);
+    const refused = await fetch(`${ts.url}/metrics`, {
+      headers: { authorization: `Bearer ${await token({ notes: 'viewer' })}` },
+    });
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/METRICS_TOKEN/);
+  });
+
+  it('in open mode, is open unless a METRICS_TOKEN is set', async () => {
+    ts = await startTestServer({ metricsToken: 'scrape-scrape-scrape-0123' });
     expect((await fetch(`${ts.url}/metrics`)).status).toBe(401);
+    const ok = await fetch(`${ts.url}/metrics`, { headers: { authorization: 'Bearer scrape-scrape-scrape-0123' } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('refuses a METRICS_TOKEN short enough to guess, naming the variable', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'letmein' })).toThrow(/METRICS_TOKEN must be at least 16 characters/);
+    expect(loadConfig({ METRICS_TOKEN: 'a-long-enough-secret' }).metricsToken).toBe('a-long-enough-secret');
   });
 });

@@ -13,7 +13,7 @@ import {
   encodeUpdate,
   type AckResult,
 } from '@tandem/crdt-bridge';
-import { ServerProcess, assertFreshBuild, freePort } from './serverProcess.js';
+import { ServerProcess, assertFreshBuild, freePort } from './builtServer.js';
 
 /**
  * Stalls, measured as they happen: the real server runs as a child process, one client

@@ -97,6 +97,11 @@ export class InstrumentedStore implements DocumentStore {
     return this.inner.setTitle(docId, title);
   }
 
+  /** The real store's version history, uninstrumented. */
+  get versions(): SqliteStore['versions'] {
+    return this.inner.versions;
+  }
+
   get(docId: string): Promise<DocumentMeta | null> {
     return this.inner.get(docId);
   }

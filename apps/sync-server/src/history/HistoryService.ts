@@ -315,7 +315,8 @@ export class HistoryService {
         return { restored, restorePoint, changed };
       }),
     );
-    await this.deps.writes.durable();
+    // An HTTP request waits for the restore to be stored, but not for storage to recover.
+    await this.deps.writes.durableOrFail();
     await this.keepWithinBudget(docId);
     return result;
   }

@@ -6,6 +6,8 @@ import { AuthError, bearerToken, verifyToken } from '../auth/tokens.js';
 import type { HistoryService } from '../history/HistoryService.js';
 import type { TandemIo } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import type { StorageHealth } from '../storage/StorageHealth.js';
+import { StorageUnavailableError, storageFailureReason } from '../storage/storageErrors.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
 import { contentRoutes } from './contentRoutes.js';
 import type { DocumentStore } from '../storage/DocumentStore.js';
@@ -14,6 +16,8 @@ import type { ServerMetrics } from '../metrics.js';
 import { healthRoutes } from './healthRoutes.js';
 import { BadRequest, sendError } from './json.js';
 import { matchRoute, type Route } from './router.js';
+import { isStateChanging } from './sameOrigin.js';
+import { sendStorageUnavailable } from './storageUnavailable.js';
 import { versionRoutes } from './versionRoutes.js';
 
 /** What the API routes need. */
@@ -27,6 +31,12 @@ export interface ApiDeps {
   startedAt: number;
   metrics: ServerMetrics;
   connections: () => number;
+  /** Whether storage can take writes; `/healthz` reports it. */
+  storage: StorageHealth;
+  /** Token mode's secret (null in open mode), for routes that check tokens themselves. */
+  authSecret: string | null;
+  /** A bearer token that may read `/metrics`, when configured. */
+  metricsToken: string | null;
 }
 
 /** Every API route; each feature contributes its own list. */
@@ -44,6 +54,7 @@ export async function handleApi(
   routes: readonly Route[],
   log: Logger,
   authSecret: string | null = null,
+  storage: StorageHealth | null = null,
 ): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
@@ -76,11 +87,22 @@ export async function handleApi(
     sendError(res, 403, ErrorCode.Forbidden, `This needs the ${found.route.role} role on this document.`);
     return true;
   }
+  // While commits fail, a change would only pile up in memory (or wait for recovery): say so at once.
+  const writeProblem = isStateChanging(method) ? (storage?.writeProblem() ?? null) : null;
+  if (writeProblem !== null) {
+    sendStorageUnavailable(res, writeProblem, 'refused');
+    return true;
+  }
   try {
     await found.route.handler({ req, res, url, params: found.params, user });
   } catch (err) {
+    const storageTrouble = err instanceof BadRequest ? null : storageFailureReason(err);
     if (err instanceof BadRequest) {
       sendError(res, err.status, err.code, err.message);
+    } else if (storageTrouble !== null) {
+      log.warn({ err, method, path: url.pathname }, 'request failed: storage unavailable');
+      const fate = err instanceof StorageUnavailableError ? 'held' : 'failed';
+      if (!res.headersSent) sendStorageUnavailable(res, storageTrouble, fate);
     } else {
       log.error({ err, method, path: url.pathname }, 'request failed');
       if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'The server could not handle this request.');

@@ -4,6 +4,28 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import sirv from 'sirv';
 
 /**
+ * The editor pages' Content-Security-Policy: only our own scripts run (the built editor has
+ * no inline script), the page talks only to this server (`'self'` covers the same-origin
+ * WebSocket), and nobody frames it. Styles allow `'unsafe-inline'` for the style attributes
+ * ProseMirror, y-prosemirror's carets and Svelte set; style elements still must be ours.
+ */
+export const EDITOR_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "style-src-elem 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
  * Serves the built editor: hashed assets with long caching, and index.html for
  * every app route (`/`, `/d/<id>`) so the client-side router takes over.
  */
@@ -22,6 +44,7 @@ export function createEditorHandler(staticDir: string): (req: IncomingMessage, r
     },
   });
   return (req, res) => {
+    res.setHeader('content-security-policy', EDITOR_CSP);
     assets(req, res, () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (

@@ -1,15 +1,69 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ErrorCode } from '@tandem/crdt-bridge';
+import { AuthError, bearerToken, verifyToken } from '../auth/tokens.js';
 import type { ApiDeps } from './api.js';
-import { sendJson } from './json.js';
+import { sendError, sendJson } from './json.js';
 import type { Route } from './router.js';
 
-/** `GET /healthz`: 200 when the server is up and storage answers, 503 otherwise. */
+/** Whether two secrets are equal, in time that does not depend on where they differ. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A refusal to read `/metrics`, or null when the request may. */
+type MetricsRefusal = { status: 401 | 403; message: string } | null;
+
+/**
+ * Who may read `/metrics`: the holder of METRICS_TOKEN when one is set (in either mode);
+ * in token mode, also a token that owns every document (`--doc '*' --role owner`); in
+ * open mode without METRICS_TOKEN, anyone, as for everything else. The numbers describe
+ * every document, so a token for one document is not enough.
+ */
+async function metricsRefusal(req: IncomingMessage, deps: ApiDeps): Promise<MetricsRefusal> {
+  const given = bearerToken(req.headers.authorization);
+  if (deps.metricsToken !== null && given !== undefined && sameSecret(given, deps.metricsToken)) return null;
+  if (deps.authSecret === null) {
+    if (deps.metricsToken === null) return null;
+    return { status: 401, message: 'Metrics need the METRICS_TOKEN as a bearer token.' };
+  }
+  let roles: Record<string, string>;
+  try {
+    roles = (await verifyToken(deps.authSecret, given)).user.roles;
+  } catch (err) {
+    return { status: 401, message: err instanceof AuthError ? err.message : 'Sign-in needed.' };
+  }
+  if (roles['*'] === 'owner') return null;
+  return {
+    status: 403,
+    message:
+      'Metrics cover every document, so they need a token that owns every document ' +
+      "(npm run token -- --doc '*' --role owner) or the METRICS_TOKEN.",
+  };
+}
+
+/** `GET /healthz` (200 when the server and its storage can take writes, 503 with the reason otherwise) and `GET /metrics`. */
 export function healthRoutes(deps: ApiDeps): Route[] {
   return [
     {
-      // Prometheus text format. In token mode it needs a token like the rest of the API.
+      // Prometheus text format. Public to the router: it checks its own token (METRICS_TOKEN is not a JWT).
       method: 'GET',
       pattern: /^\/metrics$/,
-      handler: async ({ res }) => {
+      public: true,
+      handler: async ({ req, res }) => {
+        const refusal = await metricsRefusal(req, deps);
+        if (refusal) {
+          if (refusal.status === 401) res.setHeader('www-authenticate', 'Bearer');
+          sendError(
+            res,
+            refusal.status,
+            refusal.status === 401 ? ErrorCode.Unauthorized : ErrorCode.Forbidden,
+            refusal.message,
+          );
+          return;
+        }
         const body = await deps.metrics.registry.metrics();
         res.writeHead(200, { 'content-type': deps.metrics.registry.contentType, 'cache-control': 'no-store' });
         res.end(body);
@@ -20,11 +74,10 @@ export function healthRoutes(deps: ApiDeps): Route[] {
       pattern: /^\/healthz$/,
       public: true,
       handler: async ({ res }) => {
-        try {
-          await deps.store.ping();
-        } catch (err) {
-          deps.log.error({ err }, 'health check: storage does not answer');
-          sendJson(res, 503, { status: 'unavailable', reason: 'storage does not answer' });
+        const { problems, freeDiskBytes } = await deps.storage.check();
+        if (problems.length > 0) {
+          deps.log.warn({ problems }, 'health check: storage trouble');
+          sendJson(res, 503, { status: 'unavailable', reason: problems.join('; '), problems });
           return;
         }
         sendJson(res, 200, {
@@ -32,6 +85,7 @@ export function healthRoutes(deps: ApiDeps): Route[] {
           uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
           documentsLoaded: deps.registry.size,
           connections: deps.connections(),
+          freeDiskBytes,
         });
       },
     },

@@ -6,6 +6,7 @@ import { migrate } from './migrations.js';
 import { decodeRow, encodeRow } from './rowCodec.js';
 import { SqliteVersionStore } from './SqliteVersionStore.js';
 import { CommitThread } from './commitThread.js';
+import { checkWriteAheadLog } from './walCheck.js';
 
 interface DocumentRow {
   id: string;
@@ -31,6 +32,11 @@ export interface SqliteStoreOptions {
    * file), so the main thread does not wait for fsync.
    */
   commitThread?: boolean;
+  /**
+   * Open even when the write-ahead log lacks committed changes the database expects in
+   * it (see {@link checkWriteAheadLog}), accepting their loss; {@link SqliteStore.walLoss} says what was lost.
+   */
+  acceptWalLoss?: boolean;
 }
 
 /**
@@ -45,9 +51,22 @@ export class SqliteStore implements DocumentStore {
   readonly versions: SqliteVersionStore;
   private readonly stmts;
   private readonly commits: CommitThread | null;
+  /** What the write-ahead log lacked when the store opened with `acceptWalLoss`; null when nothing. */
+  readonly walLoss: string | null = null;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      // Before SQLite opens the file: opening rebuilds the index this compares against.
+      const walProblem = checkWriteAheadLog(file);
+      if (walProblem !== null && !options.acceptWalLoss)
+        throw new StorageOpenError(
+          `cannot open the database at ${file}: ${walProblem}. Starting now would silently lose those changes. ` +
+            `Put ${path.basename(file)}-wal back as it was (from a backup, or wherever it went) and start again; ` +
+            'or, to start anyway and accept losing them, start once with ACCEPT_WAL_LOSS=1.',
+        );
+      this.walLoss = walProblem;
+    }
     try {
       this.db = new Database(file);
       this.db.pragma('journal_mode = WAL');

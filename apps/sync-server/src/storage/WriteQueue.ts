@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AppendEntry, DocumentStore } from './DocumentStore.js';
+import { StorageUnavailableError, describeStorageError } from './storageErrors.js';
 
 interface Batch {
   entries: AppendEntry[];
@@ -47,6 +48,10 @@ export class WriteQueue {
   private retryDelay: number;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private failing = false;
+  private failure: unknown = null;
+  private commitStartedAt: number | null = null;
+  /** Waiters of {@link durableOrFail}, told when a commit fails. */
+  private readonly failureListeners = new Set<(error: unknown) => void>();
   private readonly pendingByDoc = new Map<string, number>();
 
   constructor(
@@ -77,6 +82,24 @@ export class WriteQueue {
     return new Promise((resolve) => this.whenDurable(resolve));
   }
 
+  /**
+   * Resolves once everything queued so far is committed, like {@link durable}, but
+   * rejects with a StorageUnavailableError as soon as a commit fails (or at once while
+   * commits are failing), for a request that should not wait for storage to recover.
+   * What was queued stays queued and is stored on recovery.
+   */
+  durableOrFail(): Promise<void> {
+    if (this.failing) return Promise.reject(this.unavailable(this.failure));
+    return new Promise((resolve, reject) => {
+      const onFailure = (error: unknown): void => reject(this.unavailable(error));
+      this.failureListeners.add(onFailure);
+      this.whenDurable(() => {
+        this.failureListeners.delete(onFailure);
+        resolve();
+      });
+    });
+  }
+
   /** Whether `docId` has updates not yet committed. */
   hasPending(docId: string): boolean {
     return (this.pendingByDoc.get(docId) ?? 0) > 0;
@@ -87,6 +110,16 @@ export class WriteQueue {
     return this.failing;
   }
 
+  /** The error of the last failed commit while commits are failing; null once one succeeds again. */
+  get lastError(): unknown {
+    return this.failing ? this.failure : null;
+  }
+
+  /** When (`Date.now()`) the commit now waiting for storage started, or null when none is. */
+  get commitInFlightSince(): number | null {
+    return this.commitStartedAt;
+  }
+
   /** Commits what is queued now rather than at the end of the turn (used at shutdown). */
   async flushNow(): Promise<void> {
     if (this.retryTimer) {
@@ -94,6 +127,10 @@ export class WriteQueue {
       this.retryTimer = null;
     }
     await this.flush();
+  }
+
+  private unavailable(error: unknown): StorageUnavailableError {
+    return new StorageUnavailableError(describeStorageError(error), { cause: error });
   }
 
   private schedule(): void {
@@ -130,16 +167,22 @@ export class WriteQueue {
     const docIds = new Set(batch.entries.map((e) => e.docId));
     let lastSeqs: Map<string, number>;
     const started = performance.now();
+    this.commitStartedAt = Date.now();
     try {
       lastSeqs = await this.store.append(batch.entries, Date.now());
+      this.commitStartedAt = null;
       this.hooks.timed?.((performance.now() - started) / 1000, batch.entries.length);
     } catch (error) {
+      this.commitStartedAt = null;
       this.log.error(
         { err: error, documents: [...docIds], updates: batch.entries.length },
         'commit failed; will retry',
       );
       this.failing = true;
+      this.failure = error;
       this.hooks.failed?.(error, docIds);
+      for (const listener of this.failureListeners) listener(error);
+      this.failureListeners.clear();
       this.retryTimer = setTimeout(() => {
         this.retryTimer = null;
         void this.flush();
@@ -160,6 +203,7 @@ export class WriteQueue {
     }
     if (this.failing) {
       this.failing = false;
+      this.failure = null;
       this.retryDelay = this.options.retryMinMs ?? 100;
       this.log.info({ documents: [...docIds] }, 'storage recovered; pending updates committed');
       this.hooks.recovered?.(docIds);

@@ -33,7 +33,7 @@ parentPort.on('message', ({ id, entries, now }) => {
   try {
     parentPort.postMessage({ id, lastSeq: append(entries, now) });
   } catch (error) {
-    parentPort.postMessage({ id, error: String((error && error.message) || error) });
+    parentPort.postMessage({ id, error: String((error && error.message) || error), code: error && error.code });
   }
 });
 `;
@@ -42,6 +42,8 @@ interface Reply {
   id: number;
   lastSeq?: [string, number][];
   error?: string;
+  /** SQLite's result code (e.g. SQLITE_FULL), so the main thread can tell storage trouble from a bug. */
+  code?: string;
 }
 
 interface Pending {
@@ -119,7 +121,7 @@ export class CommitThread {
     if (!p) return;
     this.pending.delete(reply.id);
     if (this.pending.size === 0) this.worker?.unref();
-    if (reply.error !== undefined) p.reject(new Error(reply.error));
+    if (reply.error !== undefined) p.reject(Object.assign(new Error(reply.error), { code: reply.code }));
     else p.resolve(new Map(reply.lastSeq));
   }
 }

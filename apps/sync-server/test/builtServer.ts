@@ -4,17 +4,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/**
- * The real server (the built `dist/main.js`) as a child process, for tests that must
- * kill it (crash safety) or measure it from outside (stalls), so nothing the test
- * process does runs on the server's event loop.
- */
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The repository's root. */
+/** The repository root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-/** The compiled server's entry point. */
+/** The compiled server, as `npm start` runs it. */
 export const SERVER_MAIN = path.join(ROOT, 'apps/sync-server/dist/main.js');
 
 /** Every source file of a project (tests excluded), recursively. */
@@ -27,9 +19,9 @@ function sources(dir: string): string[] {
 }
 
 /**
- * The child process runs the compiled server, so the build must exist and be newer than
- * the sources (of the server and of the package it uses); otherwise this test would
- * exercise old code. `npm test` builds first; by hand, run `npx tsc -b`.
+ * Tests that run the compiled server in a child process need the build to exist and be
+ * newer than the sources (of the server and of the package it uses); otherwise they
+ * would exercise old code. `npm test` builds first; by hand, run `npx tsc -b`.
  */
 export function assertFreshBuild(): void {
   const problems: string[] = [];
@@ -47,14 +39,14 @@ export function assertFreshBuild(): void {
   }
   if (problems.length > 0) {
     throw new Error(
-      `The crash test runs the built server in a child process, but the build is not usable: ${problems.join('; ')}. ` +
+      `This test runs the built server in a child process, but the build is not usable: ${problems.join('; ')}. ` +
         'Run `npx tsc -b` (npm test does it first) and try again.',
     );
   }
 }
 
 /**
- * A free TCP port on the loopback interface, below the ephemeral range: the server is
+ * A free TCP port on the loopback interface, below the ephemeral range: a server may be
  * restarted on the same port, and while it is down an outgoing connection (of this or
  * any other test) must not be able to take it as its local port.
  */
@@ -81,7 +73,22 @@ export async function freePort(): Promise<number> {
   return (await tryPort(0))!;
 }
 
-/** The real server as a child process. */
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The environment a child server runs with: loopback only, no editor, quiet logs, plus `env`. */
+function serverEnv(port: number, dataDir: string, env: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    STATIC_DIR: '',
+    ...env,
+  };
+}
+
+/** The real server (the built `dist/main.js`) as a child process. */
 export class ServerProcess {
   private output = '';
   private exited: Promise<number | null>;
@@ -101,22 +108,11 @@ export class ServerProcess {
     );
   }
 
-  /**
-   * Starts the server on `port` with `dataDir`, and settings from `env` on top of quiet
-   * defaults (no editor served, warnings only); resolves once it answers /healthz.
-   */
+  /** Starts the server and resolves once it answers /healthz; rejects, with its output, if it exits first. */
   static async start(port: number, dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
     const child = spawn(process.execPath, [SERVER_MAIN], {
       cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-        STATIC_DIR: '',
-        ...env,
-      },
+      env: serverEnv(port, dataDir, env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const server = new ServerProcess(child);
@@ -135,6 +131,23 @@ export class ServerProcess {
       }
       await sleep(20);
     }
+  }
+
+  /** Runs the server on `dataDir` expecting it to refuse to start; resolves with its exit code and output. */
+  static async refusal(
+    dataDir: string,
+    env: Record<string, string> = {},
+  ): Promise<{ code: number | null; output: string }> {
+    const child = spawn(process.execPath, [SERVER_MAIN], {
+      cwd: ROOT,
+      env: serverEnv(0, dataDir, env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const server = new ServerProcess(child);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await server.exited;
+    clearTimeout(timer);
+    return { code, output: server.output };
   }
 
   /** Whether it is still running (it must not die unless killed). */

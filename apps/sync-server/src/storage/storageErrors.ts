@@ -1,0 +1,52 @@
+/**
+ * Raised to an HTTP request that waited for its change to be stored while commits
+ * failed: the change is held in memory and will be stored when storage recovers.
+ */
+export class StorageUnavailableError extends Error {
+  override readonly name = 'StorageUnavailableError';
+  constructor(
+    /** What is wrong, as the end of "The server cannot save right now: …". */
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`storage unavailable: ${reason}`, options);
+  }
+}
+
+/** SQLite result codes (prefixes of extended codes) that mean storage failed, not the request. */
+const STORAGE_CODES: readonly [prefix: string, reason: string][] = [
+  ['SQLITE_FULL', 'the disk is full'],
+  ['SQLITE_IOERR', 'the disk reported an input/output error'],
+  ['SQLITE_READONLY', 'the database file cannot be written'],
+  ['SQLITE_BUSY', 'the database is locked by another program'],
+  ['SQLITE_LOCKED', 'the database is locked by another program'],
+  ['SQLITE_CANTOPEN', 'the database file cannot be opened'],
+  ['SQLITE_CORRUPT', 'the database file is damaged'],
+  ['SQLITE_NOTADB', 'the database file is damaged'],
+  ['SQLITE_PROTOCOL', 'the database is locked by another program'],
+];
+
+/** The SQLite code an error carries: better-sqlite3 sets `code`; errors passed between threads may only say it first in the message. */
+function sqliteCode(error: unknown): string | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('SQLITE_')) return code;
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' ? (/^(SQLITE_[A-Z_]+)\b/.exec(message)?.[1] ?? null) : null;
+}
+
+/**
+ * Why `error` means storage is failing, as a phrase a person can read ("the disk is
+ * full"), or null when it is some other error (a bug, a bad request).
+ */
+export function storageFailureReason(error: unknown): string | null {
+  if (error instanceof StorageUnavailableError) return error.reason;
+  const code = sqliteCode(error);
+  if (code === null) return null;
+  return STORAGE_CODES.find(([prefix]) => code.startsWith(prefix))?.[1] ?? null;
+}
+
+/** What a failed commit means, as a phrase, whatever failed (a commit thread that died has no SQLite code). */
+export function describeStorageError(error: unknown): string {
+  return storageFailureReason(error) ?? 'saving to the database fails';
+}
