@@ -19,7 +19,8 @@ import type { TandemIo } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
-import { TokenBucket, boundOutgoingQueue, closeWithError, dropConnection } from './guards.js';
+import { TokenBucket } from '../limits/TokenBucket.js';
+import { boundOutgoingQueue, closeWithError, dropConnection } from './guards.js';
 
 /** What the socket handlers need from the server. */
 export interface HandlerDeps {
