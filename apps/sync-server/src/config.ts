@@ -59,6 +59,18 @@ export interface Config {
   historyHourlyDays: number;
   /** …then one per day, up to this many days old (0: for ever). Named versions are always kept. */
   historyDailyDays: number;
+  /** Names given to versions of one document per hour, sustained (a token bucket per document)… */
+  namedVersionsPerHour: number;
+  /** …and at once. */
+  namedVersionsBurst: number;
+  /** Restores of one document per hour, sustained (each stores a restore point)… */
+  restoresPerHour: number;
+  /** …and at once. */
+  restoresBurst: number;
+  /** Documents one identity (token user, or address in open mode) may create per hour, sustained… */
+  docsPerHour: number;
+  /** …and at once. */
+  docsBurst: number;
 }
 
 /** Raised for a configuration value that cannot be used; the message names the variable. */
@@ -125,5 +137,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     historyKeepAllHours: int(env, 'HISTORY_KEEP_ALL_HOURS', 24, 0, 100_000),
     historyHourlyDays: int(env, 'HISTORY_HOURLY_DAYS', 7, 0, 100_000),
     historyDailyDays: int(env, 'HISTORY_DAILY_DAYS', 0, 0, 1_000_000),
+    namedVersionsPerHour: int(env, 'NAMED_VERSIONS_PER_HOUR', 60, 1, 100_000_000),
+    namedVersionsBurst: int(env, 'NAMED_VERSIONS_BURST', 20, 1, 100_000_000),
+    restoresPerHour: int(env, 'RESTORES_PER_HOUR', 60, 1, 100_000_000),
+    restoresBurst: int(env, 'RESTORES_BURST', 20, 1, 100_000_000),
+    docsPerHour: int(env, 'DOCS_PER_HOUR', 100, 1, 100_000_000),
+    docsBurst: int(env, 'DOCS_BURST', 50, 1, 100_000_000),
   };
 }

@@ -12,6 +12,7 @@ import { retentionPolicy } from './history/retention.js';
 import { apiRoutes, handleApi } from './http/api.js';
 import { createEditorHandler } from './http/editor.js';
 import { sendError } from './http/json.js';
+import { Quotas } from './limits/Quotas.js';
 import { createLogger } from './logger.js';
 import { roomName, type TandemIo } from './rooms/Room.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
@@ -65,6 +66,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   const store = parts.store ?? new SqliteStore(path.join(config.dataDir, 'tandem.db'));
   const startedAt = Date.now();
   const httpServer = http.createServer();
+  const quotas = new Quotas(config);
   // `io` and `registry` exist by the time anything scrapes these.
   const metrics = new ServerMetrics({
     connections: () => io.engine.clientsCount,
@@ -167,6 +169,8 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
       io,
       metrics,
       registry,
+      store,
+      quotas,
       writes,
       log,
       maxDocsPerConnection: config.maxDocsPerConnection,
@@ -188,6 +192,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     startedAt,
     metrics,
     connections: () => io.engine.clientsCount,
+    quotas,
   });
   httpServer.on('request', (req, res) => {
     // Socket.IO answers its own path; everything else is ours.

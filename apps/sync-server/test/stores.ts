@@ -101,6 +101,10 @@ export class InstrumentedStore implements DocumentStore {
     return this.inner.get(docId);
   }
 
+  deletedAt(docId: string): Promise<number | null> {
+    return this.inner.deletedAt(docId);
+  }
+
   list(): Promise<DocumentMeta[]> {
     return this.inner.list();
   }

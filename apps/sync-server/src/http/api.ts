@@ -5,7 +5,8 @@ import { OPEN_USER, atLeast, roleFor } from '../auth/roles.js';
 import { AuthError, bearerToken, verifyToken } from '../auth/tokens.js';
 import type { HistoryService } from '../history/HistoryService.js';
 import type { TandemIo } from '../rooms/Room.js';
-import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import { NoSuchDocument, type RoomRegistry } from '../rooms/RoomRegistry.js';
+import type { Quotas } from '../limits/Quotas.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
 import { contentRoutes } from './contentRoutes.js';
 import type { DocumentStore } from '../storage/DocumentStore.js';
@@ -27,6 +28,8 @@ export interface ApiDeps {
   startedAt: number;
   metrics: ServerMetrics;
   connections: () => number;
+  /** Per-document and per-identity rate limits (versions, restores, new documents). */
+  quotas: Quotas;
 }
 
 /** Every API route; each feature contributes its own list. */
@@ -80,7 +83,10 @@ export async function handleApi(
     await found.route.handler({ req, res, url, params: found.params, user });
   } catch (err) {
     if (err instanceof BadRequest) {
-      sendError(res, err.status, err.code, err.message);
+      sendError(res, err.status, err.code, err.message, err.retryAfterSeconds);
+    } else if (err instanceof NoSuchDocument) {
+      // Deleted while the request was on its way: loading never creates a document.
+      sendError(res, 404, 'NOT_FOUND', 'There is no document with that id.');
     } else {
       log.error({ err, method, path: url.pathname }, 'request failed');
       if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'The server could not handle this request.');

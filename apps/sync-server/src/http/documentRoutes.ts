@@ -3,6 +3,7 @@ import { atLeast, roleFor } from '../auth/roles.js';
 import type { DocumentMeta } from '../storage/DocumentStore.js';
 import type { ApiDeps } from './api.js';
 import { BadRequest, readJson, sendError, sendJson } from './json.js';
+import { takeDocumentCreation } from './quotas.js';
 import type { Route } from './router.js';
 
 /** A document as the API shows it; `editors` are the people behind its latest version, when known. */
@@ -42,13 +43,16 @@ export function documentRoutes(deps: ApiDeps): Route[] {
     {
       method: 'POST',
       pattern: /^\/api\/docs$/,
-      handler: async ({ req, res, user }) => {
+      handler: async (ctx) => {
+        const { req, res, user } = ctx;
         const id = requestedId(await readJson(req)) ?? newDocId();
         if (!atLeast(roleFor(user, id), 'editor')) {
           sendError(res, 403, ErrorCode.Forbidden, 'You may not create documents here.');
           return;
         }
         const existing = await deps.store.get(id);
+        // Only a document that comes into being counts; one that was deleted may be created again.
+        if (!existing) takeDocumentCreation(deps.quotas, ctx);
         const meta = existing ?? (await deps.store.ensure(id, Date.now()));
         sendJson(res, existing ? 200 : 201, documentJson(meta));
       },

@@ -7,17 +7,29 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** Writes a JSON error in the shape every API route uses: `{ error: { code, message } }`. */
-export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+/**
+ * Writes a JSON error in the shape every API route uses: `{ error: { code, message } }`;
+ * with `retryAfterSeconds` (429, 503), also the `Retry-After` header.
+ */
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  retryAfterSeconds?: number,
+): void {
+  if (retryAfterSeconds !== undefined) res.setHeader('retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds))));
   sendJson(res, status, { error: { code, message } });
 }
 
-/** Raised when a request body is missing, too large or not JSON. */
+/** Raised when a request cannot be served as asked (a bad body, a quota…); becomes a JSON error. */
 export class BadRequest extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Sent as `Retry-After` (429, 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

@@ -49,8 +49,13 @@ export interface DocumentStore {
   readonly versions?: VersionStore;
   /** The document's content and metadata, or null when it does not exist. */
   load(docId: string): Promise<StoredDocument | null>;
-  /** Creates the document if absent; returns its metadata either way. */
+  /**
+   * Creates the document if absent (and forgets that a document of that id was deleted);
+   * returns its metadata either way. Callers decide whether creating is allowed.
+   */
   ensure(docId: string, now: number): Promise<DocumentMeta>;
+  /** When a document of this id was deleted, or null if none was (or it was created again since). */
+  deletedAt(docId: string): Promise<number | null>;
   /** Appends all entries in one atomic transaction; returns the last sequence number written per document. */
   append(entries: readonly AppendEntry[], now: number): Promise<Map<string, number>>;
   /** Atomically replaces log rows up to `upToSeq` with `state` (the merged state covering them) and its summary; resolves with the new row's sequence number. */
@@ -61,7 +66,7 @@ export interface DocumentStore {
   get(docId: string): Promise<DocumentMeta | null>;
   /** Every document, most recently updated first. */
   list(): Promise<DocumentMeta[]>;
-  /** Deletes a document and everything stored for it; returns whether it existed. */
+  /** Deletes a document and everything stored for it, leaving a tombstone; returns whether it existed. */
   delete(docId: string): Promise<boolean>;
   /** Cheap liveness check for health endpoints. */
   ping(): Promise<void>;

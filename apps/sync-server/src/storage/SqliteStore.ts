@@ -73,6 +73,10 @@ export class SqliteStore implements DocumentStore {
       insertDoc: db.prepare(
         "INSERT OR IGNORE INTO documents (id, title, created_at, updated_at, size) VALUES (?, '', ?, ?, 0)",
       ),
+      deletedAt: db.prepare<[string], { deleted_at: number }>('SELECT deleted_at FROM deleted_documents WHERE id = ?'),
+      forgetDeleted: db.prepare('DELETE FROM deleted_documents WHERE id = ?'),
+      deleteDoc: db.prepare('DELETE FROM documents WHERE id = ?'),
+      recordDeleted: db.prepare('INSERT OR REPLACE INTO deleted_documents (id, deleted_at) VALUES (?, ?)'),
       loadUpdates: db.prepare<
         [string],
         { seq: number; data: Buffer; codec: number; state_vector: Buffer | null; delete_set: Buffer | null }
@@ -109,8 +113,15 @@ export class SqliteStore implements DocumentStore {
   }
 
   async ensure(docId: string, now: number): Promise<DocumentMeta> {
-    this.stmts.insertDoc.run(docId, now, now);
-    return toMeta(this.stmts.getDoc.get(docId)!);
+    return this.db.transaction(() => {
+      this.stmts.insertDoc.run(docId, now, now);
+      this.stmts.forgetDeleted.run(docId);
+      return toMeta(this.stmts.getDoc.get(docId)!);
+    })();
+  }
+
+  async deletedAt(docId: string): Promise<number | null> {
+    return this.stmts.deletedAt.get(docId)?.deleted_at ?? null;
   }
 
   async append(entries: readonly AppendEntry[], now: number): Promise<Map<string, number>> {
@@ -160,7 +171,11 @@ export class SqliteStore implements DocumentStore {
 
   async delete(docId: string): Promise<boolean> {
     // Rows in other tables go with it (ON DELETE CASCADE).
-    return this.db.prepare('DELETE FROM documents WHERE id = ?').run(docId).changes > 0;
+    return this.db.transaction(() => {
+      const existed = this.stmts.deleteDoc.run(docId).changes > 0;
+      if (existed) this.stmts.recordDeleted.run(docId, Date.now());
+      return existed;
+    })();
   }
 
   async ping(): Promise<void> {

@@ -48,6 +48,11 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE updates ADD COLUMN state_vector BLOB;`,
   // 5: and its delete set, so a returning client that holds exactly that state is recognised without applying it.
   `ALTER TABLE updates ADD COLUMN delete_set BLOB;`,
+  // Deleted documents leave a tombstone, so opening an old link cannot bring one back as a new, empty document.
+  `CREATE TABLE deleted_documents (
+     id TEXT PRIMARY KEY,
+     deleted_at INTEGER NOT NULL
+   ) WITHOUT ROWID;`,
 ];
 
 /** Brings `db` up to the latest schema; throws if the file is from a newer Tandem. */
