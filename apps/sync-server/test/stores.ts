@@ -2,6 +2,7 @@ import type {
   AppendEntry,
   DocumentMeta,
   DocumentStore,
+  ListQuery,
   StateSummary,
   StoredDocument,
 } from '../src/storage/DocumentStore.js';
@@ -105,8 +106,8 @@ export class InstrumentedStore implements DocumentStore {
     return this.inner.deletedAt(docId);
   }
 
-  list(): Promise<DocumentMeta[]> {
-    return this.inner.list();
+  listPage(query: ListQuery): Promise<DocumentMeta[]> {
+    return this.inner.listPage(query);
   }
 
   delete(docId: string): Promise<boolean> {

@@ -33,6 +33,21 @@ export interface StateSummary {
   deleteSetUpdate: Uint8Array;
 }
 
+/** Which documents someone may see in a list: all of them, or those with these ids or id prefixes. */
+export type DocumentAccess = { all: true } | { all?: false; ids: readonly string[]; prefixes: readonly string[] };
+
+/** A page of the document list, most recently updated first. */
+export interface ListQuery {
+  /** Most documents to return. */
+  limit: number;
+  /** Start after this document (the last of the previous page). */
+  after?: { updatedAt: number; id: string };
+  /** Only documents whose title (or "Untitled", for those without one) contains this, ignoring case. */
+  titleContains?: string;
+  /** Only documents the asker may see. */
+  access: DocumentAccess;
+}
+
 /** One update to append to a document's log. */
 export interface AppendEntry {
   docId: string;
@@ -64,8 +79,8 @@ export interface DocumentStore {
   setTitle(docId: string, title: string): Promise<void>;
   /** Metadata of one document, or null. */
   get(docId: string): Promise<DocumentMeta | null>;
-  /** Every document, most recently updated first. */
-  list(): Promise<DocumentMeta[]>;
+  /** One page of documents, most recently updated first (ties by id). */
+  listPage(query: ListQuery): Promise<DocumentMeta[]>;
   /** Deletes a document and everything stored for it, leaving a tombstone; returns whether it existed. */
   delete(docId: string): Promise<boolean>;
   /** Cheap liveness check for health endpoints. */
