@@ -12,6 +12,8 @@ import { retentionPolicy } from './history/retention.js';
 import { apiRoutes, handleApi } from './http/api.js';
 import { createEditorHandler } from './http/editor.js';
 import { sendError } from './http/json.js';
+import { RequestBodies } from './http/requestBodies.js';
+import { refuseBeyondConnectionLimit } from './limits/connections.js';
 import { Quotas } from './limits/Quotas.js';
 import { createLogger } from './logger.js';
 import { roomName, type TandemIo } from './rooms/Room.js';
@@ -65,7 +67,15 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   const log = parts.log ?? createLogger(config.logLevel);
   const store = parts.store ?? new SqliteStore(path.join(config.dataDir, 'tandem.db'));
   const startedAt = Date.now();
-  const httpServer = http.createServer();
+  // Stalled requests must not hold memory for Node's default 300 s: headers get HEADERS_TIMEOUT_MS,
+  // and a whole request that long plus BODY_TIMEOUT_MS (RequestBodies answers a slow body first).
+  const httpServer = http.createServer({
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.headersTimeoutMs + config.bodyTimeoutMs + 1_000,
+    // How often Node looks for requests past those timeouts (its default, 30 s, would dwarf them).
+    connectionsCheckingInterval: Math.max(250, Math.min(5_000, config.headersTimeoutMs / 2)),
+  });
+  const bodies = new RequestBodies({ maxConcurrent: config.maxConcurrentBodies, timeoutMs: config.bodyTimeoutMs }, log);
   const quotas = new Quotas(config);
   // `io` and `registry` exist by the time anything scrapes these.
   const metrics = new ServerMetrics({
@@ -137,6 +147,9 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     },
   });
 
+  // Before anything else about a new connection, so a full server spends nothing more on it.
+  io.use(refuseBeyondConnectionLimit(io, config.maxConnections, log));
+
   if (config.authSecret) {
     const secret = config.authSecret;
     // Runs on every connection, reconnects included: there is no connection-state recovery to skip it.
@@ -200,6 +213,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'same-origin');
     res.setHeader('x-frame-options', 'DENY');
+    if (!bodies.admit(req, res)) return;
     handleApi(req, res, routes, log, config.authSecret)
       .then((handled) => {
         if (handled) return;

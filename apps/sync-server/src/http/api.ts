@@ -83,7 +83,8 @@ export async function handleApi(
     await found.route.handler({ req, res, url, params: found.params, user });
   } catch (err) {
     if (err instanceof BadRequest) {
-      sendError(res, err.status, err.code, err.message, err.retryAfterSeconds);
+      // Already answered when a body timed out (see RequestBodies).
+      if (!res.headersSent) sendError(res, err.status, err.code, err.message, err.retryAfterSeconds);
     } else if (err instanceof NoSuchDocument) {
       // Deleted while the request was on its way: loading never creates a document.
       sendError(res, 404, 'NOT_FOUND', 'There is no document with that id.');

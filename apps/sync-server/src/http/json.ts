@@ -39,6 +39,9 @@ export class BadRequest extends Error {
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // A body announced as too large is refused before any of it is read.
+  if (Number(req.headers['content-length']) > limit)
+    throw new BadRequest(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes.`);
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
     if (size > limit) throw new BadRequest(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes.`);

@@ -39,6 +39,8 @@ export const ErrorCode = {
   DocumentNotFound: 'DOCUMENT_NOT_FOUND',
   /** Over a quota that is not about message rate, e.g. documents created per hour; the message says when to try again. */
   QuotaExceeded: 'QUOTA_EXCEEDED',
+  /** The server is at its connection limit and refused this connection in the handshake; try again later. */
+  ServerBusy: 'SERVER_BUSY',
   /** Something went wrong on the server that is not the client's fault. */
   Internal: 'INTERNAL',
 } as const;
