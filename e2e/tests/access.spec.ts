@@ -72,6 +72,27 @@ test.describe('token mode in the browser', () => {
     await viewerContext.close();
   });
 
+  test('a viewer opening a document that does not exist is told so, and nothing is created', async ({ browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const viewer = await token('Vic', { 'ghost-*': 'viewer' });
+    await page.goto(`${server.url}/auth#token=${encodeURIComponent(viewer)}&doc=ghost-1`);
+    await expect(page.getByTestId('doc-error')).toContainText(
+      'There is no document at this address. Check the link, or ask the person who shared it.',
+    );
+    await expect(page.getByTestId('go-home')).toBeVisible();
+    await expect(page.getByTestId('connection-status')).toHaveText('No such document');
+    await expect(page.getByTestId('recreate')).toHaveCount(0);
+    await expect(page.getByTestId('editor')).toHaveCount(0);
+    await page.screenshot({ path: test.info().outputPath('no-such-document.png') });
+    const owner = await token('Own', { '*': 'owner' });
+    const stored = await fetch(`${server.url}/api/docs/ghost-1/export`, {
+      headers: { authorization: `Bearer ${owner}` },
+    });
+    expect(stored.status).toBe(404);
+    await context.close();
+  });
+
   test('without a token the page says sign-in is needed instead of showing an editor', async ({ browser }) => {
     const context = await browser.newContext();
     const page = await context.newPage();

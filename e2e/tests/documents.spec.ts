@@ -145,6 +145,66 @@ test('deleting from the list removes it, and the person who has it open is told'
   await expect(listItem(alice, docId)).toHaveCount(0);
 });
 
+test('opening the address of a deleted document says so, and can start a new, empty one there', async ({
+  alice,
+  bob,
+  request,
+  server,
+  docId,
+}) => {
+  await alice.open(docId);
+  await alice.typeText('Soon deleted');
+  await alice.waitSaved();
+  expect((await request.delete(`${server.url}/api/docs/${docId}`)).status()).toBe(204);
+  await expect(alice.page.getByTestId('doc-deleted')).toBeVisible();
+
+  // Someone opening the old link later is told, in words, instead of waiting for ever.
+  await bob.page.goto(`/d/${docId}`);
+  await expect(bob.docError).toContainText('This document was deleted.');
+  await expect(bob.docError).toHaveAttribute('data-code', 'DOCUMENT_DELETED');
+  await expect(bob.status).toHaveText('Deleted');
+  await expect(bob.page.getByTestId('go-home')).toBeVisible();
+  await expect(bob.page.getByTestId('retry')).toHaveCount(0);
+  await expect(bob.editor).toHaveCount(0);
+  await bob.page.screenshot({ path: test.info().outputPath('deleted-document.png') });
+  // Opening it did not bring it back.
+  expect((await request.get(`${server.url}/api/docs/${docId}/export`)).status()).toBe(404);
+
+  await bob.page.getByTestId('recreate').click();
+  await bob.waitLoaded();
+  await bob.expectText('');
+  await bob.typeText('A fresh start');
+  await bob.waitSaved();
+});
+
+test('the list shows a page at a time, loads more from the keyboard, and searches on the server', async ({
+  alice,
+  request,
+  server,
+  docId,
+}) => {
+  const tag = docId.slice(-8);
+  for (let i = 0; i < 55; i++) {
+    await importDoc(request, server.url, `Note ${i}`, `Batch ${tag} ${String(i).padStart(2, '0')}`);
+  }
+  await alice.page.goto('/');
+  const items = alice.page.getByTestId('doc-list').getByTestId('doc-item');
+  await expect(items).toHaveCount(50);
+  await alice.page.getByTestId('search').fill(`BATCH ${tag}`);
+  await expect(items.first()).toContainText(`Batch ${tag} 54`);
+  await expect(items).toHaveCount(50);
+  const more = alice.page.getByTestId('show-more');
+  await more.focus();
+  await alice.page.screenshot({ path: test.info().outputPath('document-list.png'), fullPage: true });
+  await alice.page.keyboard.press('Enter');
+  await expect(items).toHaveCount(55);
+  await expect(more).toHaveCount(0);
+  // Focus moves on to the first document the button brought in.
+  await expect(items.nth(50).locator('a')).toBeFocused();
+  await expect(items.nth(50)).toContainText(`Batch ${tag} 04`);
+  await expect(items.last()).toContainText(`Batch ${tag} 00`);
+});
+
 test('export over HTTP gives the content as Markdown and as HTML', async ({ alice, request, server, docId }) => {
   await alice.open(docId);
   await alice.typeText('# Plan\nShip it **soon**\n- one\ntwo');

@@ -79,6 +79,26 @@ export interface Config {
    * expects committed changes in it, accepting their loss (set for one start only).
    */
   acceptWalLoss: boolean;
+  /** Names given to versions of one document per hour, sustained (a token bucket per document)… */
+  namedVersionsPerHour: number;
+  /** …and at once. */
+  namedVersionsBurst: number;
+  /** Restores of one document per hour, sustained (each stores a restore point)… */
+  restoresPerHour: number;
+  /** …and at once. */
+  restoresBurst: number;
+  /** Documents one identity (token user, or address in open mode) may create per hour, sustained… */
+  docsPerHour: number;
+  /** …and at once. */
+  docsBurst: number;
+  /** Most Socket.IO connections at once; more are refused in the handshake with SERVER_BUSY. */
+  maxConnections: number;
+  /** Most HTTP request bodies being received at once; more are answered 503 without being read. */
+  maxConcurrentBodies: number;
+  /** A request body not fully received this long after its headers is answered 408 and its connection closed. */
+  bodyTimeoutMs: number;
+  /** Request headers not fully received this long after the connection opened: the connection is closed. */
+  headersTimeoutMs: number;
 }
 
 /** Raised for a configuration value that cannot be used; the message names the variable. */
@@ -206,5 +226,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     minFreeDiskBytes: int(env, 'MIN_FREE_DISK_BYTES', 64 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
     metricsToken: metricsToken(env),
     acceptWalLoss: int(env, 'ACCEPT_WAL_LOSS', 0, 0, 1) === 1,
+    namedVersionsPerHour: int(env, 'NAMED_VERSIONS_PER_HOUR', 60, 1, 100_000_000),
+    namedVersionsBurst: int(env, 'NAMED_VERSIONS_BURST', 20, 1, 100_000_000),
+    restoresPerHour: int(env, 'RESTORES_PER_HOUR', 60, 1, 100_000_000),
+    restoresBurst: int(env, 'RESTORES_BURST', 20, 1, 100_000_000),
+    docsPerHour: int(env, 'DOCS_PER_HOUR', 100, 1, 100_000_000),
+    docsBurst: int(env, 'DOCS_BURST', 50, 1, 100_000_000),
+    maxConnections: int(env, 'MAX_CONNECTIONS', 10_000, 1, 10_000_000),
+    maxConcurrentBodies: int(env, 'MAX_CONCURRENT_BODIES', 32, 1, 1_000_000),
+    bodyTimeoutMs: int(env, 'BODY_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    headersTimeoutMs: int(env, 'HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000),
   };
 }

@@ -13,6 +13,9 @@ import { apiRoutes, handleApi } from './http/api.js';
 import { createEditorHandler } from './http/editor.js';
 import { sendError } from './http/json.js';
 import { requestRefusal, siteRules, socketRefusal } from './http/sameOrigin.js';
+import { RequestBodies } from './http/requestBodies.js';
+import { refuseBeyondConnectionLimit } from './limits/connections.js';
+import { Quotas } from './limits/Quotas.js';
 import { createLogger } from './logger.js';
 import { roomName, type TandemIo } from './rooms/Room.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
@@ -59,7 +62,16 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   if (store instanceof SqliteStore && store.walLoss !== null)
     log.warn({ problem: store.walLoss }, 'started with ACCEPT_WAL_LOSS=1: changes in the write-ahead log were lost');
   const startedAt = Date.now();
-  const httpServer = http.createServer();
+  // Stalled requests must not hold memory for Node's default 300 s: headers get HEADERS_TIMEOUT_MS,
+  // and a whole request that long plus BODY_TIMEOUT_MS (RequestBodies answers a slow body first).
+  const httpServer = http.createServer({
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.headersTimeoutMs + config.bodyTimeoutMs + 1_000,
+    // How often Node looks for requests past those timeouts (its default, 30 s, would dwarf them).
+    connectionsCheckingInterval: Math.max(250, Math.min(5_000, config.headersTimeoutMs / 2)),
+  });
+  const bodies = new RequestBodies({ maxConcurrent: config.maxConcurrentBodies, timeoutMs: config.bodyTimeoutMs }, log);
+  const quotas = new Quotas(config);
   // `io` and `registry` exist by the time anything scrapes these.
   const metrics = new ServerMetrics({
     connections: () => io.engine.clientsCount,
@@ -135,6 +147,9 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     },
   });
 
+  // Before anything else about a new connection, so a full server spends nothing more on it.
+  io.use(refuseBeyondConnectionLimit(io, config.maxConnections, log));
+
   if (config.authSecret) {
     const secret = config.authSecret;
     // Runs on every connection, reconnects included: there is no connection-state recovery to skip it.
@@ -167,6 +182,8 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
       io,
       metrics,
       registry,
+      store,
+      quotas,
       writes,
       log,
       maxDocsPerConnection: config.maxDocsPerConnection,
@@ -195,6 +212,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     storage: storageHealth,
     authSecret: config.authSecret,
     metricsToken: config.metricsToken,
+    quotas,
   });
   httpServer.on('request', (req, res) => {
     // Socket.IO answers its own path; everything else is ours.
@@ -215,6 +233,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
       } else sendError(res, 403, refusal.code, refusal.message);
       return;
     }
+    if (!bodies.admit(req, res)) return;
     handleApi(req, res, routes, log, config.authSecret, storageHealth)
       .then((handled) => {
         if (handled) return;

@@ -136,8 +136,13 @@ describe('token mode', () => {
 
   it('never applies an update sent by a viewer over a raw socket', async () => {
     ts = await startTestServer({ authSecret: SECRET });
+    const created = await api('/api/docs', await token('Eda', { raw: 'editor' }), {
+      method: 'POST',
+      body: JSON.stringify({ id: 'raw' }),
+    });
+    expect(created.status).toBe(201);
     const { socket } = await rawSocket(await token('Vic', { raw: 'viewer' }));
-    await join(socket, 'raw');
+    expect(await join(socket, 'raw')).toMatchObject({ ok: true, role: 'viewer' });
     const doc = new Y.Doc();
     doc.getText('t').insert(0, 'forged');
     const result = await new Promise<AckResult>((resolve) =>

@@ -131,7 +131,13 @@ describe('documents over HTTP', () => {
     const list = (await (await api('/api/docs')).json()) as { documents: { id: string }[] };
     expect(list.documents.map((d) => d.id)).not.toContain('doomed');
     expect((await api('/api/docs/doomed', { method: 'DELETE' })).status).toBe(404);
-    // Opening the id again starts an empty document.
+    // Opening the id again does not bring it back…
+    const late = ts.client().open('doomed');
+    await waitFor(() => late.status.error !== null, 'the late joiner is told');
+    expect(late.status.error).toMatchObject({ code: 'DOCUMENT_DELETED', message: 'This document was deleted.' });
+    expect(await ts.server.store.get('doomed')).toBeNull();
+    // …creating it explicitly does, as an empty document.
+    expect((await api('/api/docs', { method: 'POST', body: JSON.stringify({ id: 'doomed' }) })).status).toBe(201);
     const fresh = ts.client().open('doomed');
     await fresh.whenSynced();
     expect(fresh.doc.getText('t').toString()).toBe('');

@@ -2,6 +2,7 @@ import type {
   AppendEntry,
   DocumentMeta,
   DocumentStore,
+  ListQuery,
   StateSummary,
   StoredDocument,
 } from '../src/storage/DocumentStore.js';
@@ -106,8 +107,12 @@ export class InstrumentedStore implements DocumentStore {
     return this.inner.get(docId);
   }
 
-  list(): Promise<DocumentMeta[]> {
-    return this.inner.list();
+  deletedAt(docId: string): Promise<number | null> {
+    return this.inner.deletedAt(docId);
+  }
+
+  listPage(query: ListQuery): Promise<DocumentMeta[]> {
+    return this.inner.listPage(query);
   }
 
   delete(docId: string): Promise<boolean> {

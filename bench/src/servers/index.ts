@@ -196,6 +196,11 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
       // peers have no per-connection rate limit, so Tandem's is lifted for a like-for-like run.
       RATE_LIMIT_PER_SEC: '1000000',
       RATE_LIMIT_BURST: '1000000',
+      // Scenarios open tens of thousands of connections and create documents by the thousand from
+      // one address; the peers have no such caps either.
+      MAX_CONNECTIONS: '10000000',
+      DOCS_PER_HOUR: '100000000',
+      DOCS_BURST: '100000000',
       ...options.env,
     });
   } else {

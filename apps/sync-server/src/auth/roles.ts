@@ -1,4 +1,5 @@
 import type { Role } from '@tandem/crdt-bridge';
+import type { DocumentAccess } from '../storage/DocumentStore.js';
 
 const RANK: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };
 
@@ -24,6 +25,16 @@ function matches(pattern: string, docId: string): boolean {
   if (pattern === '*') return true;
   if (pattern.endsWith('*')) return docId.startsWith(pattern.slice(0, -1));
   return pattern === docId;
+}
+
+/** The documents `user` has any role on, as a list filter: the same patterns {@link roleFor} reads. */
+export function documentAccess(user: AuthUser): DocumentAccess {
+  const patterns = Object.keys(user.roles);
+  if (patterns.includes('*')) return { all: true };
+  return {
+    ids: patterns.filter((p) => !p.endsWith('*')),
+    prefixes: patterns.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1)),
+  };
 }
 
 /** The highest role `user` has on `docId` (exact ids and wildcards alike), or null for none. */

@@ -5,9 +5,10 @@ import { OPEN_USER, atLeast, roleFor } from '../auth/roles.js';
 import { AuthError, bearerToken, verifyToken } from '../auth/tokens.js';
 import type { HistoryService } from '../history/HistoryService.js';
 import type { TandemIo } from '../rooms/Room.js';
-import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import { NoSuchDocument, type RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { StorageHealth } from '../storage/StorageHealth.js';
 import { StorageUnavailableError, storageFailureReason } from '../storage/storageErrors.js';
+import type { Quotas } from '../limits/Quotas.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
 import { contentRoutes } from './contentRoutes.js';
 import type { DocumentStore } from '../storage/DocumentStore.js';
@@ -37,6 +38,8 @@ export interface ApiDeps {
   authSecret: string | null;
   /** A bearer token that may read `/metrics`, when configured. */
   metricsToken: string | null;
+  /** Per-document and per-identity rate limits (versions, restores, new documents). */
+  quotas: Quotas;
 }
 
 /** Every API route; each feature contributes its own list. */
@@ -98,7 +101,11 @@ export async function handleApi(
   } catch (err) {
     const storageTrouble = err instanceof BadRequest ? null : storageFailureReason(err);
     if (err instanceof BadRequest) {
-      sendError(res, err.status, err.code, err.message);
+      // Already answered when a body timed out (see RequestBodies).
+      if (!res.headersSent) sendError(res, err.status, err.code, err.message, err.retryAfterSeconds);
+    } else if (err instanceof NoSuchDocument) {
+      // Deleted while the request was on its way: loading never creates a document.
+      if (!res.headersSent) sendError(res, 404, 'NOT_FOUND', 'There is no document with that id.');
     } else if (storageTrouble !== null) {
       log.warn({ err, method, path: url.pathname }, 'request failed: storage unavailable');
       const fate = err instanceof StorageUnavailableError ? 'held' : 'failed';

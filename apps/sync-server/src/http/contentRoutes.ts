@@ -15,6 +15,7 @@ import { roomName } from '../rooms/Room.js';
 import type { ApiDeps } from './api.js';
 import { documentJson } from './documentRoutes.js';
 import { BadRequest, readBody, readJson, sendError, sendJson } from './json.js';
+import { takeDocumentCreation } from './quotas.js';
 import type { Route, RouteContext } from './router.js';
 
 /** Largest Markdown file accepted for import. */
@@ -77,7 +78,9 @@ export function contentRoutes(deps: ApiDeps): Route[] {
     {
       method: 'POST',
       pattern: /^\/api\/docs\/import$/,
-      handler: async ({ req, res, url, user }) => {
+      handler: async (ctx) => {
+        takeDocumentCreation(deps.quotas, ctx);
+        const { req, res, url, user } = ctx;
         const isJson = (req.headers['content-type'] ?? '').includes('application/json');
         let markdown: string;
         let title = url.searchParams.get('title') ?? '';

@@ -7,17 +7,29 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** Writes a JSON error in the shape every API route uses: `{ error: { code, message } }`. */
-export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+/**
+ * Writes a JSON error in the shape every API route uses: `{ error: { code, message } }`;
+ * with `retryAfterSeconds` (429, 503), also the `Retry-After` header.
+ */
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  retryAfterSeconds?: number,
+): void {
+  if (retryAfterSeconds !== undefined) res.setHeader('retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds))));
   sendJson(res, status, { error: { code, message } });
 }
 
-/** Raised when a request body is missing, too large or not JSON. */
+/** Raised when a request cannot be served as asked (a bad body, a quota…); becomes a JSON error. */
 export class BadRequest extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Sent as `Retry-After` (429, 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -27,6 +39,9 @@ export class BadRequest extends Error {
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // A body announced as too large is refused before any of it is read.
+  if (Number(req.headers['content-length']) > limit)
+    throw new BadRequest(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes.`);
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
     if (size > limit) throw new BadRequest(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes.`);

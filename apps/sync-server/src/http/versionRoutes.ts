@@ -16,6 +16,7 @@ import type { VersionMeta } from '../storage/VersionStore.js';
 import type { ApiDeps } from './api.js';
 import { documentJson } from './documentRoutes.js';
 import { BadRequest, readJson, sendError, sendJson } from './json.js';
+import { takeDocumentCreation, takeNamedVersion, takeRestore } from './quotas.js';
 import type { Route, RouteContext } from './router.js';
 
 /** Longest version name accepted. */
@@ -115,6 +116,7 @@ export function versionRoutes(deps: ApiDeps): Route[] {
       pattern: versions,
       role: 'editor',
       handler: forDoc(async (ctx, docId) => {
+        takeNamedVersion(deps.quotas, docId);
         const name = versionName((await bodyObject(ctx)).name);
         sendJson(ctx.res, 201, versionJson(await history.nameCurrent(docId, name)));
       }),
@@ -179,6 +181,7 @@ export function versionRoutes(deps: ApiDeps): Route[] {
       pattern: action('restore'),
       role: 'editor',
       handler: forDoc(async (ctx, docId) => {
+        takeRestore(deps.quotas, docId);
         const id = versionId(ctx.params.vid);
         const body = await bodyObject(ctx);
         if (body.block !== undefined && (typeof body.block !== 'number' || !Number.isInteger(body.block)))
@@ -201,6 +204,7 @@ export function versionRoutes(deps: ApiDeps): Route[] {
       pattern: action('copy'),
       role: 'viewer',
       handler: forDoc(async (ctx, docId) => {
+        takeDocumentCreation(deps.quotas, ctx);
         const id = versionId(ctx.params.vid);
         // Reading the version is enough to copy it, but the copy is a new document one must be allowed to make.
         const copyId = newDocId();

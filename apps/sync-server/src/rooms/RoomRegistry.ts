@@ -4,6 +4,18 @@ import type { DocumentStore } from '../storage/DocumentStore.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
 import { Room, type TandemIo } from './Room.js';
 
+/**
+ * Raised by {@link RoomRegistry.acquire} for a document that does not exist. Loading never
+ * creates one: whoever may create it (a join by an editor, `POST /api/docs`) does so first.
+ */
+export class NoSuchDocument extends Error {
+  override readonly name = 'NoSuchDocument';
+
+  constructor(readonly docId: string) {
+    super(`there is no document ${docId}`);
+  }
+}
+
 /** Observers of rooms' lives (version history uses them); they must not throw. */
 export interface RoomHooks {
   /** A document was loaded into memory. */
@@ -54,7 +66,7 @@ export class RoomRegistry {
     return this.rooms.get(docId);
   }
 
-  /** The room for `docId`, loading (and creating) the document if needed. */
+  /** The room for `docId`, loading the document if needed; rejects with {@link NoSuchDocument} if it does not exist. */
   acquire(docId: string): Promise<Room> {
     this.cancelUnload(docId);
     const loaded = this.rooms.get(docId);
@@ -124,6 +136,7 @@ export class RoomRegistry {
   /**
    * Runs `work` on the document's room, loading it if needed, and lets it unload
    * afterwards if nobody has it open. For server-side changes (rename, restore, export).
+   * Rejects with {@link NoSuchDocument} for a document that does not exist (never creates one).
    */
   async withRoom<T>(docId: string, work: (room: Room) => T | Promise<T>): Promise<T> {
     const room = await this.acquire(docId);
@@ -173,11 +186,8 @@ export class RoomRegistry {
 
   private async load(docId: string): Promise<Room> {
     const started = Date.now();
-    let stored = await this.store.load(docId);
-    if (!stored) {
-      const meta = await this.store.ensure(docId, Date.now());
-      stored = { meta, updates: [], lastSeq: 0 };
-    }
+    const stored = await this.store.load(docId);
+    if (!stored) throw new NoSuchDocument(docId);
     const room = new Room(docId, stored, {
       io: this.io,
       writes: this.writes,

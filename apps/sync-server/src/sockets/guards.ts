@@ -1,34 +1,6 @@
 import type { DocError } from '@tandem/crdt-bridge';
 import type { TandemServerSocket } from '../rooms/Member.js';
 
-/**
- * A token bucket: it holds up to `burst` tokens, refills at `perSecond`, and each
- * message takes one. Bursts up to `burst` pass at once; beyond that, `perSecond` on average.
- */
-export class TokenBucket {
-  private tokens: number;
-  private last: number;
-
-  constructor(
-    private readonly perSecond: number,
-    private readonly burst: number,
-    private readonly now: () => number = () => performance.now(),
-  ) {
-    this.tokens = burst;
-    this.last = now();
-  }
-
-  /** Takes a token; false when the bucket is empty (over the limit). */
-  take(): boolean {
-    const now = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perSecond) / 1000);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
-
 /** How long a connection closed with an error may take to deliver it before it is cut anyway. */
 const CLOSE_GRACE_MS = 2_000;
 

@@ -16,10 +16,15 @@ import * as Y from 'yjs';
 import { OPEN_USER, atLeast, roleFor } from '../auth/roles.js';
 import { Member, type TandemServerSocket } from '../rooms/Member.js';
 import type { ApplyResult, TandemIo } from '../rooms/Room.js';
-import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import { NoSuchDocument, type RoomRegistry } from '../rooms/RoomRegistry.js';
+import { quotaIdentity } from '../limits/identity.js';
+import type { Quotas } from '../limits/Quotas.js';
+import type { DocumentStore } from '../storage/DocumentStore.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
-import { TokenBucket, boundOutgoingQueue, closeWithError, dropConnection } from './guards.js';
+import { TokenBucket } from '../limits/TokenBucket.js';
+import { admitToDocument } from './documentAdmission.js';
+import { boundOutgoingQueue, closeWithError, dropConnection } from './guards.js';
 
 /** What the socket handlers need from the server. */
 export interface HandlerDeps {
@@ -27,6 +32,10 @@ export interface HandlerDeps {
   /** Where traffic and latency are counted for GET /metrics; absent in some tests. */
   metrics?: ServerMetrics;
   registry: RoomRegistry;
+  /** Where a join looks up (and may create) its document. */
+  store: DocumentStore;
+  /** Documents created per identity: a join that creates one counts. */
+  quotas: Quotas;
   writes: WriteQueue;
   log: Logger;
   maxDocsPerConnection: number;
@@ -214,9 +223,21 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
       joining.set(docId, []);
       let room;
       try {
+        const identity = quotaIdentity(socket.data.user, socket.handshake.address);
+        const refusal = await admitToDocument(deps, docId, role, identity);
+        if (refusal) {
+          socket.data.docs.delete(docId);
+          ack({ ok: false, error: refusal });
+          return settleJoin(docId);
+        }
         room = await registry.acquire(docId);
       } catch (err) {
         socket.data.docs.delete(docId);
+        if (err instanceof NoSuchDocument) {
+          // Deleted between the check above and the load.
+          ack(fail(ErrorCode.DocumentDeleted, 'This document was deleted.', docId));
+          return settleJoin(docId);
+        }
         log.error({ err, doc: docId }, 'document failed to load');
         ack(fail(ErrorCode.LoadFailed, 'The document could not be loaded. Try again in a moment.', docId));
         return settleJoin(docId);

@@ -33,6 +33,21 @@ export interface StateSummary {
   deleteSetUpdate: Uint8Array;
 }
 
+/** Which documents someone may see in a list: all of them, or those with these ids or id prefixes. */
+export type DocumentAccess = { all: true } | { all?: false; ids: readonly string[]; prefixes: readonly string[] };
+
+/** A page of the document list, most recently updated first. */
+export interface ListQuery {
+  /** Most documents to return. */
+  limit: number;
+  /** Start after this document (the last of the previous page). */
+  after?: { updatedAt: number; id: string };
+  /** Only documents whose title (or "Untitled", for those without one) contains this, ignoring case. */
+  titleContains?: string;
+  /** Only documents the asker may see. */
+  access: DocumentAccess;
+}
+
 /** One update to append to a document's log. */
 export interface AppendEntry {
   docId: string;
@@ -49,8 +64,13 @@ export interface DocumentStore {
   readonly versions?: VersionStore;
   /** The document's content and metadata, or null when it does not exist. */
   load(docId: string): Promise<StoredDocument | null>;
-  /** Creates the document if absent; returns its metadata either way. */
+  /**
+   * Creates the document if absent (and forgets that a document of that id was deleted);
+   * returns its metadata either way. Callers decide whether creating is allowed.
+   */
   ensure(docId: string, now: number): Promise<DocumentMeta>;
+  /** When a document of this id was deleted, or null if none was (or it was created again since). */
+  deletedAt(docId: string): Promise<number | null>;
   /** Appends all entries in one atomic transaction; returns the last sequence number written per document. */
   append(entries: readonly AppendEntry[], now: number): Promise<Map<string, number>>;
   /** Atomically replaces log rows up to `upToSeq` with `state` (the merged state covering them) and its summary; resolves with the new row's sequence number. */
@@ -59,9 +79,9 @@ export interface DocumentStore {
   setTitle(docId: string, title: string): Promise<void>;
   /** Metadata of one document, or null. */
   get(docId: string): Promise<DocumentMeta | null>;
-  /** Every document, most recently updated first. */
-  list(): Promise<DocumentMeta[]>;
-  /** Deletes a document and everything stored for it; returns whether it existed. */
+  /** One page of documents, most recently updated first (ties by id). */
+  listPage(query: ListQuery): Promise<DocumentMeta[]>;
+  /** Deletes a document and everything stored for it, leaving a tombstone; returns whether it existed. */
   delete(docId: string): Promise<boolean>;
   /** Cheap liveness check for health endpoints. */
   ping(): Promise<void>;

@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { AppendEntry, DocumentMeta, DocumentStore, StateSummary, StoredDocument } from './DocumentStore.js';
+import type {
+  AppendEntry,
+  DocumentMeta,
+  DocumentStore,
+  ListQuery,
+  StateSummary,
+  StoredDocument,
+} from './DocumentStore.js';
 import { migrate } from './migrations.js';
 import { decodeRow, encodeRow } from './rowCodec.js';
 import { SqliteVersionStore } from './SqliteVersionStore.js';
@@ -14,6 +21,16 @@ interface DocumentRow {
   created_at: number;
   updated_at: number;
   size: number;
+}
+
+/**
+ * Whether a title contains `needle` (already lower-cased), as people read it: case-insensitive
+ * beyond ASCII (SQLite's LIKE is not), and an empty title reads "Untitled".
+ */
+function titleContains(title: unknown, needle: unknown): number {
+  if (typeof needle !== 'string') return 0;
+  const shown = typeof title === 'string' && title !== '' ? title : 'Untitled';
+  return shown.toLowerCase().includes(needle) ? 1 : 0;
 }
 
 function toMeta(row: DocumentRow): DocumentMeta {
@@ -76,6 +93,7 @@ export class SqliteStore implements DocumentStore {
       const check = this.db.pragma('quick_check', { simple: true });
       if (check !== 'ok') throw new Error(`integrity check failed: ${String(check)}`);
       migrate(this.db);
+      this.db.function('title_contains', { deterministic: true }, titleContains);
     } catch (error) {
       throw new StorageOpenError(
         `cannot open the database at ${file}: ${(error as Error).message}. ` +
@@ -88,10 +106,13 @@ export class SqliteStore implements DocumentStore {
     this.versions = new SqliteVersionStore(db);
     this.stmts = {
       getDoc: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
-      listDocs: db.prepare<[], DocumentRow>('SELECT * FROM documents ORDER BY updated_at DESC, id'),
       insertDoc: db.prepare(
         "INSERT OR IGNORE INTO documents (id, title, created_at, updated_at, size) VALUES (?, '', ?, ?, 0)",
       ),
+      deletedAt: db.prepare<[string], { deleted_at: number }>('SELECT deleted_at FROM deleted_documents WHERE id = ?'),
+      forgetDeleted: db.prepare('DELETE FROM deleted_documents WHERE id = ?'),
+      deleteDoc: db.prepare('DELETE FROM documents WHERE id = ?'),
+      recordDeleted: db.prepare('INSERT OR REPLACE INTO deleted_documents (id, deleted_at) VALUES (?, ?)'),
       loadUpdates: db.prepare<
         [string],
         { seq: number; data: Buffer; codec: number; state_vector: Buffer | null; delete_set: Buffer | null }
@@ -128,8 +149,15 @@ export class SqliteStore implements DocumentStore {
   }
 
   async ensure(docId: string, now: number): Promise<DocumentMeta> {
-    this.stmts.insertDoc.run(docId, now, now);
-    return toMeta(this.stmts.getDoc.get(docId)!);
+    return this.db.transaction(() => {
+      this.stmts.insertDoc.run(docId, now, now);
+      this.stmts.forgetDeleted.run(docId);
+      return toMeta(this.stmts.getDoc.get(docId)!);
+    })();
+  }
+
+  async deletedAt(docId: string): Promise<number | null> {
+    return this.stmts.deletedAt.get(docId)?.deleted_at ?? null;
   }
 
   async append(entries: readonly AppendEntry[], now: number): Promise<Map<string, number>> {
@@ -173,13 +201,44 @@ export class SqliteStore implements DocumentStore {
     return row ? toMeta(row) : null;
   }
 
-  async list(): Promise<DocumentMeta[]> {
-    return this.stmts.listDocs.all().map(toMeta);
+  async listPage(query: ListQuery): Promise<DocumentMeta[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.after) {
+      // Newest first, ties by id: the rows after (updatedAt, id). The first term lets SQLite walk its index.
+      where.push('updated_at <= ? AND (updated_at < ? OR id > ?)');
+      params.push(query.after.updatedAt, query.after.updatedAt, query.after.id);
+    }
+    if (query.titleContains !== undefined && query.titleContains !== '') {
+      where.push('title_contains(title, ?)');
+      params.push(query.titleContains.toLowerCase());
+    }
+    const { access } = query;
+    if (!access.all) {
+      const anyOf = [
+        ...(access.ids.length > 0 ? [`id IN (${access.ids.map(() => '?').join(', ')})`] : []),
+        // substr, not LIKE: "_" is a valid id character and a LIKE wildcard.
+        ...access.prefixes.map(() => 'substr(id, 1, ?) = ?'),
+      ];
+      where.push(anyOf.length > 0 ? `(${anyOf.join(' OR ')})` : '0');
+      params.push(...access.ids, ...access.prefixes.flatMap((prefix) => [prefix.length, prefix]));
+    }
+    const sql =
+      `SELECT * FROM documents ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ` +
+      'ORDER BY updated_at DESC, id LIMIT ?';
+    return this.db
+      .prepare<unknown[], DocumentRow>(sql)
+      .all(...params, query.limit)
+      .map(toMeta);
   }
 
   async delete(docId: string): Promise<boolean> {
     // Rows in other tables go with it (ON DELETE CASCADE).
-    return this.db.prepare('DELETE FROM documents WHERE id = ?').run(docId).changes > 0;
+    return this.db.transaction(() => {
+      const existed = this.stmts.deleteDoc.run(docId).changes > 0;
+      if (existed) this.stmts.recordDeleted.run(docId, Date.now());
+      return existed;
+    })();
   }
 
   async ping(): Promise<void> {

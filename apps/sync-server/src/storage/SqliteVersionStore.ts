@@ -104,6 +104,9 @@ export class SqliteVersionStore implements VersionStore {
         `INSERT INTO doc_authors (doc_id, client_id, name, color) VALUES (?, ?, ?, ?)
          ON CONFLICT (doc_id, client_id) DO UPDATE SET name = excluded.name, color = excluded.color`,
       ),
+      newestAuthors: db.prepare<[string], { doc_id: string; authors: string }>(
+        'SELECT doc_id, authors FROM versions WHERE doc_id = ? ORDER BY created_at DESC, id DESC LIMIT 1',
+      ),
       authors: db.prepare<[string], { client_id: number; name: string; color: string | null }>(
         'SELECT client_id, name, color FROM doc_authors WHERE doc_id = ?',
       ),
@@ -236,13 +239,9 @@ export class SqliteVersionStore implements VersionStore {
     })();
   }
 
-  async latestAuthors(): Promise<Map<string, string[]>> {
-    const rows = this.db
-      .prepare<[], { doc_id: string; authors: string }>(
-        `SELECT doc_id, authors FROM versions v
-          WHERE id = (SELECT id FROM versions w WHERE w.doc_id = v.doc_id ORDER BY created_at DESC, id DESC LIMIT 1)`,
-      )
-      .all();
+  async latestAuthors(docIds: readonly string[]): Promise<Map<string, string[]>> {
+    // One index lookup per document of the page, never a scan of every version.
+    const rows = docIds.flatMap((id) => this.stmts.newestAuthors.all(id));
     const result = new Map<string, string[]>();
     for (const row of rows) {
       try {

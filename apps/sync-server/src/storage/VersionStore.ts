@@ -78,6 +78,6 @@ export interface VersionStore {
   recordAuthors(docId: string, authors: readonly AuthorEntry[]): Promise<void>;
   /** Everyone recorded as writing in a document. */
   authors(docId: string): Promise<AuthorEntry[]>;
-  /** Per document, the authors of its newest version (for "edited by" in document lists). */
-  latestAuthors(): Promise<Map<string, string[]>>;
+  /** For each of `docIds`, the authors of its newest version (for "edited by" in a page of the document list). */
+  latestAuthors(docIds: readonly string[]): Promise<Map<string, string[]>>;
 }

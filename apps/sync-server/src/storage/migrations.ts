@@ -63,6 +63,11 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE versions ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE versions ADD COLUMN base_id INTEGER REFERENCES version_bases (id);
    CREATE INDEX versions_base ON versions (base_id) WHERE base_id IS NOT NULL;`,
+  // 7: deleted documents leave a tombstone, so opening an old link cannot bring one back as a new, empty document.
+  `CREATE TABLE deleted_documents (
+     id TEXT PRIMARY KEY,
+     deleted_at INTEGER NOT NULL
+   ) WITHOUT ROWID;`,
 ];
 
 /** Brings `db` up to the latest schema; throws if the file is from a newer Tandem. */

@@ -33,8 +33,14 @@ export const ErrorCode = {
   RateLimited: 'RATE_LIMITED',
   /** This connection joined no document in time after connecting; it is being closed. */
   JoinTimeout: 'JOIN_TIMEOUT',
-  /** The document was deleted; the client should stop editing it. */
+  /** The document was deleted (now, or before this join); the client should stop editing it and never rejoin. */
   DocumentDeleted: 'DOCUMENT_DELETED',
+  /** The joined document does not exist, and this connection's role may not create it (a viewer). */
+  DocumentNotFound: 'DOCUMENT_NOT_FOUND',
+  /** Over a quota that is not about message rate, e.g. documents created per hour; the message says when to try again. */
+  QuotaExceeded: 'QUOTA_EXCEEDED',
+  /** The server is at its connection limit and refused this connection in the handshake; try again later. */
+  ServerBusy: 'SERVER_BUSY',
   /** Something went wrong on the server that is not the client's fault. */
   Internal: 'INTERNAL',
 } as const;

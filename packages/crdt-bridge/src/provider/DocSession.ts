@@ -99,6 +99,8 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     this.host.socket.emit('join', request, (result: AckResult) => {
       if (generation !== this.generation || this.destroyed) return;
       if (!result.ok) {
+        // A document deleted before this join is as gone as one deleted while open.
+        if (result.error.code === ErrorCode.DocumentDeleted) return this.handleError(result.error);
         this.lastError = result.error;
         this.refreshStatus();
         return;

@@ -13,6 +13,10 @@ function randomKey(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** First wait before connecting again after the server said it is full; it doubles up to the maximum. */
+const BUSY_FIRST_DELAY_MS = 1_000;
+const BUSY_MAX_DELAY_MS = 30_000;
+
 /** Options for {@link TandemClient}. */
 export interface TandemClientOptions {
   /** Server origin, e.g. `http://localhost:3000`; defaults to the page's own origin. */
@@ -50,6 +54,9 @@ export class TandemClient implements SessionHost {
   /** Set when the server closed an idle connection (no document open): reconnect on the next open(). */
   private dormant = false;
   private watchdog: ReturnType<typeof setInterval> | null = null;
+  /** Pending retry after the server refused the connection as full (SERVER_BUSY), and how long the next waits. */
+  private busyRetry: ReturnType<typeof setTimeout> | null = null;
+  private busyDelayMs = BUSY_FIRST_DELAY_MS;
 
   constructor(options: TandemClientOptions = {}) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
@@ -104,6 +111,8 @@ export class TandemClient implements SessionHost {
   destroy(): void {
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = null;
+    if (this.busyRetry) clearTimeout(this.busyRetry);
+    this.busyRetry = null;
     for (const session of [...this.sessions.values()]) session.destroy();
     this.socket.disconnect();
   }
@@ -126,6 +135,7 @@ export class TandemClient implements SessionHost {
 
   private readonly onConnect = (): void => {
     this.connectedOnce = true;
+    this.busyDelayMs = BUSY_FIRST_DELAY_MS;
     for (const session of this.sessions.values()) session.handleConnect();
   };
 
@@ -141,6 +151,20 @@ export class TandemClient implements SessionHost {
       for (const session of this.sessions.values()) {
         session.handleError({ code: ErrorCode.Unauthorized, message: error.message });
       }
+      return;
+    }
+    if (error.data?.code === ErrorCode.ServerBusy) {
+      // Socket.IO does not retry a refused handshake by itself; come back later, backing off, with jitter.
+      for (const session of this.sessions.values()) {
+        session.handleError({ code: ErrorCode.ServerBusy, message: error.message });
+      }
+      if (this.busyRetry) clearTimeout(this.busyRetry);
+      const delay = this.busyDelayMs * (0.5 + Math.random());
+      this.busyDelayMs = Math.min(BUSY_MAX_DELAY_MS, this.busyDelayMs * 2);
+      this.busyRetry = setTimeout(() => {
+        this.busyRetry = null;
+        this.socket.connect();
+      }, delay);
       return;
     }
     for (const session of this.sessions.values()) session.refreshStatus();

@@ -39,14 +39,36 @@ export async function callApi<T>(path: string, init: RequestInit, failure: strin
 
 const json = { 'content-type': 'application/json' };
 
-/** Every document, newest first. */
-export async function listDocuments(): Promise<DocSummary[]> {
-  return (await callApi<{ documents: DocSummary[] }>('/api/docs', {}, 'Your documents could not be loaded.')).documents;
+/** One page of the document list, and where the next one starts (null: this was the last). */
+export interface DocPage {
+  documents: DocSummary[];
+  next: string | null;
 }
 
-/** Creates an empty document. */
-export function createDocument(): Promise<DocSummary> {
-  return callApi('/api/docs', { method: 'POST', headers: json, body: '{}' }, 'A new document could not be created.');
+/** What to list: titles containing `query`, after `cursor` (a previous page's `next`), `limit` at a time. */
+export interface ListOptions {
+  query?: string;
+  cursor?: string | null;
+  limit?: number;
+}
+
+/** A page of documents, newest first; the server does the searching and paging. */
+export function listDocuments(options: ListOptions = {}): Promise<DocPage> {
+  const params = new URLSearchParams();
+  if (options.query) params.set('q', options.query);
+  if (options.cursor) params.set('cursor', options.cursor);
+  if (options.limit !== undefined) params.set('limit', String(options.limit));
+  const search = params.toString();
+  return callApi<DocPage>(`/api/docs${search ? `?${search}` : ''}`, {}, 'Your documents could not be loaded.');
+}
+
+/** Creates a document: a new one, or the one at `id` (e.g. again, after it was deleted). */
+export function createDocument(id?: string): Promise<DocSummary> {
+  return callApi(
+    '/api/docs',
+    { method: 'POST', headers: json, body: JSON.stringify(id === undefined ? {} : { id }) },
+    'A new document could not be created.',
+  );
 }
 
 /** Creates a document from Markdown text. */

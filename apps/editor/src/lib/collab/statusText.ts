@@ -1,5 +1,15 @@
 import { ErrorCode, type SessionStatus } from '@tandem/crdt-bridge';
 
+/** Codes with which a join can be refused; the document then stays closed until the person tries again. */
+const JOIN_REFUSALS: ReadonlySet<ErrorCode> = new Set([
+  ErrorCode.Forbidden,
+  ErrorCode.TooManyDocuments,
+  ErrorCode.LoadFailed,
+  ErrorCode.QuotaExceeded,
+  ErrorCode.ProtocolVersionMismatch,
+  ErrorCode.InvalidDocId,
+]);
+
 /** How the status indicator should look: calm, busy, or asking for attention. */
 export type StatusTone = 'ok' | 'busy' | 'warn' | 'error';
 
@@ -14,6 +24,19 @@ export function statusText(status: SessionStatus): { text: string; tone: StatusT
       tone: 'warn',
       detail: "The server can't save right now. Your changes are kept and will be saved when it recovers.",
     };
+  }
+  if (status.error?.code === ErrorCode.DocumentDeleted) {
+    return { text: 'Deleted', tone: 'error', detail: 'This document was deleted; changes made here are not saved.' };
+  }
+  if (status.error?.code === ErrorCode.DocumentNotFound) {
+    return { text: 'No such document', tone: 'error', detail: status.error.message };
+  }
+  if (status.error?.code === ErrorCode.ServerBusy) {
+    return { text: 'Server busy — Tandem will try again shortly', tone: 'warn', detail: status.error.message };
+  }
+  // Connected but never synced, with an error: the server refused to open the document.
+  if (status.connection === 'syncing' && status.error && JOIN_REFUSALS.has(status.error.code)) {
+    return { text: 'Not opened', tone: 'error', detail: status.error.message };
   }
   switch (status.connection) {
     case 'connecting':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from './guards.js';
+import { TokenBucket } from './TokenBucket.js';
 
 describe('TokenBucket', () => {
   it('lets a burst through at once, then the sustained rate', () => {

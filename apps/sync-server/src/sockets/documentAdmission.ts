@@ -1,0 +1,45 @@
+import { ErrorCode, type DocError, type Role } from '@tandem/crdt-bridge';
+import { atLeast } from '../auth/roles.js';
+import type { Quotas } from '../limits/Quotas.js';
+import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import type { DocumentStore } from '../storage/DocumentStore.js';
+
+/** What deciding about a join needs. */
+export interface AdmissionDeps {
+  registry: RoomRegistry;
+  store: DocumentStore;
+  quotas: Quotas;
+}
+
+/**
+ * Makes sure the document a join names exists, creating it when the joiner may: a join
+ * may create only what `POST /api/docs` would let the same person create (an editor, within
+ * their quota), and never a document that was deleted. Resolves with the refusal, or null
+ * once the document exists. `identity` is whom the creation counts against (`quotaIdentity`).
+ */
+export async function admitToDocument(
+  deps: AdmissionDeps,
+  docId: string,
+  role: Role,
+  identity: string,
+): Promise<DocError | null> {
+  if (deps.registry.get(docId) || (await deps.store.get(docId))) return null;
+  if ((await deps.store.deletedAt(docId)) !== null) {
+    return {
+      docId,
+      code: ErrorCode.DocumentDeleted,
+      message: 'This document was deleted.',
+    };
+  }
+  if (!atLeast(role, 'editor')) {
+    return {
+      docId,
+      code: ErrorCode.DocumentNotFound,
+      message: 'There is no document at this address. Check the link, or ask the person who shared it.',
+    };
+  }
+  const refusal = deps.quotas.documentCreation(identity);
+  if (refusal) return { docId, code: ErrorCode.QuotaExceeded, message: refusal.message };
+  await deps.store.ensure(docId, Date.now());
+  return null;
+}
