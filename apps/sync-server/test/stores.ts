@@ -2,6 +2,7 @@ import type {
   AppendEntry,
   DocumentMeta,
   DocumentStore,
+  NewDocument,
   StateSummary,
   StoredDocument,
 } from '../src/storage/DocumentStore.js';
@@ -74,6 +75,10 @@ export class InstrumentedStore implements DocumentStore {
   async ensure(docId: string, now: number): Promise<DocumentMeta> {
     await this.enter('ensure');
     return this.inner.ensure(docId, now);
+  }
+
+  create(docId: string, content: NewDocument, now: number): Promise<DocumentMeta> {
+    return this.inner.create(docId, content, now);
   }
 
   async append(entries: readonly AppendEntry[], now: number): Promise<Map<string, number>> {

@@ -1,9 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { AppendEntry, DocumentMeta, DocumentStore, StateSummary, StoredDocument } from './DocumentStore.js';
+import type {
+  AppendEntry,
+  DocumentMeta,
+  DocumentStore,
+  NewDocument,
+  StateSummary,
+  StoredDocument,
+} from './DocumentStore.js';
 import { migrate } from './migrations.js';
-import { decodeRow, encodeRow } from './rowCodec.js';
+import { decodeRow, encodeRowAsync } from './rowCodec.js';
 import { SqliteVersionStore } from './SqliteVersionStore.js';
 import { CommitThread } from './commitThread.js';
 
@@ -73,6 +80,7 @@ export class SqliteStore implements DocumentStore {
       insertDoc: db.prepare(
         "INSERT OR IGNORE INTO documents (id, title, created_at, updated_at, size) VALUES (?, '', ?, ?, 0)",
       ),
+      createDoc: db.prepare('INSERT INTO documents (id, title, created_at, updated_at, size) VALUES (?, ?, ?, ?, ?)'),
       loadUpdates: db.prepare<
         [string],
         { seq: number; data: Buffer; codec: number; state_vector: Buffer | null; delete_set: Buffer | null }
@@ -113,6 +121,16 @@ export class SqliteStore implements DocumentStore {
     return toMeta(this.stmts.getDoc.get(docId)!);
   }
 
+  async create(docId: string, content: NewDocument, now: number): Promise<DocumentMeta> {
+    // Deflated off the event loop, before the transaction, which then only writes.
+    const { data, codec } = await encodeRowAsync(content.state);
+    this.db.transaction(() => {
+      this.stmts.createDoc.run(docId, content.title, now, now, data.byteLength);
+      this.stmts.insertState.run(docId, data, now, codec, content.summary.stateVector, content.summary.deleteSetUpdate);
+    })();
+    return toMeta(this.stmts.getDoc.get(docId)!);
+  }
+
   async append(entries: readonly AppendEntry[], now: number): Promise<Map<string, number>> {
     if (this.commits) return this.commits.append(entries, now);
     return this.db.transaction(() => {
@@ -129,9 +147,10 @@ export class SqliteStore implements DocumentStore {
   }
 
   async compact(docId: string, state: Uint8Array, upToSeq: number, summary?: StateSummary): Promise<number> {
+    // Deflated off the event loop, before the transaction: rows appended meanwhile are past `upToSeq` and stay.
+    const { data, codec } = await encodeRowAsync(state);
     return this.db.transaction(() => {
       this.stmts.deleteUpTo.run(docId, upToSeq);
-      const { data, codec } = encodeRow(state);
       const { lastInsertRowid } = this.stmts.insertState.run(
         docId,
         data,

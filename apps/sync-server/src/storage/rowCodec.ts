@@ -1,4 +1,5 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as Y from 'yjs';
 
 /** How a row of the `updates` table holds its Yjs V1 update. */
@@ -15,6 +16,24 @@ export type RowCodec = (typeof RowCodec)[keyof typeof RowCodec];
 /** A compacted state as it should be stored: deflated when that saves at least a tenth. */
 export function encodeRow(update: Uint8Array): { data: Uint8Array; codec: RowCodec } {
   const deflated = deflateRawSync(update);
+  return deflated.byteLength < update.byteLength * 0.9
+    ? { data: deflated, codec: RowCodec.Deflate }
+    : { data: update, codec: RowCodec.Raw };
+}
+
+const deflateRawAsync = promisify(deflateRaw);
+
+/** Below this, deflating takes well under a millisecond: less than the trip to the thread pool and back. */
+const ASYNC_DEFLATE_BYTES = 64 * 1024;
+
+/**
+ * {@link encodeRow} without blocking the event loop: zlib's asynchronous API deflates on
+ * libuv's thread pool (a few megabytes take tens of milliseconds). Small states are
+ * deflated at once, as before.
+ */
+export async function encodeRowAsync(update: Uint8Array): Promise<{ data: Uint8Array; codec: RowCodec }> {
+  if (update.byteLength < ASYNC_DEFLATE_BYTES) return encodeRow(update);
+  const deflated = await deflateRawAsync(update);
   return deflated.byteLength < update.byteLength * 0.9
     ? { data: deflated, codec: RowCodec.Deflate }
     : { data: update, codec: RowCodec.Raw };
