@@ -59,6 +59,16 @@ export interface Config {
   historyHourlyDays: number;
   /** …then one per day, up to this many days old (0: for ever). Named versions are always kept. */
   historyDailyDays: number;
+  /** Worker threads for heavy requests (import, export, versions, diffs, restores), off the event loop. */
+  workerThreads: number;
+  /** A job running longer than this is stopped and its request answered with an error. */
+  workTimeoutMs: number;
+  /** Heap one worker thread may use, in MB; a job needing more is stopped. */
+  workerMemoryMb: number;
+  /** Jobs that may wait for a worker; beyond them a request is answered 503 at once. */
+  workQueueMax: number;
+  /** Largest diff response; a larger diff hides unchanged runs, then is cut at a block. */
+  maxDiffBytes: number;
 }
 
 /** Raised for a configuration value that cannot be used; the message names the variable. */
@@ -125,5 +135,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     historyKeepAllHours: int(env, 'HISTORY_KEEP_ALL_HOURS', 24, 0, 100_000),
     historyHourlyDays: int(env, 'HISTORY_HOURLY_DAYS', 7, 0, 100_000),
     historyDailyDays: int(env, 'HISTORY_DAILY_DAYS', 0, 0, 1_000_000),
+    workerThreads: int(env, 'WORKER_THREADS', 1, 1, 64),
+    workTimeoutMs: int(env, 'WORK_TIMEOUT_MS', 30_000, 10, 3_600_000),
+    workerMemoryMb: int(env, 'WORKER_MEMORY_MB', 1024, 64, 65_536),
+    workQueueMax: int(env, 'WORK_QUEUE_MAX', 64, 0, 100_000),
+    maxDiffBytes: int(env, 'MAX_DIFF_BYTES', 2 * 1024 * 1024, 16 * 1024, 1024 * 1024 * 1024),
   };
 }
