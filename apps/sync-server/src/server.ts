@@ -21,6 +21,7 @@ import { batchConnectionWrites, PreFramedAdapter } from './sockets/outgoingBatch
 import type { DocumentStore } from './storage/DocumentStore.js';
 import { SqliteStore } from './storage/SqliteStore.js';
 import { WriteQueue } from './storage/WriteQueue.js';
+import { WorkerPool } from './work/WorkerPool.js';
 
 /** A running (or ready to run) Tandem server. */
 export interface TandemServer {
@@ -31,6 +32,8 @@ export interface TandemServer {
   readonly writes: WriteQueue;
   /** Version history: snapshots, diffs, restores. */
   readonly history: HistoryService;
+  /** Worker threads for heavy requests. */
+  readonly work: WorkerPool;
   readonly log: Logger;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
@@ -112,6 +115,13 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     },
     { delayMs: config.commitDelayMs, atEndOfTurn: (run) => turn.defer('storage', run) },
   );
+  const work = new WorkerPool({
+    threads: config.workerThreads,
+    timeoutMs: config.workTimeoutMs,
+    memoryMb: config.workerMemoryMb,
+    queueMax: config.workQueueMax,
+    log,
+  });
   // History follows rooms through the registry's hooks; `history` is assigned just below.
   let history: HistoryService;
   registry = new RoomRegistry(store, writes, io, log, {
@@ -133,6 +143,8 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
       maxIntervalMs: config.historyMaxIntervalMs,
       retention: retentionPolicy(config.historyKeepAllHours, config.historyHourlyDays, config.historyDailyDays),
     },
+    work,
+    limits: { maxStateBytes: config.maxMessageBytes, maxDiffBytes: config.maxDiffBytes },
   });
 
   if (config.authSecret) {
@@ -188,6 +200,8 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     startedAt,
     metrics,
     connections: () => io.engine.clientsCount,
+    work,
+    maxStateBytes: config.maxMessageBytes,
   });
   httpServer.on('request', (req, res) => {
     // Socket.IO answers its own path; everything else is ours.
@@ -215,6 +229,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     registry,
     writes,
     history,
+    work,
     log,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -230,6 +245,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
         // Unloading every room snapshots what changed since the last snapshot; then no more.
         await registry.closeAll();
         history.close();
+        await work.close();
         await store.close();
         httpServer.closeAllConnections();
       })();

@@ -15,6 +15,8 @@ import { healthRoutes } from './healthRoutes.js';
 import { BadRequest, sendError } from './json.js';
 import { matchRoute, type Route } from './router.js';
 import { versionRoutes } from './versionRoutes.js';
+import { sendWorkError } from './workErrors.js';
+import type { WorkerPool } from '../work/WorkerPool.js';
 
 /** What the API routes need. */
 export interface ApiDeps {
@@ -27,6 +29,10 @@ export interface ApiDeps {
   startedAt: number;
   metrics: ServerMetrics;
   connections: () => number;
+  /** Where heavy work (import, export, versions, diffs) runs, off the event loop. */
+  work: WorkerPool;
+  /** Largest state a new document may start with: what one client message may carry (MAX_MESSAGE_BYTES). */
+  maxStateBytes: number;
 }
 
 /** Every API route; each feature contributes its own list. */
@@ -81,6 +87,8 @@ export async function handleApi(
   } catch (err) {
     if (err instanceof BadRequest) {
       sendError(res, err.status, err.code, err.message);
+    } else if (sendWorkError(res, err)) {
+      // A job that could not run, did not finish or was refused: answered with its own status.
     } else {
       log.error({ err, method, path: url.pathname }, 'request failed');
       if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'The server could not handle this request.');
