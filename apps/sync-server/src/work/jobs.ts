@@ -1,3 +1,7 @@
+// The heavy work the server does for a request, as pure functions of plain data: each
+// runs on a worker thread (see WorkerPool), never on the event loop. Inputs arrive as
+// structured clones; outputs go back with their byte arrays transferred, not copied.
+
 import * as Y from 'yjs';
 import {
   blockCount,
@@ -21,12 +25,6 @@ import type { Node as PMNode } from 'prosemirror-model';
 import { attributeChanges } from '../history/attribution.js';
 import { unpackState, type PackedState } from '../storage/rowCodec.js';
 import type { AuthorEntry } from '../storage/VersionStore.js';
-
-/**
- * The heavy work the server does for a request, as pure functions of plain data: each
- * runs on a worker thread (see WorkerPool), never on the event loop. Inputs arrive as
- * structured clones; outputs go back with their byte arrays transferred, not copied.
- */
 
 /** A document's state as a job receives it: packed as a version is stored, or a document's stored updates (or its whole state) in order. */
 export type StateSource = { packed: PackedState } | { updates: Uint8Array[] };

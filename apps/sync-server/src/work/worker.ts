@@ -2,10 +2,8 @@ import { parentPort } from 'node:worker_threads';
 import { JOBS, JobRefused, type JobName } from './jobs.js';
 import { transferList, type JobReply, type JobRequest } from './messages.js';
 
-/**
- * A worker thread's entry: runs the jobs WorkerPool sends it, one at a time, and answers
- * each with its result (byte arrays transferred), its refusal, or its error.
- */
+// A worker thread's entry: runs the jobs WorkerPool sends it, one at a time, and answers
+// each with its result (byte arrays transferred), its refusal, or its error.
 const port = parentPort;
 if (!port) throw new Error('work/worker.ts runs as a worker thread, started by WorkerPool');
 
