@@ -75,8 +75,8 @@ export interface VersionDiff {
   body: Uint8Array;
 }
 
-/** Bytes the API adds around a diff's body: the two sides (versions with names and authors). */
-const DIFF_SIDES_BYTES = 4 * 1024;
+/** Room for what the API writes around a diff's body besides the sides' versions (keys, ISO dates). */
+const DIFF_SIDES_SLACK_BYTES = 256;
 
 /** What a restore did. */
 export interface RestoreResult {
@@ -239,7 +239,8 @@ export class HistoryService {
       authors: await store.authors(docId),
       sole,
       maxBytes: this.deps.limits.maxDiffBytes,
-      reservedBytes: DIFF_SIDES_BYTES,
+      // The API adds the two sides around the body; their metadata is about as long as the versions' JSON.
+      reservedBytes: Buffer.byteLength(JSON.stringify([base.version, target.version])) + DIFF_SIDES_SLACK_BYTES,
     });
     return {
       base: { version: base.version, current: base.current },
