@@ -168,3 +168,55 @@ test.describe('version history', () => {
     await expect(history.panel).toBeHidden();
   });
 });
+
+test.describe('version history of a long document', () => {
+  // A small diff limit, so a few hundred paragraphs are enough to reach it.
+  test.use({ isolatedServer: true, serverEnv: { MAX_DIFF_BYTES: '16384' } });
+
+  test('a large comparison hides unchanged paragraphs or is cut, says so, and still restores the right block', async ({
+    alice,
+  }) => {
+    const paragraphs = Array.from({ length: 400 }, (_, i) => `Paragraph ${i} of the long report.`);
+    const imported = await alice.page.request.post('/api/docs/import', { data: paragraphs.join('\n\n') });
+    expect(imported.status()).toBe(201);
+    const { id } = (await imported.json()) as { id: string };
+    expect((await alice.page.request.post(`/api/docs/${id}/versions`, { data: { name: 'v1' } })).status()).toBe(201);
+    await alice.open(id);
+    await alice.select('Paragraph 200');
+    await alice.page.keyboard.press('ArrowRight');
+    await alice.page.keyboard.type(', now revised,');
+    await alice.waitSaved();
+
+    const history = new HistoryPanel(alice);
+    await history.open();
+    await history.version('v1').click();
+    // Against the empty document before it, every paragraph is a change: nothing to hide, so the end is cut.
+    const truncated = history.panel.getByTestId('history-truncated');
+    await expect(truncated).toContainText(
+      /too large to show whole: its last \d+ paragraphs, with \d+ changes, are not shown/,
+    );
+    await expect(truncated).toContainText('Copy this version as a new document to read all of it.');
+    await expect(history.preview.getByTestId('history-truncated-end')).toBeVisible();
+    await expect(history.preview).toContainText('Paragraph 0 of the long report.');
+    await expect(history.preview).not.toContainText('Paragraph 399');
+    await alice.page.screenshot({ path: test.info().outputPath('truncated.png') });
+
+    await history.compare.selectOption('current');
+    await expect(truncated).toBeHidden();
+    const hidden = history.preview.getByTestId('history-hidden');
+    await expect(hidden).toHaveText(['197 unchanged paragraphs hidden', '196 unchanged paragraphs hidden']);
+    await expect(history.panel.getByTestId('history-stats')).toContainText('393 unchanged paragraphs are hidden');
+    await expect(history.preview.locator('[data-change="added"]').first()).toBeVisible();
+    await expect(history.preview).toContainText('Paragraph 200, now revised, of the long report.');
+    await alice.page.screenshot({ path: test.info().outputPath('hidden-runs.png') });
+
+    // Paragraph 200 is the fourth shown, yet v1's block 200: restoring it puts the old wording back.
+    await history.preview.getByText('Paragraph 200').click();
+    await history.button('restore-block').click();
+    await expect(history.status).toContainText('Restored one block');
+    await history.close();
+    await expect(alice.editor).toContainText('Paragraph 200 of the long report.');
+    await expect(alice.editor).not.toContainText('revised');
+    await expect(alice.editor).toContainText('Paragraph 399 of the long report.');
+  });
+});

@@ -99,6 +99,16 @@ export interface Config {
   bodyTimeoutMs: number;
   /** Request headers not fully received this long after the connection opened: the connection is closed. */
   headersTimeoutMs: number;
+  /** Worker threads for heavy requests (import, export, versions, diffs, restores), off the event loop. */
+  workerThreads: number;
+  /** A job running longer than this is stopped and its request answered with an error. */
+  workTimeoutMs: number;
+  /** Heap one worker thread may use, in MB; a job needing more is stopped. */
+  workerMemoryMb: number;
+  /** Jobs that may wait for a worker; beyond them a request is answered 503 at once. */
+  workQueueMax: number;
+  /** Largest diff response; a larger diff hides unchanged runs, then is cut at a block. */
+  maxDiffBytes: number;
 }
 
 /** Raised for a configuration value that cannot be used; the message names the variable. */
@@ -236,5 +246,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxConcurrentBodies: int(env, 'MAX_CONCURRENT_BODIES', 32, 1, 1_000_000),
     bodyTimeoutMs: int(env, 'BODY_TIMEOUT_MS', 30_000, 100, 3_600_000),
     headersTimeoutMs: int(env, 'HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000),
+    workerThreads: int(env, 'WORKER_THREADS', 1, 1, 64),
+    workTimeoutMs: int(env, 'WORK_TIMEOUT_MS', 30_000, 10, 3_600_000),
+    workerMemoryMb: int(env, 'WORKER_MEMORY_MB', 1024, 64, 65_536),
+    workQueueMax: int(env, 'WORK_QUEUE_MAX', 64, 0, 100_000),
+    maxDiffBytes: int(env, 'MAX_DIFF_BYTES', 2 * 1024 * 1024, 16 * 1024, 1024 * 1024 * 1024),
   };
 }

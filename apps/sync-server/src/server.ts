@@ -20,7 +20,6 @@ import { createLogger } from './logger.js';
 import { roomName, type TandemIo } from './rooms/Room.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import { UPDATE_PART_STRUCTS } from './rooms/largeUpdate.js';
-import { splitUpdate } from './rooms/v1Update.js';
 import { handleConnection } from './sockets/handlers.js';
 import { EndOfTurn } from './sockets/endOfTurn.js';
 import { batchConnectionWrites, PreFramedAdapter } from './sockets/outgoingBatching.js';
@@ -28,6 +27,7 @@ import type { DocumentStore } from './storage/DocumentStore.js';
 import { SqliteStore } from './storage/SqliteStore.js';
 import { StorageHealth } from './storage/StorageHealth.js';
 import { WriteQueue } from './storage/WriteQueue.js';
+import { WorkerPool } from './work/WorkerPool.js';
 
 /** A running (or ready to run) Tandem server. */
 export interface TandemServer {
@@ -38,6 +38,8 @@ export interface TandemServer {
   readonly writes: WriteQueue;
   /** Version history: snapshots, diffs, restores. */
   readonly history: HistoryService;
+  /** Worker threads for heavy requests. */
+  readonly work: WorkerPool;
   readonly log: Logger;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
@@ -121,14 +123,30 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     },
     { delayMs: config.commitDelayMs, atEndOfTurn: (run) => turn.defer('storage', run) },
   );
+  const work = new WorkerPool({
+    threads: config.workerThreads,
+    timeoutMs: config.workTimeoutMs,
+    memoryMb: config.workerMemoryMb,
+    queueMax: config.workQueueMax,
+    log,
+  });
+  // A thread of its own for splitting large client updates: a paste must not wait behind
+  // an import that takes its worker tens of seconds. Each split is short; many may wait.
+  const updateWork = new WorkerPool({
+    threads: 1,
+    timeoutMs: config.workTimeoutMs,
+    memoryMb: config.workerMemoryMb,
+    queueMax: 10_000,
+    log,
+  });
   // History follows rooms through the registry's hooks; `history` is assigned just below.
   let history: HistoryService;
   registry = new RoomRegistry(store, writes, io, log, {
     idleUnloadMs: config.idleUnloadMs,
     compactRows: config.compactRows,
     compactBytes: config.compactBytes,
-    // Until large updates are split on a worker thread: on the event loop, in one go.
-    splitUpdate: async (update) => splitUpdate(update, UPDATE_PART_STRUCTS),
+    splitUpdate: async (update) =>
+      (await updateWork.run('splitUpdate', { update, maxStructs: UPDATE_PART_STRUCTS })).parts,
     hooks: {
       loaded: (room) => history.hooks.loaded?.(room),
       emptied: (room) => history.hooks.emptied?.(room),
@@ -145,6 +163,8 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
       retention: retentionPolicy(config.historyKeepAllHours, config.historyHourlyDays, config.historyDailyDays),
       maxBytes: config.historyMaxBytes,
     },
+    work,
+    limits: { maxStateBytes: config.maxMessageBytes, maxDiffBytes: config.maxDiffBytes },
   });
 
   // Before anything else about a new connection, so a full server spends nothing more on it.
@@ -213,6 +233,8 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     authSecret: config.authSecret,
     metricsToken: config.metricsToken,
     quotas,
+    work,
+    maxStateBytes: config.maxMessageBytes,
   });
   httpServer.on('request', (req, res) => {
     // Socket.IO answers its own path; everything else is ours.
@@ -254,6 +276,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     registry,
     writes,
     history,
+    work,
     log,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -269,6 +292,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
         // Unloading every room snapshots what changed since the last snapshot; then no more.
         await registry.closeAll();
         history.close();
+        await Promise.all([work.close(), updateWork.close()]);
         await store.close();
         httpServer.closeAllConnections();
       })();

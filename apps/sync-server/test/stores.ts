@@ -3,6 +3,7 @@ import type {
   DocumentMeta,
   DocumentStore,
   ListQuery,
+  NewDocument,
   StateSummary,
   StoredDocument,
 } from '../src/storage/DocumentStore.js';
@@ -75,6 +76,10 @@ export class InstrumentedStore implements DocumentStore {
   async ensure(docId: string, now: number): Promise<DocumentMeta> {
     await this.enter('ensure');
     return this.inner.ensure(docId, now);
+  }
+
+  create(docId: string, content: NewDocument, now: number): Promise<DocumentMeta> {
+    return this.inner.create(docId, content, now);
   }
 
   async append(entries: readonly AppendEntry[], now: number): Promise<Map<string, number>> {

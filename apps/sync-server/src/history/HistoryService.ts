@@ -1,25 +1,14 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
-import {
-  blockCount,
-  diffStates,
-  mergeAdjacentChanges,
-  newDocId,
-  restoreBlock,
-  restoreState,
-  schema,
-  stateContent,
-  yUpdateFromDoc,
-  type DiffChange,
-  type StateDiff,
-} from '@tandem/crdt-bridge';
+import { newDocId } from '@tandem/crdt-bridge';
 import type { ChangeOrigin } from '../rooms/origins.js';
 import type { RoomHooks, RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { DocumentMeta, DocumentStore } from '../storage/DocumentStore.js';
 import type { VersionMeta, VersionStore } from '../storage/VersionStore.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
-import { unpackState } from '../storage/rowCodec.js';
+import { JobRefused, type StateSource } from '../work/jobs.js';
+import type { WorkerPool } from '../work/WorkerPool.js';
 import { AutoSnapshots, type RoomTracker } from './AutoSnapshots.js';
 import { budgetThinningOrder, versionsToThin, type RetentionPolicy } from './retention.js';
 
@@ -34,6 +23,14 @@ export interface HistoryOptions {
   maxBytes: number;
 }
 
+/** Bounds on what history produces. */
+export interface HistoryLimits {
+  /** Largest state a copy of a version may have (what one client message may carry). */
+  maxStateBytes: number;
+  /** Largest diff, in bytes of JSON. */
+  maxDiffBytes: number;
+}
+
 /** What {@link HistoryService} needs. */
 export interface HistoryDeps {
   store: DocumentStore;
@@ -41,6 +38,9 @@ export interface HistoryDeps {
   writes: WriteQueue;
   log: Logger;
   options: HistoryOptions;
+  /** Where decoding, diffing and restoring run, off the event loop. */
+  work: WorkerPool;
+  limits: HistoryLimits;
   /** The clock (tests may replace it). */
   now?: () => number;
 }
@@ -66,23 +66,19 @@ export interface DiffSide {
   current: boolean;
 }
 
-/** A changed range with the person it is attributed to, when known. */
-export interface AttributedChange extends Omit<DiffChange, 'client'> {
-  /**
-   * Added content: who wrote it. Removed or changed content: Yjs does not record who
-   * deletes, so this is set only when exactly one person edited between the two sides.
-   */
-  author: string | null;
-}
-
-/** The changes between two states of a document, oldest side first. */
-export interface VersionDiff extends Omit<StateDiff, 'changes'> {
+/**
+ * The changes between two states of a document, oldest side first: the sides, and the
+ * rest as the text of one JSON object (`{ doc, changes, stats, titles, colors, hidden,
+ * truncated }`, see the diff job), made on a worker and sent on as it is.
+ */
+export interface VersionDiff {
   base: DiffSide;
   target: DiffSide;
-  changes: AttributedChange[];
-  /** Colours of the people named in `changes` (null when presence gave none). */
-  colors: Record<string, string | null>;
+  body: Uint8Array;
 }
+
+/** Room for what the API writes around a diff's body besides the sides' versions (keys, ISO dates). */
+const DIFF_SIDES_SLACK_BYTES = 256;
 
 /** What a restore did. */
 export interface RestoreResult {
@@ -95,7 +91,7 @@ export interface RestoreResult {
 }
 
 /** One side of a diff with its state and its place in time (0: the empty document; higher: later). */
-type RankedSide = DiffSide & { state: Uint8Array | null; rank: number };
+type RankedSide = DiffSide & { source: StateSource | null; rank: number };
 
 const RESTORE_ORIGIN: ChangeOrigin = Object.freeze({ source: 'server', reason: 'restore' });
 
@@ -149,11 +145,19 @@ export class HistoryService {
     return { versions, colors };
   }
 
-  /** One version and its encoded state, or null when the document has no such version. */
-  async get(docId: string, id: number): Promise<{ version: VersionMeta; state: Uint8Array } | null> {
+  /**
+   * A version's content, rendered on a worker: as the text of a JSON object `{ doc, text,
+   * title }`, as Markdown or as HTML. Null when the document has no such version.
+   */
+  async content(
+    docId: string,
+    id: number,
+    format: 'json' | 'markdown' | 'html',
+  ): Promise<{ version: VersionMeta; body: Uint8Array; title: string } | null> {
     const store = this.store();
     const [version, packed] = await Promise.all([store.getVersion(docId, id), store.versionState(docId, id)]);
-    return version && packed ? { version, state: unpackState(packed) } : null;
+    if (!version || !packed) return null;
+    return { version, ...(await this.deps.work.run('versionContent', { version: packed, format })) };
   }
 
   /**
@@ -214,35 +218,30 @@ export class HistoryService {
     if (!version) return null;
     const packed = await store.versionState(docId, id);
     if (!packed) return null;
-    const versionState = unpackState(packed);
-    const mine: RankedSide = { version, current: false, state: versionState, rank: all.length - index };
+    const mine: RankedSide = { version, current: false, source: { packed }, rank: all.length - index };
     let other: RankedSide;
     let pendingAuthors: string[] = [];
     if (against === 'current') {
-      const live = await this.deps.registry.withRoom(docId, (room) => {
-        const tracker = this.auto.trackerFor(room);
-        return { state: Y.encodeStateAsUpdate(room.doc), authors: [...tracker.authors] };
-      });
+      const live = await this.current(docId);
       pendingAuthors = live.authors;
-      other = { version: null, current: true, state: live.state, rank: all.length + 1 };
+      other = { version: null, current: true, source: live.source, rank: all.length + 1 };
     } else if (against === 'previous') {
       const previous = all[index + 1] ?? null;
       other = {
         version: previous,
         current: false,
-        state: previous ? await this.stateOf(docId, previous.id) : null,
+        source: previous ? await this.sourceOf(docId, previous.id) : null,
         rank: previous ? all.length - index - 1 : 0,
       };
     } else {
       const at = all.findIndex((v) => v.id === against);
       const found = all[at];
-      const state = found ? await this.stateOf(docId, found.id) : null;
-      if (!found || !state)
+      const source = found ? await this.sourceOf(docId, found.id) : null;
+      if (!found || !source)
         throw new HistoryError(404, 'VERSION_NOT_FOUND', `This document has no version ${against} to compare with.`);
-      other = { version: found, current: false, state, rank: all.length - at };
+      other = { version: found, current: false, source, rank: all.length - at };
     }
     const [base, target] = other.rank <= mine.rank ? [other, mine] : [mine, other];
-    const diff = diffStates(base.state, target.state ?? new Uint8Array([0, 0]));
 
     // Everyone who edited after the base, up to and including the target.
     const editors = new Set<string>(target.current ? pendingAuthors : []);
@@ -251,24 +250,19 @@ export class HistoryService {
       if (rank > base.rank && rank <= target.rank) for (const name of v.authors) editors.add(name);
     }
     const sole = editors.size === 1 ? [...editors][0]! : null;
-    const byClient = new Map((await store.authors(docId)).map((a) => [a.clientId, a] as const));
-    const colors: Record<string, string | null> = {};
-    const credited = diff.changes.map(({ client, ...change }): AttributedChange => {
-      const author = change.type === 'added' ? (byClient.get(client)?.name ?? sole) : sole;
-      if (author !== null) colors[author] ??= null;
-      return { ...change, author };
+    const { body } = await this.deps.work.run('diff', {
+      base: base.source,
+      target: target.source ?? { updates: [] },
+      authors: await store.authors(docId),
+      sole,
+      maxBytes: this.deps.limits.maxDiffBytes,
+      // The API adds the two sides around the body; their metadata is about as long as the versions' JSON.
+      reservedBytes: Buffer.byteLength(JSON.stringify([base.version, target.version])) + DIFF_SIDES_SLACK_BYTES,
     });
-    // Runs split only by which client id first wrote them read as one change once credited alike.
-    const changes = mergeAdjacentChanges(credited, (a, b) => a.author === b.author);
-    for (const a of byClient.values()) if (a.name in colors && a.color) colors[a.name] = a.color;
     return {
       base: { version: base.version, current: base.current },
       target: { version: target.version, current: target.current },
-      doc: diff.doc,
-      changes,
-      stats: diff.stats,
-      titles: diff.titles,
-      colors,
+      body,
     };
   }
 
@@ -284,32 +278,41 @@ export class HistoryService {
     options: { by?: string | null; block?: number } = {},
   ): Promise<RestoreResult | null> {
     const store = this.store();
-    const found = await this.get(docId, id);
-    if (!found) return null;
-    const { block } = options;
+    const [version, packed] = await Promise.all([store.getVersion(docId, id), store.versionState(docId, id)]);
+    if (!version || !packed) return null;
     const by = options.by ?? null;
-    if (block !== undefined) {
-      const count = blockCount(found.state);
-      if (!Number.isInteger(block) || block < 0 || block >= count)
-        throw new HistoryError(400, 'INVALID_BLOCK', `block must be a whole number from 0 to ${count - 1}.`);
-    }
     const result = await this.locked(docId, () =>
       this.deps.registry.withRoom(docId, async (room): Promise<RestoreResult> => {
+        // A client id of its own, so the restored content is credited to whoever restored it.
+        const clientId = freshClientId();
+        let update: Uint8Array | null;
+        try {
+          ({ update } = await this.deps.work.run('restore', {
+            current: { updates: [room.fullState()] },
+            version: packed,
+            block: options.block ?? null,
+            clientId,
+          }));
+        } catch (err) {
+          if (err instanceof JobRefused && err.code === 'INVALID_BLOCK')
+            throw new HistoryError(400, 'INVALID_BLOCK', err.message);
+          throw err;
+        }
+        if (this.deps.registry.get(docId) !== room)
+          throw new HistoryError(503, 'TRY_AGAIN', 'The document was unloaded during the restore; try again.');
         const tracker = this.auto.trackerFor(room);
+        // Stored just before the change is applied: the restore point is exactly the state it changes.
         const restorePoint = await this.storeRestorePoint(tracker, id);
         if (this.deps.registry.get(docId) !== room)
           throw new HistoryError(503, 'TRY_AGAIN', 'The document was unloaded during the restore; try again.');
-        // A client id of its own, so the restored content is credited to whoever restored it.
-        room.doc.clientID = freshClientId();
-        if (by !== null) this.auto.recordAuthors(tracker, [room.doc.clientID], { name: by, color: null });
-        const changed =
-          block === undefined
-            ? restoreState(room.doc, found.state, RESTORE_ORIGIN)
-            : restoreBlock(room.doc, found.state, block, RESTORE_ORIGIN);
+        if (by !== null) this.auto.recordAuthors(tracker, [clientId], { name: by, color: null });
+        // Computed from the state when the restore began; edits made since merge with it like any concurrent edit.
+        if (update) Y.applyUpdate(room.doc, update, RESTORE_ORIGIN);
+        const changed = update !== null;
         if (changed && by !== null) tracker.authors.add(by);
-        const restored = (await store.updateVersion(docId, id, { pinned: true })) ?? found.version;
+        const restored = (await store.updateVersion(docId, id, { pinned: true })) ?? version;
         this.deps.log.info(
-          { doc: docId, version: id, block, changed, restorePoint: restorePoint.id },
+          { doc: docId, version: id, block: options.block, changed, restorePoint: restorePoint.id },
           'version restored',
         );
         return { restored, restorePoint, changed };
@@ -326,16 +329,15 @@ export class HistoryService {
    * content with a history of its own; null when there is no such version.
    */
   async copy(docId: string, id: number, copyId: string = newDocId()): Promise<DocumentMeta | null> {
-    const found = await this.get(docId, id);
-    if (!found) return null;
-    const content = stateContent(found.state);
-    const title = `Copy of ${content.title || 'Untitled'}`.slice(0, 200);
-    const now = this.now();
-    const { store } = this.deps;
-    await store.ensure(copyId, now);
-    await store.append([{ docId: copyId, update: yUpdateFromDoc(schema.nodeFromJSON(content.doc), title) }], now);
-    await store.setTitle(copyId, title);
-    return store.get(copyId);
+    const packed = await this.store().versionState(docId, id);
+    if (!packed) return null;
+    const content = await this.deps.work.run('copyVersion', {
+      version: packed,
+      maxStateBytes: this.deps.limits.maxStateBytes,
+    });
+    const { state, stateVector, deleteSetUpdate, title } = content;
+    // One transaction: a copy that fails leaves no document behind.
+    return this.deps.store.create(copyId, { state, summary: { stateVector, deleteSetUpdate }, title }, this.now());
   }
 
   /**
@@ -374,10 +376,21 @@ export class HistoryService {
     this.auto.close();
   }
 
-  /** A version's state, unpacked; null when there is no such version. */
-  private async stateOf(docId: string, id: number): Promise<Uint8Array | null> {
+  /** A version's state as a job takes it; null when there is no such version. */
+  private async sourceOf(docId: string, id: number): Promise<StateSource | null> {
     const packed = await this.store().versionState(docId, id);
-    return packed ? unpackState(packed) : null;
+    return packed ? { packed } : null;
+  }
+
+  /**
+   * The live document's state and who edited it since the last snapshot, without loading
+   * it: a document nobody has open is read from storage, and its edits are all in a
+   * snapshot already.
+   */
+  private async current(docId: string): Promise<{ source: StateSource; authors: string[] }> {
+    const room = this.deps.registry.get(docId);
+    const authors = room ? [...this.auto.trackerFor(room).authors] : [];
+    return { source: { updates: (await this.deps.registry.contentOf(docId)) ?? [] }, authors };
   }
 
   private store(): VersionStore {

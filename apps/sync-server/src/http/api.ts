@@ -20,6 +20,8 @@ import { matchRoute, type Route } from './router.js';
 import { isStateChanging } from './sameOrigin.js';
 import { sendStorageUnavailable } from './storageUnavailable.js';
 import { versionRoutes } from './versionRoutes.js';
+import { sendWorkError } from './workErrors.js';
+import type { WorkerPool } from '../work/WorkerPool.js';
 
 /** What the API routes need. */
 export interface ApiDeps {
@@ -40,6 +42,10 @@ export interface ApiDeps {
   metricsToken: string | null;
   /** Per-document and per-identity rate limits (versions, restores, new documents). */
   quotas: Quotas;
+  /** Where heavy work (import, export, versions, diffs) runs, off the event loop. */
+  work: WorkerPool;
+  /** Largest state a new document may start with: what one client message may carry (MAX_MESSAGE_BYTES). */
+  maxStateBytes: number;
 }
 
 /** Every API route; each feature contributes its own list. */
@@ -106,6 +112,8 @@ export async function handleApi(
     } else if (err instanceof NoSuchDocument) {
       // Deleted while the request was on its way: loading never creates a document.
       if (!res.headersSent) sendError(res, 404, 'NOT_FOUND', 'There is no document with that id.');
+    } else if (!res.headersSent && sendWorkError(res, err)) {
+      // A job that could not run, did not finish or was refused: answered with its own status.
     } else if (storageTrouble !== null) {
       log.warn({ err, method, path: url.pathname }, 'request failed: storage unavailable');
       const fate = err instanceof StorageUnavailableError ? 'held' : 'failed';

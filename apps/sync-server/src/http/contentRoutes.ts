@@ -1,17 +1,8 @@
-import {
-  ErrorCode,
-  docFromY,
-  docTitle,
-  htmlPage,
-  isValidDocId,
-  newDocId,
-  parseMarkdown,
-  toHtml,
-  toMarkdown,
-  yUpdateFromDoc,
-} from '@tandem/crdt-bridge';
+import { ErrorCode, isValidDocId, newDocId } from '@tandem/crdt-bridge';
 import { atLeast, roleFor } from '../auth/roles.js';
 import { roomName } from '../rooms/Room.js';
+import { JobRefused } from '../work/jobs.js';
+import { WorkError } from '../work/WorkerPool.js';
 import type { ApiDeps } from './api.js';
 import { documentJson } from './documentRoutes.js';
 import { BadRequest, readBody, readJson, sendError, sendJson } from './json.js';
@@ -31,6 +22,19 @@ async function existingDoc(deps: ApiDeps, ctx: RouteContext): Promise<string | n
     return null;
   }
   return id;
+}
+
+/** An import's job that was refused or stopped, as the 413 it is: the Markdown sent is too much to import. */
+function importTooLarge(err: unknown): unknown {
+  if (err instanceof JobRefused && err.code === 'TOO_LARGE')
+    return new BadRequest(413, 'IMPORT_TOO_LARGE', err.message);
+  if (err instanceof WorkError && (err.kind === 'timeout' || err.kind === 'memory'))
+    return new BadRequest(
+      413,
+      'IMPORT_TOO_LARGE',
+      `This Markdown is too large or too complex to import: ${err.message[0]!.toLowerCase()}${err.message.slice(1)} Split it into smaller files.`,
+    );
+  return err;
 }
 
 /** A file name safe for Content-Disposition. */
@@ -58,11 +62,13 @@ export function contentRoutes(deps: ApiDeps): Route[] {
           sendError(ctx.res, 400, 'INVALID_FORMAT', 'format must be "markdown" or "html".');
           return;
         }
-        const { node, title } = await deps.registry.withRoom(id, (room) => ({
-          node: docFromY(room.doc),
-          title: docTitle(room.doc),
-        }));
-        const body = format === 'markdown' ? toMarkdown(node) : htmlPage(title, toHtml(node));
+        // Read as it is (the live state, or the stored rows of a document nobody has open) and rendered on a worker.
+        const updates = await deps.registry.contentOf(id);
+        if (!updates) {
+          sendError(ctx.res, 404, 'NOT_FOUND', 'There is no document with that id.');
+          return;
+        }
+        const { body, title } = await deps.work.run('exportDocument', { source: { updates }, format });
         const type = format === 'markdown' ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8';
         const name = fileName(title, id, format === 'markdown' ? 'md' : 'html');
         ctx.res.writeHead(200, {
@@ -79,8 +85,14 @@ export function contentRoutes(deps: ApiDeps): Route[] {
       method: 'POST',
       pattern: /^\/api\/docs\/import$/,
       handler: async (ctx) => {
-        takeDocumentCreation(deps.quotas, ctx);
         const { req, res, url, user } = ctx;
+        // The new document's id is known up front, so permission is checked before the body is read.
+        const id = newDocId();
+        if (!atLeast(roleFor(user, id), 'editor')) {
+          sendError(res, 403, ErrorCode.Forbidden, 'You may not create documents here.');
+          return;
+        }
+        takeDocumentCreation(deps.quotas, ctx);
         const isJson = (req.headers['content-type'] ?? '').includes('application/json');
         let markdown: string;
         let title = url.searchParams.get('title') ?? '';
@@ -93,19 +105,23 @@ export function contentRoutes(deps: ApiDeps): Route[] {
         } else {
           markdown = (await readBody(req, MAX_IMPORT_BYTES)).toString('utf8');
         }
-        const node = parseMarkdown(markdown);
-        const id = newDocId();
-        if (!atLeast(roleFor(user, id), 'editor')) {
-          sendError(res, 403, ErrorCode.Forbidden, 'You may not create documents here.');
-          return;
-        }
-        const now = Date.now();
-        await deps.store.ensure(id, now);
-        const cleanTitle = title.trim().slice(0, MAX_TITLE_LENGTH);
-        await deps.store.append([{ docId: id, update: yUpdateFromDoc(node, cleanTitle || undefined) }], now);
-        const firstLine = node.firstChild?.textContent.trim().slice(0, 120) ?? '';
-        await deps.store.setTitle(id, cleanTitle || firstLine);
-        sendJson(res, 201, documentJson((await deps.store.get(id))!));
+        const content = await deps.work
+          .run('importMarkdown', {
+            markdown,
+            title: title.trim().slice(0, MAX_TITLE_LENGTH),
+            maxStateBytes: deps.maxStateBytes,
+          })
+          .catch((err: unknown) => {
+            throw importTooLarge(err);
+          });
+        const { state, stateVector, deleteSetUpdate } = content;
+        // One transaction: an import that fails or is refused leaves no document behind.
+        const meta = await deps.store.create(
+          id,
+          { state, summary: { stateVector, deleteSetUpdate }, title: content.title },
+          Date.now(),
+        );
+        sendJson(res, 201, documentJson(meta));
       },
     },
     {

@@ -8,6 +8,32 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /**
+ * Writes a JSON object made of `fields` followed by the fields of `object`: the UTF-8
+ * text of a JSON object made elsewhere (on a worker), sent as it is rather than parsed
+ * and written again on the event loop.
+ */
+export function sendJsonWith(
+  res: ServerResponse,
+  status: number,
+  fields: Record<string, unknown>,
+  object: Uint8Array,
+): void {
+  const head = JSON.stringify(fields);
+  const rest = Buffer.from(object.buffer, object.byteOffset, object.byteLength);
+  if (rest[0] !== 0x7b /* { */ || rest[rest.byteLength - 1] !== 0x7d /* } */)
+    throw new TypeError('sendJsonWith needs the text of a JSON object');
+  const restEmpty = rest.byteLength === 2;
+  const body =
+    head === '{}'
+      ? rest
+      : restEmpty
+        ? Buffer.from(head)
+        : Buffer.concat([Buffer.from(`${head.slice(0, -1)},`), rest.subarray(1)]);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+/**
  * Writes a JSON error in the shape every API route uses: `{ error: { code, message } }`;
  * with `retryAfterSeconds` (429, 503), also the `Retry-After` header.
  */

@@ -1,21 +1,11 @@
-import {
-  ErrorCode,
-  htmlPage,
-  isValidDocId,
-  newDocId,
-  schema,
-  stateContent,
-  toHtml,
-  toMarkdown,
-  type VersionJSON,
-} from '@tandem/crdt-bridge';
+import { ErrorCode, isValidDocId, newDocId, type VersionJSON } from '@tandem/crdt-bridge';
 import { atLeast, roleFor } from '../auth/roles.js';
 import { HistoryError, type DiffAgainst, type HistoryService } from '../history/HistoryService.js';
 import { cleanName } from '../history/identity.js';
 import type { VersionMeta } from '../storage/VersionStore.js';
 import type { ApiDeps } from './api.js';
 import { documentJson } from './documentRoutes.js';
-import { BadRequest, readJson, sendError, sendJson } from './json.js';
+import { BadRequest, readJson, sendError, sendJson, sendJsonWith } from './json.js';
 import { takeDocumentCreation, takeNamedVersion, takeRestore } from './quotas.js';
 import type { Route, RouteContext } from './router.js';
 
@@ -130,22 +120,19 @@ export function versionRoutes(deps: ApiDeps): Route[] {
         const format = url.searchParams.get('format') ?? 'json';
         if (format !== 'json' && format !== 'markdown' && format !== 'html')
           throw new BadRequest(400, 'INVALID_FORMAT', 'format must be "json", "markdown" or "html".');
-        const found = await history.get(docId, id);
+        const found = await history.content(docId, id, format);
         if (!found) throw versionNotFound(docId, id);
-        const content = stateContent(found.state);
         if (format === 'json') {
-          sendJson(res, 200, { version: versionJson(found.version), ...content });
+          sendJsonWith(res, 200, { version: versionJson(found.version) }, found.body);
           return;
         }
-        const node = schema.nodeFromJSON(content.doc);
-        const markdown = format === 'markdown';
         res.writeHead(200, {
-          'content-type': markdown ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8',
+          'content-type': format === 'markdown' ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8',
           'cache-control': 'no-store',
           // As in export: a rendered version is a document, never a page of ours that runs anything.
           'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
         });
-        res.end(markdown ? toMarkdown(node) : htmlPage(content.title, toHtml(node)));
+        res.end(found.body);
       }),
     },
     {
@@ -173,7 +160,8 @@ export function versionRoutes(deps: ApiDeps): Route[] {
           version: s.version ? versionJson(s.version) : null,
           current: s.current,
         });
-        sendJson(res, 200, { ...diff, base: side(diff.base), target: side(diff.target) });
+        // The rest was made and bounded on a worker (see the diff job); it goes out as it came.
+        sendJsonWith(res, 200, { base: side(diff.base), target: side(diff.target) }, diff.body);
       }),
     },
     {

@@ -43,8 +43,11 @@ export interface RoomDeps {
   io: TandemIo;
   writes: WriteQueue;
   log: Logger;
-  /** Splits a large update into parts (`splitUpdate`), off the event loop: decoding it whole is the costly step. */
-  splitUpdate: (update: Uint8Array) => Promise<Uint8Array[]>;
+  /**
+   * Splits a large update into parts (`splitUpdate`), off the event loop: decoding it whole
+   * is the costly step. Null when the bytes are not one whole V1 update.
+   */
+  splitUpdate: (update: Uint8Array) => Promise<Uint8Array[] | null>;
 }
 
 /** Outcome of applying a client's update. */
@@ -281,12 +284,22 @@ export class Room {
    * changes nothing.
    */
   private async applyLargeUpdate(update: Uint8Array, member: Member, kind: 'step2' | 'update'): Promise<ApplyResult> {
-    let parts: Uint8Array[];
+    let parts: Uint8Array[] | null;
     try {
       parts = await this.deps.splitUpdate(update);
     } catch (error) {
-      return this.malformed(member, error);
+      this.deps.log.error({ doc: this.id, socket: member.id, err: error }, 'a large update could not be split');
+      return {
+        ok: false,
+        error: {
+          docId: this.id,
+          code: ErrorCode.Internal,
+          message: 'The server could not take this large change right now; it is kept on your side. Try again.',
+        },
+      };
     }
+    if (parts === null) return this.malformed(member, new RangeError('not one whole V1 update'));
+    if (this.destroyed) return this.gone();
     const decoded: DecodedUpdate[] = [];
     const check = new SchemaCheck(this.doc);
     for (const part of parts) {

@@ -35,7 +35,7 @@ export interface RoomRegistryOptions {
   /** …or this many bytes beyond its last compacted state. */
   compactBytes: number;
   /** Splits a large client update into parts, off the event loop (see `Room.submitClientUpdate`). */
-  splitUpdate: (update: Uint8Array) => Promise<Uint8Array[]>;
+  splitUpdate: (update: Uint8Array) => Promise<Uint8Array[] | null>;
 }
 
 /**
@@ -115,7 +115,8 @@ export class RoomRegistry {
     try {
       // The in-memory state covers every committed row up to lastSeq (and perhaps more, which is harmless).
       const upToSeq = room.lastSeq;
-      const state = Y.encodeStateAsUpdate(room.doc);
+      // The cached full state when there is one; encoded now otherwise, and kept for the next join.
+      const state = room.fullState();
       const stateVector = Y.encodeStateVector(room.doc);
       // With the state's own vector no items qualify: what is left is the delete set alone.
       const deleteSetUpdate = Y.encodeStateAsUpdate(room.doc, stateVector);
@@ -145,6 +146,18 @@ export class RoomRegistry {
     } finally {
       this.released(room);
     }
+  }
+
+  /**
+   * A document's content without loading it into a room: the live state when it is
+   * loaded, else its stored updates in order (everything is stored before a room unloads).
+   * Null when the document does not exist. For reading (export, diff), on a worker.
+   */
+  async contentOf(docId: string): Promise<Uint8Array[] | null> {
+    const room = this.rooms.get(docId);
+    if (room) return [room.fullState()];
+    const stored = await this.store.load(docId);
+    return stored ? stored.updates : null;
   }
 
   /**

@@ -4,11 +4,11 @@ import type { DecodedUpdate, DeleteRange } from './v1Update.js';
 /** Updates larger than this (bytes) are checked and applied a part at a time, between other work. */
 export const LARGE_UPDATE_BYTES = 64 * 1024;
 
-/** Structs in one part of a large update: about 700 pasted paragraphs, some milliseconds to apply. */
-export const UPDATE_PART_STRUCTS = 2_000;
+/** Structs in one part of a large update: about 330 pasted paragraphs, a few milliseconds to apply. */
+export const UPDATE_PART_STRUCTS = 1_000;
 
 /** How long a large update's schema check may run in one turn of the event loop. */
-export const CHECK_SLICE_MS = 8;
+export const CHECK_SLICE_MS = 5;
 
 /** Resolves on the next turn of the event loop, after the I/O and timers already waiting. */
 export function nextTurn(): Promise<void> {

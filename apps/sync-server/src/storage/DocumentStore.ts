@@ -48,6 +48,15 @@ export interface ListQuery {
   access: DocumentAccess;
 }
 
+/** A new document's whole content, stored at once (import, copy of a version). */
+export interface NewDocument {
+  /** The whole state, a Yjs V1 update. */
+  state: Uint8Array;
+  /** Its summary, stored with it as with a compacted state. */
+  summary: StateSummary;
+  title: string;
+}
+
 /** One update to append to a document's log. */
 export interface AppendEntry {
   docId: string;
@@ -71,6 +80,11 @@ export interface DocumentStore {
   ensure(docId: string, now: number): Promise<DocumentMeta>;
   /** When a document of this id was deleted, or null if none was (or it was created again since). */
   deletedAt(docId: string): Promise<number | null>;
+  /**
+   * Creates document `docId` holding `content` as one compacted state, with its title, in
+   * one transaction: a failure leaves no document behind. Rejects when the id is taken.
+   */
+  create(docId: string, content: NewDocument, now: number): Promise<DocumentMeta>;
   /** Appends all entries in one atomic transaction; returns the last sequence number written per document. */
   append(entries: readonly AppendEntry[], now: number): Promise<Map<string, number>>;
   /** Atomically replaces log rows up to `upToSeq` with `state` (the merged state covering them) and its summary; resolves with the new row's sequence number. */

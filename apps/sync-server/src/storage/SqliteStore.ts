@@ -6,11 +6,12 @@ import type {
   DocumentMeta,
   DocumentStore,
   ListQuery,
+  NewDocument,
   StateSummary,
   StoredDocument,
 } from './DocumentStore.js';
 import { migrate } from './migrations.js';
-import { decodeRow, encodeRow } from './rowCodec.js';
+import { decodeRow, encodeRowAsync } from './rowCodec.js';
 import { SqliteVersionStore } from './SqliteVersionStore.js';
 import { CommitThread } from './commitThread.js';
 import { checkWriteAheadLog } from './walCheck.js';
@@ -113,6 +114,7 @@ export class SqliteStore implements DocumentStore {
       forgetDeleted: db.prepare('DELETE FROM deleted_documents WHERE id = ?'),
       deleteDoc: db.prepare('DELETE FROM documents WHERE id = ?'),
       recordDeleted: db.prepare('INSERT OR REPLACE INTO deleted_documents (id, deleted_at) VALUES (?, ?)'),
+      createDoc: db.prepare('INSERT INTO documents (id, title, created_at, updated_at, size) VALUES (?, ?, ?, ?, ?)'),
       loadUpdates: db.prepare<
         [string],
         { seq: number; data: Buffer; codec: number; state_vector: Buffer | null; delete_set: Buffer | null }
@@ -160,6 +162,16 @@ export class SqliteStore implements DocumentStore {
     return this.stmts.deletedAt.get(docId)?.deleted_at ?? null;
   }
 
+  async create(docId: string, content: NewDocument, now: number): Promise<DocumentMeta> {
+    // Deflated off the event loop, before the transaction, which then only writes.
+    const { data, codec } = await encodeRowAsync(content.state);
+    this.db.transaction(() => {
+      this.stmts.createDoc.run(docId, content.title, now, now, data.byteLength);
+      this.stmts.insertState.run(docId, data, now, codec, content.summary.stateVector, content.summary.deleteSetUpdate);
+    })();
+    return toMeta(this.stmts.getDoc.get(docId)!);
+  }
+
   async append(entries: readonly AppendEntry[], now: number): Promise<Map<string, number>> {
     if (this.commits) return this.commits.append(entries, now);
     return this.db.transaction(() => {
@@ -176,9 +188,10 @@ export class SqliteStore implements DocumentStore {
   }
 
   async compact(docId: string, state: Uint8Array, upToSeq: number, summary?: StateSummary): Promise<number> {
+    // Deflated off the event loop, before the transaction: rows appended meanwhile are past `upToSeq` and stay.
+    const { data, codec } = await encodeRowAsync(state);
     return this.db.transaction(() => {
       this.stmts.deleteUpTo.run(docId, upToSeq);
-      const { data, codec } = encodeRow(state);
       const { lastInsertRowid } = this.stmts.insertState.run(
         docId,
         data,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { RowCodec, decodeRow, encodeRow } from './rowCodec.js';
+import { RowCodec, decodeRow, encodeRow, encodeRowAsync } from './rowCodec.js';
 
 function stateOf(text: string): Uint8Array {
   const doc = new Y.Doc();
@@ -22,6 +22,13 @@ describe('stored row codec', () => {
     const row = encodeRow(state);
     expect(row.codec).toBe(RowCodec.Raw);
     expect(row.data).toBe(state);
+  });
+
+  it('deflates a large state on the thread pool to the same bytes as at once', async () => {
+    const state = stateOf('a compacted document of some size, '.repeat(10_000));
+    const row = await encodeRowAsync(state);
+    expect(row.codec).toBe(RowCodec.Deflate);
+    expect(Buffer.from(row.data).equals(Buffer.from(encodeRow(state).data))).toBe(true);
   });
 
   it('refuses a codec it does not know rather than handing garbage to Yjs', () => {

@@ -23,8 +23,16 @@ export function encodeRow(update: Uint8Array): { data: Uint8Array; codec: RowCod
 
 const deflateRawAsync = promisify(deflateRaw);
 
-/** {@link encodeRow} with the compression on libuv's thread pool, so the event loop goes on meanwhile. */
+/** Below this, deflating takes well under a millisecond: less than the trip to the thread pool and back. */
+const ASYNC_DEFLATE_BYTES = 64 * 1024;
+
+/**
+ * {@link encodeRow} without blocking the event loop: zlib's asynchronous API deflates on
+ * libuv's thread pool (a few megabytes take tens of milliseconds). Small states are
+ * deflated at once, as before.
+ */
 export async function encodeRowAsync(update: Uint8Array): Promise<{ data: Uint8Array; codec: RowCodec }> {
+  if (update.byteLength < ASYNC_DEFLATE_BYTES) return encodeRow(update);
   const deflated = await deflateRawAsync(update);
   return deflated.byteLength < update.byteLength * 0.9
     ? { data: deflated, codec: RowCodec.Deflate }

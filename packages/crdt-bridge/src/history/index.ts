@@ -1,4 +1,15 @@
-export type { ChangeType, DiffChange, MarkJSON, NodeJSON, StateContent, StateDiff, VersionJSON } from './types.js';
+export type {
+  ChangeType,
+  DiffChange,
+  DiffHiddenRun,
+  DiffTruncation,
+  MarkJSON,
+  NodeJSON,
+  StateContent,
+  StateDiff,
+  VersionJSON,
+} from './types.js';
+export { boundDiff, jsonNodeSize, utf8Length, type BoundedDiff, type BoundOptions } from './bound.js';
 export { decodeState, docJSON, encodeState, stateContains, stateContent, stateVectorOf } from './snapshot.js';
 export { diffStates, mergeAdjacentChanges } from './diff.js';
 export { blockCount, restoreBlock, restoreState, restoreUpdate } from './restore.js';

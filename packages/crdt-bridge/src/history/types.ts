@@ -62,6 +62,26 @@ export interface StateDiff {
   titles: { base: string; target: string };
 }
 
+/**
+ * Unchanged top-level blocks a size-bounded diff leaves out (see `boundDiff`): `blocks` of
+ * them stood before the diff document's top-level block `index` (an index equal to the
+ * number of blocks: after the last one), at position `pos` of that document. They are in
+ * both sides, so each counts when numbering either side's blocks.
+ */
+export interface DiffHiddenRun {
+  index: number;
+  pos: number;
+  blocks: number;
+}
+
+/** What a diff too large even with unchanged runs hidden leaves out after its last block shown. */
+export interface DiffTruncation {
+  /** Top-level blocks of the merged document not shown (changed or not). */
+  blocks: number;
+  /** Changes in them. */
+  changes: number;
+}
+
 /** A version as the HTTP API lists it (`GET /api/docs/:id/versions`). */
 export interface VersionJSON {
   id: number;

@@ -7,6 +7,7 @@ import {
   type MarkdownSerializerState,
 } from 'prosemirror-markdown';
 import { safeHref } from './links.js';
+import { serializeMarkdown } from './markdownState.js';
 import { schema } from './schema.js';
 
 const { nodes } = schema;
@@ -98,6 +99,20 @@ export function parseMarkdown(markdown: string): PMNode {
 
 const codeMark = defaultMarkdownSerializer.marks.code!;
 
+/** Per textblock, the index of its last child that is not a hard break (-1 when none), found once. */
+const lastNonBreakCache = new WeakMap<PMNode, number>();
+
+/** The index of `parent`'s last child that is not a `breakType` node; cached, so a run of breaks costs linear time. */
+function lastNonBreak(parent: PMNode, breakType: PMNode['type']): number {
+  let last = lastNonBreakCache.get(parent);
+  if (last === undefined) {
+    last = parent.childCount - 1;
+    while (last >= 0 && parent.child(last).type === breakType) last--;
+    lastNonBreakCache.set(parent, last);
+  }
+  return last;
+}
+
 const serializer = new MarkdownSerializer(
   {
     blockquote: (state, node) => state.wrapBlock('> ', null, node, () => state.renderContent(node)),
@@ -135,12 +150,8 @@ const serializer = new MarkdownSerializer(
       state.closeBlock(node);
     },
     hard_break: (state: MarkdownSerializerState, node, parent, index) => {
-      for (let i = index + 1; i < parent.childCount; i++) {
-        if (parent.child(i).type !== node.type) {
-          state.write('\\\n');
-          return;
-        }
-      }
+      // A break with nothing but breaks after it would end the paragraph in Markdown: write none.
+      if (index < lastNonBreak(parent, node.type)) state.write('\\\n');
     },
     text: (state, node) => state.text(node.text ?? ''),
   },
@@ -162,7 +173,11 @@ const serializer = new MarkdownSerializer(
   },
 );
 
-/** Renders a document as Markdown (CommonMark plus ~~strike~~, <u>underline</u> and "- [ ]" tasks). */
+/**
+ * Renders a document as Markdown (CommonMark plus ~~strike~~, <u>underline</u> and "- [ ]"
+ * tasks), in time linear in its size; text that looks like HTML is escaped, so the file is
+ * safe to render with HTML allowed.
+ */
 export function toMarkdown(doc: PMNode): string {
-  return serializer.serialize(doc, { tightLists: true });
+  return serializeMarkdown(serializer, doc, { tightLists: true });
 }

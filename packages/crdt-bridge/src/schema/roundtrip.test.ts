@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { prosemirrorToYXmlFragment } from 'y-prosemirror';
 import * as Y from 'yjs';
-import { docFromY, yUpdateFromDoc } from './convert.js';
+import { docFromY, minimumStateBytes, yUpdateFromDoc } from './convert.js';
 import { toHtml } from './html.js';
 import { parseMarkdown, toMarkdown } from './markdown.js';
-import { schema } from './schema.js';
+import { CONTENT_FRAGMENT, schema } from './schema.js';
 
 const { nodes: n, marks: m } = schema;
 const p = (...content: Parameters<typeof schema.text>[0][]) =>
@@ -127,5 +128,58 @@ describe('schema round trips', () => {
     fragment.insert(0, [bogus]);
     expect(() => docFromY(ydoc)).toThrow(RangeError);
     expect(fragment.length).toBe(1);
+  });
+});
+
+/** The Yjs tree of a body, element names, attributes and text deltas included, to compare layouts. */
+function layout(type: Y.XmlFragment | Y.XmlElement | Y.XmlText): unknown {
+  if (type instanceof Y.XmlText) return { delta: type.toDelta() as unknown };
+  const children = type.toArray().map((child) => layout(child as Y.XmlElement | Y.XmlText));
+  return type instanceof Y.XmlElement ? { name: type.nodeName, attrs: type.getAttributes(), children } : children;
+}
+
+/** The body of a Y.Doc built from `update`. */
+function bodyOf(update: Uint8Array): Y.XmlFragment {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, update);
+  return doc.getXmlFragment(CONTENT_FRAGMENT);
+}
+
+describe('writing a document into Yjs', () => {
+  it('lays it out exactly as y-prosemirror does, so the editor binds to it unchanged', () => {
+    const doc = everything();
+    const reference = new Y.Doc();
+    prosemirrorToYXmlFragment(doc, reference.getXmlFragment(CONTENT_FRAGMENT));
+    expect(layout(bodyOf(yUpdateFromDoc(doc)))).toEqual(layout(reference.getXmlFragment(CONTENT_FRAGMENT)));
+  });
+
+  it('relies on no mark overlapping itself (y-prosemirror would name such marks differently)', () => {
+    for (const type of Object.values(schema.marks)) expect(type.excludes(type)).toBe(true);
+  });
+
+  it('writes a list of 150,000 items, where y-prosemirror overflows the stack inside Yjs', () => {
+    const items = Array.from({ length: 150_000 }, () => n.list_item!.create(null, p('x')));
+    const doc = n.doc!.create(null, [n.bullet_list!.create(null, items)]);
+    // The lower bound counts every item, paragraph and letter: the update holds them all.
+    expect(yUpdateFromDoc(doc).byteLength).toBeGreaterThanOrEqual(minimumStateBytes(doc));
+    expect(minimumStateBytes(doc)).toBeGreaterThan(150_000 * 30);
+  });
+
+  it('estimates a lower bound of the encoded size, never more than the real one', () => {
+    const samples = [
+      everything(),
+      parseMarkdown('*a'.repeat(2_000)),
+      parseMarkdown('x\n\n'.repeat(2_000)),
+      parseMarkdown('- x\n'.repeat(2_000)),
+      parseMarkdown('**bold *both* bold** [link](https://e.com "t") `code` 😀 é\n\n# H\n\n- [x] done\n'),
+      n.doc!.create(null, [n.paragraph!.create()]),
+    ];
+    for (const doc of samples) {
+      const real = yUpdateFromDoc(doc).byteLength;
+      const estimate = minimumStateBytes(doc);
+      expect(estimate).toBeLessThanOrEqual(real);
+      // Close enough to be useful: within a factor of three for documents of some size.
+      if (real > 10_000) expect(estimate * 3).toBeGreaterThan(real);
+    }
   });
 });

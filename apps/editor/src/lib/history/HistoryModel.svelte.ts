@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { docJSON, type NodeJSON } from '@tandem/crdt-bridge';
+import { docJSON, type DiffHiddenRun, type DiffTruncation, type NodeJSON } from '@tandem/crdt-bridge';
 import { identity } from '../collab/identity.svelte.js';
 import {
   copyVersion,
@@ -25,6 +25,10 @@ export interface Preview {
   colors: Record<string, string | null>;
   /** The side of the diff that is the selected version (blocks of the other side are not in it). */
   side: 'base' | 'target';
+  /** Unchanged runs of blocks left out of a large diff. */
+  hidden: DiffHiddenRun[];
+  /** What a diff too large to show whole left out at its end. */
+  truncated: DiffTruncation | null;
   diff: Diff | null;
 }
 
@@ -32,6 +36,19 @@ export interface Preview {
 export interface Notice {
   text: string;
   link?: { href: string; label: string };
+}
+
+/** The preview of a diff, the selected version being its `side`. */
+function previewOf(diff: Diff, side: 'base' | 'target'): Preview {
+  return {
+    doc: diff.doc,
+    changes: diff.changes,
+    colors: diff.colors,
+    side,
+    hidden: diff.hidden,
+    truncated: diff.truncated,
+    diff,
+  };
 }
 
 /** How long after our own restore its echo is not reported as "the document changed". */
@@ -199,15 +216,22 @@ export class HistoryModel {
       if (selection.kind === 'current') {
         const base = typeof against === 'number' ? against : this.versions[0]?.id;
         if (base === undefined) {
-          preview = { doc: docJSON(this.doc), changes: [], colors: {}, side: 'target', diff: null };
+          preview = {
+            doc: docJSON(this.doc),
+            changes: [],
+            colors: {},
+            side: 'target',
+            hidden: [],
+            truncated: null,
+            diff: null,
+          };
         } else {
           const diff = await fetchDiff(this.docId, base, 'current');
-          preview = { doc: diff.doc, changes: diff.changes, colors: diff.colors, side: 'target', diff };
+          preview = previewOf(diff, 'target');
         }
       } else {
         const diff = await fetchDiff(this.docId, selection.id, against);
-        const side = diff.target.version?.id === selection.id ? 'target' : 'base';
-        preview = { doc: diff.doc, changes: diff.changes, colors: diff.colors, side, diff };
+        preview = previewOf(diff, diff.target.version?.id === selection.id ? 'target' : 'base');
       }
       if (request !== this.request) return;
       this.preview = preview;

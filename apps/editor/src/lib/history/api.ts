@@ -1,4 +1,4 @@
-import type { NodeJSON, VersionJSON } from '@tandem/crdt-bridge';
+import type { DiffHiddenRun, DiffTruncation, NodeJSON, VersionJSON } from '@tandem/crdt-bridge';
 import { callApi } from '../collab/documentsApi.js';
 
 /** A version as the server lists it. */
@@ -37,6 +37,13 @@ export interface Diff {
   stats: { added: number; removed: number };
   titles: { base: string; target: string };
   colors: Record<string, string | null>;
+  /**
+   * Runs of unchanged top-level blocks the server left out of a large diff (with a few
+   * blocks of context kept around each change); they are in both versions.
+   */
+  hidden: DiffHiddenRun[];
+  /** Set when the diff was still too large and was cut after its last block shown. */
+  truncated: DiffTruncation | null;
 }
 
 /** What a diff compares a version with. */

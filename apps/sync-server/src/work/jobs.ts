@@ -1,0 +1,255 @@
+// The heavy work the server does for a request, as pure functions of plain data: each
+// runs on a worker thread (see WorkerPool), never on the event loop. Inputs arrive as
+// structured clones; outputs go back with their byte arrays transferred, not copied.
+
+import * as Y from 'yjs';
+import {
+  blockCount,
+  boundDiff,
+  diffStates,
+  docFromY,
+  docTitle,
+  htmlPage,
+  minimumStateBytes,
+  parseMarkdown,
+  restoreBlock,
+  restoreState,
+  schema,
+  stateContent,
+  toHtml,
+  toMarkdown,
+  utf8Length,
+  yUpdateFromDoc,
+} from '@tandem/crdt-bridge';
+import type { Node as PMNode } from 'prosemirror-model';
+import { attributeChanges } from '../history/attribution.js';
+import { splitUpdate as splitIntoParts } from '../rooms/v1Update.js';
+import { unpackState, type PackedState } from '../storage/rowCodec.js';
+import type { AuthorEntry } from '../storage/VersionStore.js';
+
+/** A document's state as a job receives it: packed as a version is stored, or a document's stored updates (or its whole state) in order. */
+export type StateSource = { packed: PackedState } | { updates: Uint8Array[] };
+
+/** A new document's content, ready to store as one compacted row. */
+export interface NewDocumentContent {
+  /** The whole state (a Yjs V1 update). */
+  state: Uint8Array;
+  stateVector: Uint8Array;
+  /** The state's delete set as an update (`StateSummary.deleteSetUpdate`). */
+  deleteSetUpdate: Uint8Array;
+  title: string;
+}
+
+/** Why a job refused its input; the message is written for the person who asked. */
+export type RefusalCode = 'TOO_LARGE' | 'INVALID_BLOCK';
+
+/** Thrown by a job whose input it will not process; reaches the caller with its code and message. */
+export class JobRefused extends Error {
+  override readonly name = 'JobRefused';
+  constructor(
+    readonly code: RefusalCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Longest title a document gets from its content. */
+const MAX_TITLE_FROM_CONTENT = 120;
+/** Longest title of a copy. */
+const MAX_TITLE_LENGTH = 200;
+
+function mib(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/** The state a source stands for, as one V1 update. */
+function stateOf(source: StateSource): Uint8Array {
+  if ('packed' in source) return unpackState(source.packed);
+  if (source.updates.length === 0) return new Uint8Array([0, 0]);
+  return source.updates.length === 1 ? source.updates[0]! : Y.mergeUpdates(source.updates);
+}
+
+/** A Y.Doc holding the source (the caller destroys it). */
+function docOf(source: StateSource): Y.Doc {
+  const doc = new Y.Doc();
+  const updates = 'packed' in source ? [unpackState(source.packed)] : source.updates;
+  Y.transact(doc, () => {
+    for (const update of updates) Y.applyUpdate(doc, update);
+  });
+  return doc;
+}
+
+/** UTF-8 bytes of a text, in a buffer of their own (so they can be transferred). */
+function bytesOf(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+/** Builds a new document's content from `node`, refusing it when its state would be over `maxStateBytes`. */
+function newContent(
+  node: PMNode,
+  metaTitle: string | undefined,
+  title: string,
+  maxStateBytes: number,
+): NewDocumentContent {
+  // Refuse what is certainly too large before building it: the Yjs document costs tens of times its encoded size.
+  const atLeast = minimumStateBytes(node);
+  if (atLeast > maxStateBytes) {
+    throw new JobRefused(
+      'TOO_LARGE',
+      `This would make a document of more than ${mib(atLeast)}; one document may hold at most ${mib(maxStateBytes)} here. Split it into smaller ones.`,
+    );
+  }
+  const state = yUpdateFromDoc(node, metaTitle);
+  if (state.byteLength > maxStateBytes) {
+    throw new JobRefused(
+      'TOO_LARGE',
+      `This would make a document of ${mib(state.byteLength)}; one document may hold at most ${mib(maxStateBytes)} here. Split it into smaller ones.`,
+    );
+  }
+  const stateVector = Y.encodeStateVectorFromUpdate(state);
+  // Against its own state vector no items qualify: what is left is the delete set alone.
+  return { state, stateVector, deleteSetUpdate: Y.diffUpdate(state, stateVector), title };
+}
+
+/** Parses Markdown into a new document's content; the title given (cleaned by the caller) or else the first line. */
+export function importMarkdown(input: { markdown: string; title: string; maxStateBytes: number }): NewDocumentContent {
+  const node = parseMarkdown(input.markdown);
+  const title = input.title || (node.firstChild?.textContent.trim().slice(0, MAX_TITLE_FROM_CONTENT) ?? '');
+  return newContent(node, input.title || undefined, title, input.maxStateBytes);
+}
+
+/** A version's content as a new document's, titled "Copy of …", with a history of its own. */
+export function copyVersion(input: { version: PackedState; maxStateBytes: number }): NewDocumentContent {
+  const content = stateContent(unpackState(input.version));
+  const title = `Copy of ${content.title || 'Untitled'}`.slice(0, MAX_TITLE_LENGTH);
+  return newContent(schema.nodeFromJSON(content.doc), title, title, input.maxStateBytes);
+}
+
+/** A live or stored document as a Markdown or HTML download, and its title. */
+export function exportDocument(input: { source: StateSource; format: 'markdown' | 'html' }): {
+  body: Uint8Array;
+  title: string;
+} {
+  const doc = docOf(input.source);
+  try {
+    const node = docFromY(doc);
+    const title = docTitle(doc);
+    return { body: bytesOf(input.format === 'markdown' ? toMarkdown(node) : htmlPage(title, toHtml(node))), title };
+  } finally {
+    doc.destroy();
+  }
+}
+
+/**
+ * A version's content: as JSON (`{ doc, text, title }`: ProseMirror JSON, plain text,
+ * title, as one JSON object's text), Markdown or HTML.
+ */
+export function versionContent(input: { version: PackedState; format: 'json' | 'markdown' | 'html' }): {
+  body: Uint8Array;
+  title: string;
+} {
+  const content = stateContent(unpackState(input.version));
+  if (input.format === 'json') return { body: bytesOf(JSON.stringify(content)), title: content.title };
+  const node = schema.nodeFromJSON(content.doc);
+  const body = input.format === 'markdown' ? toMarkdown(node) : htmlPage(content.title, toHtml(node));
+  return { body: bytesOf(body), title: content.title };
+}
+
+/**
+ * The changes from `base` (null: the empty document) to `target`, credited to people
+ * (see attributeChanges) and bounded to `maxBytes` of JSON (see boundDiff), as the text of
+ * one JSON object: `{ doc, changes, stats, titles, colors, hidden, truncated }`.
+ * `reservedBytes` is what the caller adds around it.
+ */
+export function diff(input: {
+  base: StateSource | null;
+  target: StateSource;
+  authors: AuthorEntry[];
+  sole: string | null;
+  maxBytes: number;
+  reservedBytes: number;
+}): { body: Uint8Array } {
+  const full = diffStates(input.base ? stateOf(input.base) : null, stateOf(input.target));
+  const { changes, colors } = attributeChanges(full.changes, input.authors, input.sole);
+  const otherBytes =
+    utf8Length(JSON.stringify({ stats: full.stats, titles: full.titles, colors })) + input.reservedBytes;
+  const bounded = boundDiff(full.doc, changes, input.maxBytes, { otherBytes });
+  return {
+    body: bytesOf(
+      JSON.stringify({
+        doc: bounded.doc,
+        changes: bounded.changes,
+        stats: full.stats,
+        titles: full.titles,
+        colors,
+        hidden: bounded.hidden,
+        truncated: bounded.truncated,
+      }),
+    ),
+  };
+}
+
+/**
+ * The Yjs update that restores `version` (all of it, or only its top-level block
+ * `block`) over `current`, written under `clientId`: computed on a copy of the current
+ * state, so the caller applies it to the live document, where edits made meanwhile merge
+ * with it like any concurrent edit. Null when nothing would change.
+ */
+export function restore(input: {
+  current: StateSource;
+  version: PackedState;
+  block: number | null;
+  clientId: number;
+}): { update: Uint8Array | null } {
+  const versionState = unpackState(input.version);
+  const { block } = input;
+  if (block !== null) {
+    const count = blockCount(versionState);
+    if (!Number.isInteger(block) || block < 0 || block >= count)
+      throw new JobRefused('INVALID_BLOCK', `block must be a whole number from 0 to ${count - 1}.`);
+  }
+  const doc = docOf(input.current);
+  try {
+    doc.clientID = input.clientId;
+    let update: Uint8Array | null = null;
+    doc.on('update', (u: Uint8Array) => {
+      update = u;
+    });
+    const changed = block === null ? restoreState(doc, versionState) : restoreBlock(doc, versionState, block);
+    return { update: changed ? update : null };
+  } finally {
+    doc.destroy();
+  }
+}
+
+/**
+ * A client's large update split into parts of at most `maxStructs` structs (see
+ * `Room.submitClientUpdate`); `parts` is null when the bytes are not one whole V1 update.
+ * Decoding a big update whole is the one step of taking it in that cannot be sliced.
+ */
+export function splitUpdate(input: { update: Uint8Array; maxStructs: number }): { parts: Uint8Array[] | null } {
+  try {
+    return { parts: splitIntoParts(input.update, input.maxStructs) };
+  } catch {
+    return { parts: null };
+  }
+}
+
+/** Every job, by name: what a worker can be asked to run. */
+export const JOBS = {
+  importMarkdown,
+  copyVersion,
+  exportDocument,
+  versionContent,
+  diff,
+  restore,
+  splitUpdate,
+} as const;
+
+/** The name of a job. */
+export type JobName = keyof typeof JOBS;
+/** What job `K` takes. */
+export type JobInput<K extends JobName> = Parameters<(typeof JOBS)[K]>[0];
+/** What job `K` gives back. */
+export type JobOutput<K extends JobName> = ReturnType<(typeof JOBS)[K]>;
