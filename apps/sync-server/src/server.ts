@@ -17,6 +17,7 @@ import { RequestBodies } from './http/requestBodies.js';
 import { refuseBeyondConnectionLimit } from './limits/connections.js';
 import { Quotas } from './limits/Quotas.js';
 import { createLogger } from './logger.js';
+import { LogThrottle } from './logThrottle.js';
 import { roomName, type TandemIo } from './rooms/Room.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import { UPDATE_PART_STRUCTS } from './rooms/largeUpdate.js';
@@ -66,6 +67,8 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   const startedAt = Date.now();
   // Stalled requests must not hold memory for Node's default 300 s: headers get HEADERS_TIMEOUT_MS,
   // and a whole request that long plus BODY_TIMEOUT_MS (RequestBodies answers a slow body first).
+  // Refusals come in floods under attack: one log line per kind per second, with a count.
+  const refusals = new LogThrottle(log);
   const httpServer = http.createServer({
     headersTimeout: config.headersTimeoutMs,
     requestTimeout: config.headersTimeoutMs + config.bodyTimeoutMs + 1_000,
@@ -94,7 +97,11 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     allowRequest: (req, callback) => {
       const refusal = socketRefusal(req, site);
       if (refusal)
-        log.warn({ host: req.headers.host, origin: req.headers.origin }, `socket refused: ${refusal.message}`);
+        refusals.warn(
+          `socket:${refusal.code}`,
+          { host: req.headers.host, origin: req.headers.origin },
+          `socket refused: ${refusal.message}`,
+        );
       callback(refusal?.message ?? null, refusal === null);
     },
   });
@@ -168,7 +175,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   });
 
   // Before anything else about a new connection, so a full server spends nothing more on it.
-  io.use(refuseBeyondConnectionLimit(io, config.maxConnections, log));
+  io.use(refuseBeyondConnectionLimit(io, config.maxConnections, refusals));
 
   if (config.authSecret) {
     const secret = config.authSecret;
@@ -244,7 +251,8 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     res.setHeader('x-frame-options', 'DENY');
     const refusal = requestRefusal(req, site);
     if (refusal) {
-      log.warn(
+      refusals.warn(
+        refusal.code,
         { method: req.method, url: req.url, host: req.headers.host, origin: req.headers.origin },
         `request refused: ${refusal.message}`,
       );

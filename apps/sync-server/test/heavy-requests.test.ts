@@ -11,15 +11,9 @@ import {
 import { issueToken } from '../src/auth/tokens.js';
 import { startTestServer, type TestServer } from './helpers.js';
 import { body as bodyOf, call, nameVersion, person, typeAtEnd } from './historyHelpers.js';
-import { HEALTH_LIMIT_MS, KEYSTROKE_P99_LIMIT_MS, measureWhile, percentile } from './responsiveness.js';
 
 /** 2 MiB: the largest import the server reads. */
 const IMPORT_LIMIT = 2 * 1024 * 1024;
-
-/** `unit` repeated to 2 MiB. */
-function twoMiB(unit: string): string {
-  return unit.repeat(Math.ceil(IMPORT_LIMIT / unit.length)).slice(0, IMPORT_LIMIT);
-}
 
 /** An import's answer: status, body, and how long it took. */
 async function importMarkdown(
@@ -32,47 +26,18 @@ async function importMarkdown(
   return { status: res.status, body, ms: performance.now() - started };
 }
 
-/** Ids of the documents the server stores, but for the one the responsiveness probe types in. */
+/** Ids of the documents the server stores. */
 async function documentIds(ts: TestServer): Promise<string[]> {
-  return (await ts.server.store.listPage({ limit: 200, access: { all: true } }))
-    .map((d) => d.id)
-    .filter((id) => id !== 'responsiveness-probe');
+  return (await ts.server.store.listPage({ limit: 200, access: { all: true } })).map((d) => d.id);
 }
 
-/** Parsing 2 MiB of Markdown takes a worker several seconds, and more on a busy machine. */
-const PATHOLOGICAL_TIMEOUT_MS = 90_000;
-
-describe('pathological Markdown imports', () => {
+// The pathological 2 MiB imports (and what everyone else sees meanwhile) are in stall.test.ts.
+describe('Markdown import', () => {
   let ts: TestServer;
   beforeAll(async () => {
     ts = await startTestServer();
   });
   afterAll(async () => ts?.stop({ wipe: true }));
-
-  // Each of these blocked the whole server for 40 s or more when import ran on the event loop.
-  it.each([
-    ['alternating emphasis', '*a'],
-    ['hundreds of thousands of paragraphs', 'x\n\n'],
-    ['a list of half a million items', '- x\n'],
-  ])(
-    '%s: answered with a clear refusal while everyone else keeps working, leaving nothing behind',
-    async (_name, unit) => {
-      const before = await documentIds(ts);
-      const measured = await measureWhile(ts, () => importMarkdown(ts, twoMiB(unit)));
-      const { status, body } = measured.result;
-      expect(status).toBe(413);
-      expect(body).toMatchObject({
-        error: { code: 'IMPORT_TOO_LARGE', message: expect.stringMatching(/Split it into smaller/) },
-      });
-      expect(await documentIds(ts)).toEqual(before);
-      // Measured as it happened; generous margins for a busy machine (on the event loop it was tens of seconds).
-      expect(measured.keystrokes.length).toBeGreaterThan(0);
-      expect(percentile(measured.keystrokes, 99)).toBeLessThan(KEYSTROKE_P99_LIMIT_MS);
-      expect(measured.healthFailures).toBe(0);
-      expect(Math.max(...measured.health)).toBeLessThan(HEALTH_LIMIT_MS);
-    },
-    PATHOLOGICAL_TIMEOUT_MS,
-  );
 
   it('still imports an ordinary document, with its title', async () => {
     const { status, body } = await importMarkdown(ts, '# Launch plan\n\nFirst, the **venue**.\n');
@@ -120,9 +85,9 @@ describe('heavy requests', () => {
     expect(next.status).toBe(201);
   });
 
-  it('answer 503 with Retry-After when the work queue is full', { timeout: PATHOLOGICAL_TIMEOUT_MS }, async () => {
+  it('answer 503 with Retry-After when the work queue is full', { timeout: 90_000 }, async () => {
     ts = await startTestServer({ workerThreads: 1, workQueueMax: 0 });
-    const slow = importMarkdown(ts, twoMiB('*a'));
+    const slow = importMarkdown(ts, '*a'.repeat(400_000));
     // Wait until the slow import is running, so the next job has to wait for it.
     while (ts.server.work.running === 0) await new Promise((r) => setTimeout(r, 10));
     const res = await fetch(`${ts.url}/api/docs/import`, { method: 'POST', body: 'one too many' });
@@ -148,14 +113,10 @@ describe('heavy requests', () => {
     const imported = await importMarkdown(ts, markdown);
     expect(imported.status).toBe(201);
     const id = imported.body.id as string;
-    const measured = await measureWhile(ts, () =>
-      Promise.all([
-        call<string>(ts, `/api/docs/${id}/export?format=markdown`),
-        call<string>(ts, `/api/docs/${id}/export?format=html`),
-      ]),
-    );
-    const [exported, html] = measured.result;
-    expect(percentile(measured.keystrokes, 99)).toBeLessThan(KEYSTROKE_P99_LIMIT_MS);
+    const [exported, html] = await Promise.all([
+      call<string>(ts, `/api/docs/${id}/export?format=markdown`),
+      call<string>(ts, `/api/docs/${id}/export?format=html`),
+    ]);
     expect(exported.status).toBe(200);
     expect(exported.body.length).toBeGreaterThan(300_000);
     expect(parseMarkdown(exported.body).toJSON()).toEqual(parseMarkdown(markdown).toJSON());
@@ -246,37 +207,6 @@ describe('version history of a large document', () => {
     }
   });
 
-  it(
-    'keeps everyone else responsive while several people compare large versions over and over',
-    async () => {
-      ts = await startTestServer();
-      const paragraphs = Array.from(
-        { length: 6_000 },
-        (_, i) => `Paragraph ${i} of a long document, as people write them.`,
-      );
-      const id = (await importMarkdown(ts, paragraphs.join('\n\n'))).body.id as string;
-      const v1 = await nameVersion(ts, id, 'v1');
-      const ana = await person(ts, id, 'Ana');
-      for (let i = 0; i < 6_000; i += 500) typeAtEnd(ana.doc, i, ' Revised.');
-      await ana.session.whenSaved();
-      const v2 = await nameVersion(ts, id, 'v2');
-      const diffLoop = async (): Promise<number[]> => {
-        const statuses: number[] = [];
-        for (let round = 0; round < 3; round++) {
-          const res = await fetch(`${ts.url}/api/docs/${id}/versions/${v2.id}/diff?against=${v1.id}`);
-          await res.arrayBuffer();
-          statuses.push(res.status);
-        }
-        return statuses;
-      };
-      const measured = await measureWhile(ts, () => Promise.all([diffLoop(), diffLoop(), diffLoop(), diffLoop()]));
-      expect(measured.result.flat()).toEqual(Array.from({ length: 12 }, () => 200));
-      expect(percentile(measured.keystrokes, 99)).toBeLessThan(KEYSTROKE_P99_LIMIT_MS);
-      expect(measured.healthFailures).toBe(0);
-    },
-    PATHOLOGICAL_TIMEOUT_MS,
-  );
-
   it('refuses a copy of a version larger than one document may be, leaving nothing behind', async () => {
     ts = await startTestServer({ maxMessageBytes: 16 * 1024 });
     const imported = await importMarkdown(ts, 'A short start.');
@@ -292,7 +222,7 @@ describe('version history of a large document', () => {
     const copy = await call(ts, `/api/docs/${id}/versions/${version.id}/copy`, { method: 'POST' });
     expect(copy.status).toBe(422);
     expect(copy.body).toMatchObject({
-      error: { code: 'TOO_LARGE', message: expect.stringMatching(/at most 0\.0 MiB/) },
+      error: { code: 'TOO_LARGE', message: expect.stringMatching(/at most 16 KiB/) },
     });
     expect(await documentIds(ts)).toEqual(before);
   });

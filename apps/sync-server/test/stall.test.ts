@@ -1,5 +1,5 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import {
   type AckResult,
 } from '@tandem/crdt-bridge';
 import { ServerProcess, assertFreshBuild, freePort } from './builtServer.js';
+import { SLOW_UPLOADER } from './slowUploads.js';
 
 /**
  * Stalls, measured as they happen: the real server runs as a child process, one client
@@ -45,7 +46,8 @@ beforeAll(async () => {
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-stall-'));
-  server = await ServerProcess.start(port, dataDir);
+  // Every scenario creates documents from one address; the per-hour quota is not what is measured here.
+  server = await ServerProcess.start(port, dataDir, { DOCS_PER_HOUR: '100000', DOCS_BURST: '100000' });
 }, 30_000);
 
 afterAll(async () => {
@@ -167,6 +169,44 @@ async function sender(docId: string): Promise<{ send(update: Uint8Array): Promis
   };
 }
 
+/** `unit` repeated to 2 MiB: the largest import the server reads. */
+function twoMiB(unit: string): string {
+  const size = 2 * 1024 * 1024;
+  return unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+}
+
+/** A document holding `count` paragraphs of about 80 characters, made by one large update. */
+async function largeDocument(docId: string, count: number): Promise<void> {
+  const writer = await sender(docId);
+  const result = await writer.send(paragraphsUpdate(count, 'a sentence long enough to make a large document'));
+  writer.socket.disconnect();
+  if (!result.ok) throw new Error(`the document could not be written: ${result.error.message}`);
+}
+
+/** Names the current state of a document; resolves with the version's id. */
+async function nameVersion(docId: string, name: string): Promise<number> {
+  const res = await fetch(`${url}/api/docs/${docId}/versions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  if (res.status !== 201) throw new Error(`naming a version answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { id: number }).id;
+}
+
+/** Every document the server lists but the typists' own. */
+async function documentIds(): Promise<string[]> {
+  const res = await fetch(`${url}/api/docs?limit=200`);
+  const { documents } = (await res.json()) as { documents: { id: string }[] };
+  return documents.map((d) => d.id).filter((id) => !id.startsWith('typist-'));
+}
+
+/** The server's resident memory, from its own metrics. */
+async function serverMemory(): Promise<number> {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^tandem_process_resident_memory_bytes (\d+)/m.exec(metrics)?.[1] ?? NaN);
+}
+
 describe('one heavy request does not stall anyone else', () => {
   it('a paste of 5,000 paragraphs', async () => {
     const update = paragraphsUpdate(5_000);
@@ -177,6 +217,122 @@ describe('one heavy request does not stall anyone else', () => {
     });
     paster.socket.disconnect();
     expect(result).toEqual({ ok: true });
+    expectResponsive(observed);
+  }, 60_000);
+
+  it('imports of 2 MiB of each pathological Markdown, at once; each refused in words, nothing left behind', async () => {
+    const before = await documentIds();
+    const payloads = ['*a', 'x\n\n', '- x\n'].map(twoMiB);
+    const answers: { status: number; code?: string; message?: string }[] = [];
+    const observed = await whileTyping('imports', async () => {
+      await Promise.all(
+        payloads.map(async (markdown) => {
+          const res = await fetch(`${url}/api/docs/import`, { method: 'POST', body: markdown });
+          const body = (await res.json()) as { error?: { code: string; message: string } };
+          answers.push({ status: res.status, ...body.error });
+        }),
+      );
+    });
+    // Each would be a document larger than one may be: refused, with what to do about it.
+    expect(answers).toHaveLength(3);
+    for (const answer of answers) {
+      expect(answer.status).toBe(413);
+      expect(answer.code).toBe('IMPORT_TOO_LARGE');
+      expect(answer.message).toMatch(/smaller/);
+    }
+    expect(await documentIds()).toEqual(before);
+    expectResponsive(observed);
+  }, 180_000);
+
+  it('diffs of two 1 MB versions, four people asking over and over', async () => {
+    await largeDocument('compared', 12_000);
+    const first = await nameVersion('compared', 'First draft');
+    // Every tenth paragraph rewritten: a diff with changes throughout.
+    const editor = client().open('compared');
+    await editor.whenSynced();
+    editor.doc.transact(() => {
+      const fragment = editor.doc.getXmlFragment(CONTENT_FRAGMENT);
+      for (let i = 0; i < fragment.length; i += 10) {
+        const text = (fragment.get(i) as Y.XmlElement).get(0) as Y.XmlText;
+        text.insert(0, 'Revised: ');
+      }
+    });
+    await editor.whenSaved();
+    const second = await nameVersion('compared', 'Second draft');
+    const answers: { status: number; bytes: number }[] = [];
+    const observed = await whileTyping(
+      'diffs',
+      async () => {
+        const until = Date.now() + 5_000;
+        await Promise.all(
+          [0, 1, 2, 3].map(async () => {
+            while (Date.now() < until) {
+              const res = await fetch(`${url}/api/docs/compared/versions/${second}/diff?against=${first}`);
+              answers.push({ status: res.status, bytes: (await res.arrayBuffer()).byteLength });
+            }
+          }),
+        );
+      },
+      5_500,
+    );
+    // Every answer a bounded diff (MAX_DIFF_BYTES, 2 MiB) or, past the queue, "busy".
+    expect(answers.filter((a) => a.status === 200).length).toBeGreaterThan(0);
+    for (const answer of answers) {
+      expect([200, 503]).toContain(answer.status);
+      expect(answer.bytes).toBeLessThanOrEqual(2 * 1024 * 1024);
+    }
+    expectResponsive(observed);
+  }, 120_000);
+
+  it('exports of a 1.4 MB document, three at once', async () => {
+    await largeDocument('exported', 22_000);
+    const sizes: number[] = [];
+    const observed = await whileTyping('exports', async () => {
+      await Promise.all(
+        [0, 1, 2].map(async () => {
+          const res = await fetch(`${url}/api/docs/exported/export?format=markdown`);
+          expect(res.status).toBe(200);
+          sizes.push((await res.text()).length);
+        }),
+      );
+    });
+    expect(sizes).toHaveLength(3);
+    for (const size of sizes) expect(size).toBeGreaterThan(1_400_000);
+    expectResponsive(observed);
+  }, 120_000);
+
+  // Opened 5 ms apart (1.9 MB each: about 380 MB/s at first, then nothing), as a fast network would
+  // bring them: all at once over loopback, sending them alone takes both cores of a small machine.
+  it('400 uploads of 1.9 MB that stall', async () => {
+    const memoryBefore = await serverMemory();
+    let memoryPeak = memoryBefore;
+    let report = '';
+    const observed = await whileTyping('uploads', async () => {
+      const uploader = spawn(
+        process.execPath,
+        ['--input-type=module', '-e', SLOW_UPLOADER, url.split(':').at(-1)!, '400', '2000', '5'],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      uploader.stdout.setEncoding('utf8').on('data', (chunk: string) => (report += chunk));
+      const sampling = setInterval(() => {
+        serverMemory().then(
+          (bytes) => (memoryPeak = Math.max(memoryPeak, bytes)),
+          () => undefined,
+        );
+      }, 250);
+      await new Promise((resolve) => uploader.once('exit', resolve));
+      clearInterval(sampling);
+    });
+    // Beyond the bodies the server receives at once (MAX_CONCURRENT_BODIES, 32), refused unread:
+    // answered 503, or reset as the server closed the connection without reading the body.
+    const statuses = JSON.parse(report) as Record<string, number>;
+    expect(
+      Object.keys(statuses).filter((status) => status !== '503' && status !== 'reset'),
+      report,
+    ).toEqual([]);
+    expect((statuses['503'] ?? 0) + (statuses.reset ?? 0), report).toBeGreaterThanOrEqual(400 - 32);
+    // Unbounded, the server held 760 MB of them; the cap keeps it to what 32 bodies hold.
+    expect(memoryPeak - memoryBefore).toBeLessThan(200 * 1024 * 1024);
     expectResponsive(observed);
   }, 60_000);
 });

@@ -68,10 +68,17 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   // A body announced as too large is refused before any of it is read.
   if (Number(req.headers['content-length']) > limit)
     throw new BadRequest(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes.`);
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new BadRequest(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes.`);
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw new BadRequest(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes.`);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (err) {
+    // The client went away mid-upload: nobody is left to answer, and it is not a server error.
+    if (!(err instanceof BadRequest) && req.destroyed)
+      throw new BadRequest(400, 'UPLOAD_ABORTED', 'The upload was cut off before it finished.');
+    throw err;
   }
   return Buffer.concat(chunks);
 }

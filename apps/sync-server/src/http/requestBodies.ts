@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { LogThrottle } from '../logThrottle.js';
 import { BadRequest, sendError } from './json.js';
 
 /** Limits on HTTP request bodies as they arrive. */
@@ -26,11 +27,14 @@ function hasBody(req: IncomingMessage): boolean {
  */
 export class RequestBodies {
   private receiving = 0;
+  private readonly refusals: LogThrottle;
 
   constructor(
     private readonly limits: BodyLimits,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.refusals = new LogThrottle(log);
+  }
 
   /** Bodies being received now. */
   get active(): number {
@@ -41,7 +45,7 @@ export class RequestBodies {
   admit(req: IncomingMessage, res: ServerResponse): boolean {
     if (!hasBody(req)) return true;
     if (this.receiving >= this.limits.maxConcurrent) {
-      this.log.warn({ receiving: this.receiving }, 'request body refused: too many being received');
+      this.refusals.warn('busy', { receiving: this.receiving }, 'request body refused: too many being received');
       // The body is not read; the connection goes, so nothing more of it is either.
       res.setHeader('connection', 'close');
       sendError(

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@tandem/crdt-bridge';
-import type { Logger } from 'pino';
+import type { LogThrottle } from '../logThrottle.js';
 import type { TandemServerSocket } from '../rooms/Member.js';
 import type { TandemIo } from '../rooms/Room.js';
 
@@ -12,12 +12,16 @@ import type { TandemIo } from '../rooms/Room.js';
 export function refuseBeyondConnectionLimit(
   io: TandemIo,
   max: number,
-  log: Logger,
+  refusals: LogThrottle,
 ): (socket: TandemServerSocket, next: (err?: Error) => void) => void {
   return (socket, next) => {
     // The engine already counts this connection.
     if (io.engine.clientsCount <= max) return next();
-    log.warn({ connections: io.engine.clientsCount, max }, 'socket refused: connection limit reached');
+    refusals.warn(
+      'connections',
+      { connections: io.engine.clientsCount, max },
+      'socket refused: connection limit reached',
+    );
     const refusal = new Error(
       'The server has as many connections as it can take right now. Tandem will try again shortly.',
     ) as Error & { data: { code: string } };

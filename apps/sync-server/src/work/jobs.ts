@@ -59,8 +59,9 @@ const MAX_TITLE_FROM_CONTENT = 120;
 /** Longest title of a copy. */
 const MAX_TITLE_LENGTH = 200;
 
+/** A size in words: KiB below a mebibyte (a limit of 16 KiB must not read "0.0 MiB"), MiB above. */
 function mib(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  return bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KiB` : `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
 /** The state a source stands for, as one V1 update. */
