@@ -52,7 +52,7 @@ describe('the worker pool', () => {
       work.run('importMarkdown', { markdown: 'x\n\n'.repeat(1_000), title: '', maxStateBytes: 1_000 }),
     );
     expect(error).toBeInstanceOf(JobRefused);
-    expect(error).toMatchObject({ code: 'TOO_LARGE', message: expect.stringMatching(/at most 0\.0 MiB/) });
+    expect(error).toMatchObject({ code: 'TOO_LARGE', message: expect.stringMatching(/at most 1 KiB/) });
   });
 
   it('stops a job that runs too long, and runs the next one on a fresh worker', async () => {
