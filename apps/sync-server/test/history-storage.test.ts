@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { DocumentGone } from '../src/storage/VersionStore.js';
 import { startTestServer, sqliteOf, type TestServer } from './helpers.js';
 import { addParagraph, body, call, person, textOf, typeAtEnd, versionText } from './historyHelpers.js';
 
@@ -105,6 +106,15 @@ describe('how versions are stored', () => {
       )
       .run(Date.now(), Y.encodeStateAsUpdate(doc).byteLength, Y.encodeStateAsUpdate(doc));
     expect(await versionText(ts, 'legacy', Number(lastInsertRowid))).toBe('Written by an older Tandem.');
+  });
+
+  it('is not stored for a document deleted while its last snapshot was being packed', async () => {
+    ts = await startTestServer();
+    const ana = await person(ts, 'deleted-meanwhile', 'Ana');
+    const state = rewrittenState(ana.doc, 4);
+    ana.client.destroy();
+    expect((await call(ts, '/api/docs/deleted-meanwhile', { method: 'DELETE' })).status).toBe(204);
+    await expect(stored('deleted-meanwhile', state, 0)).rejects.toBeInstanceOf(DocumentGone);
   });
 
   it('goes with its document', async () => {

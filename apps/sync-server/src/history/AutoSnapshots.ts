@@ -4,7 +4,7 @@ import type { Member } from '../rooms/Member.js';
 import type { ChangeOrigin } from '../rooms/origins.js';
 import type { Room } from '../rooms/Room.js';
 import type { RoomHooks } from '../rooms/RoomRegistry.js';
-import type { VersionStore } from '../storage/VersionStore.js';
+import { DocumentGone, type VersionStore } from '../storage/VersionStore.js';
 import { memberIdentity, type Identity } from './identity.js';
 
 /** A document's content when a snapshot was taken, and who edited since the previous one. */
@@ -201,6 +201,11 @@ export class AutoSnapshots {
       });
       this.deps.log.debug({ doc: docId, version: version.id, size: version.size }, 'snapshot taken');
     } catch (err) {
+      if (err instanceof DocumentGone) {
+        // Deleted while its last changes were being snapshotted: there is nothing to keep them for.
+        this.deps.log.debug({ doc: docId }, 'snapshot dropped: the document was deleted');
+        return;
+      }
       this.deps.log.error({ err, doc: docId }, 'snapshot failed; will retry');
       if (this.trackers.get(docId) === tracker) this.uncapture(tracker, capture);
       return;

@@ -1,7 +1,15 @@
 import type Database from 'better-sqlite3';
 import { RowCodec, type PackedPart, type PackedState } from './rowCodec.js';
 import { packVersionState, type BaseCandidate, type Packing } from './versionPacking.js';
-import type { AuthorEntry, NewVersion, VersionKind, VersionMeta, VersionPatch, VersionStore } from './VersionStore.js';
+import {
+  DocumentGone,
+  type AuthorEntry,
+  type NewVersion,
+  type VersionKind,
+  type VersionMeta,
+  type VersionPatch,
+  type VersionStore,
+} from './VersionStore.js';
 
 interface VersionRow {
   id: number;
@@ -81,6 +89,7 @@ export class SqliteVersionStore implements VersionStore {
       baseExists: db.prepare<[number, string], { id: number }>(
         'SELECT id FROM version_bases WHERE id = ? AND doc_id = ?',
       ),
+      docExists: db.prepare<[string], { id: string }>('SELECT id FROM documents WHERE id = ?'),
       repack: db.prepare('UPDATE versions SET state = ?, codec = ?, base_id = ?, size = ? WHERE id = ? AND doc_id = ?'),
       dropUnusedBases: db.prepare(
         'DELETE FROM version_bases WHERE doc_id = ? AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.base_id = version_bases.id)',
@@ -157,6 +166,8 @@ export class SqliteVersionStore implements VersionStore {
       const packing = await packVersionState(state, base);
       const written = this.db
         .transaction((): { value: T } | null => {
+          // Packing took a while off the event loop: the document may have been deleted meanwhile.
+          if (!this.stmts.docExists.get(docId)) throw new DocumentGone(docId);
           if (packing.kind === 'delta') {
             if (!this.stmts.baseExists.get(packing.baseId, docId)) return null;
             return { value: write(packing, packing.baseId) };

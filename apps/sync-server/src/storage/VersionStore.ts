@@ -1,5 +1,13 @@
 import type { PackedState } from './rowCodec.js';
 
+/** Raised when a version is stored for a document that no longer exists (deleted meanwhile). */
+export class DocumentGone extends Error {
+  override readonly name = 'DocumentGone';
+  constructor(readonly docId: string) {
+    super(`document ${docId} no longer exists`);
+  }
+}
+
 /** What kind of snapshot a version is. */
 export type VersionKind = 'auto' | 'named' | 'restore-point';
 
@@ -56,7 +64,7 @@ export interface AuthorEntry {
  * {@link DocumentStore} so rooms, which never need it, keep their narrow interface.
  */
 export interface VersionStore {
-  /** Stores a snapshot; returns it with its id. */
+  /** Stores a snapshot; returns it with its id. Rejects with {@link DocumentGone} when the document was deleted. */
   addVersion(version: NewVersion): Promise<VersionMeta>;
   /** A document's versions, newest first. */
   listVersions(docId: string): Promise<VersionMeta[]>;
