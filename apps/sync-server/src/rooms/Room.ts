@@ -14,13 +14,14 @@ import type { StoredDocument } from '../storage/DocumentStore.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
 import { Member, type SocketData } from './Member.js';
 import { LOAD_ORIGIN, type ChangeOrigin } from './origins.js';
-import { CHECK_SLICE_MS, LARGE_UPDATE_BYTES, buildsOnUnknown, nextTurn } from './largeUpdate.js';
+import { CHECK_SLICE_MS, LARGE_UPDATE_BYTES, UPDATE_PART_STRUCTS, buildsOnUnknown, nextTurn } from './largeUpdate.js';
 import { SchemaCheck, schemaViolation } from './schemaGuard.js';
 import { UpdateQueue } from './UpdateQueue.js';
 import {
   decodeWholeV1Update,
   isEmptyDeleteSet,
   rangeCovered,
+  structCountHint,
   type DeleteRange,
   type DecodedUpdate,
   type DeleteSetShape,
@@ -209,8 +210,9 @@ export class Room {
 
   /**
    * Applies a client's update, like {@link applyClientUpdate}. A small one is applied at
-   * once when nothing waits before it; a large one — and anything that arrives while it
-   * is being applied — goes through the room's queue, and is checked and applied a part
+   * once when nothing waits before it; a large one (over 64 KiB and more structs than one
+   * part holds) — and anything that arrives while it is being applied — goes through the
+   * room's queue, and is checked and applied a part
    * at a time so other documents' work runs in between (see {@link applyLargeUpdate}).
    */
   submitClientUpdate(
@@ -218,7 +220,8 @@ export class Room {
     member: Member,
     kind: 'step2' | 'update' = 'update',
   ): ApplyResult | Promise<ApplyResult> {
-    const large = update.byteLength > LARGE_UPDATE_BYTES;
+    // Bytes alone would also send a long run of typed or pasted text (one struct) the long way.
+    const large = update.byteLength > LARGE_UPDATE_BYTES && (structCountHint(update) ?? Infinity) > UPDATE_PART_STRUCTS;
     if (!large && this.updates.idle) return this.applyClientUpdate(update, member, kind);
     return this.updates.run(() =>
       large ? this.applyLargeUpdate(update, member, kind) : this.applyClientUpdate(update, member, kind),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT } from '@tandem/crdt-bridge';
 import { stateFingerprint } from '@tandem/crdt-bridge/testing';
-import { decodeWholeV1Update, splitUpdate } from './v1Update.js';
+import { decodeWholeV1Update, splitUpdate, structCountHint } from './v1Update.js';
 
 /** Adds `count` paragraphs at the end of the document's body. */
 function addParagraphs(doc: Y.Doc, count: number, label: string): void {
@@ -73,5 +73,19 @@ describe('splitting an update into parts', () => {
     const doc = new Y.Doc();
     addParagraphs(doc, 3, 'x');
     expect(() => splitUpdate(Y.encodeStateAsUpdateV2(doc), 2)).toThrow();
+  });
+});
+
+describe('the struct count of an update, from its first bytes', () => {
+  it('is read for one client, and left unknown for several', () => {
+    const doc = new Y.Doc();
+    addParagraphs(doc, 40, 'counted');
+    const update = Y.encodeStateAsUpdate(doc);
+    expect(structCountHint(update)).toBe(decodeWholeV1Update(update).structs.length);
+    const other = new Y.Doc();
+    Y.applyUpdate(other, update);
+    addParagraphs(other, 1, 'from someone else');
+    expect(structCountHint(Y.encodeStateAsUpdate(other))).toBeNull();
+    expect(structCountHint(new Uint8Array([0xff]))).toBeNull();
   });
 });

@@ -51,6 +51,21 @@ export function decodeWholeV1Update(update: Uint8Array): DecodedUpdate {
   return decoded;
 }
 
+/**
+ * How many structs a V1 update holds, read from its first bytes when it has one client
+ * (a paste, a keystroke: the usual case); null when it has several or cannot be read
+ * (then only decoding it tells). Cheap: two varints.
+ */
+export function structCountHint(update: Uint8Array): number | null {
+  try {
+    const decoder = decoding.createDecoder(update);
+    if (decoding.readVarUint(decoder) !== 1) return null;
+    return decoding.readVarUint(decoder);
+  } catch {
+    return null;
+  }
+}
+
 /** Whether `item` lies inside one of `ranges` (sorted by clock and merged, as Yjs encodes them). */
 export function rangeCovered(ranges: readonly DeleteRange[], item: DeleteRange): boolean {
   let lo = 0;
