@@ -51,6 +51,24 @@ describe('a large update (a big paste)', () => {
     expect(transactions).toBeGreaterThan(3);
   });
 
+  it('from two people at once, while a third types, converges everywhere and is stored', async () => {
+    ts = await startTestServer();
+    const [ana, ben, cleo] = [0, 1, 2].map(() => ts.client().open('together'));
+    await Promise.all([ana!.whenSynced(), ben!.whenSynced(), cleo!.whenSynced()]);
+    paste(ana!.doc, 3_000);
+    paste(ben!.doc, 3_000);
+    for (let i = 0; i < 50; i++) cleo!.doc.getText('t').insert(0, 'k');
+    await Promise.all([ana!.whenSaved(), ben!.whenSaved(), cleo!.whenSaved()]);
+    for (const session of [ana!, ben!, cleo!]) expect(session.status.error).toBeNull();
+    const expected = () => stateFingerprint(ts.server.registry.get('together')!.doc);
+    await waitFor(
+      () => [ana!, ben!, cleo!].every((session) => stateFingerprint(session.doc) === expected()),
+      'everyone has everything',
+    );
+    expect(ana!.doc.getXmlFragment(CONTENT_FRAGMENT).length).toBe(6_000);
+    expect(stateFingerprint(readCommitted(ts.dataDir, 'together'))).toBe(expected());
+  });
+
   it('with a schema violation at its very end changes nothing, for anyone', async () => {
     ts = await startTestServer();
     const ana = ts.client().open('guarded-big');
