@@ -108,7 +108,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
 
   // The registry and write queue refer to each other through hooks; `registry` is assigned just below.
   let registry: RoomRegistry;
-  const notifyStorage = (docIds: ReadonlySet<string>): void => {
+  const notifyStorage = (docIds: readonly string[]): void => {
     for (const docId of docIds) {
       io.to(roomName(docId)).emit('doc-error', {
         docId,
@@ -117,19 +117,15 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
       });
     }
   };
-  const writes = new WriteQueue(
-    store,
-    log,
-    {
-      committed: (docId, lastSeq, rows, bytes) => registry.committed(docId, lastSeq, rows, bytes),
-      failed: (_err, docIds) => notifyStorage(docIds),
-      timed: (seconds, updates) => {
-        metrics.commitSeconds.observe(seconds);
-        metrics.commitBatch.observe(updates);
-      },
-    },
-    { delayMs: config.commitDelayMs, atEndOfTurn: (run) => turn.defer('storage', run) },
-  );
+  const writes = new WriteQueue(store, log, {
+    delayMs: config.commitDelayMs,
+    atEndOfTurn: (run) => turn.defer('storage', run),
+  });
+  writes.onFailed((docIds) => notifyStorage(docIds));
+  writes.onTimed((seconds, updates) => {
+    metrics.commitSeconds.observe(seconds);
+    metrics.commitBatch.observe(updates);
+  });
   const work = new WorkerPool({
     threads: config.workerThreads,
     timeoutMs: config.workTimeoutMs,

@@ -8,7 +8,10 @@ let store: InstrumentedStore;
 
 afterEach(async () => {
   // A server cannot shut down cleanly while its storage fails: it waits to store what it holds.
-  if (store) store.failAppends = null;
+  if (store) {
+    store.failAppends = null;
+    store.failAppendsOf.clear();
+  }
   await ts?.stop({ wipe: true });
 });
 
@@ -29,6 +32,33 @@ async function failStorageDuring(edit: () => void, attempts = 2): Promise<void> 
 function storageError(session: DocSession): boolean {
   return session.status.error?.code === ErrorCode.StorageUnavailable;
 }
+
+describe('when one document’s writes fail and the others’ do not', () => {
+  it('holds only that document’s acknowledgements; everyone else is saved as usual', async () => {
+    await startWithFlakyStorage();
+    const broken = ts.client().open('broken');
+    const fine = ts.client().open('fine');
+    await Promise.all([broken.whenSynced(), fine.whenSynced()]);
+    store.failAppendsOf.set('broken', new Error('SQLITE_CONSTRAINT: a row this document cannot take'));
+    const failedBefore = store.failedAppends;
+    // Both edits reach the server in the same turn, so they would share one commit.
+    broken.doc.getText('t').insert(0, 'held');
+    fine.doc.getText('t').insert(0, 'saved');
+    await fine.whenSaved();
+    expect(readCommitted(ts.dataDir, 'fine').getText('t').toString()).toBe('saved');
+    await waitFor(() => store.failedAppends > failedBefore, 'the broken document’s commit fails');
+    await waitFor(() => storageError(broken), 'the broken document’s editor is told');
+    expect(broken.status.save).toBe('saving');
+    expect(storageError(fine)).toBe(false);
+    // Later edits of the healthy document are saved at once, while the other is still held.
+    fine.doc.getText('t').insert(5, ' again');
+    await fine.whenSaved();
+    expect(broken.status.save).toBe('saving');
+    store.failAppendsOf.clear();
+    await broken.whenSaved();
+    expect(readCommitted(ts.dataDir, 'broken').getText('t').toString()).toBe('held');
+  });
+});
 
 describe('while storage fails', () => {
   it('withholds the acknowledgement, tells the editor, and keeps serving the document from memory', async () => {

@@ -51,6 +51,8 @@ export class InstrumentedStore implements DocumentStore {
   failedAppends = 0;
   /** While set, every append rejects with this error before touching SQLite. */
   failAppends: Error | null = null;
+  /** Appends holding an update of one of these documents reject (as a bad row would fail its transaction). */
+  readonly failAppendsOf = new Map<string, Error>();
   /** While set, every load rejects with this error before touching SQLite. */
   failLoads: Error | null = null;
   /** While set, every compaction rejects with this error before touching SQLite. */
@@ -85,9 +87,10 @@ export class InstrumentedStore implements DocumentStore {
   async append(entries: readonly AppendEntry[], now: number): Promise<Map<string, number>> {
     this.appendSizes.push(entries.length);
     await this.enter('append');
-    if (this.failAppends) {
+    const failure = this.failAppends ?? entries.map((e) => this.failAppendsOf.get(e.docId)).find((e) => e);
+    if (failure) {
       this.failedAppends++;
-      throw this.failAppends;
+      throw failure;
     }
     return this.inner.append(entries, now);
   }

@@ -319,7 +319,7 @@ export class HistoryService {
       }),
     );
     // An HTTP request waits for the restore to be stored, but not for storage to recover.
-    await this.deps.writes.durableOrFail();
+    await this.deps.writes.ticketFor(docId).durableOrFail();
     await this.keepWithinBudget(docId);
     return result;
   }

@@ -138,7 +138,7 @@ export function contentRoutes(deps: ApiDeps): Route[] {
         await deps.registry.withRoom(id, (room) => {
           room.doc.transact(() => room.doc.getMap('meta').set('title', title), { source: 'server', reason: 'rename' });
         });
-        await deps.writes.durableOrFail();
+        await deps.writes.ticketFor(id).durableOrFail();
         sendJson(ctx.res, 200, documentJson((await deps.store.get(id))!));
       },
     },

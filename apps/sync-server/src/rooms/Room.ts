@@ -11,7 +11,7 @@ import {
   type ServerToClientEvents,
 } from '@tandem/crdt-bridge';
 import type { StoredDocument } from '../storage/DocumentStore.js';
-import type { WriteQueue } from '../storage/WriteQueue.js';
+import type { DurabilityTicket, WriteQueue } from '../storage/WriteQueue.js';
 import { Member, type SocketData } from './Member.js';
 import { LOAD_ORIGIN, type ChangeOrigin } from './origins.js';
 import { CHECK_SLICE_MS, LARGE_UPDATE_BYTES, UPDATE_PART_STRUCTS, buildsOnUnknown, nextTurn } from './largeUpdate.js';
@@ -52,7 +52,13 @@ export interface RoomDeps {
 }
 
 /** Outcome of applying a client's update. */
-export type ApplyResult = { ok: true } | { ok: false; error: DocError };
+export type ApplyResult = { ok: true; ticket: DurabilityTicket } | Refusal;
+
+/** Why a client's message was refused; nothing of it was applied. */
+export type Refusal = { ok: false; error: DocError };
+
+/** Outcome of applying a client's presence update (it is not stored). */
+export type PresenceResult = { ok: true } | Refusal;
 
 /** Socket.IO room name for a document. */
 export function roomName(docId: string): string {
@@ -251,15 +257,17 @@ export class Room {
     // held as stored, that is nothing new when the stored delete set covers it.
     if (structs.length === 0 && (isEmptyDeleteSet(decoded.ds) || this.coveredByStoredDeletes(decoded.ds))) {
       if (kind === 'step2') member.caughtUp = true;
-      return { ok: true };
+      // Nothing new, but what it carries may still be on its way to disk (someone else's identical change).
+      return { ok: true, ticket: this.deps.writes.ticketFor(this.id) };
     }
     const violation = schemaViolation(this.doc, structs);
     if (violation !== null) return this.violatesSchema(member, violation);
     const added = this.clientsWithNewContent(structs);
     const foreign = this.foreignContent(added, member);
     if (foreign) return foreign;
+    const origin: ChangeOrigin & { source: 'member' } = { source: 'member', member, clients: added };
     try {
-      Y.applyUpdate(this.doc, update, { source: 'member', member, clients: added } satisfies ChangeOrigin);
+      Y.applyUpdate(this.doc, update, origin);
     } catch (error) {
       this.deps.log.warn({ doc: this.id, socket: member.id, err: error }, 'update failed to apply');
       return {
@@ -275,7 +283,7 @@ export class Room {
       return this.missingDependencies();
     }
     this.applied(added, member, kind);
-    return { ok: true };
+    return { ok: true, ticket: origin.ticket ?? this.deps.writes.ticketFor(this.id) };
   }
 
   /**
@@ -324,7 +332,7 @@ export class Room {
     const added = this.clientsWithNewContent(decoded.flatMap((d) => d.structs));
     const foreign = this.foreignContent(added, member);
     if (foreign) return foreign;
-    const origin: ChangeOrigin = { source: 'member', member, clients: added };
+    const origin: ChangeOrigin & { source: 'member' } = { source: 'member', member, clients: added };
     for (const part of parts) {
       await nextTurn();
       if (this.destroyed) return this.gone();
@@ -339,11 +347,12 @@ export class Room {
       return this.missingDependencies();
     }
     this.applied(added, member, kind);
-    return { ok: true };
+    // Parts are queued in order: the last one's ticket covers them all.
+    return { ok: true, ticket: origin.ticket ?? this.deps.writes.ticketFor(this.id) };
   }
 
   /** Refuses new content under client ids another live session owns; null when there is none. */
-  private foreignContent(added: readonly number[], member: Member): ApplyResult | null {
+  private foreignContent(added: readonly number[], member: Member): Refusal | null {
     for (const clientId of added) {
       const owner = this.ownerOf(clientId);
       if (owner !== null && owner !== member.key) {
@@ -373,7 +382,7 @@ export class Room {
     }
   }
 
-  private malformed(member: Member, error: unknown): ApplyResult {
+  private malformed(member: Member, error: unknown): Refusal {
     this.deps.log.warn({ doc: this.id, socket: member.id, err: error }, 'malformed update refused');
     return {
       ok: false,
@@ -381,12 +390,12 @@ export class Room {
     };
   }
 
-  private violatesSchema(member: Member, violation: string): ApplyResult {
+  private violatesSchema(member: Member, violation: string): Refusal {
     this.deps.log.warn({ doc: this.id, socket: member.id, violation }, 'update violating the schema refused');
     return { ok: false, error: { docId: this.id, code: ErrorCode.SchemaViolation, message: violation } };
   }
 
-  private missingDependencies(): ApplyResult {
+  private missingDependencies(): Refusal {
     return {
       ok: false,
       error: {
@@ -397,7 +406,7 @@ export class Room {
     };
   }
 
-  private gone(): ApplyResult {
+  private gone(): Refusal {
     return {
       ok: false,
       error: {
@@ -440,7 +449,7 @@ export class Room {
    * any entry for a client id owned by another session (no spoofing or removing
    * someone else's presence). What is applied and relayed is re-encoded here.
    */
-  applyAwareness(update: Uint8Array, member: Member, stampName?: string): ApplyResult {
+  applyAwareness(update: Uint8Array, member: Member, stampName?: string): PresenceResult {
     let entries: AwarenessEntry[];
     try {
       entries = decodeAwarenessUpdate(update);
@@ -542,7 +551,8 @@ export class Room {
     const change = origin as ChangeOrigin | null;
     if (change?.source === 'load') return;
     this.fullStateCache = null;
-    this.deps.writes.enqueue(this.id, update);
+    const ticket = this.deps.writes.enqueue(this.id, update);
+    if (change?.source === 'member') change.ticket = ticket;
     this.titleDirty = true;
     const message = encodeUpdate(update);
     if (change?.source === 'member') change.member.socket.to(roomName(this.id)).emit('sync', this.id, message);

@@ -54,7 +54,9 @@ export class RoomRegistry {
     private readonly io: TandemIo,
     private readonly log: Logger,
     private readonly options: RoomRegistryOptions,
-  ) {}
+  ) {
+    writes.onCommitted((docId, { lastSeq, rows, bytes }) => this.committed(docId, lastSeq, rows, bytes));
+  }
 
   /** Number of documents in memory. */
   get size(): number {
@@ -95,8 +97,8 @@ export class RoomRegistry {
     this.unloadTimers.set(room.id, timer);
   }
 
-  /** Called by the write queue after a document's updates committed. */
-  committed(docId: string, lastSeq: number, rows: number, bytes: number): void {
+  /** After a document's updates committed: log counters, title, compaction. */
+  private committed(docId: string, lastSeq: number, rows: number, bytes: number): void {
     const room = this.rooms.get(docId);
     if (!room) return;
     room.logRows += rows;
@@ -170,7 +172,7 @@ export class RoomRegistry {
     const room = this.rooms.get(docId);
     if (!room) return;
     // Pending writes for a deleted document would fail on the foreign key; let them land first.
-    await this.writes.durable();
+    await this.writes.ticketFor(docId).durable();
     for (const memberId of [...room.members.keys()]) room.removeMember(memberId);
     this.rooms.delete(docId);
     room.destroy();
@@ -223,7 +225,7 @@ export class RoomRegistry {
         .setTitle(room.id, title)
         .catch((err) => this.log.warn({ err, doc: room.id }, 'title not stored'));
     // Never drop a document whose changes are not stored yet.
-    await this.writes.durable();
+    await this.writes.ticketFor(room.id).durable();
     if (room.acquisitions !== acquisitions || room.members.size > 0 || this.rooms.get(room.id) !== room) return;
     if (this.writes.hasPending(room.id)) {
       this.released(room);

@@ -1,3 +1,4 @@
+import type { DurabilityTicket } from '../storage/WriteQueue.js';
 import type { Member } from './Member.js';
 
 /**
@@ -6,8 +7,12 @@ import type { Member } from './Member.js';
  */
 export type ChangeOrigin =
   | { source: 'load' }
-  /** `clients`: the Yjs client ids the update brought new content under (already worked out to check ownership). */
-  | { source: 'member'; member: Member; clients: readonly number[] }
+  /**
+   * `clients`: the Yjs client ids the update brought new content under (already worked out
+   * to check ownership). `ticket`: set by the room when it queues what the update changed
+   * for storage, so whoever applied it acknowledges on that value rather than on timing.
+   */
+  | { source: 'member'; member: Member; clients: readonly number[]; ticket?: DurabilityTicket }
   | { source: 'server'; reason: string };
 
 /** The origin used when applying stored updates while loading a document. */

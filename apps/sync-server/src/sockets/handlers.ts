@@ -318,7 +318,7 @@ export function handleConnection(socket: TandemServerSocket, deps: HandlerDeps):
                 return;
               }
               deps.metrics?.updatesOut.inc(Math.max(0, room.members.size - 1));
-              writes.whenDurable(() => {
+              result.ticket.whenDurable(() => {
                 deps.metrics?.ackSeconds.observe((performance.now() - received) / 1000);
                 ack({ ok: true });
               });

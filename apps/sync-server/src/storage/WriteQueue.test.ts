@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InstrumentedStore, createGate } from '../../test/stores.js';
 import { tempDataDir, waitFor } from '../../test/helpers.js';
-import { WriteQueue, type WriteQueueHooks } from './WriteQueue.js';
+import { StorageUnavailableError } from './storageErrors.js';
+import { WriteQueue, type CommittedWrites } from './WriteQueue.js';
 
 const log = pino({ level: 'silent' });
 
@@ -47,15 +48,15 @@ describe('group commit', () => {
     for (let i = 0; i < 60; i++) queue.enqueue(['a', 'b', 'c'][i % 3]!, bytes(i));
     await queue.durable();
     expect(store.appendSizes).toEqual([60]);
-    expect(storedRows()).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    // Each document's updates in the order they came (documents are written one after another).
+    for (const [d, docId] of ['a', 'b', 'c'].entries())
+      expect(storedRows(docId)).toEqual(Array.from({ length: 20 }, (_, i) => i * 3 + d));
   });
 
-  it('reports rows, bytes and the last sequence number per document once committed', async () => {
-    const committed: { docId: string; lastSeq: number; rows: number; bytes: number }[] = [];
-    const hooks: WriteQueueHooks = {
-      committed: (docId, lastSeq, rows, b) => committed.push({ docId, lastSeq, rows, bytes: b }),
-    };
-    const queue = new WriteQueue(store, log, hooks);
+  it('tells its subscribers the rows, bytes and last sequence number per document once committed', async () => {
+    const committed: (CommittedWrites & { docId: string })[] = [];
+    const queue = new WriteQueue(store, log);
+    queue.onCommitted((docId, writes) => committed.push({ docId, ...writes }));
     queue.enqueue('a', bytes(1));
     queue.enqueue('b', new Uint8Array(10));
     queue.enqueue('a', bytes(2));
@@ -82,11 +83,12 @@ describe('group commit', () => {
     gate.open();
     await queue.durable();
     expect(store.appendSizes).toEqual([1, 2]);
-    expect(storedRows()).toEqual([1, 2, 3]);
+    expect(storedRows('a')).toEqual([1, 2]);
+    expect(storedRows('b')).toEqual([3]);
   });
 
   it('with a commit delay, gathers updates from several turns into one append', async () => {
-    const queue = new WriteQueue(store, log, {}, { delayMs: 20 });
+    const queue = new WriteQueue(store, log, { delayMs: 20 });
     queue.enqueue('a', bytes(1));
     await nextTurn();
     queue.enqueue('a', bytes(2));
@@ -106,91 +108,132 @@ describe('group commit', () => {
     queue.enqueue('a', bytes(1));
     expect(queue.hasPending('a')).toBe(true);
     expect(queue.hasPending('b')).toBe(false);
+    expect(queue.pendingDocuments()).toEqual(['a']);
     await queue.durable();
     expect(queue.hasPending('a')).toBe(false);
   });
 });
 
-describe('whenDurable', () => {
-  it('fires at once when nothing is pending', () => {
+describe('durability tickets', () => {
+  it('for a document with nothing queued are durable at once', () => {
     const queue = new WriteQueue(store, log);
     let fired = false;
-    queue.whenDurable(() => (fired = true));
+    queue.ticketFor('a').whenDurable(() => (fired = true));
     expect(fired).toBe(true);
   });
 
-  it('fires only after everything enqueued before it is committed, and in the order asked', async () => {
+  it('come true only once their update is committed, in the order they were asked', async () => {
     const queue = new WriteQueue(store, log);
     const gate = createGate();
     store.gates.append = gate;
     const seen: string[] = [];
-    queue.enqueue('a', bytes(1));
-    queue.whenDurable(() => seen.push(`first, rows=${storedRows().join(',')}`));
+    const first = queue.enqueue('a', bytes(1));
+    first.whenDurable(() => seen.push(`first, rows=${storedRows().join(',')}`));
     await waitFor(() => store.calls.append === 1, 'the first commit starts');
-    queue.enqueue('a', bytes(2));
-    queue.whenDurable(() => seen.push(`second, rows=${storedRows().join(',')}`));
-    // Asked while the second update waits behind the first commit: must wait for the second too.
+    const second = queue.enqueue('a', bytes(2));
+    second.whenDurable(() => seen.push(`second, rows=${storedRows().join(',')}`));
+    // The second update waits behind the first commit: its ticket must wait for the second commit.
     await nextTurn();
     expect(seen).toEqual([]);
+    expect(first.isDurable).toBe(false);
     gate.open();
     await queue.durable();
     expect(seen).toEqual(['first, rows=1', 'second, rows=1,2']);
   });
 
-  it('asked during a commit with nothing new queued, fires when that commit lands', async () => {
+  it('asked for a document while its commit runs, come true when that commit lands', async () => {
     const queue = new WriteQueue(store, log);
     const gate = createGate();
     store.gates.append = gate;
     queue.enqueue('b', bytes(5));
     await waitFor(() => store.calls.append === 1, 'the commit starts');
     let fired = false;
-    queue.whenDurable(() => (fired = storedRows('b').length === 1));
+    queue.ticketFor('b').whenDurable(() => (fired = storedRows('b').length === 1));
     await nextTurn();
     expect(fired).toBe(false);
     gate.open();
     await queue.durable();
     expect(fired).toBe(true);
   });
+
+  it('for one document do not wait for another document’s updates', async () => {
+    const queue = new WriteQueue(store, log);
+    queue.enqueue('a', bytes(1));
+    expect(queue.ticketFor('b').isDurable).toBe(true);
+    expect(queue.ticketFor('a').isDurable).toBe(false);
+    await queue.durable();
+  });
 });
 
 describe('a failed commit', () => {
   it('is retried, acknowledges nothing meanwhile, and then commits everything in order', async () => {
     const failed: string[][] = [];
-    const recovered: string[][] = [];
-    const queue = new WriteQueue(
-      store,
-      log,
-      { failed: (_err, docIds) => failed.push([...docIds]), recovered: (docIds) => recovered.push([...docIds]) },
-      { retryMinMs: 5, retryMaxMs: 20 },
-    );
+    const queue = new WriteQueue(store, log, { retryMinMs: 5, retryMaxMs: 20 });
+    queue.onFailed((docIds) => failed.push([...docIds]));
     store.failAppends = new Error('disk full');
-    let durable = false;
-    queue.enqueue('a', bytes(1));
-    queue.whenDurable(() => (durable = true));
+    const ticket = queue.enqueue('a', bytes(1));
     await waitFor(() => store.failedAppends >= 3, 'several attempts fail');
-    expect(durable).toBe(false);
+    expect(ticket.isDurable).toBe(false);
     expect(queue.isFailing).toBe(true);
     expect(queue.hasPending('a')).toBe(true);
     expect(failed[0]).toEqual(['a']);
     expect(storedRows()).toEqual([]);
 
-    // Updates arriving while storage fails queue behind the failed batch.
+    // Updates arriving while storage fails queue behind the failed ones.
     queue.enqueue('b', bytes(2));
     queue.enqueue('a', bytes(3));
     store.failAppends = null;
-    await waitFor(() => durable, 'the retried batch commits');
+    await ticket.durable();
     await queue.durable();
-    expect(storedRows()).toEqual([1, 2, 3]);
+    expect(storedRows('a')).toEqual([1, 3]);
+    expect(storedRows('b')).toEqual([2]);
     expect(queue.isFailing).toBe(false);
     expect(queue.hasPending('a')).toBe(false);
     expect(queue.hasPending('b')).toBe(false);
-    expect(recovered.length).toBe(1);
-    // The successful attempt carried the failed batch and the later updates together.
-    expect(store.appendSizes.at(-1)).toBe(3);
+  });
+
+  it('of one document holds only that document: the others are committed and acknowledged', async () => {
+    const failed: string[][] = [];
+    const queue = new WriteQueue(store, log, { retryMinMs: 5, retryMaxMs: 20 });
+    queue.onFailed((docIds) => failed.push([...docIds]));
+    store.failAppendsOf.set('b', new Error('FOREIGN KEY constraint failed'));
+    const [a, b, c] = (['a', 'b', 'c'] as const).map((docId, i) => queue.enqueue(docId, bytes(i)));
+    await a!.durable();
+    await c!.durable();
+    expect(b!.isDurable).toBe(false);
+    expect(storedRows('a')).toEqual([0]);
+    expect(storedRows('c')).toEqual([2]);
+    expect(failed.flat()).toEqual(expect.arrayContaining(['b']));
+    expect(failed.flat()).not.toContain('a');
+    // Later updates of the healthy documents go through at once, while b keeps failing.
+    const later = queue.enqueue('a', bytes(7));
+    await later.durable();
+    expect(b!.isDurable).toBe(false);
+    // b's failure passes: its updates are stored, in order.
+    queue.enqueue('b', bytes(8));
+    store.failAppendsOf.clear();
+    await b!.durable();
+    await queue.durable();
+    expect(storedRows('b')).toEqual([1, 8]);
+  });
+
+  it('makes durableOrFail reject for that document only, and the change is still stored later', async () => {
+    const queue = new WriteQueue(store, log, { retryMinMs: 5, retryMaxMs: 20 });
+    store.failAppendsOf.set('a', new Error('SQLITE_FULL: database or disk is full'));
+    const failing = queue.enqueue('a', bytes(1)).durableOrFail();
+    const healthy = queue.enqueue('b', bytes(2)).durableOrFail();
+    await expect(failing).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(failing).rejects.toMatchObject({ reason: 'the disk is full' });
+    await expect(healthy).resolves.toBeUndefined();
+    // While a's commits fail, asking again is refused at once.
+    await expect(queue.ticketFor('a').durableOrFail()).rejects.toBeInstanceOf(StorageUnavailableError);
+    store.failAppendsOf.clear();
+    await queue.durable();
+    expect(storedRows('a')).toEqual([1]);
   });
 
   it('recovers for good: later updates commit normally', async () => {
-    const queue = new WriteQueue(store, log, {}, { retryMinMs: 5 });
+    const queue = new WriteQueue(store, log, { retryMinMs: 5 });
     store.failAppends = new Error('locked');
     queue.enqueue('a', bytes(1));
     await waitFor(() => store.failedAppends >= 1, 'an attempt fails');

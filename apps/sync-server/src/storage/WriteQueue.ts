@@ -1,23 +1,16 @@
 import type { Logger } from 'pino';
 import type { AppendEntry, DocumentStore } from './DocumentStore.js';
 import { StorageUnavailableError, describeStorageError } from './storageErrors.js';
+import { DocumentLine, DurabilityTicket } from './DurabilityTicket.js';
 
-interface Batch {
-  entries: AppendEntry[];
-  /** Called once every entry of this batch (and of all batches before it) is committed. */
-  waiters: (() => void)[];
-}
+export { DurabilityTicket } from './DurabilityTicket.js';
 
-/** Hooks the queue calls as batches commit or fail. */
-export interface WriteQueueHooks {
-  /** A batch committed; `lastSeq` and `stats` are per document. */
-  committed?(docId: string, lastSeq: number, rows: number, bytes: number): void;
-  /** A batch failed to commit and will be retried; the documents named are not durable yet. */
-  failed?(error: unknown, docIds: ReadonlySet<string>): void;
-  /** A batch committed, in `seconds`, holding `updates` updates (for metrics). */
-  timed?(seconds: number, updates: number): void;
-  /** A batch that had failed is now committed. */
-  recovered?(docIds: ReadonlySet<string>): void;
+/** What one commit wrote for one document. */
+export interface CommittedWrites {
+  /** The log sequence number of the last row written. */
+  lastSeq: number;
+  rows: number;
+  bytes: number;
 }
 
 /** Options for {@link WriteQueue}. */
@@ -26,93 +19,94 @@ export interface WriteQueueOptions {
   delayMs?: number;
   /** Runs the commit at the end of the turn (default `setImmediate`); the server queues it behind outgoing messages. */
   atEndOfTurn?: (run: () => void) => void;
-  /** First retry delay after a failed commit; doubles up to `retryMaxMs`. */
+  /** First retry delay after a document's commit failed; doubles up to `retryMaxMs`. */
   retryMinMs?: number;
   retryMaxMs?: number;
 }
 
-function emptyBatch(): Batch {
-  return { entries: [], waiters: [] };
-}
+type CommittedListener = (docId: string, writes: CommittedWrites) => void;
+type FailedListener = (docIds: readonly string[], error: unknown) => void;
+type TimedListener = (seconds: number, updates: number) => void;
 
 /**
- * Group commit: every update that arrives in one event-loop turn (or within
- * `delayMs`) is written in one transaction, and only then are the senders told
- * it is stored. A failed commit is retried with backoff, and nothing is
- * acknowledged until it succeeds; later updates queue behind it in order.
+ * Group commit with an outcome per document. Every update enqueued in one event-loop
+ * turn (or within `delayMs`) is written in one transaction; `enqueue` hands back a
+ * {@link DurabilityTicket} that the sender's acknowledgement waits on.
+ *
+ * A commit that fails is split in halves and tried again until the documents whose
+ * writes fail are found: the others are committed and acknowledged at once, and only
+ * the failing ones wait, retried with backoff, keeping their updates in order. When every
+ * document fails (the disk is full), that is said once, as a shared cause.
  */
 export class WriteQueue {
-  private collecting: Batch = emptyBatch();
-  private inflight: Batch | null = null;
+  private readonly lines = new Map<string, DocumentLine>();
   private scheduled = false;
-  private retryDelay: number;
+  private committing = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private failing = false;
-  private failure: unknown = null;
   private commitStartedAt: number | null = null;
-  /** Waiters of {@link durableOrFail}, told when a commit fails. */
-  private readonly failureListeners = new Set<(error: unknown) => void>();
-  private readonly pendingByDoc = new Map<string, number>();
+  private readonly committedListeners: CommittedListener[] = [];
+  private readonly failedListeners: FailedListener[] = [];
+  private readonly timedListeners: TimedListener[] = [];
 
   constructor(
     private readonly store: DocumentStore,
     private readonly log: Logger,
-    private readonly hooks: WriteQueueHooks = {},
     private readonly options: WriteQueueOptions = {},
-  ) {
-    this.retryDelay = options.retryMinMs ?? 100;
-  }
+  ) {}
 
-  /** Queues one update for the next commit. */
-  enqueue(docId: string, update: Uint8Array): void {
-    this.collecting.entries.push({ docId, update });
-    this.pendingByDoc.set(docId, (this.pendingByDoc.get(docId) ?? 0) + 1);
+  /** Queues one update of `docId` for the next commit; the ticket says when it is stored. */
+  enqueue(docId: string, update: Uint8Array): DurabilityTicket {
+    const line = this.lineOf(docId);
+    line.held.push(update);
+    line.enqueued++;
     this.schedule();
+    return new DurabilityTicket(line, line.enqueued);
   }
 
-  /** Calls `callback` once everything queued so far is committed (at once if nothing is pending). */
-  whenDurable(callback: () => void): void {
-    if (this.collecting.entries.length > 0) this.collecting.waiters.push(callback);
-    else if (this.inflight) this.inflight.waiters.push(callback);
-    else callback();
+  /** A ticket for everything of `docId` queued so far (durable at once when nothing is). */
+  ticketFor(docId: string): DurabilityTicket {
+    const line = this.lines.get(docId) ?? new DocumentLine(docId);
+    return new DurabilityTicket(line, line.enqueued);
   }
 
-  /** Resolves once everything queued so far is committed. */
-  durable(): Promise<void> {
-    return new Promise((resolve) => this.whenDurable(resolve));
+  /** Resolves once everything queued so far, for every document, is committed. */
+  async durable(): Promise<void> {
+    await Promise.all([...this.lines.values()].map((line) => new DurabilityTicket(line, line.enqueued).durable()));
   }
 
-  /**
-   * Resolves once everything queued so far is committed, like {@link durable}, but
-   * rejects with a StorageUnavailableError as soon as a commit fails (or at once while
-   * commits are failing), for a request that should not wait for storage to recover.
-   * What was queued stays queued and is stored on recovery.
-   */
-  durableOrFail(): Promise<void> {
-    if (this.failing) return Promise.reject(this.unavailable(this.failure));
-    return new Promise((resolve, reject) => {
-      const onFailure = (error: unknown): void => reject(this.unavailable(error));
-      this.failureListeners.add(onFailure);
-      this.whenDurable(() => {
-        this.failureListeners.delete(onFailure);
-        resolve();
-      });
-    });
+  /** Calls `listener` after each commit, once per document it wrote (log counters, titles, compaction). */
+  onCommitted(listener: CommittedListener): void {
+    this.committedListeners.push(listener);
+  }
+
+  /** Calls `listener` when documents' commits fail (they are retried; their updates are not durable yet). */
+  onFailed(listener: FailedListener): void {
+    this.failedListeners.push(listener);
+  }
+
+  /** Calls `listener` after each successful transaction with its duration and size (metrics). */
+  onTimed(listener: TimedListener): void {
+    this.timedListeners.push(listener);
   }
 
   /** Whether `docId` has updates not yet committed. */
   hasPending(docId: string): boolean {
-    return (this.pendingByDoc.get(docId) ?? 0) > 0;
+    return (this.lines.get(docId)?.held.length ?? 0) > 0;
   }
 
-  /** Whether the last commit attempt failed and a retry is waiting. */
+  /** Documents with updates not yet committed. */
+  pendingDocuments(): string[] {
+    return [...this.lines.values()].filter((line) => line.held.length > 0).map((line) => line.docId);
+  }
+
+  /** Whether some document's last commit attempt failed and a retry is waiting. */
   get isFailing(): boolean {
-    return this.failing;
+    return this.firstFailure() !== null;
   }
 
-  /** The error of the last failed commit while commits are failing; null once one succeeds again. */
+  /** The error of a document whose commits are failing; null while none is. */
   get lastError(): unknown {
-    return this.failing ? this.failure : null;
+    return this.firstFailure()?.failure ?? null;
   }
 
   /** When (`Date.now()`) the commit now waiting for storage started, or null when none is. */
@@ -120,21 +114,28 @@ export class WriteQueue {
     return this.commitStartedAt;
   }
 
-  /** Commits what is queued now rather than at the end of the turn (used at shutdown). */
+  /** Commits what is queued now, failing documents included, rather than at the end of the turn or their retry. */
   async flushNow(): Promise<void> {
-    if (this.retryTimer) {
-      clearTimeout(this.retryTimer);
-      this.retryTimer = null;
-    }
+    for (const line of this.lines.values()) line.retryAt = 0;
     await this.flush();
   }
 
-  private unavailable(error: unknown): StorageUnavailableError {
-    return new StorageUnavailableError(describeStorageError(error), { cause: error });
+  private lineOf(docId: string): DocumentLine {
+    let line = this.lines.get(docId);
+    if (!line) {
+      line = new DocumentLine(docId);
+      this.lines.set(docId, line);
+    }
+    return line;
+  }
+
+  private firstFailure(): DocumentLine | null {
+    for (const line of this.lines.values()) if (line.failure !== null) return line;
+    return null;
   }
 
   private schedule(): void {
-    if (this.scheduled || this.inflight) return;
+    if (this.scheduled) return;
     this.scheduled = true;
     const run = (): void => {
       this.scheduled = false;
@@ -146,70 +147,104 @@ export class WriteQueue {
     else setImmediate(run);
   }
 
+  /** Commits every document with updates that is not waiting for a retry; one commit at a time. */
   private async flush(): Promise<void> {
-    if (this.inflight && this.inflight.entries.length > 0 && !this.failing) return;
-    let batch: Batch;
-    if (this.inflight) {
-      // Retrying after a failure: fold in everything that queued up meanwhile.
-      batch = this.inflight;
-      batch.entries.push(...this.collecting.entries);
-      batch.waiters.push(...this.collecting.waiters);
-    } else {
-      batch = this.collecting;
+    if (this.committing) return;
+    const now = Date.now();
+    const due = [...this.lines.values()].filter((l) => l.held.length > 0 && (l.failure === null || l.retryAt <= now));
+    if (due.length > 0) {
+      this.committing = true;
+      for (const line of due) line.inFlight = line.held.length;
+      try {
+        const failed = await this.commit(due);
+        if (failed.length === due.length && due.length > 1)
+          this.log.error(
+            { documents: due.length, err: failed[0]!.failure },
+            'commits fail for every document (a shared cause); will retry',
+          );
+      } finally {
+        this.committing = false;
+      }
     }
-    this.collecting = emptyBatch();
-    if (batch.entries.length === 0) {
-      this.inflight = null;
-      for (const waiter of batch.waiters) waiter();
-      return;
-    }
-    this.inflight = batch;
-    const docIds = new Set(batch.entries.map((e) => e.docId));
-    let lastSeqs: Map<string, number>;
+    this.forgetSettled();
+    if ([...this.lines.values()].some((l) => l.held.length > l.inFlight && l.failure === null)) this.schedule();
+    this.armRetry();
+  }
+
+  /**
+   * Commits `lines` in one transaction; if it fails, each half on its own, down to single
+   * documents, so one document's bad write cannot hold the others. Returns the lines that failed.
+   */
+  private async commit(lines: DocumentLine[]): Promise<DocumentLine[]> {
+    const entries: AppendEntry[] = lines.flatMap((line) =>
+      line.held.slice(0, line.inFlight).map((update) => ({ docId: line.docId, update })),
+    );
     const started = performance.now();
     this.commitStartedAt = Date.now();
+    let lastSeqs: Map<string, number>;
     try {
-      lastSeqs = await this.store.append(batch.entries, Date.now());
-      this.commitStartedAt = null;
-      this.hooks.timed?.((performance.now() - started) / 1000, batch.entries.length);
+      lastSeqs = await this.store.append(entries, Date.now());
     } catch (error) {
       this.commitStartedAt = null;
-      this.log.error(
-        { err: error, documents: [...docIds], updates: batch.entries.length },
-        'commit failed; will retry',
-      );
-      this.failing = true;
-      this.failure = error;
-      this.hooks.failed?.(error, docIds);
-      for (const listener of this.failureListeners) listener(error);
-      this.failureListeners.clear();
-      this.retryTimer = setTimeout(() => {
+      if (lines.length === 1) {
+        this.fail(lines[0]!, error);
+        return lines;
+      }
+      const half = Math.ceil(lines.length / 2);
+      return [...(await this.commit(lines.slice(0, half))), ...(await this.commit(lines.slice(half)))];
+    }
+    this.commitStartedAt = null;
+    for (const listener of this.timedListeners) listener((performance.now() - started) / 1000, entries.length);
+    for (const line of lines) this.settle(line, lastSeqs.get(line.docId) ?? 0);
+    return [];
+  }
+
+  /** A line's updates in flight are committed: counters, listeners, tickets. */
+  private settle(line: DocumentLine, lastSeq: number): void {
+    const written = line.held.splice(0, line.inFlight);
+    line.inFlight = 0;
+    line.committed += written.length;
+    if (line.failure !== null) {
+      line.failure = null;
+      line.retryDelay = this.options.retryMinMs ?? 100;
+      this.log.info({ doc: line.docId }, 'storage recovered; pending updates committed');
+    }
+    const bytes = written.reduce((sum, update) => sum + update.byteLength, 0);
+    for (const listener of this.committedListeners) listener(line.docId, { lastSeq, rows: written.length, bytes });
+    line.release();
+  }
+
+  /** A line's commit failed: its updates stay queued, in order, for a retry after its backoff. */
+  private fail(line: DocumentLine, error: unknown): void {
+    line.inFlight = 0;
+    const first = line.failure === null;
+    line.failure = error;
+    line.retryDelay = first ? (this.options.retryMinMs ?? 100) : line.retryDelay;
+    line.retryAt = Date.now() + line.retryDelay;
+    line.retryDelay = Math.min(line.retryDelay * 2, this.options.retryMaxMs ?? 5_000);
+    if (first) this.log.error({ err: error, doc: line.docId, updates: line.held.length }, 'commit failed; will retry');
+    line.failed(new StorageUnavailableError(describeStorageError(error), { cause: error }));
+    for (const listener of this.failedListeners) listener([line.docId], error);
+  }
+
+  /** Forgets documents with nothing queued, waiting or failing (tickets keep their own line). */
+  private forgetSettled(): void {
+    for (const [docId, line] of this.lines) if (line.idle) this.lines.delete(docId);
+  }
+
+  /** Sets one timer for the earliest retry of a failing document. */
+  private armRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    let next = Infinity;
+    for (const line of this.lines.values()) if (line.failure !== null) next = Math.min(next, line.retryAt);
+    if (next === Infinity) return;
+    this.retryTimer = setTimeout(
+      () => {
         this.retryTimer = null;
         void this.flush();
-      }, this.retryDelay);
-      this.retryDelay = Math.min(this.retryDelay * 2, this.options.retryMaxMs ?? 5_000);
-      return;
-    }
-    this.inflight = null;
-    const perDoc = new Map<string, { rows: number; bytes: number }>();
-    for (const { docId, update } of batch.entries) {
-      const s = perDoc.get(docId) ?? { rows: 0, bytes: 0 };
-      s.rows++;
-      s.bytes += update.byteLength;
-      perDoc.set(docId, s);
-      const left = (this.pendingByDoc.get(docId) ?? 1) - 1;
-      if (left > 0) this.pendingByDoc.set(docId, left);
-      else this.pendingByDoc.delete(docId);
-    }
-    if (this.failing) {
-      this.failing = false;
-      this.failure = null;
-      this.retryDelay = this.options.retryMinMs ?? 100;
-      this.log.info({ documents: [...docIds] }, 'storage recovered; pending updates committed');
-      this.hooks.recovered?.(docIds);
-    }
-    for (const [docId, s] of perDoc) this.hooks.committed?.(docId, lastSeqs.get(docId) ?? 0, s.rows, s.bytes);
-    for (const waiter of batch.waiters) waiter();
-    if (this.collecting.entries.length > 0 || this.collecting.waiters.length > 0) this.schedule();
+      },
+      Math.max(0, next - Date.now()),
+    );
   }
 }
