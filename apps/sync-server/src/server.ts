@@ -1,30 +1,31 @@
-import http from 'node:http';
+import type http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { Server } from 'socket.io';
-import { ErrorCode, WIRE_PARSER } from '@tandem/crdt-bridge';
-import { AuthError, verifyToken } from './auth/tokens.js';
+import { ErrorCode } from '@tandem/crdt-bridge';
 import type { Config } from './config.js';
-import { ServerMetrics } from './metrics.js';
+import { DocumentService } from './documents/DocumentService.js';
+import { EditDoor } from './documents/EditDoor.js';
 import { HistoryService } from './history/HistoryService.js';
 import { retentionPolicy } from './history/retention.js';
-import { apiRoutes, handleApi } from './http/api.js';
-import { createEditorHandler } from './http/editor.js';
-import { sendError } from './http/json.js';
-import { requestRefusal, siteRules, socketRefusal } from './http/sameOrigin.js';
+import { apiRoutes } from './http/api.js';
 import { RequestBodies } from './http/requestBodies.js';
-import { refuseBeyondConnectionLimit } from './limits/connections.js';
+import { answerRequests, createHttpServer } from './http/requests.js';
+import { siteRules } from './http/sameOrigin.js';
 import { Quotas } from './limits/Quotas.js';
 import { createLogger } from './logger.js';
 import { LogThrottle } from './logThrottle.js';
-import { roomName, type TandemIo } from './rooms/Room.js';
-import { RoomRegistry } from './rooms/RoomRegistry.js';
+import { ServerMetrics } from './metrics.js';
 import { UPDATE_PART_STRUCTS } from './rooms/largeUpdate.js';
-import { handleConnection } from './sockets/handlers.js';
+import { RoomRegistry } from './rooms/RoomRegistry.js';
+import { TitleKeeper } from './rooms/TitleKeeper.js';
 import { EndOfTurn } from './sockets/endOfTurn.js';
-import { batchConnectionWrites, PreFramedAdapter } from './sockets/outgoingBatching.js';
+import { handleConnection } from './sockets/handlers.js';
+import { SocketAudience } from './sockets/SocketAudience.js';
+import { createSocketServer } from './sockets/socketServer.js';
+import type { TandemIo } from './sockets/types.js';
 import type { DocumentStore } from './storage/DocumentStore.js';
+import { LogCompaction } from './storage/LogCompaction.js';
 import { SqliteStore } from './storage/SqliteStore.js';
 import { StorageHealth } from './storage/StorageHealth.js';
 import { WriteQueue } from './storage/WriteQueue.js';
@@ -39,8 +40,12 @@ export interface TandemServer {
   readonly writes: WriteQueue;
   /** Version history: snapshots, diffs, restores. */
   readonly history: HistoryService;
+  /** Documents' life outside editing: create, import, copy, rename, export, delete. */
+  readonly documents: DocumentService;
   /** Worker threads for heavy requests. */
   readonly work: WorkerPool;
+  /** Keeps update logs short. */
+  readonly compaction: LogCompaction;
   readonly log: Logger;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
@@ -57,157 +62,107 @@ export interface ServerParts {
 /** Largest awareness (presence) update accepted from a client. */
 const MAX_AWARENESS_BYTES = 64 * 1024;
 
-/** Builds the server: storage, rooms, Socket.IO and HTTP on one port. Call `listen()` to start it. */
-export function createTandemServer(config: Config, parts: ServerParts = {}): TandemServer {
-  const log = parts.log ?? createLogger(config.logLevel);
-  const store =
-    parts.store ?? new SqliteStore(path.join(config.dataDir, 'tandem.db'), { acceptWalLoss: config.acceptWalLoss });
-  if (store instanceof SqliteStore && store.walLoss !== null)
+/** The store the config asks for (SQLite in DATA_DIR), unless one is given. */
+function openStore(config: Config, log: Logger, given: DocumentStore | undefined): DocumentStore {
+  if (given) return given;
+  const store = new SqliteStore(path.join(config.dataDir, 'tandem.db'), { acceptWalLoss: config.acceptWalLoss });
+  if (store.walLoss !== null)
     log.warn({ problem: store.walLoss }, 'started with ACCEPT_WAL_LOSS=1: changes in the write-ahead log were lost');
-  const startedAt = Date.now();
-  // Stalled requests must not hold memory for Node's default 300 s: headers get HEADERS_TIMEOUT_MS,
-  // and a whole request that long plus BODY_TIMEOUT_MS (RequestBodies answers a slow body first).
-  // Refusals come in floods under attack: one log line per kind per second, with a count.
-  const refusals = new LogThrottle(log);
-  const httpServer = http.createServer({
-    headersTimeout: config.headersTimeoutMs,
-    requestTimeout: config.headersTimeoutMs + config.bodyTimeoutMs + 1_000,
-    // How often Node looks for requests past those timeouts (its default, 30 s, would dwarf them).
-    connectionsCheckingInterval: Math.max(250, Math.min(5_000, config.headersTimeoutMs / 2)),
-  });
-  const bodies = new RequestBodies({ maxConcurrent: config.maxConcurrentBodies, timeoutMs: config.bodyTimeoutMs }, log);
-  const quotas = new Quotas(config);
-  // `io` and `registry` exist by the time anything scrapes these.
-  const metrics = new ServerMetrics({
-    connections: () => io.engine.clientsCount,
-    documentsLoaded: () => registry.size,
-  });
+  return store;
+}
 
-  const site = siteRules(config);
-  const turn = new EndOfTurn();
-  const io: TandemIo = new Server(httpServer, {
-    adapter: PreFramedAdapter,
-    maxHttpBufferSize: config.maxMessageBytes,
-    pingInterval: config.pingIntervalMs,
-    pingTimeout: config.pingTimeoutMs,
-    serveClient: false,
-    parser: WIRE_PARSER,
-    // Every (re)connection goes through the full handshake and re-joins explicitly.
-    connectionStateRecovery: undefined,
-    allowRequest: (req, callback) => {
-      const refusal = socketRefusal(req, site);
-      if (refusal)
-        refusals.warn(
-          `socket:${refusal.code}`,
-          { host: req.headers.host, origin: req.headers.origin },
-          `socket refused: ${refusal.message}`,
-        );
-      callback(refusal?.message ?? null, refusal === null);
-    },
-  });
+/** The worker pools: one for heavy requests, and one thread of its own for splitting large client updates. */
+function workerPools(config: Config, log: Logger): { work: WorkerPool; updateWork: WorkerPool } {
+  const { workTimeoutMs: timeoutMs, workerMemoryMb: memoryMb } = config;
+  return {
+    work: new WorkerPool({ threads: config.workerThreads, timeoutMs, memoryMb, queueMax: config.workQueueMax, log }),
+    // A paste must not wait behind an import that takes its worker tens of seconds; each split is short.
+    updateWork: new WorkerPool({ threads: 1, timeoutMs, memoryMb, queueMax: 10_000, log }),
+  };
+}
 
-  // The registry and write queue refer to each other through hooks; `registry` is assigned just below.
-  let registry: RoomRegistry;
-  const notifyStorage = (docIds: readonly string[]): void => {
-    for (const docId of docIds) {
-      io.to(roomName(docId)).emit('doc-error', {
+/** Tells everyone with a document open that its changes cannot be stored right now (they are kept and retried). */
+function tellStorageTrouble(registry: RoomRegistry, docIds: readonly string[]): void {
+  for (const docId of docIds) {
+    registry.get(docId)?.tellEveryone([
+      'doc-error',
+      {
         docId,
         code: ErrorCode.StorageUnavailable,
         message: 'The server cannot save right now. Your changes are kept and will be saved when storage recovers.',
-      });
-    }
-  };
+      },
+    ]);
+  }
+}
+
+/**
+ * Builds the server — storage, rooms, history, documents, Socket.IO and HTTP on one port —
+ * each piece from the ones before it. Call `listen()` to start it.
+ */
+export function createTandemServer(config: Config, parts: ServerParts = {}): TandemServer {
+  const log = parts.log ?? createLogger(config.logLevel);
+  const store = openStore(config, log, parts.store);
+  const startedAt = Date.now();
+  // Refusals come in floods under attack: one log line per kind per second, with a count.
+  const refusals = new LogThrottle(log);
+  const site = siteRules(config);
+  const turn = new EndOfTurn();
+  const httpServer = createHttpServer(config);
+  const io = createSocketServer(httpServer, { config, log, site, refusals, turn });
+
   const writes = new WriteQueue(store, log, {
     delayMs: config.commitDelayMs,
     atEndOfTurn: (run) => turn.defer('storage', run),
   });
-  writes.onFailed((docIds) => notifyStorage(docIds));
-  writes.onTimed((seconds, updates) => {
-    metrics.commitSeconds.observe(seconds);
-    metrics.commitBatch.observe(updates);
-  });
-  const work = new WorkerPool({
-    threads: config.workerThreads,
-    timeoutMs: config.workTimeoutMs,
-    memoryMb: config.workerMemoryMb,
-    queueMax: config.workQueueMax,
-    log,
-  });
-  // A thread of its own for splitting large client updates: a paste must not wait behind
-  // an import that takes its worker tens of seconds. Each split is short; many may wait.
-  const updateWork = new WorkerPool({
-    threads: 1,
-    timeoutMs: config.workTimeoutMs,
-    memoryMb: config.workerMemoryMb,
-    queueMax: 10_000,
-    log,
-  });
-  // History follows rooms through the registry's hooks; `history` is assigned just below.
-  let history: HistoryService;
-  registry = new RoomRegistry(store, writes, io, log, {
+  const { work, updateWork } = workerPools(config, log);
+  const registry = new RoomRegistry(store, writes, log, {
     idleUnloadMs: config.idleUnloadMs,
-    compactRows: config.compactRows,
-    compactBytes: config.compactBytes,
+    audienceFor: (docId) => new SocketAudience(io, docId),
     splitUpdate: async (update) =>
       (await updateWork.run('splitUpdate', { update, maxStructs: UPDATE_PART_STRUCTS })).parts,
-    hooks: {
-      loaded: (room) => history.hooks.loaded?.(room),
-      emptied: (room) => history.hooks.emptied?.(room),
-    },
   });
-  history = new HistoryService({
+  const compaction = new LogCompaction(
     store,
     registry,
-    writes,
     log,
+    { compactRows: config.compactRows, compactBytes: config.compactBytes },
+    writes,
+  );
+  const titles = new TitleKeeper(store, registry, log, writes);
+  const door = new EditDoor(registry, writes);
+  const history = new HistoryService({
+    versions: store.versions ?? null,
+    registry,
+    door,
+    log,
+    work,
     options: {
       quietMs: config.historyQuietMs,
       maxIntervalMs: config.historyMaxIntervalMs,
       retention: retentionPolicy(config.historyKeepAllHours, config.historyHourlyDays, config.historyDailyDays),
       maxBytes: config.historyMaxBytes,
+      maxDiffBytes: config.maxDiffBytes,
     },
-    work,
-    limits: { maxStateBytes: config.maxMessageBytes, maxDiffBytes: config.maxDiffBytes },
+  });
+  const documents = new DocumentService({ store, registry, door, work, log, maxStateBytes: config.maxMessageBytes });
+  const metrics = new ServerMetrics({
+    connections: () => io.engine.clientsCount,
+    documentsLoaded: () => registry.size,
+  });
+  writes.onFailed((docIds) => tellStorageTrouble(registry, docIds));
+  writes.onTimed((seconds, updates) => {
+    metrics.commitSeconds.observe(seconds);
+    metrics.commitBatch.observe(updates);
   });
 
-  // Before anything else about a new connection, so a full server spends nothing more on it.
-  io.use(refuseBeyondConnectionLimit(io, config.maxConnections, refusals));
-
-  if (config.authSecret) {
-    const secret = config.authSecret;
-    // Runs on every connection, reconnects included: there is no connection-state recovery to skip it.
-    io.use((socket, next) => {
-      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      verifyToken(secret, token)
-        .then(({ user, expiresAt }) => {
-          socket.data.user = user;
-          socket.data.authenticated = true;
-          const left = expiresAt - Date.now();
-          // Close the connection when the token expires; the client must come back with a new one.
-          if (left < 2 ** 31 - 1) setTimeout(() => socket.disconnect(true), Math.max(0, left)).unref();
-          next();
-        })
-        .catch((err: unknown) => {
-          const refusal = new Error(err instanceof AuthError ? err.message : 'Sign-in failed.') as Error & {
-            data: { code: string };
-          };
-          refusal.data = { code: ErrorCode.Unauthorized };
-          log.info({ reason: refusal.message }, 'socket refused: no valid token');
-          next(refusal);
-        });
-    });
-  }
-
-  io.engine.on('connection', (conn: unknown) => batchConnectionWrites(conn, turn));
+  const quotas = new Quotas(config);
   io.on('connection', (socket) => {
     log.debug({ socket: socket.id }, 'connected');
     handleConnection(socket, {
-      io,
       metrics,
       registry,
       store,
       quotas,
-      writes,
       log,
       maxDocsPerConnection: config.maxDocsPerConnection,
       maxAwarenessBytes: MAX_AWARENESS_BYTES,
@@ -217,71 +172,32 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     });
   });
 
-  const storageHealth = new StorageHealth(store, writes, {
+  const storage = new StorageHealth(store, writes, {
     dataDir: config.dataDir,
     minFreeDiskBytes: config.minFreeDiskBytes,
   });
-  const serveEditor = config.staticDir ? createEditorHandler(config.staticDir) : null;
   const routes = apiRoutes({
-    store,
-    registry,
-    writes,
-    io,
-    history,
-    log,
-    startedAt,
-    metrics,
+    ...{ store, documents, registry, history, log, startedAt, metrics, storage, quotas },
     connections: () => io.engine.clientsCount,
-    storage: storageHealth,
     authSecret: config.authSecret,
     metricsToken: config.metricsToken,
-    quotas,
-    work,
-    maxStateBytes: config.maxMessageBytes,
   });
-  httpServer.on('request', (req, res) => {
-    // Socket.IO answers its own path; everything else is ours.
-    if (req.url?.startsWith('/socket.io/')) return;
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('referrer-policy', 'same-origin');
-    res.setHeader('x-frame-options', 'DENY');
-    const refusal = requestRefusal(req, site);
-    if (refusal) {
-      refusals.warn(
-        refusal.code,
-        { method: req.method, url: req.url, host: req.headers.host, origin: req.headers.origin },
-        `request refused: ${refusal.message}`,
-      );
-      // Someone who typed the address gets a sentence; programs get the API's JSON error.
-      if (req.headers.accept?.includes('text/html')) {
-        res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-        res.end(`${refusal.message}\n`);
-      } else sendError(res, 403, refusal.code, refusal.message);
-      return;
-    }
-    if (!bodies.admit(req, res)) return;
-    handleApi(req, res, routes, log, config.authSecret, storageHealth)
-      .then((handled) => {
-        if (handled) return;
-        if (serveEditor) serveEditor(req, res);
-        else sendError(res, 404, 'NOT_FOUND', 'Nothing here.');
-      })
-      .catch((err: unknown) => {
-        log.error({ err }, 'request failed');
-        if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'The server could not handle this request.');
-      });
-  });
+  const bodies = new RequestBodies({ maxConcurrent: config.maxConcurrentBodies, timeoutMs: config.bodyTimeoutMs }, log);
+  answerRequests(httpServer, { config, log, site, refusals, bodies, routes, storage });
 
   let closing: Promise<void> | null = null;
+  const close = async (): Promise<void> => {
+    io.close();
+    // Unloading every room snapshots what changed since the last snapshot; then no more.
+    await registry.closeAll();
+    await titles.settled();
+    history.close();
+    await Promise.all([work.close(), updateWork.close()]);
+    await store.close();
+    httpServer.closeAllConnections();
+  };
   return {
-    http: httpServer,
-    io,
-    store,
-    registry,
-    writes,
-    history,
-    work,
-    log,
+    ...{ http: httpServer, io, store, registry, writes, history, documents, work, compaction, log },
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -290,17 +206,6 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
           resolve((httpServer.address() as AddressInfo).port);
         });
       }),
-    close: () => {
-      closing ??= (async () => {
-        io.close();
-        // Unloading every room snapshots what changed since the last snapshot; then no more.
-        await registry.closeAll();
-        history.close();
-        await Promise.all([work.close(), updateWork.close()]);
-        await store.close();
-        httpServer.closeAllConnections();
-      })();
-      return closing;
-    },
+    close: () => (closing ??= close()),
   };
 }

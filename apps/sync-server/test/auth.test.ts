@@ -75,7 +75,7 @@ describe('token mode', () => {
     await waitFor(() => text(viewer).endsWith('agreed!'), 'the viewer still receives edits');
     expect(text(editor)).toBe('agreed!');
     const room = ts.server.registry.get('plan')!;
-    expect(room.doc.getText('t').toString()).toBe('agreed!');
+    expect(room.content().getText('t').toString()).toBe('agreed!');
   });
 
   it('refuses to join a document the token grants nothing on, and honours prefix wildcards', async () => {
@@ -149,7 +149,7 @@ describe('token mode', () => {
       socket.emit('sync', 'raw', encodeUpdate(Y.encodeStateAsUpdate(doc)), resolve),
     );
     expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(ts.server.registry.get('raw')!.doc.getText('t').toString()).toBe('');
+    expect(ts.server.registry.get('raw')!.content().getText('t').toString()).toBe('');
     socket.close();
   });
 });

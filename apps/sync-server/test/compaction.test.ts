@@ -76,7 +76,7 @@ describe('update log compaction', () => {
     }
     const serverDoc = (): Y.Doc[] => {
       const room = ts.server.registry.get('busy');
-      return room ? [room.doc] : [];
+      return room ? [room.content()] : [];
     };
     await waitForConvergence(peers, { extra: serverDoc });
     await ts.server.writes.durable();
@@ -185,8 +185,8 @@ describe('compacting twice with nothing appended in between', () => {
     a.doc.getText('t').insert(0, 'once');
     await a.whenSaved();
     const room = ts.server.registry.get('twice')!;
-    await ts.server.registry.compact(room);
-    await ts.server.registry.compact(room);
+    await ts.server.compaction.compact(room);
+    await ts.server.compaction.compact(room);
     expect(updateRows(sqliteOf(ts.server), 'twice')).toBe(1);
     expect(readCommitted(ts.dataDir, 'twice').getText('t').toString()).toBe('once');
   });
@@ -207,8 +207,8 @@ describe('a document stored as one compacted row', () => {
     }
     const expected = text(a);
     const live = ts.server.registry.get('one-row')!;
-    await waitFor(() => !live.compacting, 'the automatic compaction is done');
-    await ts.server.registry.compact(live);
+    await waitFor(() => !ts!.server.compaction.isCompacting('one-row'), 'the automatic compaction is done');
+    await ts.server.compaction.compact(live);
     await restart({ compactRows: COMPACT_ROWS, idleUnloadMs: 60_000 });
     expect(updateRows(sqliteOf(ts.server), 'one-row')).toBe(1);
 
@@ -219,7 +219,7 @@ describe('a document stored as one compacted row', () => {
     expect(text(b)).toBe(expected);
     expect(text(c)).toBe(expected);
     const room = ts.server.registry.get('one-row')!;
-    expect(room.loadPending).toBe(true);
+    expect(room.contentLoaded).toBe(false);
     expect(room.stateVector()).toEqual(Y.encodeStateVector(b.doc));
 
     // A returning reader (its own older copy, as from IndexedDB) is sent what it lacks from the row,
@@ -230,13 +230,13 @@ describe('a document stored as one compacted row', () => {
     const returning = ts.client().open('one-row', { doc: copy });
     await Promise.all([returning.whenSynced(), returning.whenSaved()]);
     expect(text(returning)).toBe(expected);
-    expect(room.loadPending).toBe(true);
+    expect(room.contentLoaded).toBe(false);
 
     // The first edit needs the document: it is applied then, and the edit lands on top of it.
     b.doc.getText('t').insert(0, '>');
     await b.whenSaved();
-    expect(room.loadPending).toBe(false);
-    expect(room.doc.getText('t').toString()).toBe(`>${expected}`);
+    expect(room.contentLoaded).toBe(true);
+    expect(room.content().getText('t').toString()).toBe(`>${expected}`);
     await waitFor(() => text(c) === `>${expected}`, 'c sees the edit');
     expect(readCommitted(ts.dataDir, 'one-row').getText('t').toString()).toBe(`>${expected}`);
   });
@@ -248,7 +248,7 @@ describe('a document stored as one compacted row', () => {
     a.doc.getText('t').insert(0, 'keep this, drop that');
     await a.whenSaved();
     const copy = Y.encodeStateAsUpdate(a.doc);
-    await ts.server.registry.withRoom('offline-delete', (loaded) => ts.server.registry.compact(loaded));
+    await ts.server.registry.withRoom('offline-delete', (loaded) => ts.server.compaction.compact(loaded));
     await restart({ compactRows: COMPACT_ROWS, idleUnloadMs: 60_000 });
 
     // Deleted while offline: no new items, only a deletion, which only the delete set carries.
@@ -258,8 +258,8 @@ describe('a document stored as one compacted row', () => {
     const b = ts.client().open('offline-delete', { doc: offline });
     await b.whenSynced();
     const room = ts.server.registry.get('offline-delete')!;
-    await waitFor(() => !room.loadPending, 'the server applies the document for the deletion');
-    expect(room.doc.getText('t').toString()).toBe('keep this');
+    await waitFor(() => room.contentLoaded, 'the server applies the document for the deletion');
+    expect(room.content().getText('t').toString()).toBe('keep this');
     await waitFor(
       () => readCommitted(ts.dataDir, 'offline-delete').getText('t').toString() === 'keep this',
       'the deletion is stored',
@@ -272,16 +272,16 @@ describe('a document stored as one compacted row', () => {
     await a.whenSynced();
     a.doc.getText('t').insert(0, 'kept');
     await a.whenSaved();
-    await ts.server.registry.withRoom('old-row', (loaded) => ts.server.registry.compact(loaded));
+    await ts.server.registry.withRoom('old-row', (loaded) => ts.server.compaction.compact(loaded));
     sqliteOf(ts.server).db.prepare('UPDATE updates SET state_vector = NULL').run();
     await restart({ compactRows: COMPACT_ROWS, idleUnloadMs: 60_000 });
     const b = ts.client().open('old-row');
     await Promise.all([b.whenSynced(), b.whenSaved()]);
     expect(text(b)).toBe('kept');
     const room = ts.server.registry.get('old-row')!;
-    expect(room.loadPending).toBe(true);
+    expect(room.contentLoaded).toBe(false);
     expect(room.stateVector()).toEqual(Y.encodeStateVector(b.doc));
-    expect(room.doc.getText('t').toString()).toBe('kept');
-    expect(room.loadPending).toBe(false);
+    expect(room.content().getText('t').toString()).toBe('kept');
+    expect(room.contentLoaded).toBe(true);
   });
 });

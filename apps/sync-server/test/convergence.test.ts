@@ -39,7 +39,7 @@ const STEPS = 150;
 /** The server's in-memory copy of a document, when loaded. */
 function serverCopy(server: TestServer, docId: string): Y.Doc[] {
   const room = server.server.registry.get(docId);
-  return room ? [room.doc] : [];
+  return room ? [room.content()] : [];
 }
 
 describe('randomized convergence through the server', () => {

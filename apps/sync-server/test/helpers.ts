@@ -11,6 +11,7 @@ import { decodeRow } from '../src/storage/rowCodec.js';
 import { createTandemServer, type TandemServer } from '../src/server.js';
 import type { DocumentStore } from '../src/storage/DocumentStore.js';
 import { SqliteStore } from '../src/storage/SqliteStore.js';
+import { isRefusal, type HistoryRefusal } from '../src/history/outcomes.js';
 import { InstrumentedStore } from './stores.js';
 
 /** A real server on a free port with a temporary SQLite file, plus helpers to make clients. */
@@ -155,4 +156,10 @@ export function nextEvent<T = unknown>(socket: Socket, event: string, timeoutMs 
 /** A fresh temporary data directory (what `startTestServer` makes when given none). */
 export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-test-'));
+}
+
+/** What history answered, when it did what was asked; a refusal fails the test with its words. */
+export function accepted<T>(outcome: T | HistoryRefusal): T {
+  if (isRefusal(outcome)) throw new Error(`history refused (${outcome.refused}): ${outcome.message}`);
+  return outcome;
 }

@@ -37,7 +37,7 @@ async function restore(docId: string, id: number, body: Record<string, unknown> 
 function serverDoc(docId: string): Y.Doc {
   const room = ts.server.registry.get(docId);
   if (!room) throw new Error(`${docId} is not loaded`);
-  return room.doc;
+  return room.content();
 }
 
 describe('restoring a version', () => {

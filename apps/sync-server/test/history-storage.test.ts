@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DocumentGone } from '../src/storage/VersionStore.js';
-import { startTestServer, sqliteOf, type TestServer } from './helpers.js';
+import { accepted, startTestServer, sqliteOf, type TestServer } from './helpers.js';
 import { addParagraph, body, call, person, textOf, typeAtEnd, versionText } from './historyHelpers.js';
 
 let ts: TestServer;
@@ -61,7 +61,7 @@ describe('how versions are stored', () => {
         typeAtEnd(ana.doc, i, ` (revised in round ${i})`);
         await ana.session.whenSaved();
       }
-      const version = await ts.server.history.nameCurrent('big', `Round ${i}`);
+      const version = accepted(await ts.server.history.nameCurrent('big', `Round ${i}`));
       expected.set(version.id, textOf(ana.doc));
     }
 

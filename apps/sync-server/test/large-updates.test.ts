@@ -37,7 +37,7 @@ describe('a large update (a big paste)', () => {
     const ben = ts.client().open('big');
     await Promise.all([ana.whenSynced(), ben.whenSynced()]);
     let transactions = 0;
-    ts.server.registry.get('big')!.docEvents.on('update', () => transactions++);
+    ts.server.registry.get('big')!.onChange(() => transactions++);
     paste(ana.doc, 5_000);
     expect(Y.encodeStateAsUpdate(ana.doc).byteLength).toBeGreaterThan(4 * LARGE_UPDATE_BYTES);
     // A keystroke right behind the paste, which builds on it: it must not overtake it.
@@ -60,7 +60,7 @@ describe('a large update (a big paste)', () => {
     for (let i = 0; i < 50; i++) cleo!.doc.getText('t').insert(0, 'k');
     await Promise.all([ana!.whenSaved(), ben!.whenSaved(), cleo!.whenSaved()]);
     for (const session of [ana!, ben!, cleo!]) expect(session.status.error).toBeNull();
-    const expected = () => stateFingerprint(ts.server.registry.get('together')!.doc);
+    const expected = () => stateFingerprint(ts.server.registry.get('together')!.content());
     await waitFor(
       () => [ana!, ben!, cleo!].every((session) => stateFingerprint(session.doc) === expected()),
       'everyone has everything',
@@ -78,7 +78,7 @@ describe('a large update (a big paste)', () => {
     paste(hostile, 5_000, () => new Y.XmlElement('script'));
     const result = await send(Y.encodeStateAsUpdate(hostile));
     expect(result).toMatchObject({ ok: false, error: { code: ErrorCode.SchemaViolation } });
-    expect(ts.server.registry.get('guarded-big')!.doc.getXmlFragment(CONTENT_FRAGMENT).length).toBe(0);
+    expect(ts.server.registry.get('guarded-big')!.content().getXmlFragment(CONTENT_FRAGMENT).length).toBe(0);
     expect(ana.doc.getXmlFragment(CONTENT_FRAGMENT).length).toBe(0);
     expect(readCommitted(ts.dataDir, 'guarded-big').getXmlFragment(CONTENT_FRAGMENT).length).toBe(0);
   });
@@ -92,7 +92,7 @@ describe('a large update (a big paste)', () => {
     paste(writer, 5_000);
     const result = await send(Y.encodeStateAsUpdate(writer, unknown));
     expect(result).toMatchObject({ ok: false, error: { code: ErrorCode.MissingDependencies } });
-    expect(ts.server.registry.get('gap')!.doc.getXmlFragment(CONTENT_FRAGMENT).length).toBe(0);
+    expect(ts.server.registry.get('gap')!.content().getXmlFragment(CONTENT_FRAGMENT).length).toBe(0);
   });
 
   it('that is not a V1 update is refused as malformed', async () => {

@@ -19,11 +19,9 @@ async function startInstrumented(overrides: Parameters<typeof startTestServer>[0
   ts = await startTestServer(overrides, { store, dataDir });
 }
 
-/** Server-side connections that have asked to join `docId` (joined or still waiting for the load). */
-function joiningCount(docId: string): number {
-  let count = 0;
-  for (const socket of ts.server.io.of('/').sockets.values()) if (socket.data.docs?.has(docId)) count++;
-  return count;
+/** Joins that have reached the server and asked whether their document exists (each then waits on the load). */
+function joinsArrived(): number {
+  return store.calls.get;
 }
 
 /** Writes a first line into the ProseMirror fragment, which changes the document's title. */
@@ -41,7 +39,7 @@ describe('loading a document', () => {
     const gate = createGate();
     store.gates.load = gate;
     const sessions = Array.from({ length: 8 }, () => ts.client().open('crowd'));
-    await waitFor(() => joiningCount('crowd') === 8, 'all eight joins wait on the load');
+    await waitFor(() => joinsArrived() === 8, 'all eight joins wait on the load');
     expect(store.calls.load).toBe(1);
     gate.open();
     await Promise.all(sessions.map((s) => s.whenSynced()));
@@ -62,7 +60,7 @@ describe('loading a document', () => {
       (socket) =>
         socket.timeout(5_000).emitWithAck('join', { docId: 'flaky', protocol: PROTOCOL_VERSION }) as Promise<AckResult>,
     );
-    await waitFor(() => joiningCount('flaky') === 3, 'all three joins wait on the load');
+    await waitFor(() => joinsArrived() === 3, 'all three joins wait on the load');
     gate.open();
     for (const result of await Promise.all(joins)) {
       expect(result).toMatchObject({ ok: false, error: { code: ErrorCode.LoadFailed, docId: 'flaky' } });
@@ -137,13 +135,13 @@ describe('an unload racing a join', () => {
     // Hold the next commit, so the unload that follows a's leaving has to wait for it.
     const appendGate = createGate();
     store.gates.append = appendGate;
-    let unloadStarted = false;
-    store.onCall = (method) => (unloadStarted ||= method === 'setTitle');
     writeTitle(a.doc, 'A title');
     await waitFor(() => store.calls.append > 0, 'the commit is in flight');
     a.destroy();
-    // The unload stores the changed title first: seeing that call means it is under way.
-    await waitFor(() => unloadStarted, 'the unload starts');
+    // Once a has left, the unload starts after IDLE_UNLOAD_MS and waits for the held commit.
+    await waitFor(() => room?.members.size === 0, 'a has left');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(ts.server.registry.get('contested')).toBe(room);
 
     const b = ts.client().open('contested');
     await b.whenSynced();

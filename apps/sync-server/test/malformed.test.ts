@@ -94,7 +94,7 @@ async function expectHarmless(): Promise<void> {
   const rowsBefore = updateRows(store);
   expect(updateRows(store, DOC)).toBe(1);
   expect(watcherSyncs).toHaveLength(0);
-  expect(ts.server.registry.get(DOC)?.doc.getText('t').toString()).toBe('before ');
+  expect(ts.server.registry.get(DOC)?.content().getText('t').toString()).toBe('before ');
 
   // Everyone goes on syncing: a good edit reaches b and the watcher, and is stored once.
   a.doc.getText('t').insert(7, 'after');

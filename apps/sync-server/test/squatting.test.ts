@@ -52,7 +52,7 @@ function writeAs(clientId: number, base: Uint8Array, content: string): Uint8Arra
 const wrap = { update: encodeUpdate, step2: encodeStep2FromUpdate } as const;
 
 function serverDoc(): Y.Doc {
-  return ts!.server.registry.get(DOC)!.doc;
+  return ts!.server.registry.get(DOC)!.content();
 }
 
 /** A victim, a bystander who watches, and a hostile raw client, all in the document. */
@@ -174,7 +174,7 @@ describe('content under client ids no live session owns, or that the server alre
     const presenceA = new awarenessProtocol.Awareness(docA);
     presenceA.setLocalState({ user: { name: 'A', color: '#123456' } });
     a.emit('awareness', DOC, awarenessProtocol.encodeAwarenessUpdate(presenceA, [docA.clientID]));
-    await waitFor(() => ts!.server.registry.get(DOC)!.awareness.getStates().has(docA.clientID), 'A is present');
+    await waitFor(() => ts!.server.registry.get(DOC)!.encodeAllAwareness() !== null, 'A is present');
 
     // B had received A's edit before the crash and brings it back in its step 2, with its own.
     const docB = new Y.Doc();

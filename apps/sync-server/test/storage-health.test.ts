@@ -4,7 +4,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StorageHealth } from '../src/storage/StorageHealth.js';
 import { WriteQueue } from '../src/storage/WriteQueue.js';
 import { createGate, InstrumentedStore } from './stores.js';
-import { readCommitted, sqliteOf, startTestServer, tempDataDir, waitFor, type TestServer } from './helpers.js';
+import {
+  accepted,
+  readCommitted,
+  sqliteOf,
+  startTestServer,
+  tempDataDir,
+  waitFor,
+  type TestServer,
+} from './helpers.js';
 
 let ts: TestServer | undefined;
 let store: InstrumentedStore | undefined;
@@ -118,7 +126,7 @@ describe('HTTP writes while storage fails', () => {
     await session.whenSynced();
     session.doc.getText('t').insert(0, 'saved');
     await session.whenSaved();
-    const version = await server.server.history.nameCurrent('kept', 'v1');
+    const version = accepted(await server.server.history.nameCurrent('kept', 'v1'));
     store!.failAppends = new Error('SQLITE_FULL: database or disk is full');
     session.doc.getText('t').insert(0, 'unsaved ');
     await waitFor(() => server.server.writes.isFailing, 'commits fail');
@@ -145,8 +153,8 @@ describe('HTTP writes while storage fails', () => {
     expect((await server.server.store.listPage({ limit: 200, access: { all: true } })).map((d) => d.id)).toEqual([
       'kept',
     ]);
-    expect((await server.server.history.list('kept')).versions).toHaveLength(1);
-    expect(server.server.registry.get('kept')!.doc.getText('t').toString()).toBe('unsaved saved');
+    expect(accepted(await server.server.history.list('kept')).versions).toHaveLength(1);
+    expect(server.server.registry.get('kept')!.content().getText('t').toString()).toBe('unsaved saved');
   });
 
   it('answers 503 when a commit fails while the request waits for it, and keeps the change for later', async () => {

@@ -36,7 +36,7 @@ export function createGate(): Gate {
 }
 
 /** The store methods a test can count, hold, or make fail. */
-export type StoreMethod = 'load' | 'ensure' | 'append' | 'compact' | 'setTitle';
+export type StoreMethod = 'get' | 'load' | 'ensure' | 'append' | 'compact' | 'setTitle';
 
 /**
  * The real SqliteStore with instruments around it: counts calls, holds calls behind
@@ -44,7 +44,7 @@ export type StoreMethod = 'load' | 'ensure' | 'append' | 'compact' | 'setTitle';
  * every call that goes through reaches SQLite.
  */
 export class InstrumentedStore implements DocumentStore {
-  readonly calls: Record<StoreMethod, number> = { load: 0, ensure: 0, append: 0, compact: 0, setTitle: 0 };
+  readonly calls: Record<StoreMethod, number> = { get: 0, load: 0, ensure: 0, append: 0, compact: 0, setTitle: 0 };
   /** Entries per append call, in call order (including failed attempts). */
   readonly appendSizes: number[] = [];
   /** Appends that failed because of {@link failAppends}. */
@@ -111,7 +111,8 @@ export class InstrumentedStore implements DocumentStore {
     return this.inner.versions;
   }
 
-  get(docId: string): Promise<DocumentMeta | null> {
+  async get(docId: string): Promise<DocumentMeta | null> {
+    await this.enter('get');
     return this.inner.get(docId);
   }
 

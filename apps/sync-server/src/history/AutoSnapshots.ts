@@ -3,7 +3,6 @@ import * as Y from 'yjs';
 import type { Member } from '../rooms/Member.js';
 import type { ChangeOrigin } from '../rooms/origins.js';
 import type { Room } from '../rooms/Room.js';
-import type { RoomHooks } from '../rooms/RoomRegistry.js';
 import { DocumentGone, type VersionStore } from '../storage/VersionStore.js';
 import { memberIdentity, type Identity } from './identity.js';
 
@@ -51,19 +50,16 @@ export interface AutoSnapshotDeps {
  * unloaded or the server stops.
  */
 export class AutoSnapshots {
-  /** Hooks for the room registry. */
-  readonly hooks: RoomHooks = {
-    loaded: (room) => this.trackerFor(room),
-    emptied: (room) => {
-      const tracker = this.trackers.get(room.id);
-      if (tracker?.room === room && tracker.dirty) void this.snapshot(tracker);
-    },
-  };
-
   private readonly trackers = new Map<string, RoomTracker>();
   private closed = false;
 
   constructor(private readonly deps: AutoSnapshotDeps) {}
+
+  /** The last person left a room: what changed since the last snapshot is kept now. */
+  emptied(room: Room): void {
+    const tracker = this.trackers.get(room.id);
+    if (tracker?.room === room && tracker.dirty) void this.snapshot(tracker);
+  }
 
   /** The tracker of a loaded room, created (and wired to its document) on first use. */
   trackerFor(room: Room): RoomTracker {
@@ -72,9 +68,9 @@ export class AutoSnapshots {
     const tracker = new RoomTracker(room);
     if (!this.deps.versions || this.closed) return tracker;
     this.trackers.set(room.id, tracker);
-    room.docEvents.on('update', (_update: Uint8Array, origin: unknown) => this.changed(tracker, origin));
+    room.onChange((_update, origin) => this.changed(tracker, origin));
     // The room is going (idle unload, deletion, shutdown): keep what changed since the last snapshot.
-    room.docEvents.on('destroy', () => {
+    room.onDestroy(() => {
       this.clearTimer(tracker);
       if (tracker.dirty && !this.closed) void this.snapshot(tracker);
       if (this.trackers.get(room.id) === tracker) this.trackers.delete(room.id);
@@ -96,7 +92,7 @@ export class AutoSnapshots {
     tracker.unnamed.clear();
     tracker.dirty = false;
     this.clearTimer(tracker);
-    return { state: Y.encodeStateAsUpdate(tracker.room.doc), authors };
+    return { state: Y.encodeStateAsUpdate(tracker.room.content()), authors };
   }
 
   /** Puts a capture that could not be stored back, so the next snapshot includes it. */
@@ -134,9 +130,7 @@ export class AutoSnapshots {
     this.trackers.clear();
   }
 
-  private changed(tracker: RoomTracker, origin: unknown): void {
-    const change = origin as ChangeOrigin | null;
-    if (change?.source === 'load') return;
+  private changed(tracker: RoomTracker, change: ChangeOrigin | null): void {
     const now = this.deps.now();
     if (!tracker.dirty) {
       tracker.dirty = true;

@@ -24,9 +24,8 @@ export function cleanName(value: unknown): string | null {
  * per awareness, so these presence ids are also the member's Yjs client ids.
  */
 export function memberIdentity(room: Room, member: Member): Identity | null {
-  const states = room.awareness.getStates();
   for (const id of member.awarenessIds) {
-    const user = (states.get(id) as { user?: { name?: unknown; color?: unknown } } | undefined)?.user;
+    const user = (room.presenceOf(member, id) as { user?: { name?: unknown; color?: unknown } } | null)?.user;
     const name = cleanName(user?.name);
     if (name === null) continue;
     const color = typeof user?.color === 'string' && /^#[0-9a-f]{6}$/i.test(user.color) ? user.color : null;

@@ -3,13 +3,12 @@ import type { Logger } from 'pino';
 import { ErrorCode } from '@tandem/crdt-bridge';
 import { OPEN_USER, atLeast, roleFor } from '../auth/roles.js';
 import { AuthError, bearerToken, verifyToken } from '../auth/tokens.js';
+import type { DocumentService } from '../documents/DocumentService.js';
 import type { HistoryService } from '../history/HistoryService.js';
-import type { TandemIo } from '../rooms/Room.js';
 import { NoSuchDocument, type RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { StorageHealth } from '../storage/StorageHealth.js';
 import { StorageUnavailableError, storageFailureReason } from '../storage/storageErrors.js';
 import type { Quotas } from '../limits/Quotas.js';
-import type { WriteQueue } from '../storage/WriteQueue.js';
 import { contentRoutes } from './contentRoutes.js';
 import type { DocumentStore } from '../storage/DocumentStore.js';
 import { documentRoutes } from './documentRoutes.js';
@@ -21,15 +20,15 @@ import { isStateChanging } from './sameOrigin.js';
 import { sendStorageUnavailable } from './storageUnavailable.js';
 import { versionRoutes } from './versionRoutes.js';
 import { sendWorkError } from './workErrors.js';
-import type { WorkerPool } from '../work/WorkerPool.js';
 
 /** What the API routes need. */
 export interface ApiDeps {
+  /** Lists documents (and reads history's "latest authors"). */
   store: DocumentStore;
+  /** Creating, importing, copying, renaming, exporting and deleting documents. */
+  documents: DocumentService;
   registry: RoomRegistry;
   log: Logger;
-  writes: WriteQueue;
-  io: TandemIo;
   history: HistoryService;
   startedAt: number;
   metrics: ServerMetrics;
@@ -42,10 +41,6 @@ export interface ApiDeps {
   metricsToken: string | null;
   /** Per-document and per-identity rate limits (versions, restores, new documents). */
   quotas: Quotas;
-  /** Where heavy work (import, export, versions, diffs) runs, off the event loop. */
-  work: WorkerPool;
-  /** Largest state a new document may start with: what one client message may carry (MAX_MESSAGE_BYTES). */
-  maxStateBytes: number;
 }
 
 /** Every API route; each feature contributes its own list. */

@@ -1,6 +1,5 @@
 import { ErrorCode, isValidDocId, newDocId } from '@tandem/crdt-bridge';
 import { atLeast, roleFor } from '../auth/roles.js';
-import { roomName } from '../rooms/Room.js';
 import { JobRefused } from '../work/jobs.js';
 import { WorkError } from '../work/WorkerPool.js';
 import type { ApiDeps } from './api.js';
@@ -17,7 +16,7 @@ const MAX_TITLE_LENGTH = 200;
 /** The document id from the path, or a 404 when it is not a document that exists. */
 async function existingDoc(deps: ApiDeps, ctx: RouteContext): Promise<string | null> {
   const id = ctx.params.id!;
-  if (!isValidDocId(id) || !(await deps.store.get(id))) {
+  if (!isValidDocId(id) || !(await deps.documents.get(id))) {
     sendError(ctx.res, 404, 'NOT_FOUND', 'There is no document with that id.');
     return null;
   }
@@ -62,13 +61,12 @@ export function contentRoutes(deps: ApiDeps): Route[] {
           sendError(ctx.res, 400, 'INVALID_FORMAT', 'format must be "markdown" or "html".');
           return;
         }
-        // Read as it is (the live state, or the stored rows of a document nobody has open) and rendered on a worker.
-        const updates = await deps.registry.contentOf(id);
-        if (!updates) {
+        const exported = await deps.documents.export(id, format);
+        if (!exported) {
           sendError(ctx.res, 404, 'NOT_FOUND', 'There is no document with that id.');
           return;
         }
-        const { body, title } = await deps.work.run('exportDocument', { source: { updates }, format });
+        const { body, title } = exported;
         const type = format === 'markdown' ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8';
         const name = fileName(title, id, format === 'markdown' ? 'md' : 'html');
         ctx.res.writeHead(200, {
@@ -105,22 +103,11 @@ export function contentRoutes(deps: ApiDeps): Route[] {
         } else {
           markdown = (await readBody(req, MAX_IMPORT_BYTES)).toString('utf8');
         }
-        const content = await deps.work
-          .run('importMarkdown', {
-            markdown,
-            title: title.trim().slice(0, MAX_TITLE_LENGTH),
-            maxStateBytes: deps.maxStateBytes,
-          })
+        const meta = await deps.documents
+          .importMarkdown(id, markdown, title.trim().slice(0, MAX_TITLE_LENGTH))
           .catch((err: unknown) => {
             throw importTooLarge(err);
           });
-        const { state, stateVector, deleteSetUpdate } = content;
-        // One transaction: an import that fails or is refused leaves no document behind.
-        const meta = await deps.store.create(
-          id,
-          { state, summary: { stateVector, deleteSetUpdate }, title: content.title },
-          Date.now(),
-        );
         sendJson(res, 201, documentJson(meta));
       },
     },
@@ -134,12 +121,7 @@ export function contentRoutes(deps: ApiDeps): Route[] {
         const body = (await readJson(ctx.req)) as { title?: unknown };
         if (typeof body.title !== 'string') throw new BadRequest(400, 'INVALID_BODY', 'Send { "title": "..." }.');
         const title = body.title.trim().slice(0, MAX_TITLE_LENGTH);
-        // The title lives in the document, so open editors see the rename live.
-        await deps.registry.withRoom(id, (room) => {
-          room.doc.transact(() => room.doc.getMap('meta').set('title', title), { source: 'server', reason: 'rename' });
-        });
-        await deps.writes.ticketFor(id).durableOrFail();
-        sendJson(ctx.res, 200, documentJson((await deps.store.get(id))!));
+        sendJson(ctx.res, 200, documentJson(await deps.documents.rename(id, title)));
       },
     },
     {
@@ -149,14 +131,7 @@ export function contentRoutes(deps: ApiDeps): Route[] {
       handler: async (ctx) => {
         const id = await existingDoc(deps, ctx);
         if (!id) return;
-        deps.io.to(roomName(id)).emit('doc-error', {
-          docId: id,
-          code: ErrorCode.DocumentDeleted,
-          message: 'This document was deleted. Your copy is no longer saved.',
-        });
-        await deps.registry.evict(id);
-        await deps.store.delete(id);
-        deps.log.info({ doc: id }, 'document deleted');
+        await deps.documents.remove(id);
         ctx.res.writeHead(204).end();
       },
     },

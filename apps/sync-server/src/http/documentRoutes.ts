@@ -104,11 +104,10 @@ export function documentRoutes(deps: ApiDeps): Route[] {
           sendError(res, 403, ErrorCode.Forbidden, 'You may not create documents here.');
           return;
         }
-        const existing = await deps.store.get(id);
         // Only a document that comes into being counts; one that was deleted may be created again.
-        if (!existing) takeDocumentCreation(deps.quotas, ctx);
-        const meta = existing ?? (await deps.store.ensure(id, Date.now()));
-        sendJson(res, existing ? 200 : 201, documentJson(meta));
+        if (!(await deps.documents.get(id))) takeDocumentCreation(deps.quotas, ctx);
+        const { meta, created } = await deps.documents.create(id);
+        sendJson(res, created ? 201 : 200, documentJson(meta));
       },
     },
   ];

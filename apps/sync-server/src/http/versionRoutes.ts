@@ -1,11 +1,12 @@
 import { ErrorCode, isValidDocId, newDocId, type VersionJSON } from '@tandem/crdt-bridge';
 import { atLeast, roleFor } from '../auth/roles.js';
-import { HistoryError, type DiffAgainst, type HistoryService } from '../history/HistoryService.js';
+import type { DiffAgainst, HistoryService } from '../history/HistoryService.js';
+import { accepted } from './historyRefusals.js';
 import { cleanName } from '../history/identity.js';
 import type { VersionMeta } from '../storage/VersionStore.js';
 import type { ApiDeps } from './api.js';
 import { documentJson } from './documentRoutes.js';
-import { BadRequest, readJson, sendError, sendJson, sendJsonWith } from './json.js';
+import { BadRequest, readJson, sendJson, sendJsonWith } from './json.js';
 import { takeDocumentCreation, takeNamedVersion, takeRestore } from './quotas.js';
 import type { Route, RouteContext } from './router.js';
 
@@ -49,10 +50,6 @@ function versionId(raw: string | undefined): number {
   return Number(raw);
 }
 
-function versionNotFound(docId: string, id: number): BadRequest {
-  return new BadRequest(404, 'VERSION_NOT_FOUND', `Document ${docId} has no version ${id}.`);
-}
-
 /** What `?against=` asks a diff to compare with: a version id, "current", or "previous" (the default). */
 function diffAgainst(raw: string | null): DiffAgainst {
   if (raw === null || raw === '' || raw === 'previous') return 'previous';
@@ -70,7 +67,7 @@ function diffAgainst(raw: string | null): DiffAgainst {
 export function versionRoutes(deps: ApiDeps): Route[] {
   const history: HistoryService = deps.history;
 
-  /** Wraps a handler: checks the document exists and turns history errors into JSON errors. */
+  /** Wraps a handler: checks the document exists first (history refusals become errors through `accepted`). */
   const forDoc =
     (handler: (ctx: RouteContext, docId: string) => Promise<void>) =>
     async (ctx: RouteContext): Promise<void> => {
@@ -78,13 +75,9 @@ export function versionRoutes(deps: ApiDeps): Route[] {
       if (!isValidDocId(docId))
         throw new BadRequest(400, 'INVALID_DOC_ID', 'Document ids are 1–64 letters, digits, "-" or "_".');
       if (!history.enabled) throw new BadRequest(501, 'HISTORY_UNAVAILABLE', 'This server keeps no version history.');
-      if (!(await deps.store.get(docId))) throw new BadRequest(404, 'NOT_FOUND', 'There is no document with that id.');
-      try {
-        await handler(ctx, docId);
-      } catch (err) {
-        if (!(err instanceof HistoryError)) throw err;
-        sendError(ctx.res, err.status, err.code, err.message);
-      }
+      if (!(await deps.documents.get(docId)))
+        throw new BadRequest(404, 'NOT_FOUND', 'There is no document with that id.');
+      await handler(ctx, docId);
     };
 
   const versions = /^\/api\/docs\/(?<id>[^/]+)\/versions$/;
@@ -97,7 +90,7 @@ export function versionRoutes(deps: ApiDeps): Route[] {
       pattern: versions,
       role: 'viewer',
       handler: forDoc(async ({ res }, docId) => {
-        const { versions: list, colors } = await history.list(docId);
+        const { versions: list, colors } = accepted(await history.list(docId));
         sendJson(res, 200, { versions: list.map(versionJson), colors });
       }),
     },
@@ -108,7 +101,7 @@ export function versionRoutes(deps: ApiDeps): Route[] {
       handler: forDoc(async (ctx, docId) => {
         takeNamedVersion(deps.quotas, docId);
         const name = versionName((await bodyObject(ctx)).name);
-        sendJson(ctx.res, 201, versionJson(await history.nameCurrent(docId, name)));
+        sendJson(ctx.res, 201, versionJson(accepted(await history.nameCurrent(docId, name))));
       }),
     },
     {
@@ -120,8 +113,7 @@ export function versionRoutes(deps: ApiDeps): Route[] {
         const format = url.searchParams.get('format') ?? 'json';
         if (format !== 'json' && format !== 'markdown' && format !== 'html')
           throw new BadRequest(400, 'INVALID_FORMAT', 'format must be "json", "markdown" or "html".');
-        const found = await history.content(docId, id, format);
-        if (!found) throw versionNotFound(docId, id);
+        const found = accepted(await history.content(docId, id, format));
         if (format === 'json') {
           sendJsonWith(res, 200, { version: versionJson(found.version) }, found.body);
           return;
@@ -143,9 +135,7 @@ export function versionRoutes(deps: ApiDeps): Route[] {
         const id = versionId(ctx.params.vid);
         const body = await bodyObject(ctx);
         const name = body.name === null ? null : versionName(body.name);
-        const renamed = await history.rename(docId, id, name);
-        if (!renamed) throw versionNotFound(docId, id);
-        sendJson(ctx.res, 200, versionJson(renamed));
+        sendJson(ctx.res, 200, versionJson(accepted(await history.rename(docId, id, name))));
       }),
     },
     {
@@ -154,8 +144,7 @@ export function versionRoutes(deps: ApiDeps): Route[] {
       role: 'viewer',
       handler: forDoc(async ({ res, url, params }, docId) => {
         const id = versionId(params.vid);
-        const diff = await history.diff(docId, id, diffAgainst(url.searchParams.get('against')));
-        if (!diff) throw versionNotFound(docId, id);
+        const diff = accepted(await history.diff(docId, id, diffAgainst(url.searchParams.get('against'))));
         const side = (s: typeof diff.base): Record<string, unknown> => ({
           version: s.version ? versionJson(s.version) : null,
           current: s.current,
@@ -174,12 +163,13 @@ export function versionRoutes(deps: ApiDeps): Route[] {
         const body = await bodyObject(ctx);
         if (body.block !== undefined && (typeof body.block !== 'number' || !Number.isInteger(body.block)))
           throw new BadRequest(400, 'INVALID_BLOCK', 'block must be the index of a top-level block of the version.');
-        const result = await history.restore(docId, id, {
-          // With tokens, the token says who restores; in open mode the client does.
-          by: cleanName(ctx.user.name) ?? cleanName(body.by),
-          ...(body.block === undefined ? {} : { block: body.block as number }),
-        });
-        if (!result) throw versionNotFound(docId, id);
+        const result = accepted(
+          await history.restore(docId, id, {
+            // With tokens, the token says who restores; in open mode the client does.
+            by: cleanName(ctx.user.name) ?? cleanName(body.by),
+            ...(body.block === undefined ? {} : { block: body.block as number }),
+          }),
+        );
         sendJson(ctx.res, 200, {
           restored: versionJson(result.restored),
           restorePoint: versionJson(result.restorePoint),
@@ -198,9 +188,8 @@ export function versionRoutes(deps: ApiDeps): Route[] {
         const copyId = newDocId();
         if (!atLeast(roleFor(ctx.user, copyId), 'editor'))
           throw new BadRequest(403, ErrorCode.Forbidden, 'You may not create documents here.');
-        const copy = await history.copy(docId, id, copyId);
-        if (!copy) throw versionNotFound(docId, id);
-        sendJson(ctx.res, 201, documentJson(copy));
+        const { packed } = accepted(await history.version(docId, id));
+        sendJson(ctx.res, 201, documentJson(await deps.documents.copyVersion(packed, copyId)));
       }),
     },
   ];

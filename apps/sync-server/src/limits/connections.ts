@@ -1,7 +1,6 @@
 import { ErrorCode } from '@tandem/crdt-bridge';
 import type { LogThrottle } from '../logThrottle.js';
-import type { TandemServerSocket } from '../rooms/Member.js';
-import type { TandemIo } from '../rooms/Room.js';
+import type { TandemIo, TandemServerSocket } from '../sockets/types.js';
 
 /**
  * A Socket.IO middleware that refuses connections beyond `max` open at once. The refusal is

@@ -1,5 +1,5 @@
 import type { DocError } from '@tandem/crdt-bridge';
-import type { TandemServerSocket } from '../rooms/Member.js';
+import type { TandemServerSocket } from './types.js';
 
 /** How long a connection closed with an error may take to deliver it before it is cut anyway. */
 const CLOSE_GRACE_MS = 2_000;

@@ -1,0 +1,103 @@
+import type { Logger } from 'pino';
+import { ErrorCode } from '@tandem/crdt-bridge';
+import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import type { DocumentMeta, DocumentStore } from '../storage/DocumentStore.js';
+import type { PackedState } from '../storage/rowCodec.js';
+import type { WorkerPool } from '../work/WorkerPool.js';
+import type { NewDocumentContent } from '../work/jobs.js';
+import type { EditDoor } from './EditDoor.js';
+
+/** What the document service needs. */
+export interface DocumentServiceDeps {
+  store: DocumentStore;
+  registry: RoomRegistry;
+  door: EditDoor;
+  work: WorkerPool;
+  log: Logger;
+  /** Largest state a new document may start with: what one client message may carry. */
+  maxStateBytes: number;
+}
+
+/** A document rendered for download. */
+export interface ExportedDocument {
+  body: Uint8Array;
+  title: string;
+}
+
+/**
+ * A document's life outside editing: created empty, imported from Markdown, copied from
+ * a version, renamed, exported, deleted. Heavy work runs on the worker pool; a new
+ * document is stored with its content in one transaction (all or nothing); a rename goes
+ * through the edit door, so everyone with the document open sees it at once.
+ */
+export class DocumentService {
+  constructor(private readonly deps: DocumentServiceDeps) {}
+
+  /** The document's metadata, or null when it does not exist. */
+  get(docId: string): Promise<DocumentMeta | null> {
+    return this.deps.store.get(docId);
+  }
+
+  /** Creates an empty document (or one deleted before, again); the existing one when there is one. */
+  async create(docId: string): Promise<{ meta: DocumentMeta; created: boolean }> {
+    const existing = await this.deps.store.get(docId);
+    if (existing) return { meta: existing, created: false };
+    return { meta: await this.deps.store.ensure(docId, Date.now()), created: true };
+  }
+
+  /**
+   * Creates document `docId` from Markdown, parsed on a worker. Rejects with the worker's
+   * refusal (`JobRefused`, `WorkError`) when the Markdown is too much for one document.
+   */
+  async importMarkdown(docId: string, markdown: string, title: string): Promise<DocumentMeta> {
+    const content = await this.deps.work.run('importMarkdown', {
+      markdown,
+      title,
+      maxStateBytes: this.deps.maxStateBytes,
+    });
+    return this.createWith(docId, content);
+  }
+
+  /** Creates document `copyId` holding a version's content (`version`, as stored). */
+  async copyVersion(version: PackedState, copyId: string): Promise<DocumentMeta> {
+    const content = await this.deps.work.run('copyVersion', { version, maxStateBytes: this.deps.maxStateBytes });
+    return this.createWith(copyId, content);
+  }
+
+  /** Renames a document; the title lives in the document, so open editors see it live. */
+  async rename(docId: string, title: string): Promise<DocumentMeta> {
+    await this.deps.door.edit(docId, (session) =>
+      session.transact((doc) => doc.getMap('meta').set('title', title), { source: 'server', reason: 'rename' }),
+    );
+    return (await this.deps.store.get(docId))!;
+  }
+
+  /** The document rendered as Markdown or HTML on a worker, from its live or stored state; null when it does not exist. */
+  async export(docId: string, format: 'markdown' | 'html'): Promise<ExportedDocument | null> {
+    // Read as it is (the live state, or the stored rows of a document nobody has open).
+    const updates = await this.deps.registry.contentOf(docId);
+    if (!updates) return null;
+    return this.deps.work.run('exportDocument', { source: { updates }, format });
+  }
+
+  /** Deletes a document for everyone: those who have it open are told, then it goes, leaving a tombstone. */
+  async remove(docId: string): Promise<void> {
+    this.deps.registry.get(docId)?.tellEveryone([
+      'doc-error',
+      {
+        docId,
+        code: ErrorCode.DocumentDeleted,
+        message: 'This document was deleted. Your copy is no longer saved.',
+      },
+    ]);
+    await this.deps.registry.evict(docId);
+    await this.deps.store.delete(docId);
+    this.deps.log.info({ doc: docId }, 'document deleted');
+  }
+
+  /** One transaction: a document whose creation fails or is refused leaves nothing behind. */
+  private createWith(docId: string, content: NewDocumentContent): Promise<DocumentMeta> {
+    const { state, stateVector, deleteSetUpdate, title } = content;
+    return this.deps.store.create(docId, { state, summary: { stateVector, deleteSetUpdate }, title }, Date.now());
+  }
+}

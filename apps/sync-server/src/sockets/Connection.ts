@@ -1,0 +1,172 @@
+import type { Logger } from 'pino';
+import { ErrorCode, isValidDocId, type AckResult, type DocError } from '@tandem/crdt-bridge';
+import { OPEN_USER } from '../auth/roles.js';
+import { TokenBucket } from '../limits/TokenBucket.js';
+import type { Quotas } from '../limits/Quotas.js';
+import type { ServerMetrics } from '../metrics.js';
+import type { Member } from '../rooms/Member.js';
+import type { Room } from '../rooms/Room.js';
+import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import type { DocumentStore } from '../storage/DocumentStore.js';
+import { boundOutgoingQueue, closeWithError, dropConnection } from './guards.js';
+import { Memberships } from './Memberships.js';
+import type { TandemServerSocket } from './types.js';
+
+/** What a connection needs from the server. */
+export interface ConnectionDeps {
+  /** Where traffic and latency are counted for GET /metrics; absent in some tests. */
+  metrics?: ServerMetrics;
+  registry: RoomRegistry;
+  /** Where a join looks up (and may create) its document. */
+  store: DocumentStore;
+  /** Documents created per identity: a join that creates one counts. */
+  quotas: Quotas;
+  log: Logger;
+  maxDocsPerConnection: number;
+  /** Largest awareness update accepted. */
+  maxAwarenessBytes: number;
+  /** Incoming messages per connection: sustained rate per second and burst (token bucket). */
+  rateLimit: { perSecond: number; burst: number };
+  /** Bytes that may wait to be sent to one connection before it is dropped as a slow reader. */
+  maxOutgoingBytes: number;
+  /** A connection that joins no document this long after connecting is closed. */
+  joinTimeoutMs: number;
+}
+
+/** A client's acknowledgement callback. */
+export type Ack = (result: AckResult) => void;
+
+/** A refusal as an ack carries it. */
+export function fail(code: ErrorCode, message: string, docId?: string): AckResult {
+  const error: DocError = docId === undefined ? { code, message } : { docId, code, message };
+  return { ok: false, error };
+}
+
+/**
+ * One client connection, for its whole life: its rate limit, the bound on what waits to be
+ * sent to it, its join deadline, and its memberships of documents (joining or joined).
+ * Event handlers (`joinDocument.ts`, `syncMessages.ts`) run through {@link on}, so none
+ * can throw into Socket.IO: an error is reported to this client only, and logged.
+ */
+export class Connection {
+  readonly memberships = new Memberships();
+  private joinDeadline: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    readonly socket: TandemServerSocket,
+    readonly deps: ConnectionDeps,
+  ) {
+    // Token mode sets these in the handshake (auth/socketAuth.ts); open mode lets everyone do everything.
+    socket.data.user ??= OPEN_USER;
+    socket.data.authenticated ??= false;
+    this.limitRate();
+    // Slow readers: the server buffers only so much for a peer that does not read.
+    boundOutgoingQueue(socket, deps.maxOutgoingBytes, () => {
+      if (socket.conn.readyState === 'closed') return;
+      deps.log.warn({ socket: socket.id }, 'slow reader: too much waiting to be sent; dropping the connection');
+      dropConnection(socket);
+    });
+    this.joinDeadline = setTimeout(() => this.checkJoined(), deps.joinTimeoutMs);
+    socket.on('disconnect', (reason) => this.disconnected(reason));
+  }
+
+  /** The connection's id (the socket id). */
+  get id(): string {
+    return this.socket.id;
+  }
+
+  /** Handles `event` with `handler`, which may not throw into Socket.IO (errors go to this client and the log). */
+  on(event: 'join' | 'leave' | 'sync' | 'awareness' | 'probe', handler: (...args: unknown[]) => unknown): void {
+    this.socket.on(event, (...args: unknown[]) => {
+      try {
+        const result = handler(...args);
+        if (result instanceof Promise)
+          result.catch((err: unknown) => this.deps.log.error({ err, event, socket: this.id }, 'handler failed'));
+      } catch (err) {
+        this.deps.log.error({ err, event, socket: this.id }, 'handler failed');
+        const ack = args.at(-1);
+        if (typeof ack === 'function')
+          this.ackOf(ack)(fail(ErrorCode.Internal, 'The server could not handle this message.'));
+      }
+    });
+  }
+
+  /** The client's acknowledgement callback; without one, a refusal still reaches it, as 'doc-error'. */
+  ackOf(candidate: unknown): Ack {
+    if (typeof candidate === 'function') return candidate as Ack;
+    return (result) => {
+      if (!result.ok) this.socket.emit('doc-error', result.error);
+    };
+  }
+
+  /** The member and room for a joined document, or the refusal saying why there is none. */
+  joined(docId: unknown): { member: Member; room: Room } | AckResult {
+    if (!isValidDocId(docId)) return fail(ErrorCode.InvalidDocId, 'That is not a valid document id.');
+    const membership = this.memberships.get(docId);
+    if (membership?.state !== 'joined')
+      return fail(ErrorCode.NotJoined, 'Join the document before sending to it.', docId);
+    // A room can drop its members (the document was deleted); forget such a membership.
+    const { member, room } = membership;
+    if (this.deps.registry.get(docId) !== room || room.members.get(member.id) !== member) {
+      this.memberships.remove(docId);
+      return fail(ErrorCode.NotJoined, 'This document is no longer open here; join it again.', docId);
+    }
+    return membership;
+  }
+
+  /** A document was joined: the join deadline no longer applies. */
+  joinedOne(): void {
+    if (this.joinDeadline) clearTimeout(this.joinDeadline);
+    this.joinDeadline = null;
+  }
+
+  /** Floods: every incoming event takes a token; over the limit, the client is told and closed. */
+  private limitRate(): void {
+    const { perSecond, burst } = this.deps.rateLimit;
+    const bucket = new TokenBucket(perSecond, burst);
+    let limited = false;
+    this.socket.use((_packet, next) => {
+      if (limited) return;
+      if (bucket.take()) return next();
+      limited = true;
+      this.deps.log.warn({ socket: this.id }, 'message rate limit exceeded: closing the connection');
+      // Once the messages let through have been handled (Socket.IO runs handlers on the next tick).
+      setImmediate(() =>
+        closeWithError(this.socket, {
+          code: ErrorCode.RateLimited,
+          message: `Too many messages (more than ${perSecond} a second); the connection is closed.`,
+        }),
+      );
+    });
+  }
+
+  /** A connection must join a document in time (one still loading its first gets the time it needs). */
+  private checkJoined(): void {
+    this.joinDeadline = null;
+    if (this.memberships.anyJoined || !this.socket.connected) return;
+    const { joinTimeoutMs, log } = this.deps;
+    if (this.memberships.size > 0) {
+      this.joinDeadline = setTimeout(() => this.checkJoined(), joinTimeoutMs);
+      return;
+    }
+    log.info({ socket: this.id }, 'no document joined in time: closing the connection');
+    closeWithError(this.socket, {
+      code: ErrorCode.JoinTimeout,
+      message: `No document was opened within ${joinTimeoutMs} ms of connecting; the connection is closed.`,
+    });
+  }
+
+  private disconnected(reason: string): void {
+    this.joinedOne();
+    try {
+      for (const [, { room }] of this.memberships.joinedEntries()) {
+        room.removeMember(this.id);
+        this.deps.registry.released(room);
+      }
+      this.memberships.clear();
+      this.deps.log.debug({ socket: this.id, reason }, 'disconnected');
+    } catch (err) {
+      this.deps.log.error({ err, socket: this.id }, 'disconnect cleanup failed');
+    }
+  }
+}

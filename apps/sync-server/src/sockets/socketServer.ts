@@ -1,0 +1,57 @@
+import type http from 'node:http';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import { WIRE_PARSER } from '@tandem/crdt-bridge';
+import { tokenHandshake } from '../auth/socketAuth.js';
+import type { Config } from '../config.js';
+import { socketRefusal, type SiteRules } from '../http/sameOrigin.js';
+import { refuseBeyondConnectionLimit } from '../limits/connections.js';
+import type { LogThrottle } from '../logThrottle.js';
+import type { EndOfTurn } from './endOfTurn.js';
+import { batchConnectionWrites, PreFramedAdapter } from './outgoingBatching.js';
+import type { TandemIo } from './types.js';
+
+/** What the Socket.IO server is built from. */
+export interface SocketServerParts {
+  config: Config;
+  log: Logger;
+  /** The names and origins this server answers to. */
+  site: SiteRules;
+  refusals: LogThrottle;
+  /** Where outgoing writes are gathered until the end of the event-loop turn. */
+  turn: EndOfTurn;
+}
+
+/**
+ * The typed Socket.IO server on `httpServer`: MessagePack frames, broadcasts framed once,
+ * one write per connection per turn, and the handshake's checks in order — Host and
+ * Origin, the connection cap, then (token mode) the token.
+ */
+export function createSocketServer(httpServer: http.Server, parts: SocketServerParts): TandemIo {
+  const { config, log, site, refusals, turn } = parts;
+  const io: TandemIo = new Server(httpServer, {
+    adapter: PreFramedAdapter,
+    maxHttpBufferSize: config.maxMessageBytes,
+    pingInterval: config.pingIntervalMs,
+    pingTimeout: config.pingTimeoutMs,
+    serveClient: false,
+    parser: WIRE_PARSER,
+    // Every (re)connection goes through the full handshake and re-joins explicitly.
+    connectionStateRecovery: undefined,
+    allowRequest: (req, callback) => {
+      const refusal = socketRefusal(req, site);
+      if (refusal)
+        refusals.warn(
+          `socket:${refusal.code}`,
+          { host: req.headers.host, origin: req.headers.origin },
+          `socket refused: ${refusal.message}`,
+        );
+      callback(refusal?.message ?? null, refusal === null);
+    },
+  });
+  // Before anything else about a new connection, so a full server spends nothing more on it.
+  io.use(refuseBeyondConnectionLimit(io, config.maxConnections, refusals));
+  if (config.authSecret) io.use(tokenHandshake(config.authSecret, log));
+  io.engine.on('connection', (conn: unknown) => batchConnectionWrites(conn, turn));
+  return io;
+}

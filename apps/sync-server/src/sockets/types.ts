@@ -1,0 +1,22 @@
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '@tandem/crdt-bridge';
+import type { AuthUser } from '../auth/roles.js';
+
+/** Per-connection data the server keeps on each socket. */
+export interface SocketData {
+  /** Who this connection is (everyone is the owner-of-all in open mode). */
+  user: AuthUser;
+  /** True in token mode: presence names come from the token, not the client. */
+  authenticated: boolean;
+}
+
+/** The server's typed Socket.IO server. */
+export type TandemIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** The server's typed socket. */
+export type TandemServerSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** Socket.IO room name for a document. */
+export function roomName(docId: string): string {
+  return `doc:${docId}`;
+}
