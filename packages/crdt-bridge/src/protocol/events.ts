@@ -20,9 +20,9 @@ export type Role = 'viewer' | 'editor' | 'owner';
 export type AckResult = { ok: true; role?: Role } | { ok: false; error: DocError };
 
 /**
- * Events a client emits. Binary payloads travel as Socket.IO binary attachments;
- * a receiver may see them as Uint8Array, Buffer or ArrayBuffer and must normalise
- * (see `toBytes`).
+ * Events a client emits. Binary payloads travel as MessagePack `bin` values inside the
+ * packet (see `WIRE_PARSER` and PROTOCOL.md); a receiver may see them as Uint8Array,
+ * Buffer or ArrayBuffer and must normalise (see `toBytes`).
  */
 export interface ClientToServerEvents {
   /** Join a document's room; the server loads the document before it answers. */
