@@ -118,6 +118,7 @@ export async function joinDocument(conn: Connection, request: unknown, rawAck: u
   // Left or disconnected while the document loaded.
   if (!conn.socket.connected || conn.memberships.get(docId)?.state !== 'joining') {
     conn.deps.registry.released(room);
+    ack(fail(ErrorCode.NotJoined, 'This document was left before it finished opening.', docId));
     for (const run of conn.memberships.abandon(docId)) run();
     return;
   }

@@ -24,12 +24,9 @@ export function deferWhileJoining(
     if (typeof docId !== 'string') return handler(docId, ...rest);
     const deferred = conn.memberships.defer(docId, () => handler(docId, ...rest));
     if (deferred === 'not-joining') handler(docId, ...rest);
+    // Refused in its ack when it has one, as 'doc-error' otherwise; the connection stays.
     else if (deferred === 'full')
-      conn.socket.emit('doc-error', {
-        docId,
-        code: ErrorCode.RateLimited,
-        message: 'Too many messages before the join finished.',
-      });
+      conn.ackOf(rest.at(-1))(fail(ErrorCode.RateLimited, 'Too many messages before the join finished.', docId));
   };
 }
 
