@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import { ErrorCode, WIRE_PARSER } from '@tandem/crdt-bridge';
+import { ErrorCode, WIRE_PARSER } from '@tandem/crdt-bridge/protocol';
 import { AuthError, verifyToken } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { ServerMetrics } from './metrics.js';

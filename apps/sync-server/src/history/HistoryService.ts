@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
-import { newDocId } from '@tandem/crdt-bridge';
+import { newDocId } from '@tandem/crdt-bridge/protocol';
 import type { ChangeOrigin } from '../rooms/origins.js';
 import type { RoomHooks, RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { DocumentMeta, DocumentStore } from '../storage/DocumentStore.js';

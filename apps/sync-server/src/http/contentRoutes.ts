@@ -1,4 +1,5 @@
-import { ErrorCode, isValidDocId, newDocId } from '@tandem/crdt-bridge';
+import { ErrorCode, isValidDocId, newDocId } from '@tandem/crdt-bridge/protocol';
+import { cleanTitle, setStoredTitle } from '@tandem/crdt-bridge/schema';
 import { atLeast, roleFor } from '../auth/roles.js';
 import { roomName } from '../rooms/Room.js';
 import { JobRefused } from '../work/jobs.js';
@@ -11,8 +12,6 @@ import type { Route, RouteContext } from './router.js';
 
 /** Largest Markdown file accepted for import. */
 const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
-/** Longest title accepted by rename. */
-const MAX_TITLE_LENGTH = 200;
 
 /** The document id from the path, or a 404 when it is not a document that exists. */
 async function existingDoc(deps: ApiDeps, ctx: RouteContext): Promise<string | null> {
@@ -108,7 +107,7 @@ export function contentRoutes(deps: ApiDeps): Route[] {
         const content = await deps.work
           .run('importMarkdown', {
             markdown,
-            title: title.trim().slice(0, MAX_TITLE_LENGTH),
+            title: cleanTitle(title),
             maxStateBytes: deps.maxStateBytes,
           })
           .catch((err: unknown) => {
@@ -133,10 +132,10 @@ export function contentRoutes(deps: ApiDeps): Route[] {
         if (!id) return;
         const body = (await readJson(ctx.req)) as { title?: unknown };
         if (typeof body.title !== 'string') throw new BadRequest(400, 'INVALID_BODY', 'Send { "title": "..." }.');
-        const title = body.title.trim().slice(0, MAX_TITLE_LENGTH);
+        const title = cleanTitle(body.title);
         // The title lives in the document, so open editors see the rename live.
         await deps.registry.withRoom(id, (room) => {
-          room.doc.transact(() => room.doc.getMap('meta').set('title', title), { source: 'server', reason: 'rename' });
+          room.doc.transact(() => setStoredTitle(room.doc, title), { source: 'server', reason: 'rename' });
         });
         await deps.writes.durableOrFail();
         sendJson(ctx.res, 200, documentJson((await deps.store.get(id))!));

@@ -4,12 +4,12 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import {
   ErrorCode,
-  docTitle,
   encodeUpdate,
   type ClientToServerEvents,
   type DocError,
   type ServerToClientEvents,
-} from '@tandem/crdt-bridge';
+} from '@tandem/crdt-bridge/protocol';
+import { docTitle } from '@tandem/crdt-bridge/schema';
 import type { StoredDocument } from '../storage/DocumentStore.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
 import { Member, type SocketData } from './Member.js';

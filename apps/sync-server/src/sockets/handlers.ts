@@ -11,7 +11,7 @@ import {
   type AckResult,
   type DocError,
   type SyncMessage,
-} from '@tandem/crdt-bridge';
+} from '@tandem/crdt-bridge/protocol';
 import * as Y from 'yjs';
 import { OPEN_USER, atLeast, roleFor } from '../auth/roles.js';
 import { Member, type TandemServerSocket } from '../rooms/Member.js';
