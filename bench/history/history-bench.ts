@@ -8,6 +8,9 @@
  *
  *   npx tsx bench/history/history-bench.ts [--repeats 1,10] [--json out.json]
  *
+ * It reaches the server and the bridge through their package exports, built (`npx tsc -b`),
+ * as the rest of the bench does; `npx tsx --conditions=source …` runs it on the sources.
+ *
  * Falls back to a synthetic trace (and says so) when the trace file is missing.
  */
 import fs from 'node:fs';
@@ -16,9 +19,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import * as Y from 'yjs';
-import { diffStates, encodeState, restoreState } from '../../packages/crdt-bridge/src/history/index.js';
-import { CONTENT_FRAGMENT } from '../../packages/crdt-bridge/src/schema/schema.js';
-import { SqliteStore } from '../../apps/sync-server/src/storage/SqliteStore.js';
+import { diffStates, encodeState, restoreState } from '@tandem/crdt-bridge/history';
+import { CONTENT_FRAGMENT } from '@tandem/crdt-bridge/schema';
+import { SqliteStore } from '@tandem/sync-server/sqlite-store';
 
 type Patch = [position: number, deleteCount: number, insert: string];
 interface Trace {

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { ErrorCode } from '@tandem/crdt-bridge';
+import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import type { Config } from './config.js';
 import { DocumentService } from './documents/DocumentService.js';
 import { EditDoor } from './documents/EditDoor.js';

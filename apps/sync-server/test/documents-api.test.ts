@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { docFromY, type DocError } from '@tandem/crdt-bridge';
+import type { DocumentJSON, DocumentPageJSON } from '@tandem/crdt-bridge/api';
+import { MAX_TITLE_LENGTH, storedTitle } from '@tandem/crdt-bridge/schema';
 import { startTestServer, waitFor, type TestServer } from './helpers.js';
 
 let ts: TestServer;
@@ -111,10 +113,25 @@ describe('documents over HTTP', () => {
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { title: string }).title).toBe('Quarterly plan');
-    await waitFor(
-      () => session.doc.getMap('meta').get('title') === 'Quarterly plan',
-      'the open editor sees the new title',
-    );
+    await waitFor(() => storedTitle(session.doc) === 'Quarterly plan', 'the open editor sees the new title');
+  });
+
+  it('lists a renamed document under its whole new title, cut only past the longest title', async () => {
+    ts = await startTestServer();
+    await ts.client().open('long-name').whenSynced();
+    const rename = async (title: string): Promise<string> => {
+      const res = await api('/api/docs/long-name', { method: 'PATCH', body: JSON.stringify({ title }) });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as DocumentJSON).title;
+    };
+    const listed = async (): Promise<string | undefined> =>
+      ((await (await api('/api/docs')).json()) as DocumentPageJSON).documents.find((d) => d.id === 'long-name')?.title;
+
+    const long = 'A long, descriptive title. '.repeat(6).slice(0, 150);
+    expect(await rename(long)).toBe(long);
+    expect(await listed()).toBe(long);
+    expect(await rename('y'.repeat(MAX_TITLE_LENGTH + 50))).toBe('y'.repeat(MAX_TITLE_LENGTH));
+    expect(await listed()).toHaveLength(MAX_TITLE_LENGTH);
   });
 
   it('deletes a document, tells those who have it open, and forgets it', async () => {

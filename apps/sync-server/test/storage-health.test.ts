@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
+import { storedTitle } from '@tandem/crdt-bridge/schema';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StorageHealth } from '../src/storage/StorageHealth.js';
 import { WriteQueue } from '../src/storage/WriteQueue.js';
@@ -172,7 +173,7 @@ describe('HTTP writes while storage fails', () => {
     );
     store!.failAppends = null;
     await server.server.writes.durable();
-    expect(readCommitted(server.dataDir, 'renamed').getMap('meta').get('title')).toBe('New title');
+    expect(storedTitle(readCommitted(server.dataDir, 'renamed'))).toBe('New title');
   });
 
   it('answers 503 for a real SQLITE_FULL from the database, not a generic 500', async () => {

@@ -9,7 +9,16 @@ import { WebSocket } from 'ws';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { PROTOCOL_VERSION } from '@tandem/crdt-bridge';
+import {
+  PROTOCOL_VERSION,
+  SyncMessageType,
+  decodeSyncMessage,
+  encodeStep1FromStateVector,
+  encodeStep2FromUpdate,
+  encodeUpdate,
+  toBytes,
+  type AckResult,
+} from '@tandem/crdt-bridge/protocol';
 import { protocolOf, type ServerKind } from '../servers/index.js';
 import { withTimeout } from '../lib/util.js';
 import { TandemWire } from './tandemWire.js';
@@ -17,9 +26,10 @@ import { TandemWire } from './tandemWire.js';
 /** Origin for updates a bench client applies from the server. */
 export const REMOTE = Symbol('remote');
 
-const SYNC_STEP1 = 0;
-const SYNC_STEP2 = 1;
-const SYNC_UPDATE = 2;
+/** y-protocols sync message types, which every server here speaks inside its own framing. */
+const SYNC_STEP1 = SyncMessageType.Step1;
+const SYNC_STEP2 = SyncMessageType.Step2;
+const SYNC_UPDATE = SyncMessageType.Update;
 
 /** y-websocket / hocuspocus top-level message types. */
 const MSG_SYNC = 0;
@@ -76,18 +86,10 @@ function diff(doc: Y.Doc | null, sv: Uint8Array): Uint8Array {
   return Y.encodeStateAsUpdate(doc ?? emptyDoc, sv);
 }
 
-function syncMessage(type: number, payload: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, type);
-  encoding.writeVarUint8Array(encoder, payload);
-  return encoding.toUint8Array(encoder);
-}
-
 function asBytes(payload: unknown): Uint8Array {
-  if (payload instanceof Uint8Array) return payload;
-  if (payload instanceof ArrayBuffer) return new Uint8Array(payload);
-  if (ArrayBuffer.isView(payload)) return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
-  throw new TypeError('expected binary payload');
+  const bytes = toBytes(payload);
+  if (!bytes) throw new TypeError('expected binary payload');
+  return bytes;
 }
 
 function newTiming(): JoinTiming {
@@ -113,7 +115,8 @@ const SOCKET_IO_OPTIONS: Partial<ManagerOptions & SocketOptions> = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Tandem: Socket.IO packets in MessagePack over `ws` (see tandemWire.ts); one connection may join several documents.
+// Tandem: Socket.IO packets in MessagePack over `ws` (see tandemWire.ts), messages encoded and
+// decoded by the bridge's protocol module; one connection may join several documents.
 
 interface TandemDocState {
   doc: Y.Doc | null;
@@ -123,9 +126,7 @@ interface TandemDocState {
   latch: ReturnType<typeof syncLatch>;
 }
 
-type AckResult = { ok: true } | { ok: false; error: { code: string; message: string } };
-
-/** A Tandem connection speaking the protocol of packages/crdt-bridge/src/protocol. */
+/** A Tandem connection speaking the bridge's protocol (`@tandem/crdt-bridge/protocol`). */
 export class TandemConnection {
   readonly socket: TandemWire;
   private readonly docs = new Map<string, TandemDocState>();
@@ -139,14 +140,9 @@ export class TandemConnection {
     this.opened = this.socket.connected.then(() => {
       this.openedAt = performance.now();
     });
-    this.socket.on('sync', (docId, payload) => this.onSync(docId as string, asBytes(payload)));
-    this.socket.on('awareness', (docId, payload) =>
-      this.docs.get(docId as string)?.handlers.onAwareness?.(asBytes(payload)),
-    );
-    this.socket.on('doc-error', (error) => {
-      const { code, message } = error as { code: string; message: string };
-      this.errors.push(`${code}: ${message}`);
-    });
+    this.socket.on('sync', (docId, payload) => this.onSync(docId, asBytes(payload)));
+    this.socket.on('awareness', (docId, payload) => this.docs.get(docId)?.handlers.onAwareness?.(asBytes(payload)));
+    this.socket.on('doc-error', ({ code, message }) => this.errors.push(`${code}: ${message}`));
   }
 
   /** Joins `docId` and syncs; resolves when the server's step 2 is applied. */
@@ -159,11 +155,9 @@ export class TandemConnection {
     await this.opened;
     const state: TandemDocState = { doc, handlers, timing, synced: false, latch: syncLatch() };
     this.docs.set(docId, state);
-    this.socket.emit('join', { docId, protocol: PROTOCOL_VERSION }, (reply: unknown) => {
-      const result = reply as AckResult;
+    this.socket.emit('join', { docId, protocol: PROTOCOL_VERSION }, (result: AckResult) => {
       if (!result.ok) return state.latch.reject(new Error(`join refused: ${result.error.code}`));
-      this.socket.emit('sync', docId, syncMessage(SYNC_STEP1, stateVector(doc)), (reply: unknown) => {
-        const ack = reply as AckResult;
+      this.socket.emit('sync', docId, encodeStep1FromStateVector(stateVector(doc)), (ack: AckResult) => {
         if (!ack.ok) state.latch.reject(new Error(`step 1 refused: ${ack.error.code}`));
       });
     });
@@ -178,9 +172,7 @@ export class TandemConnection {
 
   sendUpdate(docId: string, update: Uint8Array, onStored?: (ok: boolean) => void): void {
     // The real provider always asks for the "stored" acknowledgement; so do we.
-    this.socket.emit('sync', docId, syncMessage(SYNC_UPDATE, update), (ack: unknown) =>
-      onStored?.((ack as AckResult).ok),
-    );
+    this.socket.emit('sync', docId, encodeUpdate(update), (ack: AckResult) => onStored?.(ack.ok));
   }
 
   sendAwareness(docId: string, update: Uint8Array): void {
@@ -194,19 +186,17 @@ export class TandemConnection {
   private onSync(docId: string, bytes: Uint8Array): void {
     const state = this.docs.get(docId);
     if (!state) return;
-    const decoder = decoding.createDecoder(bytes);
-    const type = decoding.readVarUint(decoder);
-    const payload = decoding.readVarUint8Array(decoder);
-    if (type === SYNC_STEP1) {
-      this.socket.emit('sync', docId, syncMessage(SYNC_STEP2, diff(state.doc, payload)), () => undefined);
-    } else if (type === SYNC_STEP2 && !state.synced) {
+    const message = decodeSyncMessage(bytes);
+    if (message.type === 'step1') {
+      this.socket.emit('sync', docId, encodeStep2FromUpdate(diff(state.doc, message.stateVector)), () => undefined);
+    } else if (message.type === 'step2' && !state.synced) {
       state.timing.step2 = performance.now();
-      if (state.doc) Y.applyUpdate(state.doc, payload, REMOTE);
+      if (state.doc) Y.applyUpdate(state.doc, message.update, REMOTE);
       state.synced = true;
       state.timing.synced = performance.now();
       state.latch.resolve();
     } else {
-      state.handlers.onUpdate?.(payload);
+      state.handlers.onUpdate?.(message.update);
     }
   }
 }

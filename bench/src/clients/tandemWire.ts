@@ -1,12 +1,13 @@
 /**
  * Tandem's wire protocol spoken directly over `ws`: Engine.IO 4 framing and Socket.IO 5
- * packets in MessagePack (`WIRE_PARSER`), without socket.io-client's manager,
- * reconnection and buffering layers. The load generator can then hold many more clients
- * per core, as it does for the `ws`-based peers, and a row measures the server rather
- * than the client library. The editor itself uses socket.io-client (the provider).
+ * packets in MessagePack (the bridge's `WIRE_PARSER`), without socket.io-client's
+ * manager, reconnection and buffering layers. The load generator can then hold many more
+ * clients per core, as it does for the `ws`-based peers, and a row measures the server
+ * rather than the client library. Events are the bridge's typed event maps, so the bench
+ * cannot drift from the protocol. The editor itself uses socket.io-client (the provider).
  */
 import { WebSocket } from 'ws';
-import { WIRE_PARSER } from '@tandem/crdt-bridge';
+import { WIRE_PARSER, type ClientToServerEvents, type ServerToClientEvents } from '@tandem/crdt-bridge/protocol';
 
 /** Socket.IO packet types (socket.io-protocol v5). */
 const CONNECT = 0;
@@ -56,15 +57,18 @@ export class TandemWire {
     });
   }
 
-  /** Listens to a server event. */
-  on(event: string, listener: Listener): void {
+  /**
+   * Listens to a server event. Binary arguments arrive as Node Buffers (Uint8Array
+   * views); nothing here checks the other arguments' shapes, as the provider would.
+   */
+  on<E extends keyof ServerToClientEvents>(event: E, listener: ServerToClientEvents[E]): void {
     const list = this.listeners.get(event) ?? [];
-    list.push(listener);
+    list.push(listener as Listener);
     this.listeners.set(event, list);
   }
 
   /** Emits an event; when the last argument is a function, it receives the server's acknowledgement. */
-  emit(event: string, ...args: unknown[]): void {
+  emit<E extends keyof ClientToServerEvents>(event: E, ...args: Parameters<ClientToServerEvents[E]>): void {
     const last = args[args.length - 1];
     const packet: Packet = { type: EVENT, nsp: '/', data: [event, ...args] };
     if (typeof last === 'function') {

@@ -6,7 +6,7 @@
  */
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { CONTENT_FRAGMENT } from '@tandem/crdt-bridge';
+import { CONTENT_FRAGMENT } from '@tandem/crdt-bridge/schema';
 import { REMOTE, TandemConnection } from './index.js';
 
 /** Who the typist is and where they type. */

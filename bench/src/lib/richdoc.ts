@@ -3,7 +3,7 @@
  * headings, paragraphs with bold, italic, links and inline code, bullet, ordered and task
  * lists, blockquotes, code blocks and rules, in the proportions of a long design document.
  */
-import { parseMarkdown } from '@tandem/crdt-bridge';
+import { parseMarkdown } from '@tandem/crdt-bridge/schema';
 
 /** The generated document and what the scenario needs to know about it. */
 export interface RichDoc {

@@ -1,4 +1,4 @@
-import type { Role } from '@tandem/crdt-bridge';
+import type { Role } from '@tandem/crdt-bridge/protocol';
 import type { DocumentAccess } from '../storage/DocumentStore.js';
 
 const RANK: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ErrorCode } from '@tandem/crdt-bridge';
+import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import type { TandemServerSocket } from '../sockets/types.js';
 import { AuthError, verifyToken } from './tokens.js';
 

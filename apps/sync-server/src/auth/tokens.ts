@@ -1,6 +1,7 @@
 import { SignJWT, errors, jwtVerify } from 'jose';
 import { isRole, type AuthUser } from './roles.js';
-import type { Role } from '@tandem/crdt-bridge';
+import { cleanName } from '@tandem/crdt-bridge/presence';
+import type { Role } from '@tandem/crdt-bridge/protocol';
 
 /** Raised for a missing, malformed, wrongly signed or expired token; the message is for the person. */
 export class AuthError extends Error {
@@ -8,8 +9,6 @@ export class AuthError extends Error {
 }
 
 const ISSUER = 'tandem';
-/** Longest display name a token may carry. */
-const MAX_NAME_LENGTH = 60;
 
 function key(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
@@ -54,8 +53,9 @@ export async function verifyToken(secret: string, token: unknown): Promise<{ use
     for (const [pattern, role] of Object.entries(rolesIn as Record<string, unknown>)) {
       if (isRole(role) && pattern.length <= 128) roles[pattern] = role;
     }
-    const name = typeof payload.name === 'string' ? payload.name.trim().slice(0, MAX_NAME_LENGTH) : '';
-    return { user: { id: payload.sub, name: name || payload.sub, roles }, expiresAt: payload.exp * 1000 };
+    // The name is stamped into presence, so it follows presence's rule for names.
+    const name = cleanName(payload.name) ?? cleanName(payload.sub) ?? payload.sub;
+    return { user: { id: payload.sub, name, roles }, expiresAt: payload.exp * 1000 };
   } catch (error) {
     if (error instanceof AuthError) throw error;
     if (error instanceof errors.JWTExpired) throw new AuthError('Your access link has expired. Ask for a new one.');

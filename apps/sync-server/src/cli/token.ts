@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isValidDocId } from '@tandem/crdt-bridge';
+import { isValidDocId } from '@tandem/crdt-bridge/protocol';
 import { ConfigError, loadConfig } from '../config.js';
 import { isRole } from '../auth/roles.js';
 import { issueToken, parseTtl } from '../auth/tokens.js';

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { ErrorCode } from '@tandem/crdt-bridge';
+import { ErrorCode } from '@tandem/crdt-bridge/protocol';
+import { setStoredTitle } from '@tandem/crdt-bridge/schema';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { DocumentMeta, DocumentStore } from '../storage/DocumentStore.js';
 import type { PackedState } from '../storage/rowCodec.js';
@@ -67,7 +68,7 @@ export class DocumentService {
   /** Renames a document; the title lives in the document, so open editors see it live. */
   async rename(docId: string, title: string): Promise<DocumentMeta> {
     await this.deps.door.edit(docId, (session) =>
-      session.transact((doc) => doc.getMap('meta').set('title', title), { source: 'server', reason: 'rename' }),
+      session.transact((doc) => setStoredTitle(doc, title), { source: 'server', reason: 'rename' }),
     );
     return (await this.deps.store.get(docId))!;
   }

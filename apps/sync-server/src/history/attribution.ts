@@ -1,4 +1,4 @@
-import { mergeAdjacentChanges, type DiffChange } from '@tandem/crdt-bridge';
+import { mergeAdjacentChanges, type DiffChange } from '@tandem/crdt-bridge/history';
 import type { AuthorEntry } from '../storage/VersionStore.js';
 
 /** A changed range with the person it is attributed to, when known. */

@@ -1,21 +1,12 @@
+import { cleanColor, cleanName } from '@tandem/crdt-bridge/presence';
 import type { Member } from '../rooms/Member.js';
 import type { Room } from '../rooms/Room.js';
 
 /** A person as their presence names them. */
 export interface Identity {
   name: string;
-  /** 6-digit hex colour, or null when presence gave none (or an odd one). */
+  /** `#rrggbb`, or null when presence gave none (or an odd one). */
   color: string | null;
-}
-
-/** Longest name kept in history (presence allows more; a version list does not need it). */
-export const MAX_AUTHOR_LENGTH = 80;
-
-/** A display name from untrusted input: trimmed, shortened, or null when empty or not a string. */
-export function cleanName(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const name = value.trim().slice(0, MAX_AUTHOR_LENGTH);
-  return name === '' ? null : name;
 }
 
 /**
@@ -25,11 +16,11 @@ export function cleanName(value: unknown): string | null {
  */
 export function memberIdentity(room: Room, member: Member): Identity | null {
   for (const id of member.awarenessIds) {
-    const user = (room.presenceOf(member, id) as { user?: { name?: unknown; color?: unknown } } | null)?.user;
-    const name = cleanName(user?.name);
+    // Unlike `readPresence`, a name alone is enough to credit someone's changes.
+    const state = room.presenceOf(member, id) as { user?: { name?: unknown; color?: unknown } } | null;
+    const name = cleanName(state?.user?.name);
     if (name === null) continue;
-    const color = typeof user?.color === 'string' && /^#[0-9a-f]{6}$/i.test(user.color) ? user.color : null;
-    return { name, color };
+    return { name, color: cleanColor(state?.user?.color) };
   }
   return null;
 }

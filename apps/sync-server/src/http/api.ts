@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { ErrorCode } from '@tandem/crdt-bridge';
+import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import { OPEN_USER, atLeast, roleFor } from '../auth/roles.js';
 import { AuthError, bearerToken, verifyToken } from '../auth/tokens.js';
 import type { DocumentService } from '../documents/DocumentService.js';

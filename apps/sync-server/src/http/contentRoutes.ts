@@ -1,4 +1,5 @@
-import { ErrorCode, isValidDocId, newDocId } from '@tandem/crdt-bridge';
+import { ErrorCode, isValidDocId, newDocId } from '@tandem/crdt-bridge/protocol';
+import { cleanTitle } from '@tandem/crdt-bridge/schema';
 import { atLeast, roleFor } from '../auth/roles.js';
 import { JobRefused } from '../work/jobs.js';
 import { WorkError } from '../work/WorkerPool.js';
@@ -10,8 +11,6 @@ import type { Route, RouteContext } from './router.js';
 
 /** Largest Markdown file accepted for import. */
 const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
-/** Longest title accepted by rename. */
-const MAX_TITLE_LENGTH = 200;
 
 /** The document id from the path, or a 404 when it is not a document that exists. */
 async function existingDoc(deps: ApiDeps, ctx: RouteContext): Promise<string | null> {
@@ -103,11 +102,9 @@ export function contentRoutes(deps: ApiDeps): Route[] {
         } else {
           markdown = (await readBody(req, MAX_IMPORT_BYTES)).toString('utf8');
         }
-        const meta = await deps.documents
-          .importMarkdown(id, markdown, title.trim().slice(0, MAX_TITLE_LENGTH))
-          .catch((err: unknown) => {
-            throw importTooLarge(err);
-          });
+        const meta = await deps.documents.importMarkdown(id, markdown, cleanTitle(title)).catch((err: unknown) => {
+          throw importTooLarge(err);
+        });
         sendJson(res, 201, documentJson(meta));
       },
     },
@@ -120,7 +117,7 @@ export function contentRoutes(deps: ApiDeps): Route[] {
         if (!id) return;
         const body = (await readJson(ctx.req)) as { title?: unknown };
         if (typeof body.title !== 'string') throw new BadRequest(400, 'INVALID_BODY', 'Send { "title": "..." }.');
-        const title = body.title.trim().slice(0, MAX_TITLE_LENGTH);
+        const title = cleanTitle(body.title);
         sendJson(ctx.res, 200, documentJson(await deps.documents.rename(id, title)));
       },
     },

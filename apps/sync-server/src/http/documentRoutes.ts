@@ -1,4 +1,6 @@
-import { ErrorCode, isValidDocId, newDocId } from '@tandem/crdt-bridge';
+import type { DocumentJSON, DocumentPageJSON } from '@tandem/crdt-bridge/api';
+import { ErrorCode, isValidDocId, newDocId } from '@tandem/crdt-bridge/protocol';
+import { MAX_TITLE_LENGTH } from '@tandem/crdt-bridge/schema';
 import { atLeast, documentAccess, roleFor } from '../auth/roles.js';
 import type { DocumentMeta } from '../storage/DocumentStore.js';
 import type { ApiDeps } from './api.js';
@@ -10,11 +12,11 @@ import type { Route } from './router.js';
 export const DEFAULT_PAGE_SIZE = 50;
 /** Most documents in one page of the list, whatever the request says. */
 export const MAX_PAGE_SIZE = 200;
-/** Longest title search accepted (titles are at most 200 characters). */
-const MAX_QUERY_LENGTH = 200;
+/** Longest title search accepted: no title is longer. */
+const MAX_QUERY_LENGTH = MAX_TITLE_LENGTH;
 
 /** A document as the API shows it; `editors` are the people behind its latest version, when known. */
-export function documentJson(meta: DocumentMeta, editors: readonly string[] = []): Record<string, unknown> {
+export function documentJson(meta: DocumentMeta, editors: string[] = []): DocumentJSON {
   return {
     editors,
     id: meta.id,
@@ -88,10 +90,11 @@ export function documentRoutes(deps: ApiDeps): Route[] {
         const page = rows.slice(0, limit);
         const last = page.at(-1);
         const editors = (await deps.store.versions?.latestAuthors(page.map((d) => d.id))) ?? new Map();
-        sendJson(res, 200, {
+        const body: DocumentPageJSON = {
           documents: page.map((d) => documentJson(d, editors.get(d.id))),
           next: rows.length > limit && last ? cursorAfter(last) : null,
-        });
+        };
+        sendJson(res, 200, body);
       },
     },
     {

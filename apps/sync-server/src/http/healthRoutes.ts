@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { ErrorCode } from '@tandem/crdt-bridge';
+import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import { AuthError, bearerToken, verifyToken } from '../auth/tokens.js';
 import type { ApiDeps } from './api.js';
 import { sendError, sendJson } from './json.js';

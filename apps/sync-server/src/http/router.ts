@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Role } from '@tandem/crdt-bridge';
+import type { Role } from '@tandem/crdt-bridge/protocol';
 import type { AuthUser } from '../auth/roles.js';
 
 /** What a route handler receives: the request, the response, and the path's named groups. */

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { ErrorCode } from '@tandem/crdt-bridge';
+import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import { sendError } from './json.js';
 
 /** Seconds a client is asked to wait before trying a write again while storage fails. */

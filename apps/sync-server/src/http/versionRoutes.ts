@@ -1,8 +1,9 @@
-import { ErrorCode, isValidDocId, newDocId, type VersionJSON } from '@tandem/crdt-bridge';
+import type { DiffSideJSON, RestoreResultJSON, VersionJSON, VersionListJSON } from '@tandem/crdt-bridge/api';
+import { cleanName } from '@tandem/crdt-bridge/presence';
+import { ErrorCode, isValidDocId, newDocId } from '@tandem/crdt-bridge/protocol';
 import { atLeast, roleFor } from '../auth/roles.js';
 import type { DiffAgainst, HistoryService } from '../history/HistoryService.js';
 import { accepted } from './historyRefusals.js';
-import { cleanName } from '../history/identity.js';
 import type { VersionMeta } from '../storage/VersionStore.js';
 import type { ApiDeps } from './api.js';
 import { documentJson } from './documentRoutes.js';
@@ -91,7 +92,8 @@ export function versionRoutes(deps: ApiDeps): Route[] {
       role: 'viewer',
       handler: forDoc(async ({ res }, docId) => {
         const { versions: list, colors } = accepted(await history.list(docId));
-        sendJson(res, 200, { versions: list.map(versionJson), colors });
+        const body: VersionListJSON = { versions: list.map(versionJson), colors };
+        sendJson(res, 200, body);
       }),
     },
     {
@@ -145,7 +147,7 @@ export function versionRoutes(deps: ApiDeps): Route[] {
       handler: forDoc(async ({ res, url, params }, docId) => {
         const id = versionId(params.vid);
         const diff = accepted(await history.diff(docId, id, diffAgainst(url.searchParams.get('against'))));
-        const side = (s: typeof diff.base): Record<string, unknown> => ({
+        const side = (s: typeof diff.base): DiffSideJSON => ({
           version: s.version ? versionJson(s.version) : null,
           current: s.current,
         });
@@ -170,11 +172,12 @@ export function versionRoutes(deps: ApiDeps): Route[] {
             ...(body.block === undefined ? {} : { block: body.block as number }),
           }),
         );
-        sendJson(ctx.res, 200, {
+        const restored: RestoreResultJSON = {
           restored: versionJson(result.restored),
           restorePoint: versionJson(result.restorePoint),
           changed: result.changed,
-        });
+        };
+        sendJson(ctx.res, 200, restored);
       }),
     },
     {

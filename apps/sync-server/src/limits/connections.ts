@@ -1,4 +1,4 @@
-import { ErrorCode } from '@tandem/crdt-bridge';
+import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import type { LogThrottle } from '../logThrottle.js';
 import type { TandemIo, TandemServerSocket } from '../sockets/types.js';
 

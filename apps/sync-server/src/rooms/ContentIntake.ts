@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
-import { ErrorCode } from '@tandem/crdt-bridge';
+import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import type { DurabilityTicket } from '../storage/WriteQueue.js';
 import { CHECK_SLICE_MS, LARGE_UPDATE_BYTES, UPDATE_PART_STRUCTS, buildsOnUnknown, nextTurn } from './largeUpdate.js';
 import type { Member } from './Member.js';

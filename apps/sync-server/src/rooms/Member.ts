@@ -1,4 +1,4 @@
-import type { Role } from '@tandem/crdt-bridge';
+import type { Role } from '@tandem/crdt-bridge/protocol';
 import type { MemberPort } from './audience.js';
 
 /** One connection's membership of one document room. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
-import { encodeUpdate } from '@tandem/crdt-bridge';
+import { encodeUpdate } from '@tandem/crdt-bridge/protocol';
 import type { StoredDocument } from '../storage/DocumentStore.js';
 import type { DurabilityTicket } from '../storage/WriteQueue.js';
 import type { Outgoing, RoomAudience } from './audience.js';

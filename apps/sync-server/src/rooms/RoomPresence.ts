@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { ErrorCode } from '@tandem/crdt-bridge';
+import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import type { RoomAudience } from './audience.js';
 import { Member } from './Member.js';
 import {

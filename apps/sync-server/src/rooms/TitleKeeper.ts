@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { docTitle } from '@tandem/crdt-bridge';
+import { docTitle } from '@tandem/crdt-bridge/schema';
 import type { DocumentStore } from '../storage/DocumentStore.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
 import type { RoomRegistry } from './RoomRegistry.js';

@@ -1,4 +1,4 @@
-import type { ServerToClientEvents } from '@tandem/crdt-bridge';
+import type { ServerToClientEvents } from '@tandem/crdt-bridge/protocol';
 import type { Member } from './Member.js';
 
 /** An event the server sends to clients, with its arguments. */

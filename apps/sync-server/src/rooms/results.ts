@@ -1,4 +1,4 @@
-import type { DocError } from '@tandem/crdt-bridge';
+import type { DocError } from '@tandem/crdt-bridge/protocol';
 import type { DurabilityTicket } from '../storage/WriteQueue.js';
 
 /** Why a client's message was refused; nothing of it was applied. */

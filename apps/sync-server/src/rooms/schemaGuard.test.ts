@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CONTENT_FRAGMENT } from '@tandem/crdt-bridge';
+import { CONTENT_FRAGMENT } from '@tandem/crdt-bridge/schema';
 import { decodeWholeV1Update } from './v1Update.js';
 import { schemaViolation } from './schemaGuard.js';
 

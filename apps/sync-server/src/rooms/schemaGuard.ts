@@ -1,6 +1,6 @@
 import type { AttributeSpec, NodeType } from 'prosemirror-model';
 import * as Y from 'yjs';
-import { CONTENT_FRAGMENT, safeHref, schema } from '@tandem/crdt-bridge';
+import { CONTENT_FRAGMENT, META_MAP, TITLE_KEY, safeHref, schema, titleProblem } from '@tandem/crdt-bridge/schema';
 
 /**
  * What holds an item: a root type by name, an XML element by node name, an XML text
@@ -41,9 +41,6 @@ function checkAttr(spec: AttributeSpec | undefined, value: unknown): void {
     if (!validate.split('|').includes(kind)) throw new RangeError(`expected ${validate}`);
   }
 }
-
-/** Longest title kept in meta.title. */
-const MAX_TITLE_LENGTH = 200;
 
 /** Finds an item by id: among the update's own items (binary search per client), then in the document. */
 class ItemIndex {
@@ -272,10 +269,9 @@ export class SchemaCheck {
   private check(item: Y.Item): string | null {
     const container = this.containerOf(item);
     if (!container || !inBody(container)) {
-      if (container?.kind === 'root' && container.name === 'meta' && this.keyOf(item) === 'title') {
+      if (container?.kind === 'root' && container.name === META_MAP && this.keyOf(item) === TITLE_KEY) {
         const [title] = item.content.getContent() as unknown[];
-        if (typeof title !== 'string' || title.length > MAX_TITLE_LENGTH)
-          return 'The title must be text of at most 200 characters.';
+        return titleProblem(title);
       }
       return null;
     }

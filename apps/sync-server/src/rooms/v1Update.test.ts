@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CONTENT_FRAGMENT } from '@tandem/crdt-bridge';
+import { CONTENT_FRAGMENT } from '@tandem/crdt-bridge/schema';
 import { stateFingerprint } from '@tandem/crdt-bridge/testing';
 import { decodeWholeV1Update, splitUpdate, structCountHint } from './v1Update.js';
 

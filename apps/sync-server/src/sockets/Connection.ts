@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ErrorCode, isValidDocId, type AckResult, type DocError } from '@tandem/crdt-bridge';
+import { ErrorCode, isValidDocId, type AckResult, type DocError } from '@tandem/crdt-bridge/protocol';
 import { OPEN_USER } from '../auth/roles.js';
 import { TokenBucket } from '../limits/TokenBucket.js';
 import type { Quotas } from '../limits/Quotas.js';

@@ -1,4 +1,4 @@
-import { ErrorCode, type DocError, type Role } from '@tandem/crdt-bridge';
+import { ErrorCode, type DocError, type Role } from '@tandem/crdt-bridge/protocol';
 import { atLeast } from '../auth/roles.js';
 import type { Quotas } from '../limits/Quotas.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';

@@ -1,4 +1,4 @@
-import type { DocError } from '@tandem/crdt-bridge';
+import type { DocError } from '@tandem/crdt-bridge/protocol';
 import type { TandemServerSocket } from './types.js';
 
 /** How long a connection closed with an error may take to deliver it before it is cut anyway. */

@@ -1,4 +1,4 @@
-import { ErrorCode, PROTOCOL_VERSION, isValidDocId, type Role } from '@tandem/crdt-bridge';
+import { ErrorCode, PROTOCOL_VERSION, isValidDocId, type Role } from '@tandem/crdt-bridge/protocol';
 import { roleFor } from '../auth/roles.js';
 import { quotaIdentity } from '../limits/identity.js';
 import { Member } from '../rooms/Member.js';

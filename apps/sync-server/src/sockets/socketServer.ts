@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import { WIRE_PARSER } from '@tandem/crdt-bridge';
+import { WIRE_PARSER } from '@tandem/crdt-bridge/protocol';
 import { tokenHandshake } from '../auth/socketAuth.js';
 import type { Config } from '../config.js';
 import { socketRefusal, type SiteRules } from '../http/sameOrigin.js';

@@ -5,7 +5,7 @@ import {
   encodeStep2FromUpdate,
   toBytes,
   type SyncMessage,
-} from '@tandem/crdt-bridge';
+} from '@tandem/crdt-bridge/protocol';
 import * as Y from 'yjs';
 import { atLeast } from '../auth/roles.js';
 import type { Member } from '../rooms/Member.js';

@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '@tandem/crdt-bridge';
+import type { ClientToServerEvents, ServerToClientEvents } from '@tandem/crdt-bridge/protocol';
 import type { AuthUser } from '../auth/roles.js';
 
 /** Per-connection data the server keeps on each socket. */

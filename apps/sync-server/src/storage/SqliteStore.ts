@@ -10,6 +10,7 @@ import type {
   StateSummary,
   StoredDocument,
 } from './DocumentStore.js';
+import { APPEND_SQL, CONNECTION_PRAGMAS } from './appendStatements.js';
 import { migrate } from './migrations.js';
 import { decodeRow, encodeRowAsync } from './rowCodec.js';
 import { SqliteVersionStore } from './SqliteVersionStore.js';
@@ -88,9 +89,7 @@ export class SqliteStore implements DocumentStore {
     try {
       this.db = new Database(file);
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.pragma('foreign_keys = ON');
-      this.db.pragma('busy_timeout = 5000');
+      for (const pragma of CONNECTION_PRAGMAS) this.db.pragma(pragma);
       const check = this.db.pragma('quick_check', { simple: true });
       if (check !== 'ok') throw new Error(`integrity check failed: ${String(check)}`);
       migrate(this.db);
@@ -122,8 +121,8 @@ export class SqliteStore implements DocumentStore {
       insertState: db.prepare(
         'INSERT INTO updates (doc_id, data, created_at, codec, state_vector, delete_set) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      insertUpdate: db.prepare('INSERT INTO updates (doc_id, data, created_at) VALUES (?, ?, ?)'),
-      touchDoc: db.prepare('UPDATE documents SET updated_at = ?, size = size + ? WHERE id = ?'),
+      insertUpdate: db.prepare(APPEND_SQL.insertUpdate),
+      touchDoc: db.prepare(APPEND_SQL.touchDoc),
       deleteUpTo: db.prepare('DELETE FROM updates WHERE doc_id = ? AND seq <= ?'),
       setSize: db.prepare(
         'UPDATE documents SET size = (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM updates WHERE doc_id = ?) WHERE id = ?',

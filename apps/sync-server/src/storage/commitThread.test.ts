@@ -64,6 +64,35 @@ describe('appends on the commit thread', () => {
     await store.close();
   });
 
+  it('store what the store’s own connection stores for the same batches (one copy of the SQL)', async () => {
+    const onThread = new SqliteStore(dbFile());
+    const onMain = new SqliteStore(dbFile(), { commitThread: false });
+    const outcomes: unknown[] = [];
+    for (const store of [onThread, onMain]) {
+      await store.ensure('a', 1);
+      await store.ensure('b', 1);
+      const first = await store.append(
+        [
+          { docId: 'a', update: bytes(1, 1) },
+          { docId: 'b', update: bytes(2) },
+        ],
+        7,
+      );
+      const second = await store.append([{ docId: 'a', update: bytes(3, 3, 3) }], 9);
+      outcomes.push({
+        lastSeq: [[...first], [...second]],
+        a: { meta: await store.get('a'), rows: (await store.load('a'))?.updates.map((u) => [...u]) },
+        b: { meta: await store.get('b'), rows: (await store.load('b'))?.updates.map((u) => [...u]) },
+      });
+      await store.close();
+    }
+    expect(outcomes[0]).toMatchObject({
+      a: { meta: { updatedAt: 9, size: 5 } },
+      b: { meta: { updatedAt: 7, size: 1 } },
+    });
+    expect(outcomes[0]).toEqual(outcomes[1]);
+  });
+
   it('finishes the commits in flight before the store closes', async () => {
     const file = dbFile();
     const store = new SqliteStore(file);

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { APPEND_SQL, CONNECTION_PRAGMAS } from './appendStatements.js';
 import type { AppendEntry } from './DocumentStore.js';
 
 /**
@@ -7,17 +8,16 @@ import type { AppendEntry } from './DocumentStore.js';
  * and from `dist/`. It opens its own connection to the database file (which the main
  * connection has already created and migrated) and does one thing: append a batch of
  * updates in one transaction, `synchronous = FULL`, and report the last row per document.
- * The statements match `SqliteStore.append`.
+ * Its pragmas and statements come in `workerData`, from the module `SqliteStore.append`
+ * uses too (appendStatements.ts).
  */
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
-db.pragma('synchronous = FULL');
-db.pragma('foreign_keys = ON');
-db.pragma('busy_timeout = 5000');
-const insertUpdate = db.prepare('INSERT INTO updates (doc_id, data, created_at) VALUES (?, ?, ?)');
-const touchDoc = db.prepare('UPDATE documents SET updated_at = ?, size = size + ? WHERE id = ?');
+for (const pragma of workerData.pragmas) db.pragma(pragma);
+const insertUpdate = db.prepare(workerData.sql.insertUpdate);
+const touchDoc = db.prepare(workerData.sql.touchDoc);
 const append = db.transaction((entries, now) => {
   const added = new Map();
   const lastSeq = [];
@@ -99,7 +99,12 @@ export class CommitThread {
     if (this.worker) return this.worker;
     const worker = new Worker(THREAD_SOURCE, {
       eval: true,
-      workerData: { file: this.file, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
+      workerData: {
+        file: this.file,
+        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+        pragmas: CONNECTION_PRAGMAS,
+        sql: APPEND_SQL,
+      },
     });
     worker.unref();
     worker.on('message', (reply: Reply) => this.settle(reply));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { stateContent } from '@tandem/crdt-bridge';
+import { stateContent } from '@tandem/crdt-bridge/history';
 import { RowCodec, unpackState } from './rowCodec.js';
 import { MAX_VERSIONS_PER_BASE, packVersionState, type Packing } from './versionPacking.js';
 

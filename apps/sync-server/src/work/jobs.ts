@@ -3,24 +3,29 @@
 // structured clones; outputs go back with their byte arrays transferred, not copied.
 
 import * as Y from 'yjs';
+import type { DiffJSON, VersionContentJSON } from '@tandem/crdt-bridge/api';
 import {
   blockCount,
   boundDiff,
   diffStates,
+  restoreBlock,
+  restoreState,
+  stateContent,
+  utf8Length,
+} from '@tandem/crdt-bridge/history';
+import {
+  cleanTitle,
   docFromY,
   docTitle,
+  firstTextLineOfNode,
   htmlPage,
   minimumStateBytes,
   parseMarkdown,
-  restoreBlock,
-  restoreState,
   schema,
-  stateContent,
   toHtml,
   toMarkdown,
-  utf8Length,
   yUpdateFromDoc,
-} from '@tandem/crdt-bridge';
+} from '@tandem/crdt-bridge/schema';
 import type { Node as PMNode } from 'prosemirror-model';
 import { attributeChanges } from '../history/attribution.js';
 import { splitUpdate as splitIntoParts } from '../rooms/v1Update.js';
@@ -53,11 +58,6 @@ export class JobRefused extends Error {
     super(message);
   }
 }
-
-/** Longest title a document gets from its content. */
-const MAX_TITLE_FROM_CONTENT = 120;
-/** Longest title of a copy. */
-const MAX_TITLE_LENGTH = 200;
 
 /** A size in words: KiB below a mebibyte (a limit of 16 KiB must not read "0.0 MiB"), MiB above. */
 function mib(bytes: number): string {
@@ -116,14 +116,14 @@ function newContent(
 /** Parses Markdown into a new document's content; the title given (cleaned by the caller) or else the first line. */
 export function importMarkdown(input: { markdown: string; title: string; maxStateBytes: number }): NewDocumentContent {
   const node = parseMarkdown(input.markdown);
-  const title = input.title || (node.firstChild?.textContent.trim().slice(0, MAX_TITLE_FROM_CONTENT) ?? '');
+  const title = input.title || cleanTitle(firstTextLineOfNode(node));
   return newContent(node, input.title || undefined, title, input.maxStateBytes);
 }
 
 /** A version's content as a new document's, titled "Copy of …", with a history of its own. */
 export function copyVersion(input: { version: PackedState; maxStateBytes: number }): NewDocumentContent {
   const content = stateContent(unpackState(input.version));
-  const title = `Copy of ${content.title || 'Untitled'}`.slice(0, MAX_TITLE_LENGTH);
+  const title = cleanTitle(`Copy of ${content.title || 'Untitled'}`);
   return newContent(schema.nodeFromJSON(content.doc), title, title, input.maxStateBytes);
 }
 
@@ -151,7 +151,11 @@ export function versionContent(input: { version: PackedState; format: 'json' | '
   title: string;
 } {
   const content = stateContent(unpackState(input.version));
-  if (input.format === 'json') return { body: bytesOf(JSON.stringify(content)), title: content.title };
+  if (input.format === 'json') {
+    // The route puts `version` in front (see sendJsonWith).
+    const rest: Omit<VersionContentJSON, 'version'> = content;
+    return { body: bytesOf(JSON.stringify(rest)), title: content.title };
+  }
   const node = schema.nodeFromJSON(content.doc);
   const body = input.format === 'markdown' ? toMarkdown(node) : htmlPage(content.title, toHtml(node));
   return { body: bytesOf(body), title: content.title };
@@ -176,19 +180,17 @@ export function diff(input: {
   const otherBytes =
     utf8Length(JSON.stringify({ stats: full.stats, titles: full.titles, colors })) + input.reservedBytes;
   const bounded = boundDiff(full.doc, changes, input.maxBytes, { otherBytes });
-  return {
-    body: bytesOf(
-      JSON.stringify({
-        doc: bounded.doc,
-        changes: bounded.changes,
-        stats: full.stats,
-        titles: full.titles,
-        colors,
-        hidden: bounded.hidden,
-        truncated: bounded.truncated,
-      }),
-    ),
+  // The route puts `base` and `target` in front (see sendJsonWith).
+  const rest: Omit<DiffJSON, 'base' | 'target'> = {
+    doc: bounded.doc,
+    changes: bounded.changes,
+    stats: full.stats,
+    titles: full.titles,
+    colors,
+    hidden: bounded.hidden,
+    truncated: bounded.truncated,
   };
+  return { body: bytesOf(JSON.stringify(rest)) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT } from '../schema/schema.js';
-import { docTitle } from '../schema/text.js';
+import { docTitle } from '../schema/title.js';
 import { decodeState } from './snapshot.js';
 import { fragmentToJSON } from './tree.js';
 import type { DiffChange, StateDiff } from './types.js';

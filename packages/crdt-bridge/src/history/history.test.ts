@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CONTENT_FRAGMENT } from '../schema/schema.js';
+import { CONTENT_FRAGMENT, schema } from '../schema/schema.js';
 import { docText } from '../schema/text.js';
+import { setStoredTitle, storedTitle } from '../schema/title.js';
 import { diffStates } from './diff.js';
 import { restoreBlock, restoreState, restoreUpdate } from './restore.js';
 import { decodeState, docJSON, encodeState, stateContent } from './snapshot.js';
@@ -74,6 +75,13 @@ describe('snapshot content', () => {
       { type: 'text', text: 'click' },
       { type: 'text', text: ' bold', marks: [{ type: 'bold' }] },
     ]);
+  });
+
+  it('drops node attributes the schema’s validators refuse (they throw), so the default applies', () => {
+    const doc = peer(1);
+    body(doc).push([element('heading', 'Odd', { level: 7 }), element('heading', 'Fine', { level: 3 })]);
+    expect(docJSON(doc).content!.map((node) => node.attrs)).toEqual([undefined, { level: 3 }]);
+    expect(schema.nodeFromJSON(docJSON(doc)).child(0).attrs).toEqual({ level: 1 });
   });
 });
 
@@ -168,17 +176,17 @@ describe('restore as a forward change', () => {
   it('turns the current content into the version’s with one update', () => {
     const doc = peer(1);
     write(doc, 'alpha');
-    doc.getMap('meta').set('title', 'First');
+    setStoredTitle(doc, 'First');
     const v1 = encodeState(doc);
     textOf(doc, 0).insert(5, ' beta');
     write(doc, 'gamma');
-    doc.getMap('meta').set('title', 'Second');
+    setStoredTitle(doc, 'Second');
     const updates: Uint8Array[] = [];
     doc.on('update', (u: Uint8Array) => updates.push(u));
     expect(restoreState(doc, v1, 'restore')).toBe(true);
     expect(updates).toHaveLength(1);
     expect(docJSON(doc)).toEqual(stateContent(v1).doc);
-    expect(doc.getMap('meta').get('title')).toBe('First');
+    expect(storedTitle(doc)).toBe('First');
   });
 
   it('changes nothing when the content is already the version’s', () => {

@@ -7,7 +7,6 @@ export type {
   NodeJSON,
   StateContent,
   StateDiff,
-  VersionJSON,
 } from './types.js';
 export { boundDiff, jsonNodeSize, utf8Length, type BoundedDiff, type BoundOptions } from './bound.js';
 export { decodeState, docJSON, encodeState, stateContains, stateContent, stateVectorOf } from './snapshot.js';

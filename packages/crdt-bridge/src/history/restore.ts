@@ -2,6 +2,7 @@ import type { Node as PMNode } from 'prosemirror-model';
 import { updateYFragment } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT, schema } from '../schema/schema.js';
+import { META_MAP } from '../schema/title.js';
 import { decodeState } from './snapshot.js';
 import { fragmentToJSON } from './tree.js';
 import type { NodeJSON } from './types.js';
@@ -31,8 +32,8 @@ function plainEntries(map: Y.Map<unknown>): Map<string, unknown> {
 
 /** Makes `target`'s meta map hold `source`'s plain values (the title), inside the caller's transaction. */
 function syncMeta(target: Y.Doc, source: Y.Doc): void {
-  const want = plainEntries(source.getMap('meta'));
-  const meta = target.getMap('meta');
+  const want = plainEntries(source.getMap(META_MAP));
+  const meta = target.getMap(META_MAP);
   const have = plainEntries(meta);
   for (const [key, value] of want) if (JSON.stringify(have.get(key)) !== JSON.stringify(value)) meta.set(key, value);
   for (const key of have.keys()) if (!want.has(key)) meta.delete(key);

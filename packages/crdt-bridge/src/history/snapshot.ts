@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT } from '../schema/schema.js';
-import { docText, docTitle } from '../schema/text.js';
+import { docText } from '../schema/text.js';
+import { docTitle } from '../schema/title.js';
 import { fragmentToJSON } from './tree.js';
 import type { NodeJSON, StateContent } from './types.js';
 

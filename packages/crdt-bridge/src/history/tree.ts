@@ -34,14 +34,16 @@ export function visibleIn(item: Y.Item, snapshot: Y.Snapshot): boolean {
 }
 
 /**
- * Whether `value` passes an attribute's `validate`. Our schema's validators return
- * false rather than throw, so both count as a refusal.
+ * Whether `value` passes an attribute's `validate`. A validator function refuses by
+ * throwing (ProseMirror ignores what it returns, and ours return nothing), so a throw
+ * is the refusal.
  */
 function attrValid(spec: AttributeSpec, value: unknown): boolean {
   const validate = spec.validate;
   if (typeof validate === 'function') {
     try {
-      return (validate as (v: unknown) => unknown)(value) !== false;
+      validate(value);
+      return true;
     } catch {
       return false;
     }

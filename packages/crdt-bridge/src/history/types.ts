@@ -81,20 +81,3 @@ export interface DiffTruncation {
   /** Changes in them. */
   changes: number;
 }
-
-/** A version as the HTTP API lists it (`GET /api/docs/:id/versions`). */
-export interface VersionJSON {
-  id: number;
-  name: string | null;
-  kind: 'auto' | 'named' | 'restore-point';
-  /** ISO time. */
-  createdAt: string;
-  /** People who edited since the previous snapshot. */
-  authors: string[];
-  /** Bytes of the stored state. */
-  size: number;
-  /** For a restore point: the version whose restore it preceded. */
-  restoreOf: number | null;
-  /** A restore came from it; it is kept for ever. */
-  pinned: boolean;
-}

@@ -56,8 +56,3 @@ export interface DocError {
   /** A sentence a person can read; not meant for parsing. */
   message: string;
 }
-
-/** True when `code` is one of the protocol's error codes. */
-export function isErrorCode(code: unknown): code is ErrorCode {
-  return typeof code === 'string' && (Object.values(ErrorCode) as string[]).includes(code);
-}

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, isErrorCode } from './errors.js';
 import { toBytes } from './events.js';
 
 describe('toBytes normalises binary payloads as Socket.IO delivers them', () => {
@@ -33,17 +32,5 @@ describe('toBytes normalises binary payloads as Socket.IO delivers them', () => 
     ['undefined', undefined],
   ])('refuses %s', (_, payload) => {
     expect(toBytes(payload)).toBeNull();
-  });
-});
-
-describe('isErrorCode', () => {
-  it('knows every named code', () => {
-    for (const code of Object.values(ErrorCode)) expect(isErrorCode(code)).toBe(true);
-  });
-
-  it('refuses names, near misses and non-strings', () => {
-    for (const candidate of ['InvalidDocId', 'invalid_doc_id', '', 'NOPE', 3, null, undefined]) {
-      expect(isErrorCode(candidate)).toBe(false);
-    }
   });
 });

@@ -1,6 +1,6 @@
 export { PROTOCOL_VERSION } from './version.js';
 export { WIRE_PARSER } from './parser.js';
-export { ErrorCode, isErrorCode, type DocError } from './errors.js';
+export { ErrorCode, type DocError } from './errors.js';
 export { MAX_DOC_ID_LENGTH, isValidDocId, newDocId } from './docId.js';
 export {
   toBytes,

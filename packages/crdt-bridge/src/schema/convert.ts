@@ -2,6 +2,7 @@ import type { Mark, Node as PMNode } from 'prosemirror-model';
 import { yXmlFragmentToProsemirrorJSON } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT, schema } from './schema.js';
+import { setStoredTitle } from './title.js';
 
 /**
  * The ProseMirror document held in a Y.Doc, checked against the schema.
@@ -72,7 +73,7 @@ export function yUpdateFromDoc(node: PMNode, title?: string): Uint8Array {
   const doc = new Y.Doc();
   doc.transact(() => {
     writeChildren(doc.getXmlFragment(CONTENT_FRAGMENT), node);
-    if (title) doc.getMap('meta').set('title', title);
+    if (title) setStoredTitle(doc, title);
   });
   const update = Y.encodeStateAsUpdate(doc);
   doc.destroy();

@@ -1,6 +1,16 @@
 export { schema, CONTENT_FRAGMENT, HEADING_LEVELS } from './schema.js';
 export { safeHref } from './links.js';
-export { docText, docTitle } from './text.js';
+export { docText, firstTextLineOfNode } from './text.js';
+export {
+  MAX_TITLE_LENGTH,
+  META_MAP,
+  TITLE_KEY,
+  cleanTitle,
+  docTitle,
+  setStoredTitle,
+  storedTitle,
+  titleProblem,
+} from './title.js';
 export { docFromY, minimumStateBytes, yUpdateFromDoc } from './convert.js';
 export { parseMarkdown, toMarkdown } from './markdown.js';
 export { escapeHtml, htmlPage, toHtml } from './html.js';

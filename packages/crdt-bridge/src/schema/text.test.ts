@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { yUpdateFromDoc } from './convert.js';
 import { parseMarkdown } from './markdown.js';
-import { docText, docTitle } from './text.js';
+import { docText, firstTextLine, firstTextLineOfNode } from './text.js';
 
 function docOf(markdown: string): Y.Doc {
   const doc = new Y.Doc();
@@ -10,20 +10,21 @@ function docOf(markdown: string): Y.Doc {
   return doc;
 }
 
-describe('document title and text', () => {
-  it('takes the first line with text, looking inside lists and quotes', () => {
-    expect(docTitle(docOf('- **Groceries** to buy\n- milk\n\n# Later heading'))).toBe('Groceries to buy');
-    expect(docTitle(docOf('> quoted first\n\nthen text'))).toBe('quoted first');
-  });
-
-  it('prefers the title set in meta, and is empty for an empty document', () => {
-    const doc = docOf('first line');
-    doc.getMap('meta').set('title', '  Plan  ');
-    expect(docTitle(doc)).toBe('Plan');
-    expect(docTitle(new Y.Doc())).toBe('');
-  });
-
+describe('document text', () => {
   it('gives one line per textblock as plain text', () => {
     expect(docText(docOf('# Title\n\nSome *words*\n\n- one\n- two'))).toBe('Title\nSome words\none\ntwo');
+  });
+
+  it('finds the first line with text, looking inside lists and quotes', () => {
+    expect(firstTextLine(docOf('- **Groceries** to buy\n- milk\n\n# Later heading'))).toBe('Groceries to buy');
+    expect(firstTextLine(docOf('> quoted first\n\nthen text'))).toBe('quoted first');
+    expect(firstTextLine(new Y.Doc())).toBe('');
+  });
+
+  it('finds the same first line in a ProseMirror document as in the Y.Doc written from it', () => {
+    for (const markdown of ['- **Groceries** to buy\n- milk', '\n\n> quoted first\n\nthen', '---\n\n## Plan', '']) {
+      const node = parseMarkdown(markdown);
+      expect(firstTextLineOfNode(node), markdown).toBe(firstTextLine(docOf(markdown)));
+    }
   });
 });

@@ -1,8 +1,6 @@
+import type { Node as PMNode } from 'prosemirror-model';
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT } from './schema.js';
-
-/** Longest title derived from a document's first line. */
-const MAX_TITLE_LENGTH = 120;
 
 function textOf(text: Y.XmlText): string {
   let out = '';
@@ -31,10 +29,8 @@ export function docText(doc: Y.Doc): string {
   return lines.join('\n');
 }
 
-/** A document's title: its `meta.title` when set, else its first non-empty line, else "". */
-export function docTitle(doc: Y.Doc): string {
-  const explicit = doc.getMap('meta').get('title');
-  if (typeof explicit === 'string' && explicit.trim() !== '') return explicit.trim().slice(0, MAX_TITLE_LENGTH);
+/** The document's first line with text, untrimmed; "" when it has none (the title falls back to it). */
+export function firstTextLine(doc: Y.Doc): string {
   // Block by block, stopping at the first with text: this runs on every change, and a
   // document's full text is far more than its title needs.
   for (const block of doc.getXmlFragment(CONTENT_FRAGMENT).toArray()) {
@@ -42,7 +38,22 @@ export function docTitle(doc: Y.Doc): string {
     const lines: string[] = [];
     collectLines(block, lines);
     const first = lines.find((line) => line.trim() !== '');
-    if (first !== undefined) return first.trim().slice(0, MAX_TITLE_LENGTH);
+    if (first !== undefined) return first;
   }
   return '';
+}
+
+/**
+ * The same line of a ProseMirror document: the text of its first textblock with text, so
+ * a document made from `node` (an import) is titled as {@link firstTextLine} will read it.
+ */
+export function firstTextLineOfNode(node: PMNode): string {
+  let first = '';
+  node.descendants((child) => {
+    if (first !== '') return false;
+    if (!child.isTextblock) return true;
+    if (child.textContent.trim() !== '') first = child.textContent;
+    return false;
+  });
+  return first;
 }

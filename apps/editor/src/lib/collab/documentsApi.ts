@@ -1,15 +1,12 @@
+import type {
+  CreateDocumentRequest,
+  DocumentJSON,
+  DocumentPageJSON,
+  ErrorBodyJSON,
+  ImportDocumentRequest,
+  RenameDocumentRequest,
+} from '@tandem/crdt-bridge';
 import { authHeaders } from './accessToken.js';
-
-/** A document as the server lists it. */
-export interface DocSummary {
-  id: string;
-  title: string;
-  updatedAt: string;
-  createdAt: string;
-  size: number;
-  /** People behind the latest saved version, when known. */
-  editors?: string[];
-}
 
 /** An API failure with words a person can read. */
 export class ApiError extends Error {
@@ -31,19 +28,14 @@ export async function callApi<T>(path: string, init: RequestInit, failure: strin
     throw new ApiError(`${failure} The Tandem server cannot be reached.`);
   }
   if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+    // Usually the API's error body; a proxy in between may answer with anything.
+    const body = (await res.json().catch(() => null)) as Partial<ErrorBodyJSON> | null;
     throw new ApiError(`${failure} ${body?.error?.message ?? `The server answered ${res.status}.`}`);
   }
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
 const json = { 'content-type': 'application/json' };
-
-/** One page of the document list, and where the next one starts (null: this was the last). */
-export interface DocPage {
-  documents: DocSummary[];
-  next: string | null;
-}
 
 /** What to list: titles containing `query`, after `cursor` (a previous page's `next`), `limit` at a time. */
 export interface ListOptions {
@@ -53,38 +45,41 @@ export interface ListOptions {
 }
 
 /** A page of documents, newest first; the server does the searching and paging. */
-export function listDocuments(options: ListOptions = {}): Promise<DocPage> {
+export function listDocuments(options: ListOptions = {}): Promise<DocumentPageJSON> {
   const params = new URLSearchParams();
   if (options.query) params.set('q', options.query);
   if (options.cursor) params.set('cursor', options.cursor);
   if (options.limit !== undefined) params.set('limit', String(options.limit));
   const search = params.toString();
-  return callApi<DocPage>(`/api/docs${search ? `?${search}` : ''}`, {}, 'Your documents could not be loaded.');
+  return callApi<DocumentPageJSON>(`/api/docs${search ? `?${search}` : ''}`, {}, 'Your documents could not be loaded.');
 }
 
 /** Creates a document: a new one, or the one at `id` (e.g. again, after it was deleted). */
-export function createDocument(id?: string): Promise<DocSummary> {
+export function createDocument(id?: string): Promise<DocumentJSON> {
+  const body: CreateDocumentRequest = id === undefined ? {} : { id };
   return callApi(
     '/api/docs',
-    { method: 'POST', headers: json, body: JSON.stringify(id === undefined ? {} : { id }) },
+    { method: 'POST', headers: json, body: JSON.stringify(body) },
     'A new document could not be created.',
   );
 }
 
 /** Creates a document from Markdown text. */
-export function importMarkdown(markdown: string, title: string): Promise<DocSummary> {
+export function importMarkdown(markdown: string, title: string): Promise<DocumentJSON> {
+  const body: ImportDocumentRequest = { markdown, title };
   return callApi(
     '/api/docs/import',
-    { method: 'POST', headers: json, body: JSON.stringify({ markdown, title }) },
+    { method: 'POST', headers: json, body: JSON.stringify(body) },
     'The file could not be imported.',
   );
 }
 
 /** Renames a document (live for everyone who has it open). */
-export function renameDocument(id: string, title: string): Promise<DocSummary> {
+export function renameDocument(id: string, title: string): Promise<DocumentJSON> {
+  const body: RenameDocumentRequest = { title };
   return callApi(
     `/api/docs/${encodeURIComponent(id)}`,
-    { method: 'PATCH', headers: json, body: JSON.stringify({ title }) },
+    { method: 'PATCH', headers: json, body: JSON.stringify(body) },
     'The document could not be renamed.',
   );
 }

@@ -1,12 +1,7 @@
+import { parsePresenceUser, type PresenceUser } from '@tandem/crdt-bridge';
+
 /** Where a person's chosen name and colour live in the browser. */
 export const IDENTITY_STORAGE_KEY = 'tandem.user';
-
-/** A person as others see them. */
-export interface UserIdentity {
-  name: string;
-  /** 6-digit hex colour (y-prosemirror accepts no other form). */
-  color: string;
-}
 
 /** Colours that carry white text and stand out on both light and dark pages. */
 export const USER_COLORS = [
@@ -51,31 +46,18 @@ const ANIMALS = [
   'Hare',
 ];
 
-/** Longest display name accepted. */
-export const MAX_NAME_LENGTH = 40;
-
 function pick<T>(items: readonly T[]): T {
   return items[Math.floor(Math.random() * items.length)]!;
 }
 
 /** A friendly random identity, e.g. "Curious Otter" in teal. */
-export function randomIdentity(): UserIdentity {
+export function randomIdentity(): PresenceUser {
   return { name: `${pick(ADJECTIVES)} ${pick(ANIMALS)}`, color: pick(USER_COLORS) };
 }
 
-/** The identity if `value` is a usable one (non-empty name, 6-digit hex colour), else null. */
-export function parseIdentity(value: unknown): UserIdentity | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const { name, color } = value as { name?: unknown; color?: unknown };
-  if (typeof name !== 'string' || typeof color !== 'string') return null;
-  const trimmed = name.trim().slice(0, MAX_NAME_LENGTH);
-  if (trimmed === '' || !/^#[0-9a-fA-F]{6}$/.test(color)) return null;
-  return { name: trimmed, color: color.toLowerCase() };
-}
-
-function load(): UserIdentity {
+function load(): PresenceUser {
   try {
-    const stored = parseIdentity(JSON.parse(localStorage.getItem(IDENTITY_STORAGE_KEY) ?? 'null'));
+    const stored = parsePresenceUser(JSON.parse(localStorage.getItem(IDENTITY_STORAGE_KEY) ?? 'null'));
     if (stored) return stored;
   } catch {
     // Unreadable storage: fall through to a fresh identity.
@@ -85,7 +67,7 @@ function load(): UserIdentity {
   return fresh;
 }
 
-function save(identity: UserIdentity): void {
+function save(identity: PresenceUser): void {
   try {
     localStorage.setItem(IDENTITY_STORAGE_KEY, JSON.stringify(identity));
   } catch {
@@ -95,19 +77,19 @@ function save(identity: UserIdentity): void {
 
 /** This browser's identity, reactive, kept in localStorage and in step across tabs. */
 class Identity {
-  current = $state<UserIdentity>(load());
+  current = $state<PresenceUser>(load());
 
   constructor() {
     window.addEventListener('storage', (event) => {
       if (event.key !== IDENTITY_STORAGE_KEY) return;
-      const next = parseIdentity(JSON.parse(event.newValue ?? 'null'));
+      const next = parsePresenceUser(JSON.parse(event.newValue ?? 'null'));
       if (next) this.current = next;
     });
   }
 
   /** Changes the name and/or colour; invalid values are ignored. Returns whether it changed. */
-  update(change: Partial<UserIdentity>): boolean {
-    const next = parseIdentity({ ...this.current, ...change });
+  update(change: Partial<PresenceUser>): boolean {
+    const next = parsePresenceUser({ ...this.current, ...change });
     if (!next || (next.name === this.current.name && next.color === this.current.color)) return false;
     this.current = next;
     save(next);

@@ -1,5 +1,5 @@
 import type { Awareness } from 'y-protocols/awareness';
-import { parseIdentity, type UserIdentity } from './identity.svelte.js';
+import { readPresence, type PresenceState, type PresenceUser } from '@tandem/crdt-bridge';
 
 /** How long after the last keystroke someone still counts as typing. */
 export const TYPING_IDLE_MS = 2_000;
@@ -15,12 +15,8 @@ export interface Peer {
   hasCursor: boolean;
 }
 
-/** The presence fields Tandem puts in each awareness state (y-prosemirror adds `cursor`). */
-interface PresenceState {
-  user?: unknown;
-  typing?: unknown;
-  cursor?: unknown;
-}
+/** The presence fields this user writes (y-prosemirror writes `cursor`). */
+type OwnField = Exclude<keyof PresenceState, 'cursor'>;
 
 /** "Ana is typing…", "Ana and Ben are typing…", "3 people are typing…", or null. */
 export function typingSentence(names: readonly string[]): string | null {
@@ -40,10 +36,10 @@ export class Presence {
 
   constructor(
     private readonly awareness: Awareness,
-    identity: UserIdentity,
+    identity: PresenceUser,
   ) {
-    this.awareness.setLocalStateField('user', { ...identity });
-    this.awareness.setLocalStateField('typing', false);
+    this.setField('user', { ...identity });
+    this.setField('typing', false);
     this.awareness.on('change', this.refresh);
     this.refresh();
   }
@@ -59,8 +55,8 @@ export class Presence {
   }
 
   /** Publishes a new name or colour to everyone in the document. */
-  setIdentity(identity: UserIdentity): void {
-    this.awareness.setLocalStateField('user', { ...identity });
+  setIdentity(identity: PresenceUser): void {
+    this.setField('user', { ...identity });
   }
 
   /**
@@ -68,11 +64,11 @@ export class Presence {
    * after it touch the wire; keystrokes in between only reset a timer.
    */
   noteTyping(): void {
-    if (this.typingTimer === null) this.awareness.setLocalStateField('typing', true);
+    if (this.typingTimer === null) this.setField('typing', true);
     else clearTimeout(this.typingTimer);
     this.typingTimer = setTimeout(() => {
       this.typingTimer = null;
-      this.awareness.setLocalStateField('typing', false);
+      this.setField('typing', false);
     }, TYPING_IDLE_MS);
   }
 
@@ -82,20 +78,24 @@ export class Presence {
     this.awareness.off('change', this.refresh);
   }
 
+  /** Writes one field of this user's presence, typed by the shared presence state. */
+  private setField<K extends OwnField>(field: K, value: PresenceState[K]): void {
+    this.awareness.setLocalStateField(field, value);
+  }
+
   private readonly refresh = (): void => {
     const self = this.awareness.clientID;
     const peers: Peer[] = [];
-    for (const [clientId, raw] of this.awareness.getStates()) {
-      const state = raw as PresenceState;
-      const user = parseIdentity(state.user);
-      if (!user) continue;
+    for (const [clientId, state] of this.awareness.getStates()) {
+      const presence = readPresence(state);
+      if (!presence) continue;
       peers.push({
         clientId,
-        name: user.name,
-        color: user.color,
+        name: presence.user.name,
+        color: presence.user.color,
         isSelf: clientId === self,
-        typing: state.typing === true,
-        hasCursor: state.cursor != null,
+        typing: presence.typing,
+        hasCursor: presence.cursor !== null,
       });
     }
     // Yourself first, then by name so the bar does not jump around.

@@ -1,17 +1,16 @@
 import type { Plugin } from 'prosemirror-state';
 import type { Awareness } from 'y-protocols/awareness';
 import { yCursorPlugin } from 'y-prosemirror';
+import { cleanColor, cleanName } from '@tandem/crdt-bridge';
 
-/** How a remote user appears in awareness (checked loosely: it comes from the network). */
+/** How a remote user appears in awareness: unchecked, it comes from the network. */
 interface CursorUser {
   name?: unknown;
   color?: unknown;
 }
 
-const HEX = /^#[0-9a-fA-F]{6}$/;
-
 function colorOf(user: CursorUser): string {
-  return typeof user.color === 'string' && HEX.test(user.color) ? user.color : '#868e96';
+  return cleanColor(user.color) ?? '#868e96';
 }
 
 /**
@@ -28,7 +27,7 @@ function buildCursor(user: CursorUser, clientId: number): HTMLElement {
   const label = document.createElement('span');
   label.className = 'remote-caret-label';
   label.style.backgroundColor = color;
-  label.textContent = typeof user.name === 'string' ? user.name : 'Someone';
+  label.textContent = cleanName(user.name) ?? 'Someone';
   caret.append('\u2060', label, '\u2060');
   return caret;
 }

@@ -1,5 +1,13 @@
 import type * as Y from 'yjs';
-import { docJSON, type DiffHiddenRun, type DiffTruncation, type NodeJSON } from '@tandem/crdt-bridge';
+import {
+  docJSON,
+  type DiffChangeJSON,
+  type DiffHiddenRun,
+  type DiffJSON,
+  type DiffTruncation,
+  type NodeJSON,
+  type VersionJSON,
+} from '@tandem/crdt-bridge';
 import { identity } from '../collab/identity.svelte.js';
 import {
   copyVersion,
@@ -9,9 +17,6 @@ import {
   nameVersion,
   restoreVersion,
   type Against,
-  type Change,
-  type Diff,
-  type Version,
 } from './api.js';
 import { versionTitle } from './format.js';
 
@@ -21,7 +26,7 @@ export type Selection = { kind: 'current' } | { kind: 'version'; id: number };
 /** What the preview shows: a merged document with its changes, and which side of the diff is the one selected. */
 export interface Preview {
   doc: NodeJSON;
-  changes: Change[];
+  changes: DiffChangeJSON[];
   colors: Record<string, string | null>;
   /** The side of the diff that is the selected version (blocks of the other side are not in it). */
   side: 'base' | 'target';
@@ -29,7 +34,7 @@ export interface Preview {
   hidden: DiffHiddenRun[];
   /** What a diff too large to show whole left out at its end. */
   truncated: DiffTruncation | null;
-  diff: Diff | null;
+  diff: DiffJSON | null;
 }
 
 /** A message for the person, optionally with a link (to a copy). */
@@ -39,7 +44,7 @@ export interface Notice {
 }
 
 /** The preview of a diff, the selected version being its `side`. */
-function previewOf(diff: Diff, side: 'base' | 'target'): Preview {
+function previewOf(diff: DiffJSON, side: 'base' | 'target'): Preview {
   return {
     doc: diff.doc,
     changes: diff.changes,
@@ -60,7 +65,7 @@ const OWN_CHANGE_GRACE_MS = 1_500;
  * newer one was made are ignored, so quick keyboard navigation shows the last choice.
  */
 export class HistoryModel {
-  versions = $state<Version[]>([]);
+  versions = $state<VersionJSON[]>([]);
   colors = $state<Record<string, string | null>>({});
   loadingList = $state(true);
   selection = $state<Selection>({ kind: 'current' });
@@ -87,7 +92,7 @@ export class HistoryModel {
   }
 
   /** The selected version, if a version (not the live document) is selected. */
-  get selectedVersion(): Version | null {
+  get selectedVersion(): VersionJSON | null {
     const selection = this.selection;
     return selection.kind === 'version' ? (this.versions.find((v) => v.id === selection.id) ?? null) : null;
   }

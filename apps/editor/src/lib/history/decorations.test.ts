@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { schema } from '@tandem/crdt-bridge';
-import type { Change } from './api.js';
+import { schema, type DiffChangeJSON } from '@tandem/crdt-bridge';
 import { hiddenLabel, topBlocks, truncatedLabel } from './decorations.js';
 
 const paragraph = (text: string) => schema.nodes.paragraph!.create(null, schema.text(text));
@@ -9,7 +8,7 @@ describe('numbering the blocks of a bounded diff', () => {
   it('counts hidden unchanged runs on both sides, and whole added or removed blocks only on theirs', () => {
     // Shown: a, [removed] b, c, then 5 hidden, then d.
     const doc = schema.nodes.doc!.create(null, [paragraph('a'), paragraph('b'), paragraph('c'), paragraph('d')]);
-    const removedB: Change = { type: 'removed', from: 3, to: 6, block: true, text: 'b', author: null };
+    const removedB: DiffChangeJSON = { type: 'removed', from: 3, to: 6, block: true, text: 'b', author: null };
     const hidden = [
       { index: 0, pos: 0, blocks: 10 },
       { index: 3, pos: 9, blocks: 5 },

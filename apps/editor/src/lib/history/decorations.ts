@@ -1,11 +1,10 @@
 import type { Node as PMNode } from 'prosemirror-model';
 import { Decoration, DecorationSet } from 'prosemirror-view';
-import type { DiffHiddenRun, DiffTruncation } from '@tandem/crdt-bridge';
-import type { Change } from './api.js';
+import type { DiffChangeJSON, DiffHiddenRun, DiffTruncation } from '@tandem/crdt-bridge';
 import { colorFor } from './format.js';
 
 /** Words for a change, for tooltips and screen readers. */
-export function changeLabel(change: Change): string {
+export function changeLabel(change: DiffChangeJSON): string {
   const what = change.type === 'added' ? 'Added' : change.type === 'removed' ? 'Deleted' : 'Changed';
   return change.author ? `${what} by ${change.author}` : what;
 }
@@ -39,7 +38,7 @@ function omissionLine(text: string, testId: string): HTMLElement {
  */
 export function changeDecorations(
   doc: PMNode,
-  changes: readonly Change[],
+  changes: readonly DiffChangeJSON[],
   colors: Record<string, string | null>,
   selectedBlockPos: number | null,
   hidden: readonly DiffHiddenRun[] = [],
@@ -108,7 +107,7 @@ export interface TopBlock {
  */
 export function topBlocks(
   doc: PMNode,
-  changes: readonly Change[],
+  changes: readonly DiffChangeJSON[],
   previewedSide: 'base' | 'target',
   hidden: readonly DiffHiddenRun[] = [],
 ): TopBlock[] {

@@ -1,11 +1,11 @@
-import type { Version } from './api.js';
+import type { VersionJSON } from '@tandem/crdt-bridge';
 
 /** Versions of one calendar day (local time), newest first. */
 export interface DayGroup {
   /** `YYYY-MM-DD`, stable for keys and ids. */
   key: string;
   label: string;
-  versions: Version[];
+  versions: VersionJSON[];
 }
 
 function dayKey(date: Date): string {
@@ -28,7 +28,7 @@ export function dayLabel(date: Date, now: Date = new Date()): string {
 }
 
 /** Groups versions (newest first) by local day, keeping their order. */
-export function groupByDay(versions: readonly Version[], now: Date = new Date()): DayGroup[] {
+export function groupByDay(versions: readonly VersionJSON[], now: Date = new Date()): DayGroup[] {
   const groups: DayGroup[] = [];
   for (const version of versions) {
     const date = new Date(version.createdAt);
@@ -41,12 +41,12 @@ export function groupByDay(versions: readonly Version[], now: Date = new Date())
 }
 
 /** The time of day of a version, e.g. "14:05". */
-export function timeLabel(version: Version): string {
+export function timeLabel(version: VersionJSON): string {
   return new Date(version.createdAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
 /** How a version is called in lists and headings. */
-export function versionTitle(version: Version, all: readonly Version[] = []): string {
+export function versionTitle(version: VersionJSON, all: readonly VersionJSON[] = []): string {
   if (version.name) return version.name;
   if (version.kind === 'restore-point') {
     const of = all.find((v) => v.id === version.restoreOf);
@@ -56,7 +56,7 @@ export function versionTitle(version: Version, all: readonly Version[] = []): st
 }
 
 /** A longer description for a version: its title with date and time. */
-export function versionDescription(version: Version, all: readonly Version[] = []): string {
+export function versionDescription(version: VersionJSON, all: readonly VersionJSON[] = []): string {
   const when = new Date(version.createdAt).toLocaleString(undefined, {
     day: 'numeric',
     month: 'short',

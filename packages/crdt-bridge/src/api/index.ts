@@ -1,0 +1,20 @@
+export type { ErrorBodyJSON } from './errors.js';
+export type {
+  CreateDocumentRequest,
+  DocumentJSON,
+  DocumentPageJSON,
+  ImportDocumentRequest,
+  RenameDocumentRequest,
+} from './documents.js';
+export type {
+  AuthorColorsJSON,
+  DiffChangeJSON,
+  DiffJSON,
+  DiffSideJSON,
+  NameVersionRequest,
+  RestoreRequest,
+  RestoreResultJSON,
+  VersionContentJSON,
+  VersionJSON,
+  VersionListJSON,
+} from './versions.js';

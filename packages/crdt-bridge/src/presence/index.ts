@@ -1,0 +1,10 @@
+export {
+  MAX_NAME_LENGTH,
+  cleanColor,
+  cleanName,
+  parsePresenceUser,
+  readPresence,
+  type PresenceCursor,
+  type PresenceState,
+  type PresenceUser,
+} from './state.js';
