@@ -70,6 +70,8 @@ export interface Config {
   historyDailyDays: number;
   /** Most bytes one document's version history may take in storage; the oldest automatic versions are thinned first. */
   historyMaxBytes: number;
+  /** Longest a shutdown waits to store what is pending (storage may be failing) before the process exits anyway. */
+  shutdownTimeoutMs: number;
   /** `/healthz` reports trouble when the disk holding `dataDir` has less free space than this (0: never). */
   minFreeDiskBytes: number;
   /** A bearer token that may read `/metrics` (in either mode); null: only owners of every document may. */
@@ -233,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     historyHourlyDays: int(env, 'HISTORY_HOURLY_DAYS', 7, 0, 100_000),
     historyDailyDays: int(env, 'HISTORY_DAILY_DAYS', 0, 0, 1_000_000),
     historyMaxBytes: int(env, 'HISTORY_MAX_BYTES', 64 * 1024 * 1024, 64 * 1024, 2 ** 40),
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 3_600_000),
     minFreeDiskBytes: int(env, 'MIN_FREE_DISK_BYTES', 64 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
     metricsToken: metricsToken(env),
     acceptWalLoss: int(env, 'ACCEPT_WAL_LOSS', 0, 0, 1) === 1,

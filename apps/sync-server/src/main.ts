@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createTandemServer } from './server.js';
+import { shutDown } from './shutdown.js';
 import { StorageOpenError } from './storage/SqliteStore.js';
 
 /** Composition root: config → server → listen, with graceful shutdown on SIGTERM/SIGINT. */
@@ -38,11 +39,18 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: storing pending changes');
-    server
-      .close()
-      .then(() => {
-        log.info('stopped');
-        process.exit(0);
+    shutDown(server, config.shutdownTimeoutMs)
+      .then((outcome) => {
+        if (outcome.clean) {
+          log.info('stopped');
+          process.exit(0);
+        }
+        log.error(
+          { documents: outcome.unstored, waitedMs: config.shutdownTimeoutMs },
+          'stopped without storing every change: storage did not take them in time. Nothing acknowledged ' +
+            'is lost; the people editing these documents still have their changes and send them again when they reconnect',
+        );
+        process.exit(1);
       })
       .catch((err: unknown) => {
         log.error({ err }, 'shutdown failed');

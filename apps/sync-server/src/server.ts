@@ -20,7 +20,8 @@ import { UPDATE_PART_STRUCTS } from './rooms/largeUpdate.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import { TitleKeeper } from './rooms/TitleKeeper.js';
 import { EndOfTurn } from './sockets/endOfTurn.js';
-import { handleConnection } from './sockets/handlers.js';
+import { handleConnection, type HandlerDeps } from './sockets/handlers.js';
+import type { ConnectionLimits } from './sockets/Connection.js';
 import { SocketAudience } from './sockets/SocketAudience.js';
 import { createSocketServer } from './sockets/socketServer.js';
 import type { TandemIo } from './sockets/types.js';
@@ -95,6 +96,66 @@ function tellStorageTrouble(registry: RoomRegistry, docIds: readonly string[]): 
   }
 }
 
+/** What follows documents once storage is open: rooms, compaction, titles, history and the document service. */
+function documentPieces(
+  config: Config,
+  log: Logger,
+  store: DocumentStore,
+  writes: WriteQueue,
+  io: TandemIo,
+  pools: { work: WorkerPool; updateWork: WorkerPool },
+) {
+  const registry = new RoomRegistry(store, writes, log, {
+    idleUnloadMs: config.idleUnloadMs,
+    audienceFor: (docId) => new SocketAudience(io, docId),
+    splitUpdate: async (update) =>
+      (await pools.updateWork.run('splitUpdate', { update, maxStructs: UPDATE_PART_STRUCTS })).parts,
+  });
+  const { compactRows, compactBytes } = config;
+  const compaction = new LogCompaction(store, registry, log, { compactRows, compactBytes }, writes);
+  const titles = new TitleKeeper(store, registry, log, writes);
+  const door = new EditDoor(registry, writes);
+  const history = new HistoryService({
+    ...{ versions: store.versions ?? null, registry, door, log, work: pools.work },
+    options: {
+      quietMs: config.historyQuietMs,
+      maxIntervalMs: config.historyMaxIntervalMs,
+      retention: retentionPolicy(config.historyKeepAllHours, config.historyHourlyDays, config.historyDailyDays),
+      maxBytes: config.historyMaxBytes,
+      maxDiffBytes: config.maxDiffBytes,
+    },
+  });
+  const maxStateBytes = config.maxMessageBytes;
+  const documents = new DocumentService({ store, registry, door, work: pools.work, log, maxStateBytes });
+  return { registry, compaction, titles, history, documents };
+}
+
+/** Hands every new Socket.IO connection to the protocol's handlers. */
+function acceptConnections(io: TandemIo, config: Config, deps: Omit<HandlerDeps, keyof ConnectionLimits>): void {
+  const limits: ConnectionLimits = {
+    maxDocsPerConnection: config.maxDocsPerConnection,
+    maxAwarenessBytes: MAX_AWARENESS_BYTES,
+    rateLimit: { perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst },
+    maxOutgoingBytes: config.maxOutgoingBytes,
+    joinTimeoutMs: config.joinTimeoutMs,
+  };
+  io.on('connection', (socket) => {
+    deps.log.debug({ socket: socket.id }, 'connected');
+    handleConnection(socket, { ...deps, ...limits });
+  });
+}
+
+/** Starts `httpServer` listening as the config says; resolves with the bound port. */
+function listen(httpServer: http.Server, config: Config): Promise<number> {
+  return new Promise((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolve((httpServer.address() as AddressInfo).port);
+    });
+  });
+}
+
 /**
  * Builds the server — storage, rooms, history, documents, Socket.IO and HTTP on one port —
  * each piece from the ones before it. Call `listen()` to start it.
@@ -109,42 +170,10 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   const turn = new EndOfTurn();
   const httpServer = createHttpServer(config);
   const io = createSocketServer(httpServer, { config, log, site, refusals, turn });
-
-  const writes = new WriteQueue(store, log, {
-    delayMs: config.commitDelayMs,
-    atEndOfTurn: (run) => turn.defer('storage', run),
-  });
-  const { work, updateWork } = workerPools(config, log);
-  const registry = new RoomRegistry(store, writes, log, {
-    idleUnloadMs: config.idleUnloadMs,
-    audienceFor: (docId) => new SocketAudience(io, docId),
-    splitUpdate: async (update) =>
-      (await updateWork.run('splitUpdate', { update, maxStructs: UPDATE_PART_STRUCTS })).parts,
-  });
-  const compaction = new LogCompaction(
-    store,
-    registry,
-    log,
-    { compactRows: config.compactRows, compactBytes: config.compactBytes },
-    writes,
-  );
-  const titles = new TitleKeeper(store, registry, log, writes);
-  const door = new EditDoor(registry, writes);
-  const history = new HistoryService({
-    versions: store.versions ?? null,
-    registry,
-    door,
-    log,
-    work,
-    options: {
-      quietMs: config.historyQuietMs,
-      maxIntervalMs: config.historyMaxIntervalMs,
-      retention: retentionPolicy(config.historyKeepAllHours, config.historyHourlyDays, config.historyDailyDays),
-      maxBytes: config.historyMaxBytes,
-      maxDiffBytes: config.maxDiffBytes,
-    },
-  });
-  const documents = new DocumentService({ store, registry, door, work, log, maxStateBytes: config.maxMessageBytes });
+  const atEndOfTurn = (run: () => void): void => turn.defer('storage', run);
+  const writes = new WriteQueue(store, log, { delayMs: config.commitDelayMs, atEndOfTurn });
+  const pools = workerPools(config, log);
+  const { registry, compaction, titles, history, documents } = documentPieces(config, log, store, writes, io, pools);
   const metrics = new ServerMetrics({
     connections: () => io.engine.clientsCount,
     documentsLoaded: () => registry.size,
@@ -154,23 +183,8 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     metrics.commitSeconds.observe(seconds);
     metrics.commitBatch.observe(updates);
   });
-
   const quotas = new Quotas(config);
-  io.on('connection', (socket) => {
-    log.debug({ socket: socket.id }, 'connected');
-    handleConnection(socket, {
-      metrics,
-      registry,
-      store,
-      quotas,
-      log,
-      maxDocsPerConnection: config.maxDocsPerConnection,
-      maxAwarenessBytes: MAX_AWARENESS_BYTES,
-      rateLimit: { perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst },
-      maxOutgoingBytes: config.maxOutgoingBytes,
-      joinTimeoutMs: config.joinTimeoutMs,
-    });
-  });
+  acceptConnections(io, config, { metrics, registry, store, quotas, log });
 
   const storage = new StorageHealth(store, writes, {
     dataDir: config.dataDir,
@@ -192,20 +206,13 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     await registry.closeAll();
     await titles.settled();
     history.close();
-    await Promise.all([work.close(), updateWork.close()]);
+    await Promise.all([pools.work.close(), pools.updateWork.close()]);
     await store.close();
     httpServer.closeAllConnections();
   };
   return {
-    ...{ http: httpServer, io, store, registry, writes, history, documents, work, compaction, log },
-    listen: () =>
-      new Promise((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(config.port, config.host, () => {
-          httpServer.off('error', reject);
-          resolve((httpServer.address() as AddressInfo).port);
-        });
-      }),
+    ...{ http: httpServer, io, store, registry, writes, history, documents, work: pools.work, compaction, log },
+    listen: () => listen(httpServer, config),
     close: () => (closing ??= close()),
   };
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type DocSession } from '@tandem/crdt-bridge';
+import { shutDown } from '../src/shutdown.js';
 import { InstrumentedStore } from './stores.js';
 import { readCommitted, startTestServer, tempDataDir, text, waitFor, type TestServer } from './helpers.js';
 
@@ -57,6 +58,30 @@ describe('when one document’s writes fail and the others’ do not', () => {
     store.failAppendsOf.clear();
     await broken.whenSaved();
     expect(readCommitted(ts.dataDir, 'broken').getText('t').toString()).toBe('held');
+  });
+});
+
+describe('a shutdown while storage fails', () => {
+  it('ends within its time limit and names the documents whose changes are not stored', async () => {
+    await startWithFlakyStorage();
+    const a = ts.client().open('held-at-exit');
+    await a.whenSynced();
+    await failStorageDuring(() => a.doc.getText('t').insert(0, 'not stored'));
+    const started = Date.now();
+    const outcome = await shutDown(ts.server, 300);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(outcome).toEqual({ clean: false, unstored: ['held-at-exit'] });
+    // The change was never acknowledged: the client still holds it, to send again on reconnect.
+    expect(a.status.save).toBe('saving');
+  });
+
+  it('is clean when everything is stored', async () => {
+    await startWithFlakyStorage();
+    const a = ts.client().open('stored-at-exit');
+    await a.whenSynced();
+    a.doc.getText('t').insert(0, 'stored');
+    await a.whenSaved();
+    expect(await shutDown(ts.server, 5_000)).toEqual({ clean: true });
   });
 });
 

@@ -45,92 +45,88 @@ function fileName(title: string, fallback: string, extension: string): string {
   return `${base}.${extension}`;
 }
 
+/** A content route's work. */
+type ContentHandler = (deps: ApiDeps, ctx: RouteContext) => Promise<void>;
+
+/** `GET /api/docs/<id>/export?format=markdown|html`: the document as a download, rendered on a worker. */
+const exportDocument: ContentHandler = async (deps, ctx) => {
+  const id = await existingDoc(deps, ctx);
+  if (!id) return;
+  const format = ctx.url.searchParams.get('format') ?? 'markdown';
+  if (format !== 'markdown' && format !== 'html') {
+    sendError(ctx.res, 400, 'INVALID_FORMAT', 'format must be "markdown" or "html".');
+    return;
+  }
+  const exported = await deps.documents.export(id, format);
+  if (!exported) {
+    sendError(ctx.res, 404, 'NOT_FOUND', 'There is no document with that id.');
+    return;
+  }
+  const { body, title } = exported;
+  const type = format === 'markdown' ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8';
+  const name = fileName(title, id, format === 'markdown' ? 'md' : 'html');
+  ctx.res.writeHead(200, {
+    'content-type': type,
+    'content-disposition': `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    'cache-control': 'no-store',
+    // An exported page is a download, never a page of ours that runs anything.
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+  });
+  ctx.res.end(body);
+};
+
+/** The Markdown and title an import request carries: a JSON body `{ markdown, title }`, or the text itself. */
+async function importRequest(ctx: RouteContext): Promise<{ markdown: string; title: string }> {
+  const { req, url } = ctx;
+  const title = url.searchParams.get('title') ?? '';
+  if (!(req.headers['content-type'] ?? '').includes('application/json'))
+    return { markdown: (await readBody(req, MAX_IMPORT_BYTES)).toString('utf8'), title };
+  const body = (await readJson(req, MAX_IMPORT_BYTES)) as { markdown?: unknown; title?: unknown };
+  if (typeof body.markdown !== 'string') throw new BadRequest(400, 'INVALID_BODY', 'Send { "markdown": "..." }.');
+  return { markdown: body.markdown, title: typeof body.title === 'string' ? body.title : title };
+}
+
+/** `POST /api/docs/import`: a new document from Markdown; permission and quota before the body is read. */
+const importDocument: ContentHandler = async (deps, ctx) => {
+  // The new document's id is known up front, so permission is checked before the body is read.
+  const id = newDocId();
+  if (!atLeast(roleFor(ctx.user, id), 'editor')) {
+    sendError(ctx.res, 403, ErrorCode.Forbidden, 'You may not create documents here.');
+    return;
+  }
+  takeDocumentCreation(deps.quotas, ctx);
+  const { markdown, title } = await importRequest(ctx);
+  const meta = await deps.documents.importMarkdown(id, markdown, cleanTitle(title)).catch((err: unknown) => {
+    throw importTooLarge(err);
+  });
+  sendJson(ctx.res, 201, documentJson(meta));
+};
+
+/** `PATCH /api/docs/<id>`: renames it, live for everyone who has it open. */
+const renameDocument: ContentHandler = async (deps, ctx) => {
+  const id = await existingDoc(deps, ctx);
+  if (!id) return;
+  const body = (await readJson(ctx.req)) as { title?: unknown };
+  if (typeof body.title !== 'string') throw new BadRequest(400, 'INVALID_BODY', 'Send { "title": "..." }.');
+  sendJson(ctx.res, 200, documentJson(await deps.documents.rename(id, cleanTitle(body.title))));
+};
+
+/** `DELETE /api/docs/<id>`: deletes it for everyone (they are told). */
+const deleteDocument: ContentHandler = async (deps, ctx) => {
+  const id = await existingDoc(deps, ctx);
+  if (!id) return;
+  await deps.documents.remove(id);
+  ctx.res.writeHead(204).end();
+};
+
 /** Export, import, rename and delete. */
 export function contentRoutes(deps: ApiDeps): Route[] {
+  const on = (handler: ContentHandler) => (ctx: RouteContext) => handler(deps, ctx);
+  const document = /^\/api\/docs\/(?<id>[^/]+)$/;
   return [
-    {
-      method: 'GET',
-      pattern: /^\/api\/docs\/(?<id>[^/]+)\/export$/,
-      role: 'viewer',
-      handler: async (ctx) => {
-        const id = await existingDoc(deps, ctx);
-        if (!id) return;
-        const format = ctx.url.searchParams.get('format') ?? 'markdown';
-        if (format !== 'markdown' && format !== 'html') {
-          sendError(ctx.res, 400, 'INVALID_FORMAT', 'format must be "markdown" or "html".');
-          return;
-        }
-        const exported = await deps.documents.export(id, format);
-        if (!exported) {
-          sendError(ctx.res, 404, 'NOT_FOUND', 'There is no document with that id.');
-          return;
-        }
-        const { body, title } = exported;
-        const type = format === 'markdown' ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8';
-        const name = fileName(title, id, format === 'markdown' ? 'md' : 'html');
-        ctx.res.writeHead(200, {
-          'content-type': type,
-          'content-disposition': `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-          'cache-control': 'no-store',
-          // An exported page is a download, never a page of ours that runs anything.
-          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-        });
-        ctx.res.end(body);
-      },
-    },
-    {
-      method: 'POST',
-      pattern: /^\/api\/docs\/import$/,
-      handler: async (ctx) => {
-        const { req, res, url, user } = ctx;
-        // The new document's id is known up front, so permission is checked before the body is read.
-        const id = newDocId();
-        if (!atLeast(roleFor(user, id), 'editor')) {
-          sendError(res, 403, ErrorCode.Forbidden, 'You may not create documents here.');
-          return;
-        }
-        takeDocumentCreation(deps.quotas, ctx);
-        const isJson = (req.headers['content-type'] ?? '').includes('application/json');
-        let markdown: string;
-        let title = url.searchParams.get('title') ?? '';
-        if (isJson) {
-          const body = (await readJson(req, MAX_IMPORT_BYTES)) as { markdown?: unknown; title?: unknown };
-          if (typeof body.markdown !== 'string')
-            throw new BadRequest(400, 'INVALID_BODY', 'Send { "markdown": "..." }.');
-          markdown = body.markdown;
-          if (typeof body.title === 'string') title = body.title;
-        } else {
-          markdown = (await readBody(req, MAX_IMPORT_BYTES)).toString('utf8');
-        }
-        const meta = await deps.documents.importMarkdown(id, markdown, cleanTitle(title)).catch((err: unknown) => {
-          throw importTooLarge(err);
-        });
-        sendJson(res, 201, documentJson(meta));
-      },
-    },
-    {
-      method: 'PATCH',
-      pattern: /^\/api\/docs\/(?<id>[^/]+)$/,
-      role: 'editor',
-      handler: async (ctx) => {
-        const id = await existingDoc(deps, ctx);
-        if (!id) return;
-        const body = (await readJson(ctx.req)) as { title?: unknown };
-        if (typeof body.title !== 'string') throw new BadRequest(400, 'INVALID_BODY', 'Send { "title": "..." }.');
-        const title = cleanTitle(body.title);
-        sendJson(ctx.res, 200, documentJson(await deps.documents.rename(id, title)));
-      },
-    },
-    {
-      method: 'DELETE',
-      pattern: /^\/api\/docs\/(?<id>[^/]+)$/,
-      role: 'owner',
-      handler: async (ctx) => {
-        const id = await existingDoc(deps, ctx);
-        if (!id) return;
-        await deps.documents.remove(id);
-        ctx.res.writeHead(204).end();
-      },
-    },
+    { method: 'GET', pattern: /^\/api\/docs\/(?<id>[^/]+)\/export$/, role: 'viewer', handler: on(exportDocument) },
+    { method: 'POST', pattern: /^\/api\/docs\/import$/, handler: on(importDocument) },
+    { method: 'PATCH', pattern: document, role: 'editor', handler: on(renameDocument) },
+    { method: 'DELETE', pattern: document, role: 'owner', handler: on(deleteDocument) },
   ];
 }

@@ -12,16 +12,8 @@ import { boundOutgoingQueue, closeWithError, dropConnection } from './guards.js'
 import { Memberships } from './Memberships.js';
 import type { TandemServerSocket } from './types.js';
 
-/** What a connection needs from the server. */
-export interface ConnectionDeps {
-  /** Where traffic and latency are counted for GET /metrics; absent in some tests. */
-  metrics?: ServerMetrics;
-  registry: RoomRegistry;
-  /** Where a join looks up (and may create) its document. */
-  store: DocumentStore;
-  /** Documents created per identity: a join that creates one counts. */
-  quotas: Quotas;
-  log: Logger;
+/** The bounds on one connection. */
+export interface ConnectionLimits {
   maxDocsPerConnection: number;
   /** Largest awareness update accepted. */
   maxAwarenessBytes: number;
@@ -31,6 +23,18 @@ export interface ConnectionDeps {
   maxOutgoingBytes: number;
   /** A connection that joins no document this long after connecting is closed. */
   joinTimeoutMs: number;
+}
+
+/** What a connection needs from the server. */
+export interface ConnectionDeps extends ConnectionLimits {
+  /** Where traffic and latency are counted for GET /metrics; absent in some tests. */
+  metrics?: ServerMetrics;
+  registry: RoomRegistry;
+  /** Where a join looks up (and may create) its document. */
+  store: DocumentStore;
+  /** Documents created per identity: a join that creates one counts. */
+  quotas: Quotas;
+  log: Logger;
 }
 
 /** A client's acknowledgement callback. */
