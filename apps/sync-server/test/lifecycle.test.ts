@@ -123,6 +123,31 @@ describe('unloading an idle document', () => {
   });
 });
 
+describe('a deletion racing a join', () => {
+  it('tells the joiner the document was deleted, rather than letting it join a room that is gone', async () => {
+    await startInstrumented();
+    await ts.server.documents.create('doomed');
+    const gate = createGate();
+    store.gates.load = gate;
+    const socket = ts.rawSocket();
+    const told: unknown[] = [];
+    socket.on('doc-error', (error: unknown) => told.push(error));
+    const joined = socket
+      .timeout(5_000)
+      .emitWithAck('join', { docId: 'doomed', protocol: PROTOCOL_VERSION }) as Promise<AckResult>;
+    await waitFor(() => store.calls.load === 1, 'the join waits on the load');
+    const removed = ts.server.documents.remove('doomed');
+    gate.open();
+    await removed;
+    // Joined just before the room went (and told so), or refused because it had gone: never left hanging.
+    const answer = await joined;
+    if (answer.ok) await waitFor(() => told.length > 0, 'the joiner is told the document was deleted');
+    const deleted = answer.ok ? told[0] : answer.error;
+    expect(deleted).toMatchObject({ code: ErrorCode.DocumentDeleted, docId: 'doomed' });
+    expect(ts.server.registry.get('doomed')).toBeUndefined();
+  });
+});
+
 describe('an unload racing a join', () => {
   it('keeps the room when someone joins while the unload waits for its writes', async () => {
     await startInstrumented({ idleUnloadMs: 10 });

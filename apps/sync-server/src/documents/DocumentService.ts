@@ -83,7 +83,7 @@ export class DocumentService {
 
   /** Deletes a document for everyone: those who have it open are told, then it goes, leaving a tombstone. */
   async remove(docId: string): Promise<void> {
-    this.deps.registry.get(docId)?.tellEveryone([
+    await this.deps.registry.evict(docId, [
       'doc-error',
       {
         docId,
@@ -91,7 +91,6 @@ export class DocumentService {
         message: 'This document was deleted. Your copy is no longer saved.',
       },
     ]);
-    await this.deps.registry.evict(docId);
     await this.deps.store.delete(docId);
     this.deps.log.info({ doc: docId }, 'document deleted');
   }

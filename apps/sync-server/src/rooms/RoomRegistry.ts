@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { DocumentStore, StoredDocument } from '../storage/DocumentStore.js';
 import type { WriteQueue } from '../storage/WriteQueue.js';
-import type { RoomAudience } from './audience.js';
+import type { Outgoing, RoomAudience } from './audience.js';
 import { Room } from './Room.js';
 
 /** Raised when a document is asked for that does not exist: loading never creates one. */
@@ -123,16 +123,18 @@ export class RoomRegistry {
   }
 
   /**
-   * Drops a document from memory at once, without storing anything more (it is
-   * being deleted). Members are removed; the caller tells them why first.
+   * Drops a document from memory at once, without storing anything more (it is being
+   * deleted): everyone in the room is sent `farewell`, then removed. Telling them here,
+   * in the same turn as the removal, reaches whoever joined while the eviction waited.
    */
-  async evict(docId: string): Promise<void> {
+  async evict(docId: string, farewell?: Outgoing): Promise<void> {
     await this.loading.get(docId)?.catch(() => undefined);
     this.cancelUnload(docId);
     const room = this.rooms.get(docId);
     if (!room) return;
     // Pending writes for a deleted document would fail on the foreign key; let them land first.
     await this.writes.ticketFor(docId).durable();
+    if (farewell) room.tellEveryone(farewell);
     for (const memberId of [...room.members.keys()]) room.removeMember(memberId);
     this.rooms.delete(docId);
     room.destroy();

@@ -115,6 +115,12 @@ export async function joinDocument(conn: Connection, request: unknown, rawAck: u
     for (const run of conn.memberships.abandon(docId)) run();
     return;
   }
+  // Deleted while this join waited for its room: the room is gone, and so is the document.
+  if (room.isDestroyed) {
+    ack(fail(ErrorCode.DocumentDeleted, 'This document was deleted.', docId));
+    for (const run of conn.memberships.abandon(docId)) run();
+    return;
+  }
   // Left or disconnected while the document loaded.
   if (!conn.socket.connected || conn.memberships.get(docId)?.state !== 'joining') {
     conn.deps.registry.released(room);
