@@ -42,6 +42,9 @@ test('reloading the page keeps the content', async ({ alice, bob, docId }) => {
 
 test.describe('when the server is killed with SIGKILL', () => {
   test.use({ isolatedServer: true, allowedConsoleErrors: [SERVER_UNREACHABLE] });
+  // Each restart starts a whole server (a few seconds on a busy machine), and the page then
+  // finds it again with its reconnect backoff (up to 5 s): sized to that, not to a quiet machine.
+  test.describe.configure({ timeout: 90_000 });
 
   test('every character shown as "Saved" is there after a restart', async ({ server, alice, openUser, docId }) => {
     await alice.open(docId);

@@ -75,6 +75,8 @@ test('opening a document for the first time says "Connecting…" and shows the e
 
 test.describe('leaving the page', () => {
   test.use({ isolatedServer: true, allowedConsoleErrors: [SERVER_UNREACHABLE] });
+  // A server restart and the page's reconnect backoff: sized to that work on a busy machine.
+  test.describe.configure({ timeout: 60_000 });
 
   test('the browser warns before leaving while a change is not saved, and not once it is', async ({
     server,
