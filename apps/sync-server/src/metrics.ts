@@ -4,6 +4,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface MetricsSources {
   connections: () => number;
   documentsLoaded: () => number;
+  /** Loaded documents whose stored content is applied in memory (the others are held as their stored row). */
+  documentsApplied: () => number;
 }
 
 /**
@@ -69,6 +71,14 @@ export class ServerMetrics {
       registers: [this.registry],
       collect() {
         this.set(sources.documentsLoaded());
+      },
+    });
+    new Gauge({
+      name: 'tandem_documents_applied',
+      help: 'Loaded documents whose content is applied in memory (others are served from their stored row)',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.documentsApplied());
       },
     });
   }

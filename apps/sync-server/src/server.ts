@@ -177,6 +177,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   const metrics = new ServerMetrics({
     connections: () => io.engine.clientsCount,
     documentsLoaded: () => registry.size,
+    documentsApplied: () => registry.applied,
   });
   writes.onFailed((docIds) => tellStorageTrouble(registry, docIds));
   writes.onTimed((seconds, updates) => {

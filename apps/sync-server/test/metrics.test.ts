@@ -32,6 +32,8 @@ describe('GET /metrics', () => {
     expect(sample(text, 'tandem_sqlite_commit_seconds_count')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'tandem_connections')).toBe(2);
     expect(sample(text, 'tandem_documents_loaded')).toBe(1);
+    // Edited, so applied in memory (a document only read is served from its stored row).
+    expect(sample(text, 'tandem_documents_applied')).toBe(1);
     expect(text).toContain('tandem_nodejs_eventloop_lag_seconds');
     expect(text).toContain('tandem_process_resident_memory_bytes');
   });

@@ -52,6 +52,13 @@ export class RoomRegistry {
     return this.rooms.size;
   }
 
+  /** Number of loaded documents whose content is applied (the others are held as their stored row). */
+  get applied(): number {
+    let count = 0;
+    for (const room of this.rooms.values()) if (room.contentLoaded) count++;
+    return count;
+  }
+
   /** The loaded room for `docId`, if any. */
   get(docId: string): Room | undefined {
     return this.rooms.get(docId);

@@ -23,7 +23,8 @@ interface LogState {
   lastSeq: number;
   /** Bytes of the last compacted state, so big documents are not compacted on every write. */
   compactedBytes: number;
-  compacting: boolean;
+  /** The compaction under way, if any; another waits for it. */
+  compacting: Promise<void> | null;
 }
 
 /**
@@ -47,16 +48,21 @@ export class LogCompaction {
     writes.onCommitted((docId, committed) => this.committed(docId, committed));
   }
 
-  /** Whether the document's log is being compacted now. */
-  isCompacting(docId: string): boolean {
-    return this.logs.get(docId)?.compacting ?? false;
-  }
-
-  /** Stores the merged state of the room's document in place of its log (now, whatever the thresholds). */
+  /**
+   * Stores the merged state of the room's document in place of its log (now, whatever the
+   * thresholds); one already under way is waited for first, so the state stored is the latest.
+   */
   async compact(room: Room): Promise<void> {
     const state = this.logs.get(room.id);
-    if (!state || state.compacting) return;
-    state.compacting = true;
+    if (!state) return;
+    while (state.compacting) await state.compacting;
+    state.compacting = this.storeState(room, state).finally(() => {
+      state.compacting = null;
+    });
+    await state.compacting;
+  }
+
+  private async storeState(room: Room, state: LogState): Promise<void> {
     try {
       // The in-memory state covers every committed row up to lastSeq (and perhaps more, which is harmless).
       const upToSeq = state.lastSeq;
@@ -75,8 +81,6 @@ export class LogCompaction {
       state.compactedBytes = full.byteLength;
     } catch (err) {
       this.log.error({ err, doc: room.id }, 'compaction failed; the log is kept');
-    } finally {
-      state.compacting = false;
     }
   }
 
@@ -87,7 +91,7 @@ export class LogCompaction {
       bytes: stored.updates.reduce((sum, u) => sum + u.byteLength, 0),
       lastSeq: stored.lastSeq,
       compactedBytes: 0,
-      compacting: false,
+      compacting: null,
     };
     this.logs.set(room.id, state);
     room.onDestroy(() => {
@@ -102,7 +106,8 @@ export class LogCompaction {
     state.bytes += bytes;
     state.lastSeq = Math.max(state.lastSeq, lastSeq);
     const { compactRows, compactBytes } = this.options;
-    if (state.rows > compactRows || state.bytes - state.compactedBytes > Math.max(compactBytes, state.compactedBytes))
-      void this.compact(state.room);
+    const due =
+      state.rows > compactRows || state.bytes - state.compactedBytes > Math.max(compactBytes, state.compactedBytes);
+    if (due && !state.compacting) void this.compact(state.room);
   }
 }

@@ -96,13 +96,6 @@ describe('group commit', () => {
     expect(store.appendSizes).toEqual([2]);
   });
 
-  it('commits at once on flushNow, without waiting for the turn to end', async () => {
-    const queue = new WriteQueue(store, log);
-    queue.enqueue('c', bytes(9));
-    await queue.flushNow();
-    expect(storedRows('c')).toEqual([9]);
-  });
-
   it('knows which documents have updates not yet committed', async () => {
     const queue = new WriteQueue(store, log);
     queue.enqueue('a', bytes(1));

@@ -114,12 +114,6 @@ export class WriteQueue {
     return this.commitStartedAt;
   }
 
-  /** Commits what is queued now, failing documents included, rather than at the end of the turn or their retry. */
-  async flushNow(): Promise<void> {
-    for (const line of this.lines.values()) line.retryAt = 0;
-    await this.flush();
-  }
-
   private lineOf(docId: string): DocumentLine {
     let line = this.lines.get(docId);
     if (!line) {
