@@ -2,7 +2,7 @@
  * `npm run bench` / `npm run bench:full`: Tandem against its peers, side by side.
  *
  *   tsx src/run.ts [--tier quick|full] [--only latency,throughput,ack,connections,coldload,storage,browser]
- *                  [--servers tandem,y-websocket,hocuspocus,y-socket.io,relay,tandem-shm]
+ *                  [--servers tandem,y-websocket,hocuspocus,y-socket.io,relay,tandem-shm,tandem-before]
  *                  [--reps N] [--profile] [--no-pin] [--no-build]
  *
  * Markdown goes to stdout; JSON, the Markdown and an SVG chart to bench/results/.

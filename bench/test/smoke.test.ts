@@ -14,7 +14,7 @@ import { BENCH_DIR, REPO_DIR } from '../src/lib/util.js';
 import { alternate, type ScenarioResult } from '../src/scenarios/common.js';
 import { latencyRep } from '../src/scenarios/latency.js';
 import { throughputRep } from '../src/scenarios/throughput.js';
-import { TANDEM_MAIN, startServer, type ServerProcess } from '../src/servers/index.js';
+import { TANDEM_MAIN, startServer, tandemHealth, type ServerProcess } from '../src/servers/index.js';
 import { distribution } from '../src/lib/stats.js';
 
 describe('bench harness', () => {
@@ -138,5 +138,28 @@ describe('bench harness', () => {
     });
     expect(verdicts([typing(12)])[0]).toMatchObject({ target: '≤ 16 ms', pass: true });
     expect(verdicts([typing(21)])[0]).toMatchObject({ pass: false });
+  });
+});
+
+describe('tandem-before', () => {
+  it('runs the sync server of the checkout $TANDEM_BEFORE names, and says so when it names none', async () => {
+    const saved = process.env.TANDEM_BEFORE;
+    try {
+      delete process.env.TANDEM_BEFORE;
+      await expect(startServer('tandem-before')).rejects.toThrow(/TANDEM_BEFORE/);
+      process.env.TANDEM_BEFORE = path.join(REPO_DIR, 'no-such-checkout');
+      await expect(startServer('tandem-before')).rejects.toThrow(/npm ci && npm run build/);
+      // This checkout stands in for an earlier one: what matters is that it is started and answers.
+      process.env.TANDEM_BEFORE = REPO_DIR;
+      const server = await startServer('tandem-before');
+      try {
+        expect(await tandemHealth(server)).toMatchObject({ documentsLoaded: 0, connections: 0 });
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TANDEM_BEFORE;
+      else process.env.TANDEM_BEFORE = saved;
+    }
   });
 });

@@ -152,7 +152,9 @@ export function markdown(meta: RunMeta, scenarios: ScenarioResult[], chartFile: 
   );
   out.push('');
   const others = [...new Set(scenarios.flatMap((s) => s.servers))].filter((k) => !k.startsWith('tandem'));
-  const tandemDiag = scenarios.some((s) => s.servers.includes('tandem-shm'));
+  const tandemDiag = (['tandem-shm', 'tandem-before'] as ServerKind[]).filter((k) =>
+    scenarios.some((s) => s.servers.includes(k)),
+  );
   out.push('## Verdict');
   out.push('');
   out.push(
@@ -160,7 +162,7 @@ export function markdown(meta: RunMeta, scenarios: ScenarioResult[], chartFile: 
       'with their range. For times and memory below 1 means Tandem is better; for throughput above 1 does.',
   );
   out.push('');
-  const cols = [...others, ...(tandemDiag ? (['tandem-shm'] as ServerKind[]) : [])];
+  const cols = [...others, ...tandemDiag];
   out.push(tableRow(['scenario', 'metric', 'Tandem', 'target', ...cols.map((k) => `vs ${k}`)]));
   out.push(tableRow(['---', '---', '---', '---', ...cols.map(() => '---')]));
   for (const scenario of scenarios) {

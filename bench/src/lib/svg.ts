@@ -13,6 +13,7 @@ const COLORS: Record<ServerKind, string> = {
   'y-socket.io': '#9467bd',
   relay: '#7f7f7f',
   'tandem-shm': '#ff7f0e',
+  'tandem-before': '#e377c2',
 };
 
 const LABEL: Record<PercentileKey, string> = { p50: 'p50', p90: 'p90', p99: 'p99', p999: 'p99.9', max: 'max' };

@@ -7,14 +7,22 @@ import { canRaiseNoFile, hasProgram, sampleProc, type ProcSample } from '../lib/
 import { BENCH_DIR, REPO_DIR, freePort, note, sleep } from '../lib/util.js';
 
 /** The servers a run can compare. */
-export const SERVER_KINDS = ['tandem', 'y-websocket', 'hocuspocus', 'y-socket.io', 'relay', 'tandem-shm'] as const;
+export const SERVER_KINDS = [
+  'tandem',
+  'y-websocket',
+  'hocuspocus',
+  'y-socket.io',
+  'relay',
+  'tandem-shm',
+  'tandem-before',
+] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 /** The servers a default run compares: Tandem, the three peers and the floor. */
 export const DEFAULT_SERVERS: ServerKind[] = ['tandem', 'y-websocket', 'hocuspocus', 'y-socket.io', 'relay'];
 /** The wire protocol a server kind speaks. */
 export type Protocol = 'tandem' | 'y-websocket' | 'hocuspocus' | 'y-socket.io' | 'relay';
 export function protocolOf(kind: ServerKind): Protocol {
-  return kind === 'tandem-shm' ? 'tandem' : kind;
+  return kind === 'tandem-shm' || kind === 'tandem-before' ? 'tandem' : kind;
 }
 
 /** What the load generator needs to know about a server's behaviour. */
@@ -41,11 +49,30 @@ export const TRAITS: Record<ServerKind, ServerTraits> = {
     holdsDocument: true,
     durable: false,
   },
+  'tandem-before': {
+    label: 'Tandem at $TANDEM_BEFORE (an earlier build)',
+    echoesUpdates: false,
+    holdsDocument: true,
+    durable: true,
+  },
 };
 
 export const TANDEM_MAIN = path.join(REPO_DIR, 'apps/sync-server/dist/main.js');
 
-const ENTRY: Record<Exclude<ServerKind, 'tandem' | 'tandem-shm'>, string> = {
+/**
+ * The entry point of the earlier build `tandem-before` runs: a second checkout, built, named by
+ * $TANDEM_BEFORE (`git worktree add /tmp/tandem-before <commit> && cd /tmp/tandem-before && npm ci
+ * && npm run build`), so a change is measured side by side with what it replaced in one run.
+ */
+function beforeMain(): string {
+  const dir = process.env.TANDEM_BEFORE;
+  if (!dir) throw new Error('tandem-before needs TANDEM_BEFORE: the directory of a built earlier checkout');
+  const main = path.join(path.resolve(dir), 'apps/sync-server/dist/main.js');
+  if (!fs.existsSync(main)) throw new Error(`${main} is missing: run \`npm ci && npm run build\` in ${dir}`);
+  return main;
+}
+
+const ENTRY: Record<Exclude<ServerKind, 'tandem' | 'tandem-shm' | 'tandem-before'>, string> = {
   'y-websocket': path.join(BENCH_DIR, 'src/servers/y-websocket.mjs'),
   hocuspocus: path.join(BENCH_DIR, 'src/servers/hocuspocus.mjs'),
   'y-socket.io': path.join(BENCH_DIR, 'src/servers/y-socketio.mjs'),
@@ -179,9 +206,10 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
   let ownsDataDir = false;
   const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), ...options.env };
   let entry: string;
-  if (kind === 'tandem' || kind === 'tandem-shm') {
-    if (!fs.existsSync(TANDEM_MAIN)) throw new Error(`${TANDEM_MAIN} is missing: build with \`npx tsc -b\` first`);
-    entry = TANDEM_MAIN;
+  if (kind === 'tandem' || kind === 'tandem-shm' || kind === 'tandem-before') {
+    if (kind === 'tandem-before') entry = beforeMain();
+    else if (!fs.existsSync(TANDEM_MAIN)) throw new Error(`${TANDEM_MAIN} is missing: build with \`npx tsc -b\` first`);
+    else entry = TANDEM_MAIN;
     // tandem-shm keeps its database in memory-backed /dev/shm, where fsync costs nothing: the
     // difference to plain Tandem is the price of durable commits on this machine's disk.
     const base = kind === 'tandem-shm' && fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
@@ -222,7 +250,8 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
       note(`cannot raise the open-files limit (prlimit missing or not permitted): ${kind} keeps its limit`);
     }
   }
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_DIR });
+  const cwd = kind === 'tandem-before' ? path.dirname(path.dirname(path.dirname(path.dirname(entry)))) : REPO_DIR;
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], cwd });
   const server = new ServerProcess(kind, port, child, dataDir, ownsDataDir);
   try {
     await server.ready();

@@ -17,7 +17,7 @@ export class DocumentLine {
   retryAt = 0;
   retryDelay = 0;
   /** Callbacks waiting for the `n`-th update to be committed, by `n`. */
-  private readonly waiting: { n: number; done: () => void }[] = [];
+  private waiting: { n: number; done: () => void }[] = [];
   /** Callbacks to tell when a commit of this document fails. */
   private readonly failureWatchers = new Set<(error: Error) => void>();
 
@@ -42,11 +42,13 @@ export class DocumentLine {
 
   /** Calls back everyone waiting for updates committed by now, in the order they asked. */
   release(): void {
-    const ready = this.waiting.filter((w) => w.n <= this.committed);
+    if (this.waiting.length === 0) return;
+    // One pass, once per commit per document: usually every waiter is ready.
+    const ready: { n: number; done: () => void }[] = [];
+    const left: { n: number; done: () => void }[] = [];
+    for (const w of this.waiting) (w.n <= this.committed ? ready : left).push(w);
     if (ready.length === 0) return;
-    const left = this.waiting.filter((w) => w.n > this.committed);
-    this.waiting.length = 0;
-    this.waiting.push(...left);
+    this.waiting = left;
     for (const w of ready) w.done();
   }
 
