@@ -33,6 +33,15 @@ async function restore(docId: string, id: number, body: Record<string, unknown> 
   return res.body;
 }
 
+/** Waits until the document lists `count` versions (automatic snapshots come after a quiet spell). */
+async function versionsReach(docId: string, count: number): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while ((await listVersions(ts, docId)).length < count) {
+    if (Date.now() > deadline) throw new Error(`${docId} never listed ${count} versions`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** The server's live copy of a document. */
 function serverDoc(docId: string): Y.Doc {
   const room = ts.server.registry.get(docId);
@@ -109,6 +118,29 @@ describe('restoring a version', () => {
     await waitFor(() => textOf(alice.doc) === 'alpha beta', 'beta is back');
     expect(back.restorePoint.restoreOf).toBe(restorePoint.id);
     expect(await versionText(ts, 'undoable', back.restorePoint.id)).toBe('alpha');
+  });
+
+  it('is then kept like any edit: a snapshot of the restored state, credited to whoever restored it', async () => {
+    ts = await startTestServer({ historyQuietMs: 200 });
+    const alice = await person(ts, 'credited', 'Alice');
+    addParagraph(alice.doc, 'alpha');
+    await alice.session.whenSaved();
+    const v1 = await nameVersion(ts, 'credited', 'v1');
+    typeAtEnd(alice.doc, 0, ' beta');
+    await alice.session.whenSaved();
+    await versionsReach('credited', 2);
+
+    await restore('credited', v1.id, { by: 'Carol' });
+    await versionsReach('credited', 4);
+    const [latest, point] = await listVersions(ts, 'credited');
+    expect(point).toMatchObject({ kind: 'restore-point', restoreOf: v1.id });
+    expect(latest).toMatchObject({ kind: 'auto', authors: ['Carol'] });
+    expect(await versionText(ts, 'credited', latest!.id)).toBe('alpha');
+
+    // A rename changes no content: it takes no version of its own.
+    expect((await call(ts, '/api/docs/credited', { method: 'PATCH', body: { title: 'Plans' } })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await listVersions(ts, 'credited')).toHaveLength(4);
   });
 
   it('converges with edits in flight from several people, and stores nothing corrupt', async () => {

@@ -68,7 +68,11 @@ export class AutoSnapshots {
     const tracker = new RoomTracker(room);
     if (!this.deps.versions || this.closed) return tracker;
     this.trackers.set(room.id, tracker);
-    room.onChange((_update, origin) => this.changed(tracker, origin));
+    // Server-side edits are not followed: a restore says itself what it did (restored()), and
+    // a rename alone is not worth a version. So the change event never leads back into history.
+    room.onChange((_update, origin) => {
+      if (origin?.source !== 'server') this.changed(tracker, origin);
+    });
     // The room is going (idle unload, deletion, shutdown): keep what changed since the last snapshot.
     room.onDestroy(() => {
       this.clearTimer(tracker);
@@ -121,6 +125,12 @@ export class AutoSnapshots {
         for (const id of fresh) tracker.recorded.delete(id);
         this.deps.log.warn({ err, doc: tracker.room.id }, 'authors not recorded');
       });
+  }
+
+  /** A restore changed the room's document: an edit like any other, credited to whoever restored it. */
+  restored(tracker: RoomTracker, by: string | null): void {
+    this.changed(tracker, null);
+    if (by !== null) tracker.authors.add(by);
   }
 
   /** Stops taking snapshots (server shutdown). */

@@ -31,7 +31,7 @@ export interface IntakeDeps {
   isDestroyed(): boolean;
 }
 
-/** A member's change being applied; the room sets `ticket` when it queues what it changed. */
+/** A member's change being applied; ChangeFanout sets `ticket` when it queues what it changed. */
 type MemberOrigin = ChangeOrigin & { source: 'member' };
 
 /**

@@ -1,25 +1,17 @@
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
-import { encodeUpdate } from '@tandem/crdt-bridge/protocol';
 import type { StoredDocument } from '../storage/DocumentStore.js';
-import type { DurabilityTicket } from '../storage/WriteQueue.js';
 import type { Outgoing, RoomAudience } from './audience.js';
+import { ChangeFanout, type ChangeListener, type RoomJournal } from './ChangeFanout.js';
 import { ContentIntake } from './ContentIntake.js';
 import type { Member } from './Member.js';
-import { LOAD_ORIGIN, type ChangeOrigin } from './origins.js';
+import { LOAD_ORIGIN } from './origins.js';
 import { RoomPresence } from './RoomPresence.js';
 import type { ApplyResult, PresenceResult } from './results.js';
 import { StoredState } from './StoredState.js';
 
 export type { ApplyResult, PresenceResult, Refusal } from './results.js';
-
-/** Where a room's changes go to be stored: one document's side of the write queue. */
-export interface RoomJournal {
-  /** Queues an update of the document for storage. */
-  append(update: Uint8Array): DurabilityTicket;
-  /** A ticket for everything of the document queued so far. */
-  ticket(): DurabilityTicket;
-}
+export type { ChangeListener, RoomJournal } from './ChangeFanout.js';
 
 /** What a room needs from the server around it. */
 export interface RoomDeps {
@@ -31,15 +23,13 @@ export interface RoomDeps {
   splitUpdate: (update: Uint8Array) => Promise<Uint8Array[] | null>;
 }
 
-/** A change to a room's document, as its subscribers see it. */
-export type ChangeListener = (update: Uint8Array, origin: ChangeOrigin | null) => void;
-
 /**
  * A loaded document: its Y.Doc and the people in it. It is a composition — the stored
  * row held unapplied until needed (StoredState), presence (RoomPresence), the intake of
- * clients' updates (ContentIntake) — around one rule: every change, whoever makes it,
- * goes through the Y.Doc, and what is stored and relayed is what the Y.Doc emits, never
- * a client's raw bytes. The room reaches people only through its audience port.
+ * clients' updates (ContentIntake), where every change goes (ChangeFanout) — around one
+ * rule: every change, whoever makes it, goes through the Y.Doc, and what is stored and
+ * relayed is what the Y.Doc emits, never a client's raw bytes. The room reaches people
+ * only through its audience port.
  */
 export class Room {
   private readonly ydoc = new Y.Doc({ gc: true });
@@ -50,7 +40,7 @@ export class Room {
   private readonly liveKeys = new Map<string, number>();
   private readonly presence: RoomPresence;
   private readonly intake: ContentIntake;
-  private readonly changeListeners = new Set<ChangeListener>();
+  private readonly changes: ChangeFanout;
   private readonly destroyListeners = new Set<() => void>();
   /** The whole state as one V1 update, kept until the document next changes (cheap joins for newcomers). */
   private fullStateCache: Uint8Array | null = null;
@@ -64,7 +54,9 @@ export class Room {
     this.stored = StoredState.of(stored);
     if (this.stored) this.fullStateCache = this.stored.state;
     else this.applyRows(stored.updates);
-    this.ydoc.on('update', this.onDocUpdate);
+    this.changes = new ChangeFanout(this.ydoc, id, deps.journal, deps.audience);
+    // First of the subscribers, so none of them is served the state from before the change.
+    this.changes.subscribe(() => (this.fullStateCache = null));
     this.presence = new RoomPresence(this.ydoc, {
       docId: id,
       audience: deps.audience,
@@ -192,8 +184,7 @@ export class Room {
    * applied (which is already stored); returns a function that stops it.
    */
   onChange(listener: ChangeListener): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
+    return this.changes.subscribe(listener);
   }
 
   /** Calls `listener` when the room is destroyed (unloaded, deleted, shut down). */
@@ -219,18 +210,4 @@ export class Room {
       LOAD_ORIGIN,
     );
   }
-
-  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    const change = origin as ChangeOrigin | null;
-    if (change?.source === 'load') return;
-    this.fullStateCache = null;
-    const ticket = this.deps.journal.append(update);
-    // The applier acknowledges on this value (see ContentIntake).
-    if (change?.source === 'member') change.ticket = ticket;
-    this.deps.audience.broadcast(
-      ['sync', this.id, encodeUpdate(update)],
-      change?.source === 'member' ? change.member : undefined,
-    );
-    for (const listener of this.changeListeners) listener(update, change);
-  };
 }

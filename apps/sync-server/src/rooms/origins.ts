@@ -9,7 +9,7 @@ export type ChangeOrigin =
   | { source: 'load' }
   /**
    * `clients`: the Yjs client ids the update brought new content under (already worked out
-   * to check ownership). `ticket`: set by the room when it queues what the update changed
+   * to check ownership). `ticket`: set by ChangeFanout when it queues what the update changed
    * for storage, so whoever applied it acknowledges on that value rather than on timing.
    */
   | { source: 'member'; member: Member; clients: readonly number[]; ticket?: DurabilityTicket }
