@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +19,13 @@ export interface Config {
   /** Interface to listen on; undefined listens on all (IPv4 and IPv6). */
   host: string | undefined;
   dataDir: string;
+  /**
+   * PostgreSQL to store documents in instead of SQLite under `dataDir` (a libpq URL, e.g.
+   * `postgres://user@/db?host=/run/postgresql`); null keeps the embedded SQLite default.
+   */
+  databaseUrl: string | null;
+  /** This node's id, recorded as the owner of the documents it runs (PostgreSQL mode). */
+  nodeId: string;
   logLevel: LogLevel;
   /** Built editor to serve; null serves the API and sockets only. */
   staticDir: string | null;
@@ -187,6 +195,22 @@ function metricsToken(env: NodeJS.ProcessEnv): string | null {
   return token;
 }
 
+function databaseUrl(env: NodeJS.ProcessEnv): string | null {
+  const url = env.DATABASE_URL;
+  if (url === undefined || url === '') return null;
+  // Not parsed with `new URL`: libpq's unix-socket form (postgres://user@/db?host=/dir) is not a WHATWG URL.
+  if (!/^postgres(ql)?:\/\//.test(url))
+    throw new ConfigError('DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database)');
+  return url;
+}
+
+function nodeId(env: NodeJS.ProcessEnv): string {
+  const id = env.NODE_ID || `${os.hostname()}-${process.pid}`;
+  if (!/^[\w.:-]{1,100}$/.test(id))
+    throw new ConfigError('NODE_ID must be 1–100 letters, digits, dots, colons, dashes or underscores');
+  return id;
+}
+
 function authSecret(env: NodeJS.ProcessEnv): string | null {
   const secret = env.TANDEM_AUTH_SECRET;
   if (secret === undefined || secret === '') return null;
@@ -211,6 +235,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || undefined,
     dataDir: path.resolve(cwd, env.DATA_DIR || './data'),
+    databaseUrl: databaseUrl(env),
+    nodeId: nodeId(env),
     logLevel,
     staticDir,
     allowedOrigins: allowedOrigins(env),

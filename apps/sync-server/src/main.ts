@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createTandemServer } from './server.js';
 import { shutDown } from './shutdown.js';
+import { openConfiguredStore } from './storage/openStore.js';
 import { StorageOpenError } from './storage/SqliteStore.js';
 
 /** Composition root: config → server → listen, with graceful shutdown on SIGTERM/SIGINT. */
@@ -19,9 +20,9 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   let server;
   try {
-    server = createTandemServer(config, { log });
+    server = createTandemServer(config, { log, store: await openConfiguredStore(config, log) });
   } catch (err) {
-    if (err instanceof StorageOpenError) {
+    if (err instanceof StorageOpenError || (err instanceof Error && err.name === 'PostgresOpenError')) {
       log.fatal({ err }, err.message);
       console.error(`tandem: ${err.message}`);
       process.exit(74); // EX_IOERR
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   }
   const port = await server.listen();
   log.info(
-    { port, host: config.host ?? '*', dataDir: config.dataDir },
+    { port, host: config.host ?? '*', storage: config.databaseUrl === null ? config.dataDir : 'PostgreSQL' },
     `Tandem is running on http://localhost:${port}`,
   );
 

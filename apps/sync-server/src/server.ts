@@ -1,5 +1,4 @@
 import type http from 'node:http';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { ErrorCode } from '@tandem/crdt-bridge/protocol';
@@ -27,7 +26,7 @@ import { createSocketServer } from './sockets/socketServer.js';
 import type { TandemIo } from './sockets/types.js';
 import type { DocumentStore } from './storage/DocumentStore.js';
 import { LogCompaction } from './storage/LogCompaction.js';
-import { SqliteStore } from './storage/SqliteStore.js';
+import { openSqliteStore } from './storage/openStore.js';
 import { StorageHealth } from './storage/StorageHealth.js';
 import { WriteQueue } from './storage/WriteQueue.js';
 import { WorkerPool } from './work/WorkerPool.js';
@@ -62,15 +61,6 @@ export interface ServerParts {
 
 /** Largest awareness (presence) update accepted from a client. */
 const MAX_AWARENESS_BYTES = 64 * 1024;
-
-/** The store the config asks for (SQLite in DATA_DIR), unless one is given. */
-function openStore(config: Config, log: Logger, given: DocumentStore | undefined): DocumentStore {
-  if (given) return given;
-  const store = new SqliteStore(path.join(config.dataDir, 'tandem.db'), { acceptWalLoss: config.acceptWalLoss });
-  if (store.walLoss !== null)
-    log.warn({ problem: store.walLoss }, 'started with ACCEPT_WAL_LOSS=1: changes in the write-ahead log were lost');
-  return store;
-}
 
 /** The worker pools: one for heavy requests, and one thread of its own for splitting large client updates. */
 function workerPools(config: Config, log: Logger): { work: WorkerPool; updateWork: WorkerPool } {
@@ -126,7 +116,7 @@ function documentPieces(
     },
   });
   const maxStateBytes = config.maxMessageBytes;
-  const documents = new DocumentService({ store, registry, door, work: pools.work, log, maxStateBytes });
+  const documents = new DocumentService({ store, registry, door, titles, work: pools.work, log, maxStateBytes });
   return { registry, compaction, titles, history, documents };
 }
 
@@ -162,7 +152,7 @@ function listen(httpServer: http.Server, config: Config): Promise<number> {
  */
 export function createTandemServer(config: Config, parts: ServerParts = {}): TandemServer {
   const log = parts.log ?? createLogger(config.logLevel);
-  const store = openStore(config, log, parts.store);
+  const store = parts.store ?? openSqliteStore(config, log);
   const startedAt = Date.now();
   // Refusals come in floods under attack: one log line per kind per second, with a count.
   const refusals = new LogThrottle(log);
@@ -180,6 +170,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     documentsApplied: () => registry.applied,
   });
   writes.onFailed((docIds) => tellStorageTrouble(registry, docIds));
+  writes.onFencedOut((docId) => registry.disown(docId));
   writes.onTimed((seconds, updates) => {
     metrics.commitSeconds.observe(seconds);
     metrics.commitBatch.observe(updates);
@@ -188,7 +179,8 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   acceptConnections(io, config, { metrics, registry, store, quotas, log });
 
   const storage = new StorageHealth(store, writes, {
-    dataDir: config.dataDir,
+    // In PostgreSQL mode DATA_DIR holds no documents: the database server watches its own disk.
+    dataDir: config.databaseUrl === null ? config.dataDir : null,
     minFreeDiskBytes: config.minFreeDiskBytes,
   });
   const routes = apiRoutes({
@@ -206,7 +198,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     // Unloading every room snapshots what changed since the last snapshot; then no more.
     await registry.closeAll();
     await titles.settled();
-    history.close();
+    await history.close();
     await Promise.all([pools.work.close(), pools.updateWork.close()]);
     await store.close();
     httpServer.closeAllConnections();

@@ -17,7 +17,8 @@ import * as encoding from 'lib0/encoding';
 import { ErrorCode, type Role } from '@tandem/crdt-bridge';
 import { issueToken } from '../src/auth/tokens.js';
 import type { Config } from '../src/config.js';
-import { readCommitted, startTestServer, tempDataDir, waitFor, type TestServer } from './helpers.js';
+import type { DocumentStore } from '../src/storage/DocumentStore.js';
+import { committedDoc, startTestServer, tempDataDir, waitFor, type TestServer } from './helpers.js';
 import { InstrumentedStore, createGate } from './stores.js';
 import {
   HandshakeRefused,
@@ -49,7 +50,7 @@ function noteSeen(code: string, channel: Channel): void {
 }
 
 let ts: TestServer | null = null;
-let store: InstrumentedStore;
+let store: InstrumentedStore<DocumentStore>;
 const clients: StrangerClient[] = [];
 
 afterEach(async () => {
@@ -63,10 +64,10 @@ afterEach(async () => {
   ts = null;
 });
 
-/** A real server on a real SQLite file, reached through an instrumented store. */
+/** A real server on real storage (SQLite, or PostgreSQL in the `postgres` project), reached through an instrumented store. */
 async function start(overrides: Partial<Config> = {}): Promise<TestServer> {
   const dataDir = tempDataDir();
-  store = InstrumentedStore.inDir(dataDir);
+  store = await InstrumentedStore.forTest(dataDir);
   ts = await startTestServer(overrides, { store, dataDir });
   return ts;
 }
@@ -214,7 +215,7 @@ describe('a client written from the spec', () => {
     await waitFor(() => b.replica.unacknowledged === 0, 'B’s edit is acknowledged');
 
     for (const { replica } of [a, b]) expect(replica.acks.every((ack) => ack.ok)).toBe(true);
-    const stored = readCommitted(ts!.dataDir, 'shared');
+    const stored = await committedDoc(ts!.dataDir, 'shared');
     expect(Y.encodeStateVector(stored)).toEqual(Y.encodeStateVector(a.replica.doc));
     expect(Y.encodeStateVector(b.replica.doc)).toEqual(Y.encodeStateVector(a.replica.doc));
     expect(stored.getText('t').toString()).toBe('A: written by A offline');
@@ -231,11 +232,11 @@ describe('a client written from the spec', () => {
     await waitFor(() => store.calls.append > appends, 'the commit starts');
     expect((await a.client.probe()).ok).toBe(true);
     expect(a.replica.unacknowledged).toBe(1);
-    expect(readCommitted(ts!.dataDir, 'durable').getText('t').toString()).toBe('');
+    expect((await committedDoc(ts!.dataDir, 'durable')).getText('t').toString()).toBe('');
     gate.open();
     await waitFor(() => a.replica.unacknowledged === 0, 'the ack comes after the commit');
     expect(a.replica.acks.at(-1)).toEqual({ ok: true });
-    expect(readCommitted(ts!.dataDir, 'durable').getText('t').toString()).toBe('kept');
+    expect((await committedDoc(ts!.dataDir, 'durable')).getText('t').toString()).toBe('kept');
   });
 
   it('sends presence, sees the others’, and sees them leave', async () => {
@@ -423,7 +424,7 @@ describe('every error of the table, on the channel the table names', () => {
     store.failAppends = null;
     await waitFor(() => a.replica.unacknowledged === 0, 'the ack comes once storage recovers');
     expect(a.replica.acks.at(-1)).toEqual({ ok: true });
-    expect(readCommitted(ts!.dataDir, 'doc').getText('t').toString()).toBe('held in memory');
+    expect((await committedDoc(ts!.dataDir, 'doc')).getText('t').toString()).toBe('held in memory');
   });
 
   it('FORBIDDEN: new content under another live session’s client id, and someone else’s presence', async () => {

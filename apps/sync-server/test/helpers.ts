@@ -12,7 +12,10 @@ import { createTandemServer, type TandemServer } from '../src/server.js';
 import type { DocumentStore } from '../src/storage/DocumentStore.js';
 import { SqliteStore } from '../src/storage/SqliteStore.js';
 import { isRefusal, type HistoryRefusal } from '../src/history/outcomes.js';
+import { PgStore } from '../src/storage/postgres/PgStore.js';
+import { openPool } from '../src/storage/postgres/pgPool.js';
 import { InstrumentedStore } from './stores.js';
+import { databaseFor, storingInPostgres } from './pg/testDatabases.js';
 
 /** A real server on a free port with a temporary SQLite file, plus helpers to make clients. */
 export interface TestServer {
@@ -44,7 +47,8 @@ export async function startTestServer(
     ...overrides,
   };
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const server = createTandemServer(config, { log, ...(parts.store ? { store: parts.store } : {}) });
+  const store = parts.store ?? (storingInPostgres() ? await postgresStoreFor(dataDir) : undefined);
+  const server = createTandemServer(config, { log, ...(store ? { store } : {}) });
   const port = await server.listen();
   const url = `http://127.0.0.1:${port}`;
   const clients: TandemClient[] = [];
@@ -81,6 +85,14 @@ export async function startTestServer(
       if (wipe) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * In the `postgres` test project: a PostgreSQL store on a database of `dataDir`'s own, so
+ * a server restarted on the same directory finds what it stored, as with SQLite.
+ */
+export async function postgresStoreFor(dataDir: string): Promise<PgStore> {
+  return PgStore.open(await databaseFor(dataDir), { nodeId: 'test-node', poolSize: 4 });
 }
 
 /** Resolves when `predicate` holds, polling; rejects with `message` after `timeoutMs`. */
@@ -135,6 +147,33 @@ export function readCommitted(dataDir: string, docId: string, { readonly = true 
   } finally {
     db.close();
   }
+}
+
+/**
+ * A document as storage holds it right now, over a connection of its own (so only what
+ * is committed): {@link readCommitted} for SQLite, a fresh connection in the `postgres` project.
+ */
+export async function committedDoc(dataDir: string, docId: string): Promise<Y.Doc> {
+  if (!storingInPostgres()) return readCommitted(dataDir, docId);
+  const pool = openPool(await databaseFor(dataDir), { max: 1 });
+  try {
+    const { rows } = await pool.query<{ data: Buffer; codec: number }>(
+      'SELECT data, codec FROM updates WHERE doc_id = $1 ORDER BY seq',
+      [docId],
+    );
+    const doc = new Y.Doc();
+    Y.transact(doc, () => {
+      for (const { data, codec } of rows) Y.applyUpdate(doc, decodeRow(new Uint8Array(data), codec));
+    });
+    return doc;
+  } finally {
+    await pool.end();
+  }
+}
+
+/** How many rows a document's update log has in storage now (SQLite or PostgreSQL). */
+export async function logRows(ts: TestServer, docId: string): Promise<number> {
+  return (await ts.server.store.load(docId))?.updates.length ?? 0;
 }
 
 /** Resolves with the first argument of the next `event` a raw socket receives; rejects after `timeoutMs`. */

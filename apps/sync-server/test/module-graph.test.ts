@@ -13,15 +13,20 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-graph-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /**
- * A module resolution hook that refuses socket.io-client: a module graph that reaches it
- * fails to load, naming the module that asked for it. It runs ahead of tsx's hooks, and
- * sees what they resolve to.
+ * A module resolution hook that refuses socket.io-client, the PostgreSQL driver and
+ * Tandem's PostgreSQL code: a module graph that reaches one fails to load, naming the
+ * module that asked for it. It runs ahead of tsx's hooks, and sees what they resolve to.
  */
 const GUARD = `
+const REFUSED = [
+  ['socket.io-client', /[\\\\/]node_modules[\\\\/]socket\\.io-client[\\\\/]/],
+  ['the PostgreSQL driver', /[\\\\/]node_modules[\\\\/]pg[\\\\/]/],
+  ['the PostgreSQL store', /[\\\\/]storage[\\\\/]postgres[\\\\/]/],
+];
 export async function resolve(specifier, context, next) {
   const result = await next(specifier, context);
-  if (/[\\\\/]node_modules[\\\\/]socket\\.io-client[\\\\/]/.test(result.url))
-    throw new Error('socket.io-client was loaded, asked for by ' + context.parentURL);
+  for (const [name, pattern] of REFUSED)
+    if (pattern.test(result.url)) throw new Error(name + ' was loaded, asked for by ' + context.parentURL);
   return result;
 }
 `;
@@ -31,7 +36,7 @@ export async function resolve(specifier, context, next) {
  * sources through tsx, with workspace packages resolved to their sources (`source`
  * condition), and socket.io-client refused. Returns how the process ended.
  */
-function load(modules: string[]): { status: number | null; output: string } {
+function load(modules: string[], then = ''): { status: number | null; output: string } {
   const guard = path.join(dir, 'guard.mjs');
   const register = path.join(dir, 'register.mjs');
   fs.writeFileSync(guard, GUARD);
@@ -40,7 +45,7 @@ function load(modules: string[]): { status: number | null; output: string } {
     `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(guard).href)});\n`,
   );
   const script =
-    `for (const m of ${JSON.stringify(modules)}) await import(m);\n` +
+    `const loaded = [];\nfor (const m of ${JSON.stringify(modules)}) loaded.push(await import(m));\n${then}\n` +
     // main.ts starts a server; the question is only whether its modules loaded.
     `console.log('loaded'); process.exit(0);`;
   const child = spawnSync(
@@ -68,6 +73,36 @@ describe('the server’s module graph', () => {
       expect(result.output).not.toContain('socket.io-client was loaded');
       expect(result.output).toContain('loaded');
       expect(result.status).toBe(0);
+    },
+    LOAD_TIMEOUT_MS,
+  );
+
+  it(
+    'opens SQLite without loading the PostgreSQL driver or store when DATABASE_URL is not set',
+    () => {
+      const result = load(
+        [server('storage/openStore.ts'), server('config.ts'), server('logger.ts')],
+        `const [{ openConfiguredStore }, { loadConfig }, { createLogger }] = loaded;
+         const store = await openConfiguredStore(loadConfig(), createLogger('silent'));
+         await store.close();`,
+      );
+      expect(result.output).not.toContain('was loaded');
+      expect(result.output).toContain('loaded');
+      expect(result.status).toBe(0);
+    },
+    LOAD_TIMEOUT_MS,
+  );
+
+  it(
+    'would notice PostgreSQL: with DATABASE_URL set, the store’s code is loaded',
+    () => {
+      const result = load(
+        [server('storage/openStore.ts'), server('config.ts'), server('logger.ts')],
+        `const [{ openConfiguredStore }, { loadConfig }, { createLogger }] = loaded;
+         await openConfiguredStore(loadConfig({ ...process.env, DATABASE_URL: 'postgres://nobody@/nowhere?host=/nonexistent' }), createLogger('silent'));`,
+      );
+      expect(result.output).toContain('the PostgreSQL store was loaded');
+      expect(result.status).not.toBe(0);
     },
     LOAD_TIMEOUT_MS,
   );

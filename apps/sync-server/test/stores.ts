@@ -3,11 +3,13 @@ import type {
   DocumentMeta,
   DocumentStore,
   ListQuery,
+  LoadPurpose,
   NewDocument,
   StateSummary,
   StoredDocument,
 } from '../src/storage/DocumentStore.js';
 import { SqliteStore } from '../src/storage/SqliteStore.js';
+import { storingInPostgres } from './pg/testDatabases.js';
 
 /** A promise the test opens when it chooses: lets a test hold a store call in flight. */
 export interface Gate {
@@ -43,7 +45,7 @@ export type StoreMethod = 'get' | 'load' | 'ensure' | 'append' | 'compact' | 'se
  * gates, and can make appends fail. A fault injector around real storage, not a mock:
  * every call that goes through reaches SQLite.
  */
-export class InstrumentedStore implements DocumentStore {
+export class InstrumentedStore<S extends DocumentStore = SqliteStore> implements DocumentStore {
   readonly calls: Record<StoreMethod, number> = { get: 0, load: 0, ensure: 0, append: 0, compact: 0, setTitle: 0 };
   /** Entries per append call, in call order (including failed attempts). */
   readonly appendSizes: number[] = [];
@@ -62,17 +64,27 @@ export class InstrumentedStore implements DocumentStore {
   /** Called as each call starts (before any gate), e.g. to notice that it happened. */
   onCall: ((method: StoreMethod) => void) | null = null;
 
-  constructor(readonly inner: SqliteStore) {}
+  constructor(readonly inner: S) {}
+
+  /**
+   * The store a test server on `dataDir` would open (SQLite in it, or in the `postgres`
+   * project a PostgreSQL database of its own), instrumented.
+   */
+  static async forTest(dataDir: string): Promise<InstrumentedStore<DocumentStore>> {
+    if (!storingInPostgres()) return InstrumentedStore.inDir(dataDir);
+    const { postgresStoreFor } = await import('./helpers.js');
+    return new InstrumentedStore<DocumentStore>(await postgresStoreFor(dataDir));
+  }
 
   /** A store on `dataDir/tandem.db`, where the server would put it. */
-  static inDir(dataDir: string): InstrumentedStore {
+  static inDir(dataDir: string): InstrumentedStore<SqliteStore> {
     return new InstrumentedStore(new SqliteStore(`${dataDir}/tandem.db`));
   }
 
-  async load(docId: string): Promise<StoredDocument | null> {
+  async load(docId: string, purpose?: LoadPurpose): Promise<StoredDocument | null> {
     await this.enter('load');
     if (this.failLoads) throw this.failLoads;
-    return this.inner.load(docId);
+    return this.inner.load(docId, purpose);
   }
 
   async ensure(docId: string, now: number): Promise<DocumentMeta> {
@@ -107,7 +119,7 @@ export class InstrumentedStore implements DocumentStore {
   }
 
   /** The real store's version history, uninstrumented. */
-  get versions(): SqliteStore['versions'] {
+  get versions(): DocumentStore['versions'] {
     return this.inner.versions;
   }
 

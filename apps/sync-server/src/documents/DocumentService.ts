@@ -6,6 +6,7 @@ import type { DocumentMeta, DocumentStore } from '../storage/DocumentStore.js';
 import type { PackedState } from '../storage/rowCodec.js';
 import type { WorkerPool } from '../work/WorkerPool.js';
 import type { NewDocumentContent } from '../work/jobs.js';
+import type { TitleKeeper } from '../rooms/TitleKeeper.js';
 import type { EditDoor } from './EditDoor.js';
 
 /** What the document service needs. */
@@ -13,6 +14,8 @@ export interface DocumentServiceDeps {
   store: DocumentStore;
   registry: RoomRegistry;
   door: EditDoor;
+  /** Stores the titles that document lists show. */
+  titles: TitleKeeper;
   work: WorkerPool;
   log: Logger;
   /** Largest state a new document may start with: what one client message may carry. */
@@ -70,6 +73,8 @@ export class DocumentService {
     await this.deps.door.edit(docId, (session) =>
       session.transact((doc) => setStoredTitle(doc, title), { source: 'server', reason: 'rename' }),
     );
+    // So that a list asked for right after shows the new title.
+    await this.deps.titles.stored(docId);
     return (await this.deps.store.get(docId))!;
   }
 

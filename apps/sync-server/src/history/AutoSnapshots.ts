@@ -52,13 +52,15 @@ export interface AutoSnapshotDeps {
 export class AutoSnapshots {
   private readonly trackers = new Map<string, RoomTracker>();
   private closed = false;
+  /** Snapshots being stored. */
+  private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly deps: AutoSnapshotDeps) {}
 
   /** The last person left a room: what changed since the last snapshot is kept now. */
   emptied(room: Room): void {
     const tracker = this.trackers.get(room.id);
-    if (tracker?.room === room && tracker.dirty) void this.snapshot(tracker);
+    if (tracker?.room === room && tracker.dirty) this.start(tracker);
   }
 
   /** The tracker of a loaded room, created (and wired to its document) on first use. */
@@ -76,7 +78,7 @@ export class AutoSnapshots {
     // The room is going (idle unload, deletion, shutdown): keep what changed since the last snapshot.
     room.onDestroy(() => {
       this.clearTimer(tracker);
-      if (tracker.dirty && !this.closed) void this.snapshot(tracker);
+      if (tracker.dirty && !this.closed) this.start(tracker);
       if (this.trackers.get(room.id) === tracker) this.trackers.delete(room.id);
     });
     return tracker;
@@ -133,11 +135,12 @@ export class AutoSnapshots {
     if (by !== null) tracker.authors.add(by);
   }
 
-  /** Stops taking snapshots (server shutdown). */
-  close(): void {
+  /** Stops taking snapshots (server shutdown); resolves once those already started are stored. */
+  async close(): Promise<void> {
     this.closed = true;
     for (const tracker of this.trackers.values()) this.clearTimer(tracker);
     this.trackers.clear();
+    await Promise.all([...this.running]);
   }
 
   private changed(tracker: RoomTracker, change: ChangeOrigin | null): void {
@@ -176,8 +179,7 @@ export class AutoSnapshots {
         tracker.timer = null;
         if (!tracker.dirty) return;
         const at = now();
-        if (at >= tracker.lastChangeAt + quietMs || at >= tracker.firstChangeAt + maxIntervalMs)
-          void this.snapshot(tracker);
+        if (at >= tracker.lastChangeAt + quietMs || at >= tracker.firstChangeAt + maxIntervalMs) this.start(tracker);
         else this.arm(tracker);
       },
       Math.max(0, due - now()),
@@ -188,6 +190,12 @@ export class AutoSnapshots {
   private clearTimer(tracker: RoomTracker): void {
     if (tracker.timer) clearTimeout(tracker.timer);
     tracker.timer = null;
+  }
+
+  /** Takes a snapshot, remembered until it is stored so shutdown can wait for it (a remote database takes a while). */
+  private start(tracker: RoomTracker): void {
+    const running = this.snapshot(tracker).finally(() => this.running.delete(running));
+    this.running.add(running);
   }
 
   private async snapshot(tracker: RoomTracker): Promise<void> {

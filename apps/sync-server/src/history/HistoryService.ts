@@ -215,9 +215,9 @@ export class HistoryService {
     return (await this.budget?.applyRetention(docId)) ?? 0;
   }
 
-  /** Stops taking snapshots (server shutdown); snapshots already started still finish. */
-  close(): void {
-    this.auto.close();
+  /** Stops taking snapshots (server shutdown); resolves once snapshots already started are stored. */
+  close(): Promise<void> {
+    return this.auto.close();
   }
 
   /** The restore itself, with the document held open by the edit door. */

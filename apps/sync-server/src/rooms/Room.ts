@@ -159,6 +159,11 @@ export class Room {
     this.deps.audience.broadcast(message);
   }
 
+  /** Closes every member's connection; they reconnect and resync wherever the document is run now. */
+  closeConnections(): void {
+    this.deps.audience.disconnectAll();
+  }
+
   /** Adds a connection to the room. */
   addMember(member: Member): void {
     this.members_.set(member.id, member);

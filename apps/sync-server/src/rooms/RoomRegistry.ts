@@ -147,6 +147,22 @@ export class RoomRegistry {
     room.destroy();
   }
 
+  /**
+   * Drops a document this node no longer owns (another node claimed it; its writes were
+   * refused): its members' connections are closed, so they reconnect and send their
+   * unacknowledged changes again where the document runs now. Nothing is stored from here.
+   */
+  disown(docId: string): void {
+    this.cancelUnload(docId);
+    const room = this.rooms.get(docId);
+    if (!room) return;
+    this.rooms.delete(docId);
+    room.closeConnections();
+    for (const memberId of [...room.members.keys()]) room.removeMember(memberId);
+    room.destroy();
+    this.log.warn({ doc: docId }, 'document dropped: another node owns it now; its clients were disconnected');
+  }
+
   /** Stores everything and unloads every room (for shutdown). */
   async closeAll(): Promise<void> {
     for (const timer of this.unloadTimers.values()) clearTimeout(timer);
@@ -159,7 +175,7 @@ export class RoomRegistry {
 
   private async load(docId: string): Promise<Room> {
     const started = Date.now();
-    const stored = await this.store.load(docId);
+    const stored = await this.store.load(docId, 'own');
     if (!stored) throw new NoSuchDocument(docId);
     const room = new Room(docId, stored, {
       audience: this.options.audienceFor(docId),

@@ -12,7 +12,8 @@ import type { RoomRegistry } from './RoomRegistry.js';
 export class TitleKeeper {
   /** The stored title of each loaded document, and whether its content changed since it was read. */
   private readonly titles = new Map<string, { stored: string; dirty: boolean }>();
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Titles being stored, by document. */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: DocumentStore,
@@ -33,7 +34,12 @@ export class TitleKeeper {
 
   /** Resolves once every title being stored is (for shutdown). */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Resolves once the title of `docId` being stored, if any, is (a rename answers with the list's title). */
+  async stored(docId: string): Promise<void> {
+    await this.inFlight.get(docId);
   }
 
   private committed(docId: string): void {
@@ -44,10 +50,13 @@ export class TitleKeeper {
     const title = docTitle(room.content());
     if (title === entry.stored) return;
     entry.stored = title;
-    const storing = this.store
-      .setTitle(docId, title)
+    // One at a time per document, so an older title can never land after a newer one.
+    const storing: Promise<void> = (this.inFlight.get(docId) ?? Promise.resolve())
+      .then(() => this.store.setTitle(docId, title))
       .catch((err: unknown) => this.log.warn({ err, doc: docId }, 'title not stored'))
-      .finally(() => this.inFlight.delete(storing));
-    this.inFlight.add(storing);
+      .finally(() => {
+        if (this.inFlight.get(docId) === storing) this.inFlight.delete(docId);
+      });
+    this.inFlight.set(docId, storing);
   }
 }

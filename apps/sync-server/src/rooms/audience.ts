@@ -27,4 +27,9 @@ export interface RoomAudience {
   remove(member: Member): void;
   /** Sends to every member of the room but `except` (whose change it is), if given. */
   broadcast(message: Outgoing, except?: Member): void;
+  /**
+   * Closes every member's connection (a transport close, which clients answer by
+   * reconnecting, rejoining and sending their unacknowledged changes again).
+   */
+  disconnectAll(): void;
 }

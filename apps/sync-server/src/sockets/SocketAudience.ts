@@ -45,4 +45,16 @@ export class SocketAudience implements RoomAudience {
     const [event, ...args] = message;
     (target.emit as (event: string, ...rest: unknown[]) => boolean)(event, ...args);
   }
+
+  /**
+   * Closes the connection of every socket in the document's room at the transport level:
+   * a Socket.IO "server disconnect" would tell clients not to reconnect.
+   */
+  disconnectAll(): void {
+    for (const id of this.io.sockets.adapter.rooms.get(roomName(this.docId)) ?? []) {
+      const socket = this.io.sockets.sockets.get(id);
+      // Waits until what is queued is written, then closes; the client reconnects and resyncs.
+      socket?.conn.close();
+    }
+  }
 }

@@ -57,6 +57,13 @@ export interface NewDocument {
   title: string;
 }
 
+/**
+ * Why a document is loaded: `own` to run its room here (a store shared by several nodes
+ * records this node as the document's owner, fencing out the previous one), `read` to
+ * look at it (export, diff).
+ */
+export type LoadPurpose = 'own' | 'read';
+
 /** One update to append to a document's log. */
 export interface AppendEntry {
   docId: string;
@@ -72,7 +79,7 @@ export interface DocumentStore {
   /** Version history, when this store keeps it; without it the history API answers 501. */
   readonly versions?: VersionStore;
   /** The document's content and metadata, or null when it does not exist. */
-  load(docId: string): Promise<StoredDocument | null>;
+  load(docId: string, purpose?: LoadPurpose): Promise<StoredDocument | null>;
   /**
    * Creates the document if absent (and forgets that a document of that id was deleted);
    * returns its metadata either way. Callers decide whether creating is allowed.

@@ -52,6 +52,17 @@ export class DocumentLine {
     for (const w of ready) w.done();
   }
 
+  /**
+   * The document's writes can never be stored from here (another node owns it now): tells
+   * the failure watchers, and drops every update and waiter, so nothing is acknowledged.
+   */
+  abandon(error: Error): void {
+    this.held.length = 0;
+    this.inFlight = 0;
+    this.waiting = [];
+    this.failed(error);
+  }
+
   /** Tells the failure watchers that a commit failed with `error`. */
   failed(error: Error): void {
     for (const watcher of [...this.failureWatchers]) watcher(error);

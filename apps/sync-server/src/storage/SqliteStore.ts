@@ -12,18 +12,11 @@ import type {
 } from './DocumentStore.js';
 import { APPEND_SQL, CONNECTION_PRAGMAS } from './appendStatements.js';
 import { migrate } from './migrations.js';
-import { decodeRow, encodeRowAsync } from './rowCodec.js';
+import { encodeRowAsync } from './rowCodec.js';
+import { documentMeta as toMeta, storedDocument as toStored, type DocumentRow, type UpdateRow } from './storedRows.js';
 import { SqliteVersionStore } from './SqliteVersionStore.js';
 import { CommitThread } from './commitThread.js';
 import { checkWriteAheadLog } from './walCheck.js';
-
-interface DocumentRow {
-  id: string;
-  title: string;
-  created_at: number;
-  updated_at: number;
-  size: number;
-}
 
 /**
  * Whether a title contains `needle` (already lower-cased), as people read it: case-insensitive
@@ -33,10 +26,6 @@ function titleContains(title: unknown, needle: unknown): number {
   if (typeof needle !== 'string') return 0;
   const shown = typeof title === 'string' && title !== '' ? title : 'Untitled';
   return shown.toLowerCase().includes(needle) ? 1 : 0;
-}
-
-function toMeta(row: DocumentRow): DocumentMeta {
-  return { id: row.id, title: row.title, createdAt: row.created_at, updatedAt: row.updated_at, size: row.size };
 }
 
 /** Raised when the database file exists but cannot be used; the message says what to do. */
@@ -114,10 +103,9 @@ export class SqliteStore implements DocumentStore {
       deleteDoc: db.prepare('DELETE FROM documents WHERE id = ?'),
       recordDeleted: db.prepare('INSERT OR REPLACE INTO deleted_documents (id, deleted_at) VALUES (?, ?)'),
       createDoc: db.prepare('INSERT INTO documents (id, title, created_at, updated_at, size) VALUES (?, ?, ?, ?, ?)'),
-      loadUpdates: db.prepare<
-        [string],
-        { seq: number; data: Buffer; codec: number; state_vector: Buffer | null; delete_set: Buffer | null }
-      >('SELECT seq, data, codec, state_vector, delete_set FROM updates WHERE doc_id = ? ORDER BY seq'),
+      loadUpdates: db.prepare<[string], UpdateRow>(
+        'SELECT seq, data, codec, state_vector, delete_set FROM updates WHERE doc_id = ? ORDER BY seq',
+      ),
       insertState: db.prepare(
         'INSERT INTO updates (doc_id, data, created_at, codec, state_vector, delete_set) VALUES (?, ?, ?, ?, ?, ?)',
       ),
@@ -134,19 +122,7 @@ export class SqliteStore implements DocumentStore {
   async load(docId: string): Promise<StoredDocument | null> {
     const row = this.stmts.getDoc.get(docId);
     if (!row) return null;
-    const rows = this.stmts.loadUpdates.all(docId);
-    const stored: StoredDocument = {
-      meta: toMeta(row),
-      updates: rows.map((r) => decodeRow(new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength), r.codec)),
-      lastSeq: rows.length > 0 ? rows[rows.length - 1]!.seq : 0,
-    };
-    // A summary describes its row alone: it stands for the document only when that row is all there is.
-    if (rows.length === 1) {
-      const { state_vector: sv, delete_set: ds } = rows[0]!;
-      if (sv) stored.stateVector = new Uint8Array(sv.buffer, sv.byteOffset, sv.byteLength);
-      if (ds) stored.deleteSetUpdate = new Uint8Array(ds.buffer, ds.byteOffset, ds.byteLength);
-    }
-    return stored;
+    return toStored(toMeta(row), this.stmts.loadUpdates.all(docId));
   }
 
   async ensure(docId: string, now: number): Promise<DocumentMeta> {

@@ -1,5 +1,16 @@
 import type Database from 'better-sqlite3';
-import { RowCodec, type PackedPart, type PackedState } from './rowCodec.js';
+import type { PackedState } from './rowCodec.js';
+import {
+  VERSION_COLUMNS as META_COLUMNS,
+  authorNames,
+  bytesOf as bytes,
+  packedVersionState,
+  versionMeta as toMeta,
+  versionRowState,
+  versionStateQuery,
+  type VersionRow,
+  type VersionStateRow,
+} from './storedRows.js';
 import { packVersionState, type BaseCandidate, type Packing } from './versionPacking.js';
 import {
   DocumentGone,
@@ -10,57 +21,6 @@ import {
   type VersionPatch,
   type VersionStore,
 } from './VersionStore.js';
-
-interface VersionRow {
-  id: number;
-  doc_id: string;
-  kind: VersionKind;
-  name: string | null;
-  created_at: number;
-  authors: string;
-  size: number;
-  restore_of: number | null;
-  pinned: number;
-}
-
-/** Columns of a version without its state, which can be large. */
-const META_COLUMNS = 'id, doc_id, kind, name, created_at, authors, size, restore_of, pinned';
-
-function parseAuthors(json: string): string[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-function toMeta(row: VersionRow): VersionMeta {
-  return {
-    id: row.id,
-    docId: row.doc_id,
-    kind: row.kind,
-    name: row.name,
-    createdAt: row.created_at,
-    authors: parseAuthors(row.authors),
-    size: row.size,
-    restoreOf: row.restore_of,
-    pinned: row.pinned !== 0,
-  };
-}
-
-/** A version's stored bytes with those of the base it builds on, if any. */
-interface StateRow {
-  state: Buffer;
-  codec: number;
-  base_id: number | null;
-  base_data: Buffer | null;
-  base_codec: number | null;
-}
-
-function bytes(buffer: Buffer): Uint8Array {
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}
 
 /** How many times to pack again when the base a delta was made for went away meanwhile. */
 const PACK_ATTEMPTS = 3;
@@ -102,10 +62,7 @@ export class SqliteVersionStore implements VersionStore {
         `SELECT ${META_COLUMNS} FROM versions WHERE doc_id = ? ORDER BY created_at DESC, id DESC`,
       ),
       get: db.prepare<[number, string], VersionRow>(`SELECT ${META_COLUMNS} FROM versions WHERE id = ? AND doc_id = ?`),
-      state: db.prepare<[number, string], StateRow>(
-        `SELECT v.state, v.codec, v.base_id, b.data AS base_data, b.codec AS base_codec
-           FROM versions v LEFT JOIN version_bases b ON b.id = v.base_id WHERE v.id = ? AND v.doc_id = ?`,
-      ),
+      state: db.prepare<[number, string], VersionStateRow>(versionStateQuery('?', '?')),
       deleteThinnable: db.prepare(
         "DELETE FROM versions WHERE id = ? AND doc_id = ? AND kind IN ('auto', 'restore-point') AND name IS NULL AND pinned = 0",
       ),
@@ -123,8 +80,9 @@ export class SqliteVersionStore implements VersionStore {
   }
 
   async addVersion(version: NewVersion): Promise<VersionMeta> {
-    const id = await this.storePacked(version.docId, version.state, (packing, baseId) =>
-      Number(
+    const id = await this.storePacked(version.docId, version.state, (packing, baseId) => {
+      const { state, codec } = versionRowState(packing);
+      return Number(
         this.stmts.insert.run(
           version.docId,
           version.kind,
@@ -132,13 +90,13 @@ export class SqliteVersionStore implements VersionStore {
           version.createdAt,
           JSON.stringify(version.authors),
           version.state.byteLength,
-          packing.kind === 'delta' ? packing.data : new Uint8Array(0),
-          packing.kind === 'delta' ? packing.codec : RowCodec.Raw,
+          state,
+          codec,
           baseId,
           version.restoreOf ?? null,
         ).lastInsertRowid,
-      ),
-    );
+      );
+    });
     return toMeta(this.stmts.get.get(id, version.docId)!);
   }
 
@@ -197,12 +155,7 @@ export class SqliteVersionStore implements VersionStore {
 
   async versionState(docId: string, id: number): Promise<PackedState | null> {
     const row = this.stmts.state.get(id, docId);
-    if (!row) return null;
-    const own: PackedPart = { data: bytes(row.state), codec: row.codec as RowCodec };
-    // Before migration 6 a version held its whole state; since, a base and a delta (empty when the version is the base).
-    if (row.base_id === null || row.base_data === null) return { parts: [own] };
-    const base: PackedPart = { data: bytes(row.base_data), codec: row.base_codec as RowCodec };
-    return { parts: row.state.byteLength > 0 ? [base, own] : [base] };
+    return row ? packedVersionState(row) : null;
   }
 
   async updateVersion(docId: string, id: number, patch: VersionPatch): Promise<VersionMeta | null> {
@@ -217,16 +170,10 @@ export class SqliteVersionStore implements VersionStore {
     if (patch.pinned !== undefined) set('pinned', patch.pinned ? 1 : 0);
     const { state } = patch;
     if (state !== undefined) {
-      await this.storePacked(docId, state, (packing, baseId) =>
-        this.stmts.repack.run(
-          packing.kind === 'delta' ? packing.data : new Uint8Array(0),
-          packing.kind === 'delta' ? packing.codec : RowCodec.Raw,
-          baseId,
-          state.byteLength,
-          id,
-          docId,
-        ),
-      );
+      await this.storePacked(docId, state, (packing, baseId) => {
+        const row = versionRowState(packing);
+        return this.stmts.repack.run(row.state, row.codec, baseId, state.byteLength, id, docId);
+      });
     }
     if (sets.length > 0) {
       // Column names come from the fixed list above, never from input.
@@ -253,20 +200,7 @@ export class SqliteVersionStore implements VersionStore {
   async latestAuthors(docIds: readonly string[]): Promise<Map<string, string[]>> {
     // One index lookup per document of the page, never a scan of every version.
     const rows = docIds.flatMap((id) => this.stmts.newestAuthors.all(id));
-    const result = new Map<string, string[]>();
-    for (const row of rows) {
-      try {
-        const names = JSON.parse(row.authors) as unknown;
-        if (Array.isArray(names))
-          result.set(
-            row.doc_id,
-            names.filter((n): n is string => typeof n === 'string'),
-          );
-      } catch {
-        // A damaged authors column only costs the "edited by" line.
-      }
-    }
-    return result;
+    return new Map(rows.map((row) => [row.doc_id, authorNames(row.authors)]));
   }
 
   async authors(docId: string): Promise<AuthorEntry[]> {

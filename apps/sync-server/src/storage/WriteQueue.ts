@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AppendEntry, DocumentStore } from './DocumentStore.js';
 import { StorageUnavailableError, describeStorageError } from './storageErrors.js';
 import { DocumentLine, DurabilityTicket } from './DurabilityTicket.js';
+import { FencedOut } from './ownership.js';
 
 export { DurabilityTicket } from './DurabilityTicket.js';
 
@@ -26,6 +27,7 @@ export interface WriteQueueOptions {
 
 type CommittedListener = (docId: string, writes: CommittedWrites) => void;
 type FailedListener = (docIds: readonly string[], error: unknown) => void;
+type FencedListener = (docId: string, error: FencedOut) => void;
 type TimedListener = (seconds: number, updates: number) => void;
 
 /**
@@ -47,6 +49,7 @@ export class WriteQueue {
   private readonly committedListeners: CommittedListener[] = [];
   private readonly failedListeners: FailedListener[] = [];
   private readonly timedListeners: TimedListener[] = [];
+  private readonly fencedListeners: FencedListener[] = [];
 
   constructor(
     private readonly store: DocumentStore,
@@ -82,6 +85,15 @@ export class WriteQueue {
   /** Calls `listener` when documents' commits fail (they are retried; their updates are not durable yet). */
   onFailed(listener: FailedListener): void {
     this.failedListeners.push(listener);
+  }
+
+  /**
+   * Calls `listener` when a document's writes were refused because another node owns it
+   * now: its queued updates were dropped unacknowledged (their senders must reconnect,
+   * and send them again to the new owner).
+   */
+  onFencedOut(listener: FencedListener): void {
+    this.fencedListeners.push(listener);
   }
 
   /** Calls `listener` after each successful transaction with its duration and size (metrics). */
@@ -181,7 +193,8 @@ export class WriteQueue {
     } catch (error) {
       this.commitStartedAt = null;
       if (lines.length === 1) {
-        this.fail(lines[0]!, error);
+        if (error instanceof FencedOut) this.fenceOut(lines[0]!, error);
+        else this.fail(lines[0]!, error);
         return lines;
       }
       const half = Math.ceil(lines.length / 2);
@@ -219,6 +232,17 @@ export class WriteQueue {
     if (first) this.log.error({ err: error, doc: line.docId, updates: line.held.length }, 'commit failed; will retry');
     line.failed(new StorageUnavailableError(describeStorageError(error), { cause: error }));
     for (const listener of this.failedListeners) listener([line.docId], error);
+  }
+
+  /** A line's document belongs to another node now: nothing of it can be stored from here, ever. */
+  private fenceOut(line: DocumentLine, error: FencedOut): void {
+    this.log.warn(
+      { doc: line.docId, updates: line.held.length, epoch: error.epoch },
+      'another node owns this document now: its unstored updates are dropped unacknowledged',
+    );
+    line.abandon(error);
+    this.lines.delete(line.docId);
+    for (const listener of this.fencedListeners) listener(line.docId, error);
   }
 
   /** Forgets documents with nothing queued, waiting or failing (tickets keep their own line). */

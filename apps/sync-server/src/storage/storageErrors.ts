@@ -35,6 +35,31 @@ function sqliteCode(error: unknown): string | null {
   return typeof message === 'string' ? (/^(SQLITE_[A-Z_]+)\b/.exec(message)?.[1] ?? null) : null;
 }
 
+/** PostgreSQL SQLSTATE classes and codes, and socket errors of its driver, that mean storage failed. */
+const POSTGRES_CODES: readonly [prefix: string, reason: string][] = [
+  ['53100', 'the database server’s disk is full'],
+  ['53', 'the database server is out of resources'],
+  ['08', 'the connection to the database server failed'],
+  ['57P', 'the database server is shutting down or restarting'],
+  ['58', 'the database server reported an input/output error'],
+  ['25006', 'the database server is read-only (a standby?)'],
+  ['ECONNREFUSED', 'the database server cannot be reached'],
+  ['ECONNRESET', 'the connection to the database server failed'],
+  ['ENOENT', 'the database server cannot be reached'],
+  ['ETIMEDOUT', 'the database server does not answer'],
+];
+
+/** The SQLSTATE (or socket error code) a `pg` error carries. */
+function postgresCode(error: unknown): string | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^([0-9A-Z]{5}|E[A-Z]+)$/.test(code)) return code;
+  const message = (error as { message?: unknown }).message;
+  if (typeof message === 'string' && /^Connection terminated|timeout exceeded when trying to connect/.test(message))
+    return '08006';
+  return null;
+}
+
 /**
  * Why `error` means storage is failing, as a phrase a person can read ("the disk is
  * full"), or null when it is some other error (a bug, a bad request).
@@ -42,8 +67,10 @@ function sqliteCode(error: unknown): string | null {
 export function storageFailureReason(error: unknown): string | null {
   if (error instanceof StorageUnavailableError) return error.reason;
   const code = sqliteCode(error);
-  if (code === null) return null;
-  return STORAGE_CODES.find(([prefix]) => code.startsWith(prefix))?.[1] ?? null;
+  if (code !== null) return STORAGE_CODES.find(([prefix]) => code.startsWith(prefix))?.[1] ?? null;
+  const pgCode = postgresCode(error);
+  if (pgCode !== null) return POSTGRES_CODES.find(([prefix]) => pgCode.startsWith(prefix))?.[1] ?? null;
+  return null;
 }
 
 /** What a failed commit means, as a phrase, whatever failed (a commit thread that died has no SQLite code). */

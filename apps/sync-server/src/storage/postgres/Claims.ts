@@ -1,0 +1,43 @@
+import type pg from 'pg';
+
+/**
+ * The ownership epochs this node holds, one per document it claimed. A claim raises the
+ * document's `owner_epoch` in PostgreSQL; every write this node makes to the document
+ * then carries the epoch it got, and the statement that writes checks it, so a node that
+ * was paused or cut off while another claimed the document stores nothing.
+ */
+export class Claims {
+  private readonly epochs = new Map<string, number>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    /** This node's id, recorded as the owner with each claim. */
+    readonly nodeId: string,
+  ) {}
+
+  /** Claims `docId` over `db` (a pool, or a client inside a transaction); its new epoch, or null when the document does not exist. */
+  async claim(docId: string, db: pg.Pool | pg.PoolClient = this.pool): Promise<number | null> {
+    const { rows } = await db.query<{ owner_epoch: number }>(
+      'UPDATE documents SET owner_epoch = owner_epoch + 1, owner_node = $2 WHERE id = $1 RETURNING owner_epoch',
+      [docId, this.nodeId],
+    );
+    const epoch = rows[0]?.owner_epoch ?? null;
+    if (epoch !== null) this.epochs.set(docId, epoch);
+    return epoch;
+  }
+
+  /** The epoch to write `docId` with: the one this node claimed, claiming it now if it never did. */
+  async epochOf(docId: string): Promise<number | null> {
+    return this.epochs.get(docId) ?? this.claim(docId);
+  }
+
+  /** Forgets the claim on `docId` (the document was deleted). */
+  forget(docId: string): void {
+    this.epochs.delete(docId);
+  }
+
+  /** Documents this node holds a claim on. */
+  get size(): number {
+    return this.epochs.size;
+  }
+}

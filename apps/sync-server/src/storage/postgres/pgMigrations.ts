@@ -1,0 +1,118 @@
+import type pg from 'pg';
+
+/**
+ * PostgreSQL schema migrations, applied in order; `tandem_schema` records how many ran.
+ * Append new ones; never edit one that has shipped. The same data as SQLite's schema,
+ * plus what several nodes need: a per-document sequence (`documents.last_seq`, so a
+ * document's log has no gaps and is read in commit order) and ownership (`owner_epoch`,
+ * `owner_node`), which fences every write of a document's owner.
+ */
+export const PG_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE documents (
+     id text PRIMARY KEY,
+     title text NOT NULL DEFAULT '',
+     created_at bigint NOT NULL,
+     updated_at bigint NOT NULL,
+     size bigint NOT NULL DEFAULT 0,
+     last_seq bigint NOT NULL DEFAULT 0,
+     owner_epoch bigint NOT NULL DEFAULT 0,
+     owner_node text
+   );
+   CREATE INDEX documents_updated ON documents (updated_at DESC, id);
+   CREATE TABLE updates (
+     doc_id text NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+     seq bigint NOT NULL,
+     data bytea NOT NULL,
+     created_at bigint NOT NULL,
+     codec smallint NOT NULL DEFAULT 0,
+     state_vector bytea,
+     delete_set bytea,
+     PRIMARY KEY (doc_id, seq)
+   );
+   CREATE TABLE version_bases (
+     id bigserial PRIMARY KEY,
+     doc_id text NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+     data bytea NOT NULL,
+     codec smallint NOT NULL,
+     state_vector bytea NOT NULL,
+     size bigint NOT NULL
+   );
+   CREATE INDEX version_bases_doc ON version_bases (doc_id, id);
+   CREATE TABLE versions (
+     id bigserial PRIMARY KEY,
+     doc_id text NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+     kind text NOT NULL CHECK (kind IN ('auto', 'named', 'restore-point')),
+     name text,
+     created_at bigint NOT NULL,
+     authors jsonb NOT NULL DEFAULT '[]',
+     size bigint NOT NULL,
+     state bytea NOT NULL,
+     codec smallint NOT NULL DEFAULT 0,
+     base_id bigint REFERENCES version_bases (id),
+     restore_of bigint,
+     pinned boolean NOT NULL DEFAULT false
+   );
+   CREATE INDEX versions_doc_created ON versions (doc_id, created_at DESC, id DESC);
+   CREATE INDEX versions_base ON versions (base_id) WHERE base_id IS NOT NULL;
+   CREATE TABLE doc_authors (
+     doc_id text NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+     client_id bigint NOT NULL,
+     name text NOT NULL,
+     color text,
+     PRIMARY KEY (doc_id, client_id)
+   );
+   CREATE TABLE deleted_documents (
+     id text PRIMARY KEY,
+     deleted_at bigint NOT NULL
+   );`,
+];
+
+/** Any constant both nodes agree on: the advisory lock that lets one node at a time migrate. */
+const MIGRATION_LOCK = 0x74616e64; // "tand"
+
+/**
+ * Brings the database up to the latest schema; safe when several nodes start at once
+ * (each waits for a transaction-scoped advisory lock, then finds the work done). Throws
+ * if the database is from a newer Tandem.
+ */
+export async function migratePostgres(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS tandem_schema (version integer NOT NULL)');
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM tandem_schema');
+    const current = rows[0]?.version ?? 0;
+    if (rows.length === 0) await client.query('INSERT INTO tandem_schema (version) VALUES (0)');
+    if (current > PG_MIGRATIONS.length)
+      throw new Error(
+        `database schema version ${current} is newer than this Tandem understands (${PG_MIGRATIONS.length}); upgrade Tandem`,
+      );
+    for (let version = current; version < PG_MIGRATIONS.length; version++) {
+      await client.query(PG_MIGRATIONS[version]!);
+      await client.query('UPDATE tandem_schema SET version = $1', [version + 1]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Why this PostgreSQL server cannot keep Tandem's promise that "Saved" is durable, or
+ * null when it can: with `fsync` or `synchronous_commit` off a commit can be lost in a
+ * crash after it was acknowledged.
+ */
+export async function durabilityProblem(pool: pg.Pool): Promise<string | null> {
+  const { rows } = await pool.query<{ fsync: string; synchronous_commit: string }>(
+    "SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit",
+  );
+  const settings = rows[0]!;
+  if (settings.fsync !== 'on') return 'the PostgreSQL server runs with fsync off';
+  // local, remote_write, remote_apply and on all flush the primary's WAL before the commit returns.
+  if (settings.synchronous_commit === 'off') return 'the PostgreSQL server runs with synchronous_commit off';
+  return null;
+}
