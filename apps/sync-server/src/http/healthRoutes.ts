@@ -86,6 +86,10 @@ export function healthRoutes(deps: ApiDeps): Route[] {
           documentsLoaded: deps.registry.size,
           connections: deps.connections(),
           freeDiskBytes,
+          // A store shared by several nodes says which node this is and how many documents it runs.
+          ...(deps.store.ownership
+            ? { node: deps.store.ownership.nodeId, documentsOwned: deps.store.ownership.owned }
+            : {}),
         });
       },
     },

@@ -207,6 +207,8 @@ export class RoomRegistry {
     }
     this.rooms.delete(room.id);
     room.destroy();
+    // Unless it is being loaded again already, whose claim then stands.
+    if (!this.loading.has(room.id)) void this.store.release?.(room.id);
     this.log.debug({ doc: room.id }, 'document unloaded');
   }
 

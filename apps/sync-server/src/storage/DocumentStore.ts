@@ -78,6 +78,13 @@ export interface AppendEntry {
 export interface DocumentStore {
   /** Version history, when this store keeps it; without it the history API answers 501. */
   readonly versions?: VersionStore;
+  /** For a store several nodes share: this node's id and how many documents it owns now. */
+  readonly ownership?: { readonly nodeId: string; readonly owned: number };
+  /**
+   * This node stopped running the document (its room unloaded): a store shared by several
+   * nodes gives up ownership, unless another claim came since. Never rejects.
+   */
+  release?(docId: string): Promise<void>;
   /** The document's content and metadata, or null when it does not exist. */
   load(docId: string, purpose?: LoadPurpose): Promise<StoredDocument | null>;
   /**

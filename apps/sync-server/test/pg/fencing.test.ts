@@ -58,3 +58,31 @@ describe('a server that lost a document to another node', () => {
     expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
   });
 });
+
+describe('a node that stops running a document', () => {
+  it('gives up its claim when the room unloads, and /healthz says which node it is and what it owns', async () => {
+    ts = await startTestServer({ idleUnloadMs: 10 });
+    const health = async (): Promise<{ node?: string; documentsOwned?: number }> =>
+      (await fetch(`${ts!.url}/healthz`)).json() as Promise<{ node?: string; documentsOwned?: number }>;
+    const client = ts.client();
+    const session = client.open('released');
+    await session.whenSynced();
+    session.doc.getText('t').insert(0, 'kept');
+    await session.whenSaved();
+    expect(await health()).toMatchObject({ node: 'test-node', documentsOwned: 1 });
+
+    intruder = await PgStore.open(await databaseFor(ts.dataDir), { nodeId: 'observer', poolSize: 1 });
+    const owned = await ownerOf(intruder, 'released');
+    expect(owned.owner_node).toBe('test-node');
+
+    session.destroy();
+    await waitFor(() => ts!.server.registry.get('released') === undefined, 'the room unloads');
+    for (let tries = 0; (await ownerOf(intruder, 'released')).owner_node !== null; tries++) {
+      if (tries > 200) throw new Error('the claim was never released');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect((await ownerOf(intruder, 'released')).owner_epoch).toBe(owned.owner_epoch);
+    expect(await health()).toMatchObject({ node: 'test-node', documentsOwned: 0 });
+    expect((await committedDoc(ts.dataDir, 'released')).getText('t').toString()).toBe('kept');
+  });
+});

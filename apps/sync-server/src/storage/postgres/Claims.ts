@@ -31,9 +31,28 @@ export class Claims {
     return this.epochs.get(docId) ?? this.claim(docId);
   }
 
-  /** Forgets the claim on `docId` (the document was deleted). */
-  forget(docId: string): void {
-    this.epochs.delete(docId);
+  /** Forgets the claim on `docId` (the document was deleted), or only the claim of `epoch` if given. */
+  forget(docId: string, epoch?: number): void {
+    if (epoch === undefined || this.epochs.get(docId) === epoch) this.epochs.delete(docId);
+  }
+
+  /**
+   * Gives up ownership of `docId` in PostgreSQL (fenced: a claim made since, by this node or
+   * another, stands) and forgets it here. Best effort: a failure leaves the claim to be
+   * superseded by the next one.
+   */
+  async release(docId: string): Promise<void> {
+    const epoch = this.epochs.get(docId);
+    if (epoch === undefined) return;
+    try {
+      await this.pool.query('UPDATE documents SET owner_node = NULL WHERE id = $1 AND owner_epoch = $2', [
+        docId,
+        epoch,
+      ]);
+    } catch {
+      // The database is unreachable: the next claim of the document raises the epoch anyway.
+    }
+    this.forget(docId, epoch);
   }
 
   /** Documents this node holds a claim on. */

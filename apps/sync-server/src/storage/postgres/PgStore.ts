@@ -299,6 +299,14 @@ export class PgStore implements DocumentStore {
     return existed;
   }
 
+  get ownership(): { nodeId: string; owned: number } {
+    return { nodeId: this.claims.nodeId, owned: this.claims.size };
+  }
+
+  release(docId: string): Promise<void> {
+    return this.claims.release(docId);
+  }
+
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
   }
