@@ -26,6 +26,8 @@ export interface Config {
   databaseUrl: string | null;
   /** This node's id, recorded as the owner of the documents it runs (PostgreSQL mode). */
   nodeId: string;
+  /** Several nodes sharing `databaseUrl` (CLUSTER_SECRET set), or null for one node. */
+  cluster: ClusterConfig | null;
   logLevel: LogLevel;
   /** Built editor to serve; null serves the API and sockets only. */
   staticDir: string | null;
@@ -211,12 +213,36 @@ function nodeId(env: NodeJS.ProcessEnv): string {
   return id;
 }
 
+/** Several nodes on one database: the secret they prove themselves to each other with, their address and lease. */
+function cluster(env: NodeJS.ProcessEnv, port: number, databaseUrl: string | null): ClusterConfig | null {
+  const secret = env.CLUSTER_SECRET;
+  if (secret === undefined || secret === '') return null;
+  if (databaseUrl === null)
+    throw new ConfigError('CLUSTER_SECRET needs DATABASE_URL: the nodes of a cluster share one PostgreSQL database');
+  if (secret.length < 32)
+    throw new ConfigError('CLUSTER_SECRET must be at least 32 characters (use e.g. `openssl rand -hex 32`)');
+  const address = env.NODE_ADDRESS || `http://127.0.0.1:${port}`;
+  if (!/^https?:\/\/[^/\s]+$/.test(address))
+    throw new ConfigError('NODE_ADDRESS must be the http(s)://host:port where the other nodes reach this one');
+  return { secret, address, leaseMs: int(env, 'NODE_LEASE_MS', 5_000, 500, 600_000) };
+}
+
 function authSecret(env: NodeJS.ProcessEnv): string | null {
   const secret = env.TANDEM_AUTH_SECRET;
   if (secret === undefined || secret === '') return null;
   if (secret.length < 32)
     throw new ConfigError('TANDEM_AUTH_SECRET must be at least 32 characters (use e.g. `openssl rand -hex 32`)');
   return secret;
+}
+
+/** What a node of a cluster needs beyond the database. */
+export interface ClusterConfig {
+  /** Proves one node to another (CLUSTER_SECRET); every node has the same. */
+  secret: string;
+  /** Where the other nodes reach this one (NODE_ADDRESS). */
+  address: string;
+  /** How long a node counts as alive after it last renewed its lease (NODE_LEASE_MS). */
+  leaseMs: number;
 }
 
 /** Reads the configuration from environment variables, with defaults; throws ConfigError on bad values. */
@@ -231,12 +257,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       : env.STATIC_DIR === ''
         ? null
         : path.resolve(cwd, env.STATIC_DIR);
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const database = databaseUrl(env);
   return {
-    port: int(env, 'PORT', 3000, 0, 65535),
+    port,
     host: env.HOST || undefined,
     dataDir: path.resolve(cwd, env.DATA_DIR || './data'),
-    databaseUrl: databaseUrl(env),
+    databaseUrl: database,
     nodeId: nodeId(env),
+    cluster: cluster(env, port, database),
     logLevel,
     staticDir,
     allowedOrigins: allowedOrigins(env),

@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createTandemServer } from './server.js';
 import { shutDown } from './shutdown.js';
-import { openConfiguredStore } from './storage/openStore.js';
+import { openConfiguredCluster, openConfiguredStore } from './storage/openStore.js';
 import { StorageOpenError } from './storage/SqliteStore.js';
 
 /** Composition root: config → server → listen, with graceful shutdown on SIGTERM/SIGINT. */
@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   let server;
   try {
-    server = createTandemServer(config, { log, store: await openConfiguredStore(config, log) });
+    const store = await openConfiguredStore(config, log);
+    const cluster = await openConfiguredCluster(config, store, log);
+    server = createTandemServer(config, { log, store, ...(cluster ? { cluster } : {}) });
   } catch (err) {
     if (err instanceof StorageOpenError || (err instanceof Error && err.name === 'PostgresOpenError')) {
       log.fatal({ err }, err.message);

@@ -47,6 +47,12 @@ export class ServerMetrics {
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5],
     registers: [this.registry],
   });
+  /** Writes refused because another node claimed their document (PostgreSQL; each closes the room here). */
+  readonly fencedWrites = new Counter({
+    name: 'tandem_fenced_writes_total',
+    help: 'Writes refused by the ownership fence: another node had claimed the document',
+    registers: [this.registry],
+  });
   /** Updates per group commit. */
   readonly commitBatch = new Histogram({
     name: 'tandem_commit_batch_updates',

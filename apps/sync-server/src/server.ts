@@ -2,6 +2,7 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { ErrorCode } from '@tandem/crdt-bridge/protocol';
+import type { ClusterNode } from './clusterNode.js';
 import type { Config } from './config.js';
 import { DocumentService } from './documents/DocumentService.js';
 import { EditDoor } from './documents/EditDoor.js';
@@ -57,6 +58,8 @@ export interface TandemServer {
 export interface ServerParts {
   store?: DocumentStore;
   log?: Logger;
+  /** This node's part in a cluster (openConfiguredCluster); absent on a single node. */
+  cluster?: ClusterNode;
 }
 
 /** Largest awareness (presence) update accepted from a client. */
@@ -159,6 +162,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   const site = siteRules(config);
   const turn = new EndOfTurn();
   const httpServer = createHttpServer(config);
+  const { cluster } = parts;
   const io = createSocketServer(httpServer, { config, log, site, refusals, turn });
   const atEndOfTurn = (run: () => void): void => turn.defer('storage', run);
   const writes = new WriteQueue(store, log, { delayMs: config.commitDelayMs, atEndOfTurn });
@@ -169,14 +173,26 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     documentsLoaded: () => registry.size,
     documentsApplied: () => registry.applied,
   });
+  cluster?.serveFrom((docId) => registry.get(docId) !== undefined);
+  cluster?.addMetrics(metrics.registry);
   writes.onFailed((docIds) => tellStorageTrouble(registry, docIds));
-  writes.onFencedOut((docId) => registry.disown(docId));
+  writes.onFencedOut((docId) => {
+    metrics.fencedWrites.inc();
+    registry.disown(docId);
+  });
   writes.onTimed((seconds, updates) => {
     metrics.commitSeconds.observe(seconds);
     metrics.commitBatch.observe(updates);
   });
   const quotas = new Quotas(config);
-  acceptConnections(io, config, { metrics, registry, store, quotas, log });
+  acceptConnections(io, config, {
+    metrics,
+    registry,
+    store,
+    quotas,
+    log,
+    ...(cluster && { cluster: cluster.routing }),
+  });
 
   const storage = new StorageHealth(store, writes, {
     // In PostgreSQL mode DATA_DIR holds no documents: the database server watches its own disk.
@@ -186,11 +202,12 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   const routes = apiRoutes({
     ...{ store, documents, registry, history, log, startedAt, metrics, storage, quotas },
     connections: () => io.engine.clientsCount,
+    ...(cluster && { cluster }),
     authSecret: config.authSecret,
     metricsToken: config.metricsToken,
   });
   const bodies = new RequestBodies({ maxConcurrent: config.maxConcurrentBodies, timeoutMs: config.bodyTimeoutMs }, log);
-  answerRequests(httpServer, { config, log, site, refusals, bodies, routes, storage });
+  answerRequests(httpServer, { config, log, site, refusals, bodies, routes, storage, ...(cluster && { cluster }) });
 
   let closing: Promise<void> | null = null;
   const close = async (): Promise<void> => {
@@ -199,6 +216,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     await registry.closeAll();
     await titles.settled();
     await history.close();
+    await cluster?.close();
     await Promise.all([pools.work.close(), pools.updateWork.close()]);
     await store.close();
     httpServer.closeAllConnections();

@@ -159,6 +159,16 @@ export class ServerProcess {
     return this.output;
   }
 
+  /** Pauses (SIGSTOP) or resumes (SIGCONT) the process: a node that is alive but does nothing. */
+  signal(signal: 'SIGSTOP' | 'SIGCONT' | 'SIGTERM'): void {
+    if (!this.done) this.child.kill(signal);
+  }
+
+  /** Resolves with the exit code once the process has exited. */
+  exit(): Promise<number | null> {
+    return this.exited;
+  }
+
   /** SIGKILL: no shutdown code runs, exactly as in a crash or power cut (for the process). */
   async kill(): Promise<void> {
     if (this.done) return;

@@ -22,6 +22,7 @@ const REFUSED = [
   ['socket.io-client', /[\\\\/]node_modules[\\\\/]socket\\.io-client[\\\\/]/],
   ['the PostgreSQL driver', /[\\\\/]node_modules[\\\\/]pg[\\\\/]/],
   ['the PostgreSQL store', /[\\\\/]storage[\\\\/]postgres[\\\\/]/],
+  ['the cluster code', /[\\\\/]src[\\\\/]cluster[\\\\/]/],
 ];
 export async function resolve(specifier, context, next) {
   const result = await next(specifier, context);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { ClusterNode } from '../clusterNode.js';
 import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import { OPEN_USER, atLeast, roleFor } from '../auth/roles.js';
 import { AuthError, bearerToken, verifyToken } from '../auth/tokens.js';
@@ -41,6 +42,8 @@ export interface ApiDeps {
   metricsToken: string | null;
   /** Per-document and per-identity rate limits (versions, restores, new documents). */
   quotas: Quotas;
+  /** This node's part in a cluster, if it is one of several. */
+  cluster?: ClusterNode;
 }
 
 /** Every API route; each feature contributes its own list. */

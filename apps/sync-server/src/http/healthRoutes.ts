@@ -90,6 +90,7 @@ export function healthRoutes(deps: ApiDeps): Route[] {
           ...(deps.store.ownership
             ? { node: deps.store.ownership.nodeId, documentsOwned: deps.store.ownership.owned }
             : {}),
+          ...(deps.cluster ? { cluster: deps.cluster.health() } : {}),
         });
       },
     },

@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { ClusterNode } from '../clusterNode.js';
 import type { Config } from '../config.js';
 import type { LogThrottle } from '../logThrottle.js';
 import type { StorageHealth } from '../storage/StorageHealth.js';
@@ -33,6 +34,8 @@ export interface RequestParts {
   bodies: RequestBodies;
   routes: readonly Route[];
   storage: StorageHealth;
+  /** A cluster: requests about documents other nodes run are answered there. */
+  cluster?: ClusterNode;
 }
 
 /** Answers a request refused for its Host or its origin: a sentence for a person, the JSON error for a program. */
@@ -64,8 +67,12 @@ export function answerRequests(httpServer: http.Server, parts: RequestParts): vo
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'same-origin');
     res.setHeader('x-frame-options', 'DENY');
-    if (refuse(req, res, parts) || !bodies.admit(req, res)) return;
-    handleApi(req, res, routes, log, config.authSecret, storage)
+    if (refuse(req, res, parts)) return;
+    (parts.cluster ? parts.cluster.forwardRequest(req, res) : Promise.resolve(false))
+      .then(async (forwarded) => {
+        if (forwarded || !bodies.admit(req, res)) return true;
+        return handleApi(req, res, routes, log, config.authSecret, storage);
+      })
       .then((handled) => {
         if (handled) return;
         if (serveEditor) serveEditor(req, res);

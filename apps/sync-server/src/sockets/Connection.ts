@@ -8,6 +8,7 @@ import type { Member } from '../rooms/Member.js';
 import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { DocumentStore } from '../storage/DocumentStore.js';
+import type { ClusterRouting, ForwardLink, PeerNode } from './forwarding.js';
 import { boundOutgoingQueue, closeWithError, dropConnection } from './guards.js';
 import { Memberships } from './Memberships.js';
 import type { TandemServerSocket } from './types.js';
@@ -35,6 +36,8 @@ export interface ConnectionDeps extends ConnectionLimits {
   /** Documents created per identity: a join that creates one counts. */
   quotas: Quotas;
   log: Logger;
+  /** Several nodes: where documents run, and links to the nodes that run them; absent on a single node. */
+  cluster?: ClusterRouting;
 }
 
 /** A client's acknowledgement callback. */
@@ -54,6 +57,8 @@ export function fail(code: ErrorCode, message: string, docId?: string): AckResul
  */
 export class Connection {
   readonly memberships = new Memberships();
+  /** Links to the nodes that run documents this connection has open, by node id. */
+  private readonly links = new Map<string, ForwardLink>();
   private joinDeadline: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -118,6 +123,33 @@ export class Connection {
     return membership;
   }
 
+  /**
+   * The link carrying this connection's traffic to `node`, opened if need be. If it breaks,
+   * the client's connection closes at the transport: it reconnects, rejoins wherever its
+   * documents run now and resends what was not acknowledged — never left waiting for an
+   * acknowledgement from a node it can no longer reach.
+   */
+  linkTo(node: PeerNode): ForwardLink {
+    const cluster = this.deps.cluster;
+    if (!cluster) throw new Error('forwarding needs a cluster');
+    const existing = this.links.get(node.id);
+    if (existing) return existing;
+    const link = cluster.link(this.socket, node, () => {
+      this.links.delete(node.id);
+      this.deps.log.info({ socket: this.id, node: node.id }, 'link to the owning node lost: closing the connection');
+      this.socket.conn.close();
+    });
+    this.links.set(node.id, link);
+    return link;
+  }
+
+  /** Closes `link` if no document of this connection goes over it any more. */
+  closeLinkIfUnused(link: ForwardLink): void {
+    if (this.memberships.uses(link) || this.links.get(link.node.id) !== link) return;
+    this.links.delete(link.node.id);
+    link.close();
+  }
+
   /** A document was joined: the join deadline no longer applies. */
   joinedOne(): void {
     if (this.joinDeadline) clearTimeout(this.joinDeadline);
@@ -162,6 +194,8 @@ export class Connection {
 
   private disconnected(reason: string): void {
     this.joinedOne();
+    for (const link of this.links.values()) link.close();
+    this.links.clear();
     try {
       for (const [, { room }] of this.memberships.joinedEntries()) {
         room.removeMember(this.id);

@@ -1,5 +1,6 @@
 import type { Member } from '../rooms/Member.js';
 import type { Room } from '../rooms/Room.js';
+import type { ForwardLink } from './forwarding.js';
 
 /** Most messages one document may queue while its join is loading. */
 export const MAX_QUEUED_WHILE_JOINING = 64;
@@ -7,9 +8,12 @@ export const MAX_QUEUED_WHILE_JOINING = 64;
 /**
  * One connection's membership of one document: *joining* while the document loads (the
  * client may send its sync step 1 right behind its join; such messages wait here and run
- * once the join settles), then *joined*.
+ * once the join settles), then *joined* here, or *forwarded* to the node that runs it.
  */
-export type Membership = { state: 'joining'; queue: (() => void)[] } | { state: 'joined'; member: Member; room: Room };
+export type Membership =
+  | { state: 'joining'; queue: (() => void)[] }
+  | { state: 'joined'; member: Member; room: Room }
+  | { state: 'forwarded'; link: ForwardLink };
 
 /** A connection's memberships, by document id. */
 export class Memberships {
@@ -20,9 +24,9 @@ export class Memberships {
     return this.byDoc.size;
   }
 
-  /** Whether any document is joined (not only being joined). */
+  /** Whether any document is joined, here or through another node (not only being joined). */
   get anyJoined(): boolean {
-    for (const membership of this.byDoc.values()) if (membership.state === 'joined') return true;
+    for (const membership of this.byDoc.values()) if (membership.state !== 'joining') return true;
     return false;
   }
 
@@ -53,6 +57,26 @@ export class Memberships {
     const waiting = this.waiting(docId);
     this.byDoc.set(docId, { state: 'joined', member, room });
     return waiting;
+  }
+
+  /** The join of `docId` goes to the node that runs it, over `link`; returns what waited for it, to forward after the join. */
+  forwarded(docId: string, link: ForwardLink): (() => void)[] {
+    const waiting = this.waiting(docId);
+    this.byDoc.set(docId, { state: 'forwarded', link });
+    return waiting;
+  }
+
+  /** The link `docId` is forwarded over, if it is. */
+  linkOf(docId: unknown): ForwardLink | undefined {
+    const membership = typeof docId === 'string' ? this.byDoc.get(docId) : undefined;
+    return membership?.state === 'forwarded' ? membership.link : undefined;
+  }
+
+  /** Whether any document still goes over `link`. */
+  uses(link: ForwardLink): boolean {
+    for (const membership of this.byDoc.values())
+      if (membership.state === 'forwarded' && membership.link === link) return true;
+    return false;
   }
 
   /** The join of `docId` failed or was abandoned; returns what waited for it (to run, and be refused). */

@@ -11,6 +11,12 @@ export interface AdmissionDeps {
   quotas: Quotas;
 }
 
+/** How long a creation is remembered once done (far longer than looking a document up takes). */
+const CREATION_MEMORY_MS = 5_000;
+
+/** Documents being created by a join, per store: joins racing to create one wait for the first. */
+const creations = new WeakMap<DocumentStore, Map<string, Promise<unknown>>>();
+
 /**
  * Makes sure the document a join names exists, creating it when the joiner may: a join
  * may create only what `POST /api/docs` would let the same person create (an editor, within
@@ -38,8 +44,21 @@ export async function admitToDocument(
       message: 'There is no document at this address. Check the link, or ask the person who shared it.',
     };
   }
+  // Several joins at once (a link opened in many tabs) create it once, and count once against the quota.
+  let pending = creations.get(deps.store);
+  if (!pending) creations.set(deps.store, (pending = new Map()));
+  const inFlight = pending.get(docId);
+  if (inFlight) {
+    await inFlight;
+    return null;
+  }
   const refusal = deps.quotas.documentCreation(identity);
   if (refusal) return { docId, code: ErrorCode.QuotaExceeded, message: refusal.message };
-  await deps.store.ensure(docId, Date.now());
+  const creation = deps.store.ensure(docId, Date.now());
+  pending.set(docId, creation);
+  // Kept a little after it is done: a join that looked for the document before this commit still finds it here.
+  const forget = (): void => void setTimeout(() => pending.delete(docId), CREATION_MEMORY_MS).unref();
+  creation.then(forget, () => pending.delete(docId));
+  await creation;
   return null;
 }

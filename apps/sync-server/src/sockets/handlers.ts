@@ -14,13 +14,22 @@ export function handleConnection(socket: TandemServerSocket, deps: ConnectionDep
   const conn = new Connection(socket, deps);
   conn.on('join', (request, ack) => joinDocument(conn, request, ack));
   conn.on('leave', (docId) => leaveDocument(conn, docId));
+  // A document run by another node: its messages go there as they came (that node checks them).
   conn.on(
     'sync',
-    deferWhileJoining(conn, (docId, payload, ack) => syncMessage(conn, docId, payload, ack)),
+    deferWhileJoining(conn, (docId, payload, ack) => {
+      const link = conn.memberships.linkOf(docId);
+      if (link) link.send('sync', docId, payload, ...(typeof ack === 'function' ? [ack] : []));
+      else syncMessage(conn, docId, payload, ack);
+    }),
   );
   conn.on(
     'awareness',
-    deferWhileJoining(conn, (docId, payload) => awarenessMessage(conn, docId, payload)),
+    deferWhileJoining(conn, (docId, payload) => {
+      const link = conn.memberships.linkOf(docId);
+      if (link) link.send('awareness', docId, payload);
+      else awarenessMessage(conn, docId, payload);
+    }),
   );
   conn.on('probe', (ack) => conn.ackOf(ack)({ ok: true }));
   return conn;

@@ -1,11 +1,13 @@
-import { ErrorCode, PROTOCOL_VERSION, isValidDocId, type Role } from '@tandem/crdt-bridge/protocol';
+import { ErrorCode, PROTOCOL_VERSION, isValidDocId, type AckResult, type Role } from '@tandem/crdt-bridge/protocol';
 import { roleFor } from '../auth/roles.js';
 import { quotaIdentity } from '../limits/identity.js';
 import { Member } from '../rooms/Member.js';
 import type { Room } from '../rooms/Room.js';
 import { NoSuchDocument } from '../rooms/RoomRegistry.js';
+import { OwnedElsewhere } from '../storage/ownership.js';
 import { fail, type Ack, type Connection } from './Connection.js';
 import { admitToDocument } from './documentAdmission.js';
+import type { PeerNode } from './forwarding.js';
 import { SocketMemberPort } from './SocketAudience.js';
 
 /** A join request, checked: the document, and the session key the client gave (if any). */
@@ -75,26 +77,61 @@ function mayJoin(conn: Connection, docId: string, ack: Ack): Role | null {
   return role;
 }
 
-/** Loads the document (creating it when the joiner may), or answers why not and resolves with null. */
-async function loadForJoin(conn: Connection, docId: string, role: Role, ack: Ack): Promise<Room | null> {
+/**
+ * Where the join goes: the document loaded here, or the node that runs it (a cluster; the
+ * document exists by then). Creates the document when the joiner may; otherwise answers
+ * why not and resolves with null.
+ */
+async function placeJoin(conn: Connection, docId: string, role: Role, ack: Ack): Promise<Room | PeerNode | null> {
   const { deps, socket } = conn;
+  // A connection another node forwarded is served here or not at all: traffic never goes through two nodes.
+  const cluster = socket.data.forwardedBy === undefined ? deps.cluster : undefined;
   try {
     const refusal = await admitToDocument(deps, docId, role, quotaIdentity(socket.data.user, socket.handshake.address));
     if (refusal) {
       ack({ ok: false, error: refusal });
       return null;
     }
-    return await deps.registry.acquire(docId);
+    const owner = cluster && !deps.registry.get(docId) ? await cluster.ownerOf(docId) : null;
+    return owner ?? (await deps.registry.acquire(docId));
   } catch (err) {
     if (err instanceof NoSuchDocument) {
       // Deleted between the check above and the load.
       ack(fail(ErrorCode.DocumentDeleted, 'This document was deleted.', docId));
       return null;
     }
-    deps.log.error({ err, doc: docId }, 'document failed to load');
+    if (err instanceof OwnedElsewhere) {
+      // Another node claimed it first: go there. A forwarded connection closes, and its node finds the owner anew.
+      const owner = cluster ? await cluster.ownerOf(docId).catch(() => null) : null;
+      if (owner) return owner;
+      if (socket.data.forwardedBy !== undefined) socket.conn.close();
+    } else deps.log.error({ err, doc: docId }, 'document failed to load');
     ack(fail(ErrorCode.LoadFailed, 'The document could not be loaded. Try again in a moment.', docId));
     return null;
   }
+}
+
+/**
+ * Sends the join to the node that runs the document, and from then on everything the
+ * client sends about it; the owner's answer is the client's answer.
+ */
+function forwardJoin(conn: Connection, docId: string, owner: PeerNode, request: unknown, ack: Ack): void {
+  if (!conn.socket.connected || conn.memberships.get(docId)?.state !== 'joining') {
+    ack(fail(ErrorCode.NotJoined, 'This document was left before it finished opening.', docId));
+    for (const run of conn.memberships.abandon(docId)) run();
+    return;
+  }
+  const link = conn.linkTo(owner);
+  const waiting = conn.memberships.forwarded(docId, link);
+  conn.joinedOne();
+  link.send('join', request, (result: AckResult) => {
+    if (!result.ok && conn.memberships.linkOf(docId) === link) {
+      conn.memberships.remove(docId);
+      conn.closeLinkIfUnused(link);
+    }
+    ack(result);
+  });
+  for (const run of waiting) run();
 }
 
 /**
@@ -110,11 +147,12 @@ export async function joinDocument(conn: Connection, request: unknown, rawAck: u
   const role = mayJoin(conn, docId, ack);
   if (role === null) return;
   conn.memberships.startJoining(docId);
-  const room = await loadForJoin(conn, docId, role, ack);
+  const room = await placeJoin(conn, docId, role, ack);
   if (!room) {
     for (const run of conn.memberships.abandon(docId)) run();
     return;
   }
+  if (!('members' in room)) return forwardJoin(conn, docId, room, request, ack);
   // Deleted while this join waited for its room: the room is gone, and so is the document.
   if (room.isDestroyed) {
     ack(fail(ErrorCode.DocumentDeleted, 'This document was deleted.', docId));
@@ -142,6 +180,11 @@ export async function joinDocument(conn: Connection, request: unknown, rawAck: u
 export function leaveDocument(conn: Connection, docId: unknown): void {
   if (!isValidDocId(docId)) return;
   const membership = conn.memberships.remove(docId);
+  if (membership?.state === 'forwarded') {
+    membership.link.send('leave', docId);
+    conn.closeLinkIfUnused(membership.link);
+    return;
+  }
   // Left while still joining: what waited for the join is refused now (it is not joined).
   if (membership?.state === 'joining') for (const run of membership.queue) run();
   if (membership?.state !== 'joined') return;

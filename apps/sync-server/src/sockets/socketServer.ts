@@ -2,6 +2,7 @@ import type http from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { WIRE_PARSER } from '@tandem/crdt-bridge/protocol';
+import { forwardingNode } from '../auth/clusterProof.js';
 import { tokenHandshake } from '../auth/socketAuth.js';
 import type { Config } from '../config.js';
 import { socketRefusal, type SiteRules } from '../http/sameOrigin.js';
@@ -29,6 +30,7 @@ export interface SocketServerParts {
  */
 export function createSocketServer(httpServer: http.Server, parts: SocketServerParts): TandemIo {
   const { config, log, site, refusals, turn } = parts;
+  const clusterSecret = config.cluster?.secret ?? null;
   const io: TandemIo = new Server(httpServer, {
     adapter: PreFramedAdapter,
     maxHttpBufferSize: config.maxMessageBytes,
@@ -39,6 +41,8 @@ export function createSocketServer(httpServer: http.Server, parts: SocketServerP
     // Every (re)connection goes through the full handshake and re-joins explicitly.
     connectionStateRecovery: undefined,
     allowRequest: (req, callback) => {
+      // Another node forwarding its client's traffic: proven by CLUSTER_SECRET, not by the site's names.
+      if (forwardingNode(req, clusterSecret) !== null) return callback(null, true);
       const refusal = socketRefusal(req, site);
       if (refusal)
         refusals.warn(
@@ -51,6 +55,12 @@ export function createSocketServer(httpServer: http.Server, parts: SocketServerP
   });
   // Before anything else about a new connection, so a full server spends nothing more on it.
   io.use(refuseBeyondConnectionLimit(io, config.maxConnections, refusals));
+  if (clusterSecret !== null)
+    io.use((socket, next) => {
+      const node = forwardingNode(socket.request, clusterSecret);
+      if (node !== null) socket.data.forwardedBy = node;
+      next();
+    });
   if (config.authSecret) io.use(tokenHandshake(config.authSecret, log));
   io.engine.on('connection', (conn: unknown) => batchConnectionWrites(conn, turn));
   return io;

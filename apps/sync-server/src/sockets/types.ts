@@ -8,6 +8,8 @@ export interface SocketData {
   user: AuthUser;
   /** True in token mode: presence names come from the token, not the client. */
   authenticated: boolean;
+  /** The node that forwards this connection's traffic from one of its clients (a cluster), if any. */
+  forwardedBy?: string;
 }
 
 /** The server's typed Socket.IO server. */

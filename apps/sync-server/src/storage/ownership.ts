@@ -5,7 +5,7 @@
  * clients reconnect to the new owner, where their unacknowledged changes come back.
  */
 export class FencedOut extends Error {
-  override readonly name = 'FencedOut';
+  override readonly name: string = 'FencedOut';
   constructor(
     readonly docId: string,
     /** The epoch the refused write carried. */
@@ -18,4 +18,20 @@ export class FencedOut extends Error {
 /** Whether `error` is a {@link FencedOut}. */
 export function isFencedOut(error: unknown): error is FencedOut {
   return error instanceof FencedOut;
+}
+
+/**
+ * Raised by a claim of a document another live node owns (cluster mode): this node must
+ * not run it, and forwards its clients' traffic to `owner` instead.
+ */
+export class OwnedElsewhere extends FencedOut {
+  override readonly name = 'OwnedElsewhere';
+  constructor(
+    docId: string,
+    /** The node that owns the document now. */
+    readonly owner: string,
+  ) {
+    super(docId, 0);
+    this.message = `document ${docId} is owned by node ${owner}`;
+  }
 }

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { FencedOut } from '../../src/storage/ownership.js';
 import { PgStore, PostgresOpenError } from '../../src/storage/postgres/PgStore.js';
+import { PG_MIGRATIONS } from '../../src/storage/postgres/pgMigrations.js';
 import { openPool } from '../../src/storage/postgres/pgPool.js';
 import { databaseFor, emptyDatabase } from './testDatabases.js';
 
@@ -48,7 +49,7 @@ describe('PostgreSQL store', () => {
     expect(url).toMatch(/^postgres:\/\/tandem@\/t_\w+\?host=/);
     const stores = await Promise.all(['a', 'b', 'c'].map((node) => openStore(url, node)));
     const { rows } = await stores[0]!.pool.query<{ version: number }>('SELECT version FROM tandem_schema');
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual([{ version: PG_MIGRATIONS.length }]);
   });
 
   it('refuses a server that could lose an acknowledged commit (synchronous_commit off)', async () => {

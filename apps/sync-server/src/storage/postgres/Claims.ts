@@ -1,4 +1,18 @@
 import type pg from 'pg';
+import { OwnedElsewhere } from '../ownership.js';
+
+/** Takes the document whoever owns it: one node alone on the database, or a node told to take over. */
+const TAKE = 'UPDATE documents SET owner_epoch = owner_epoch + 1, owner_node = $2 WHERE id = $1 RETURNING owner_epoch';
+
+/**
+ * Takes the document only from no one, from itself, or from a node no longer alive (lease
+ * run out, or its liveness lock gone with its process): one of several nodes. The row
+ * lock orders two nodes claiming at once; the second sees the first alive and gets nothing.
+ */
+const TAKE_IF_UNOWNED = `
+  UPDATE documents SET owner_epoch = owner_epoch + 1, owner_node = $2
+   WHERE id = $1 AND (owner_node IS NULL OR owner_node = $2 OR NOT tandem_node_alive(owner_node))
+   RETURNING owner_epoch`;
 
 /**
  * The ownership epochs this node holds, one per document it claimed. A claim raises the
@@ -8,21 +22,37 @@ import type pg from 'pg';
  */
 export class Claims {
   private readonly epochs = new Map<string, number>();
+  /** Claims made since this node started. */
+  claimed = 0;
 
   constructor(
     private readonly pool: pg.Pool,
     /** This node's id, recorded as the owner with each claim. */
     readonly nodeId: string,
+    /** One of several nodes: claim only what no live node owns. */
+    private readonly shared = false,
   ) {}
 
-  /** Claims `docId` over `db` (a pool, or a client inside a transaction); its new epoch, or null when the document does not exist. */
+  /**
+   * Claims `docId` over `db` (a pool, or a client inside a transaction): its new epoch, or
+   * null when the document does not exist. Throws {@link OwnedElsewhere} when another live
+   * node owns it (several nodes only).
+   */
   async claim(docId: string, db: pg.Pool | pg.PoolClient = this.pool): Promise<number | null> {
-    const { rows } = await db.query<{ owner_epoch: number }>(
-      'UPDATE documents SET owner_epoch = owner_epoch + 1, owner_node = $2 WHERE id = $1 RETURNING owner_epoch',
-      [docId, this.nodeId],
-    );
+    const { rows } = await db.query<{ owner_epoch: number }>(this.shared ? TAKE_IF_UNOWNED : TAKE, [
+      docId,
+      this.nodeId,
+    ]);
     const epoch = rows[0]?.owner_epoch ?? null;
-    if (epoch !== null) this.epochs.set(docId, epoch);
+    if (epoch !== null) {
+      this.epochs.set(docId, epoch);
+      this.claimed++;
+    } else if (this.shared) {
+      const owner = await db.query<{ owner_node: string | null }>('SELECT owner_node FROM documents WHERE id = $1', [
+        docId,
+      ]);
+      if (owner.rows[0]) throw new OwnedElsewhere(docId, owner.rows[0].owner_node ?? 'unknown');
+    }
     return epoch;
   }
 

@@ -61,6 +61,8 @@ export interface PgStoreOptions {
   nodeId: string;
   /** Most connections to hold open (default 10). */
   poolSize?: number;
+  /** One of several nodes on the database: claim only documents no live node owns. */
+  shared?: boolean;
 }
 
 /** Raised when PostgreSQL cannot be used as Tandem's storage; the message says what to do. */
@@ -80,9 +82,10 @@ export class PgStore implements DocumentStore {
 
   private constructor(
     readonly pool: pg.Pool,
-    nodeId: string,
+    readonly databaseUrl: string,
+    options: PgStoreOptions,
   ) {
-    this.claims = new Claims(pool, nodeId);
+    this.claims = new Claims(pool, options.nodeId, options.shared);
     this.versions = new PgVersionStore(pool, this.claims);
   }
 
@@ -107,7 +110,7 @@ export class PgStore implements DocumentStore {
         { cause: error },
       );
     }
-    return new PgStore(pool, options.nodeId);
+    return new PgStore(pool, databaseUrl, options);
   }
 
   async load(docId: string, purpose: LoadPurpose = 'read'): Promise<StoredDocument | null> {

@@ -1,6 +1,12 @@
 import type pg from 'pg';
 
 /**
+ * The first key of every node's liveness lock (`pg_advisory_lock(NODE_LOCK_CLASS, lock_key)`),
+ * held on a session of its own for as long as the node runs.
+ */
+export const NODE_LOCK_CLASS = 0x54414e44; // "TAND"
+
+/**
  * PostgreSQL schema migrations, applied in order; `tandem_schema` records how many ran.
  * Append new ones; never edit one that has shipped. The same data as SQLite's schema,
  * plus what several nodes need: a per-document sequence (`documents.last_seq`, so a
@@ -65,6 +71,22 @@ export const PG_MIGRATIONS: readonly string[] = [
      id text PRIMARY KEY,
      deleted_at bigint NOT NULL
    );`,
+  // Several nodes: who is alive (a lease, and a session advisory lock that goes the moment a node's process dies).
+  `CREATE TABLE nodes (
+     id text PRIMARY KEY,
+     address text NOT NULL,
+     lock_key integer NOT NULL,
+     lease_until timestamptz NOT NULL,
+     started_at timestamptz NOT NULL DEFAULT now()
+   );
+   CREATE SEQUENCE node_lock_keys AS integer CYCLE;
+   CREATE FUNCTION tandem_node_alive(node text) RETURNS boolean LANGUAGE sql STABLE AS $$
+     SELECT EXISTS (
+       SELECT 1 FROM nodes n JOIN pg_locks l
+         ON l.locktype = 'advisory' AND l.granted AND l.classid = ${NODE_LOCK_CLASS} AND l.objid = n.lock_key
+        AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+       WHERE n.id = node AND n.lease_until > clock_timestamp())
+   $$;`,
 ];
 
 /** Any constant both nodes agree on: the advisory lock that lets one node at a time migrate. */

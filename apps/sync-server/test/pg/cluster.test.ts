@@ -1,0 +1,287 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { TandemClient, type DocSession } from '@tandem/crdt-bridge';
+import { ErrorCode, type Role } from '@tandem/crdt-bridge/protocol';
+import { storedTitle } from '@tandem/crdt-bridge/schema';
+import { issueToken } from '../../src/auth/tokens.js';
+import { openPool } from '../../src/storage/postgres/pgPool.js';
+import { assertFreshBuild, freePort, ServerProcess } from '../builtServer.js';
+import { text, waitFor } from '../helpers.js';
+import { databaseFor } from './testDatabases.js';
+
+const CLUSTER_SECRET = 'cluster-secret-for-tests-only-0123456789';
+const AUTH_SECRET = 'auth-secret-for-tests-only-0123456789abcdef';
+/** Short, so a paused node is replaced quickly; renewals come every third of it. */
+const LEASE_MS = 1_500;
+
+/** One node of a test cluster: a real server process. */
+interface TestNode {
+  id: string;
+  url: string;
+  process: ServerProcess;
+}
+
+interface Health {
+  node: string;
+  documentsOwned: number;
+  documentsLoaded: number;
+  cluster: { nodesAlive: number; links: Record<string, number> };
+}
+
+let nodes: TestNode[] = [];
+let clients: TandemClient[] = [];
+let databaseUrl = '';
+
+beforeAll(() => assertFreshBuild());
+
+afterEach(async () => {
+  for (const client of clients) client.destroy();
+  await Promise.all(nodes.map((node) => node.process.kill()));
+  clients = [];
+  nodes = [];
+});
+
+/** Starts `count` nodes as separate processes on one fresh database. */
+async function startCluster(count: number, env: Record<string, string> = {}): Promise<TestNode[]> {
+  databaseUrl = await databaseFor(`cluster ${randomUUID()}`);
+  nodes = await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const port = await freePort();
+      const id = `node-${i + 1}`;
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-cluster-'));
+      const process = await ServerProcess.start(port, dataDir, {
+        DATABASE_URL: databaseUrl,
+        CLUSTER_SECRET,
+        NODE_ID: id,
+        NODE_LEASE_MS: String(LEASE_MS),
+        IDLE_UNLOAD_MS: '60000',
+        ...env,
+      });
+      return { id, url: `http://127.0.0.1:${port}`, process };
+    }),
+  );
+  // Ready once every node has seen every other (each looks a few times a second).
+  await until(
+    async () => (await Promise.all(nodes.map(health))).every((h) => h.cluster.nodesAlive === count),
+    'every node sees the others',
+  );
+  return nodes;
+}
+
+function clientOf(node: TestNode, token?: string): TandemClient {
+  const client = new TandemClient({
+    url: node.url,
+    socket: { reconnectionDelay: 50, reconnectionDelayMax: 200, ...(token ? { auth: { token } } : {}) },
+  });
+  clients.push(client);
+  return client;
+}
+
+async function health(node: TestNode): Promise<Health> {
+  return (await (await fetch(`${node.url}/healthz`)).json()) as Health;
+}
+
+/** The node PostgreSQL records as the document's owner, and its epoch. */
+async function ownerRow(docId: string): Promise<{ owner_node: string | null; owner_epoch: number }> {
+  const pool = openPool(databaseUrl, { max: 1 });
+  try {
+    const { rows } = await pool.query<{ owner_node: string | null; owner_epoch: number }>(
+      'SELECT owner_node, owner_epoch FROM documents WHERE id = $1',
+      [docId],
+    );
+    return rows[0]!;
+  } finally {
+    await pool.end();
+  }
+}
+
+/** What PostgreSQL holds of the document, and its log's sequence numbers. */
+async function stored(docId: string): Promise<{ text: string; seqs: number[] }> {
+  const pool = openPool(databaseUrl, { max: 1 });
+  try {
+    const { rows } = await pool.query<{ seq: number; data: Buffer; codec: number }>(
+      'SELECT seq, data, codec FROM updates WHERE doc_id = $1 ORDER BY seq',
+      [docId],
+    );
+    const doc = new Y.Doc();
+    const { decodeRow } = await import('../../src/storage/rowCodec.js');
+    for (const row of rows) Y.applyUpdate(doc, decodeRow(row.data, row.codec));
+    return { text: doc.getText('t').toString(), seqs: rows.map((r) => r.seq) };
+  } finally {
+    await pool.end();
+  }
+}
+
+async function until(predicate: () => Promise<boolean>, message: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${message}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Opens `docId` on `client` with presence. */
+function openWithPresence(client: TandemClient, docId: string): DocSession {
+  const doc = new Y.Doc();
+  return client.open(docId, { doc, awareness: new Awareness(doc) });
+}
+
+function typeInto(session: DocSession, what: string): void {
+  const t = session.doc.getText('t');
+  t.insert(t.length, what);
+}
+
+describe('three nodes on one PostgreSQL', () => {
+  it('serve one document from one owner: clients on every node converge and see each other', async () => {
+    const [one, two, three] = await startCluster(3);
+    const ann = openWithPresence(clientOf(one!), 'plan');
+    await ann.whenSynced();
+    typeInto(ann, 'a');
+    await ann.whenSaved();
+    const ben = openWithPresence(clientOf(two!), 'plan');
+    const cy = openWithPresence(clientOf(three!), 'plan');
+    await Promise.all([ben.whenSynced(), cy.whenSynced()]);
+    typeInto(ben, 'b');
+    typeInto(cy, 'c');
+    await Promise.all([ben.whenSaved(), cy.whenSaved()]);
+    await waitFor(() => [ann, ben, cy].every((s) => text(s).length === 3), 'everyone has every change');
+    expect(new Set([ann, ben, cy].map(text)).size).toBe(1);
+
+    // Exactly one node runs it; the others forward.
+    const healths = await Promise.all(nodes.map(health));
+    expect(healths.map((h) => h.documentsLoaded).reduce((a, b) => a + b)).toBe(1);
+    expect(healths.map((h) => h.documentsOwned).reduce((a, b) => a + b)).toBe(1);
+    expect(healths.every((h) => h.cluster.nodesAlive === 3)).toBe(true);
+    expect((await ownerRow('plan')).owner_node).toBe('node-1');
+    expect(healths[1]!.cluster.links).toEqual({ 'node-1': 1 });
+    const metrics = await (await fetch(`${two!.url}/metrics`)).text();
+    expect(Number(/^tandem_cluster_forwarded_messages_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(metrics).toMatch(/^tandem_cluster_links\{node="node-1"\} 1$/m);
+    expect(metrics).toMatch(/^tandem_cluster_node_alive\{node="node-3"\} 1$/m);
+
+    // Presence crosses nodes, and goes everywhere when its person leaves.
+    ben.awareness!.setLocalStateField('user', { name: 'Ben', color: '#1971c2' });
+    const seesBen = (session: DocSession): boolean =>
+      [...session.awareness!.getStates().values()].some(
+        (state) => (state.user as { name?: string } | undefined)?.name === 'Ben',
+      );
+    await waitFor(() => seesBen(ann) && seesBen(cy), 'Ann (owner’s node) and Cy (third node) see Ben');
+    ben.destroy();
+    await waitFor(() => !seesBen(ann) && !seesBen(cy), 'Ben’s presence is gone everywhere', 2_000);
+    expect((await stored('plan')).text).toBe(text(ann));
+  });
+
+  it('take over a killed owner’s document within seconds, and lose nothing acknowledged', async () => {
+    const [one, two, three] = await startCluster(3);
+    const ann = clientOf(one!).open('notes');
+    await ann.whenSynced();
+    typeInto(ann, 'x');
+    await ann.whenSaved();
+    const ben = clientOf(two!).open('notes');
+    const cy = clientOf(three!).open('notes');
+    await Promise.all([ben.whenSynced(), cy.whenSynced()]);
+    for (let i = 0; i < 20; i++) {
+      typeInto(ben, 'b');
+      typeInto(cy, 'c');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await Promise.all([ben.whenSaved(), cy.whenSaved()]);
+    const before = await ownerRow('notes');
+    expect(before.owner_node).toBe('node-1');
+
+    await one!.process.kill();
+    const killedAt = Date.now();
+    typeInto(ben, 'B');
+    typeInto(cy, 'C');
+    await Promise.all([ben.whenSaved(), cy.whenSaved()]);
+    const takeover = Date.now() - killedAt;
+    await waitFor(() => text(ben) === text(cy) && text(ben).length === 43, 'the survivors converge');
+
+    const after = await ownerRow('notes');
+    expect(['node-2', 'node-3']).toContain(after.owner_node);
+    expect(after.owner_epoch).toBeGreaterThan(before.owner_epoch);
+    const inDatabase = await stored('notes');
+    expect(inDatabase.text).toBe(text(ben));
+    expect(inDatabase.seqs).toEqual(inDatabase.seqs.map((_, i) => inDatabase.seqs[0]! + i));
+    // A newcomer on either survivor gets the same.
+    const newcomer = clientOf(three!).open('notes');
+    await newcomer.whenSynced();
+    expect(text(newcomer)).toBe(text(ben));
+    // Reported, not asserted: machines here are noisy (docs/scale-out.md has the measured numbers).
+    console.log(`kill → edits acknowledged again: ${takeover} ms`);
+  });
+
+  it('fence out a paused owner: replaced after its lease, its late writes refused, nothing acknowledged lost', async () => {
+    const [one, two] = await startCluster(2, { COMPACT_ROWS: '4' });
+    const ann = clientOf(one!).open('zombie');
+    await ann.whenSynced();
+    typeInto(ann, 'a');
+    await ann.whenSaved();
+    const ben = clientOf(two!).open('zombie');
+    await ben.whenSynced();
+    expect((await ownerRow('zombie')).owner_node).toBe('node-1');
+
+    one!.process.signal('SIGSTOP');
+    // Ann types into the paused node (the kernel holds her messages); Ben goes on through node 2.
+    typeInto(ann, 'Z');
+    typeInto(ben, 'b');
+    await ben.whenSaved();
+    expect((await ownerRow('zombie')).owner_node).toBe('node-2');
+    one!.process.signal('SIGCONT');
+
+    // Node 1 wakes believing it owns the document: its append is fenced, it drops the room,
+    // Ann reconnects (through node 1, now forwarding to node 2) and her change arrives once.
+    await ann.whenSaved();
+    await waitFor(() => text(ann) === text(ben) && text(ann).length === 3, 'both converge');
+    const metrics = await (await fetch(`${one!.url}/metrics`)).text();
+    expect(Number(/^tandem_fenced_writes_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    const inDatabase = await stored('zombie');
+    expect(inDatabase.text).toBe(text(ben));
+    expect(inDatabase.seqs).toEqual(inDatabase.seqs.map((_, i) => inDatabase.seqs[0]! + i));
+    expect((await ownerRow('zombie')).owner_node).toBe('node-2');
+  });
+});
+
+describe('a cluster in token mode', () => {
+  const token = (name: string, role: Role): Promise<string> =>
+    issueToken(AUTH_SECRET, { id: name.toLowerCase(), name, roles: { '*': role } }, 3600);
+
+  it('refuses a viewer’s edits on a node that forwards, and runs rename and delete where the document lives', async () => {
+    const [one, two, three] = await startCluster(3, { TANDEM_AUTH_SECRET: AUTH_SECRET });
+    const owner = await token('Olga', 'owner');
+    const ann = clientOf(one!, owner).open('memo');
+    await ann.whenSynced();
+    typeInto(ann, 'hello');
+    await ann.whenSaved();
+
+    const viewer = clientOf(two!, await token('Vic', 'viewer')).open('memo');
+    await viewer.whenSynced();
+    expect(text(viewer)).toBe('hello');
+    typeInto(viewer, '!');
+    await waitFor(() => viewer.status.error?.code === ErrorCode.Forbidden, 'the viewer is told no');
+    expect(text(ann)).toBe('hello');
+
+    const api = (node: TestNode, method: string, body?: unknown): Promise<Response> =>
+      fetch(`${node.url}/api/docs/memo`, {
+        method,
+        headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    // Node 3 has no one in the document; the rename runs on node 1, live for Ann.
+    const renamed = await api(three!, 'PATCH', { title: 'Memo' });
+    expect(renamed.status).toBe(200);
+    await waitFor(() => storedTitle(ann.doc) === 'Memo' && storedTitle(viewer.doc) === 'Memo', 'everyone sees it');
+
+    const deleted = await api(three!, 'DELETE');
+    expect(deleted.status).toBe(204);
+    await waitFor(
+      () => [ann, viewer].every((s) => s.status.error?.code === ErrorCode.DocumentDeleted),
+      'people on both nodes are told it was deleted',
+    );
+  });
+});
