@@ -22,6 +22,8 @@ import { TitleKeeper } from './rooms/TitleKeeper.js';
 import { EndOfTurn } from './sockets/endOfTurn.js';
 import { handleConnection, type HandlerDeps } from './sockets/handlers.js';
 import type { ConnectionLimits } from './sockets/Connection.js';
+import { ForwardedRooms } from './sockets/ForwardedRooms.js';
+import { NodeCarriers } from './sockets/NodeCarriers.js';
 import { SocketAudience } from './sockets/SocketAudience.js';
 import { createSocketServer } from './sockets/socketServer.js';
 import type { TandemIo } from './sockets/types.js';
@@ -97,10 +99,11 @@ function documentPieces(
   writes: WriteQueue,
   io: TandemIo,
   pools: { work: WorkerPool; updateWork: WorkerPool },
+  carriers: NodeCarriers | null,
 ) {
   const registry = new RoomRegistry(store, writes, log, {
     idleUnloadMs: config.idleUnloadMs,
-    audienceFor: (docId) => new SocketAudience(io, docId),
+    audienceFor: (docId) => new SocketAudience(io, docId, carriers),
     splitUpdate: async (update) =>
       (await pools.updateWork.run('splitUpdate', { update, maxStructs: UPDATE_PART_STRUCTS })).parts,
   });
@@ -123,8 +126,25 @@ function documentPieces(
   return { registry, compaction, titles, history, documents };
 }
 
-/** Hands every new Socket.IO connection to the protocol's handlers. */
-function acceptConnections(io: TandemIo, config: Config, deps: Omit<HandlerDeps, keyof ConnectionLimits>): void {
+/** In a cluster: the carriers other nodes open to this one, and this node's clients of documents others run. */
+function clusterSockets(
+  io: TandemIo,
+  cluster: ClusterNode | undefined,
+  log: Logger,
+): { carriers: NodeCarriers; forwardedRooms: ForwardedRooms } | null {
+  if (!cluster) return null;
+  const forwardedRooms = new ForwardedRooms(io);
+  cluster.routing.deliverRelays((docId, except, message) => forwardedRooms.deliver(docId, except, message));
+  return { carriers: new NodeCarriers(io, log, cluster.routing.counts), forwardedRooms };
+}
+
+/** Hands every new Socket.IO connection to the protocol's handlers (a node's carrier to the carriers). */
+function acceptConnections(
+  io: TandemIo,
+  config: Config,
+  deps: Omit<HandlerDeps, keyof ConnectionLimits>,
+  carriers: NodeCarriers | null,
+): void {
   const limits: ConnectionLimits = {
     maxDocsPerConnection: config.maxDocsPerConnection,
     maxAwarenessBytes: MAX_AWARENESS_BYTES,
@@ -134,7 +154,21 @@ function acceptConnections(io: TandemIo, config: Config, deps: Omit<HandlerDeps,
   };
   io.on('connection', (socket) => {
     deps.log.debug({ socket: socket.id }, 'connected');
+    if (socket.data.carrier && carriers) return carriers.accept(socket, socket.data.forwardedBy!);
     handleConnection(socket, { ...deps, ...limits });
+  });
+}
+
+/** What follows from commits: storage trouble told to editors, fenced-out rooms dropped, commit times measured. */
+function followWrites(writes: WriteQueue, registry: RoomRegistry, metrics: ServerMetrics): void {
+  writes.onFailed((docIds) => tellStorageTrouble(registry, docIds));
+  writes.onFencedOut((docId) => {
+    metrics.fencedWrites.inc();
+    registry.disown(docId);
+  });
+  writes.onTimed((seconds, updates) => {
+    metrics.commitSeconds.observe(seconds);
+    metrics.commitBatch.observe(updates);
   });
 }
 
@@ -167,7 +201,11 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   const atEndOfTurn = (run: () => void): void => turn.defer('storage', run);
   const writes = new WriteQueue(store, log, { delayMs: config.commitDelayMs, atEndOfTurn });
   const pools = workerPools(config, log);
-  const { registry, compaction, titles, history, documents } = documentPieces(config, log, store, writes, io, pools);
+  const nodeSockets = clusterSockets(io, cluster, log);
+  const carriers = nodeSockets?.carriers ?? null;
+  const { registry, compaction, titles, history, documents } = documentPieces(
+    ...([config, log, store, writes, io, pools, carriers] as const),
+  );
   const metrics = new ServerMetrics({
     connections: () => io.engine.clientsCount,
     documentsLoaded: () => registry.size,
@@ -175,24 +213,21 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   });
   cluster?.serveFrom((docId) => registry.get(docId) !== undefined);
   cluster?.addMetrics(metrics.registry);
-  writes.onFailed((docIds) => tellStorageTrouble(registry, docIds));
-  writes.onFencedOut((docId) => {
-    metrics.fencedWrites.inc();
-    registry.disown(docId);
-  });
-  writes.onTimed((seconds, updates) => {
-    metrics.commitSeconds.observe(seconds);
-    metrics.commitBatch.observe(updates);
-  });
+  followWrites(writes, registry, metrics);
   const quotas = new Quotas(config);
-  acceptConnections(io, config, {
-    metrics,
-    registry,
-    store,
-    quotas,
-    log,
-    ...(cluster && { cluster: cluster.routing }),
-  });
+  acceptConnections(
+    io,
+    config,
+    {
+      metrics,
+      registry,
+      store,
+      quotas,
+      log,
+      ...(cluster && nodeSockets && { cluster: cluster.routing, forwardedRooms: nodeSockets.forwardedRooms }),
+    },
+    carriers,
+  );
 
   const storage = new StorageHealth(store, writes, {
     // In PostgreSQL mode DATA_DIR holds no documents: the database server watches its own disk.

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { docFromY, type DocError } from '@tandem/crdt-bridge';
-import type { DocumentJSON, DocumentPageJSON } from '@tandem/crdt-bridge/api';
+import type { DocumentDetailJSON, DocumentJSON, DocumentPageJSON } from '@tandem/crdt-bridge/api';
 import { MAX_TITLE_LENGTH, storedTitle } from '@tandem/crdt-bridge/schema';
 import { startTestServer, waitFor, type TestServer } from './helpers.js';
+import { storingInPostgres } from './pg/testDatabases.js';
 
 let ts: TestServer;
 afterEach(async () => ts?.stop({ wipe: true }));
@@ -114,6 +115,18 @@ describe('documents over HTTP', () => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as { title: string }).title).toBe('Quarterly plan');
     await waitFor(() => storedTitle(session.doc) === 'Quarterly plan', 'the open editor sees the new title');
+  });
+
+  it('shows one document, naming the node that runs it only when storage is shared', async () => {
+    ts = await startTestServer();
+    await ts.client().open('shown').whenSynced();
+    const res = await api('/api/docs/shown');
+    expect(res.status).toBe(200);
+    const shown = (await res.json()) as DocumentDetailJSON;
+    expect(shown).toMatchObject({ id: 'shown', url: '/d/shown' });
+    if (storingInPostgres()) expect(shown.owner).toMatch(/\S/);
+    else expect(shown).not.toHaveProperty('owner');
+    expect((await api('/api/docs/never-made')).status).toBe(404);
   });
 
   it('lists a renamed document under its whole new title, cut only past the longest title', async () => {

@@ -51,6 +51,16 @@ export function addClusterMetrics(registry: Registry, sources: ClusterMetricSour
     () => links.counts.returned,
   );
   counter(
+    'tandem_cluster_relayed_frames_sent_total',
+    'Broadcasts sent to other nodes for their clients (one frame per node, however many clients)',
+    () => links.counts.relaysSent,
+  );
+  counter(
+    'tandem_cluster_relayed_frames_received_total',
+    'Broadcasts owning nodes sent this node, fanned out here to its clients',
+    () => links.counts.relaysReceived,
+  );
+  counter(
     'tandem_cluster_links_lost_total',
     'Links to owning nodes that broke (each closes a client connection)',
     () => links.counts.lost,

@@ -25,7 +25,7 @@ export async function openCluster(
     { id: nodeId, address: config.address, leaseMs: config.leaseMs },
     log,
   );
-  const links = new ClusterLinks(directory, config.secret, log);
+  const links = new ClusterLinks(directory, config.secret, config.leaseMs, log);
   const requestCounts = { requests: 0 };
   const node: ClusterNode = {
     routing: links,

@@ -1,3 +1,4 @@
+import type { DocumentDetailJSON } from '@tandem/crdt-bridge/api';
 import { ErrorCode, isValidDocId, newDocId } from '@tandem/crdt-bridge/protocol';
 import { cleanTitle } from '@tandem/crdt-bridge/schema';
 import { atLeast, roleFor } from '../auth/roles.js';
@@ -102,6 +103,23 @@ const importDocument: ContentHandler = async (deps, ctx) => {
   sendJson(ctx.res, 201, documentJson(meta));
 };
 
+/**
+ * `GET /api/docs/<id>`: the document as the list shows it. In cluster mode this node answers
+ * only when it runs the document or no node does (requests go to the owner first), so the
+ * owner it names is itself or null.
+ */
+const showDocument: ContentHandler = async (deps, ctx) => {
+  const id = ctx.params.id!;
+  const meta = isValidDocId(id) ? await deps.documents.get(id) : null;
+  if (!meta) return sendError(ctx.res, 404, 'NOT_FOUND', 'There is no document with that id.');
+  const ownership = deps.store.ownership;
+  const body: DocumentDetailJSON = {
+    ...documentJson(meta),
+    ...(ownership ? { owner: deps.registry.get(id) ? ownership.nodeId : null } : {}),
+  };
+  sendJson(ctx.res, 200, body);
+};
+
 /** `PATCH /api/docs/<id>`: renames it, live for everyone who has it open. */
 const renameDocument: ContentHandler = async (deps, ctx) => {
   const id = await existingDoc(deps, ctx);
@@ -119,13 +137,14 @@ const deleteDocument: ContentHandler = async (deps, ctx) => {
   ctx.res.writeHead(204).end();
 };
 
-/** Export, import, rename and delete. */
+/** Show, export, import, rename and delete. */
 export function contentRoutes(deps: ApiDeps): Route[] {
   const on = (handler: ContentHandler) => (ctx: RouteContext) => handler(deps, ctx);
   const document = /^\/api\/docs\/(?<id>[^/]+)$/;
   return [
     { method: 'GET', pattern: /^\/api\/docs\/(?<id>[^/]+)\/export$/, role: 'viewer', handler: on(exportDocument) },
     { method: 'POST', pattern: /^\/api\/docs\/import$/, handler: on(importDocument) },
+    { method: 'GET', pattern: document, role: 'viewer', handler: on(showDocument) },
     { method: 'PATCH', pattern: document, role: 'editor', handler: on(renameDocument) },
     { method: 'DELETE', pattern: document, role: 'owner', handler: on(deleteDocument) },
   ];

@@ -9,6 +9,7 @@ import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { DocumentStore } from '../storage/DocumentStore.js';
 import type { ClusterRouting, ForwardLink, PeerNode } from './forwarding.js';
+import type { ForwardedRooms } from './ForwardedRooms.js';
 import { boundOutgoingQueue, closeWithError, dropConnection } from './guards.js';
 import { Memberships } from './Memberships.js';
 import type { TandemServerSocket } from './types.js';
@@ -38,6 +39,8 @@ export interface ConnectionDeps extends ConnectionLimits {
   log: Logger;
   /** Several nodes: where documents run, and links to the nodes that run them; absent on a single node. */
   cluster?: ClusterRouting;
+  /** Several nodes: this node's clients of documents other nodes run, as broadcasts reach them. */
+  forwardedRooms?: ForwardedRooms;
 }
 
 /** A client's acknowledgement callback. */
@@ -196,6 +199,7 @@ export class Connection {
     this.joinedOne();
     for (const link of this.links.values()) link.close();
     this.links.clear();
+    for (const docId of this.memberships.forwardedIds()) this.deps.forwardedRooms?.left(docId, this.socket);
     try {
       for (const [, { room }] of this.memberships.joinedEntries()) {
         room.removeMember(this.id);

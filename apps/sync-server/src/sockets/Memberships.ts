@@ -100,6 +100,11 @@ export class Memberships {
     });
   }
 
+  /** Documents forwarded to the nodes that run them. */
+  forwardedIds(): string[] {
+    return [...this.byDoc].filter(([, membership]) => membership.state === 'forwarded').map(([docId]) => docId);
+  }
+
   /** Forgets every membership. */
   clear(): void {
     this.byDoc.clear();

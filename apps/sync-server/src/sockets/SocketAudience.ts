@@ -1,5 +1,6 @@
 import type { MemberPort, Outgoing, RoomAudience } from '../rooms/audience.js';
 import type { Member } from '../rooms/Member.js';
+import type { NodeCarriers } from './NodeCarriers.js';
 import { roomName, type TandemIo, type TandemServerSocket } from './types.js';
 
 /** A member connected to this node: its socket. */
@@ -21,29 +22,55 @@ function socketOf(member: Member): TandemServerSocket {
 /**
  * A document room's audience on this node: its members' sockets in the Socket.IO room
  * `doc:<id>`. A broadcast is one emit to the room (the PreFramedAdapter frames it once for
- * every recipient), excluding the sender's socket when the change is a member's.
+ * every recipient), excluding the sender's socket when the change is a member's. In a
+ * cluster, members another node forwards stay out of that room: each broadcast goes once
+ * to each such node, over its carrier, and that node fans it out to its own clients.
  */
 export class SocketAudience implements RoomAudience {
+  /** Forwarded members' sockets, by the node that forwards them. */
+  private readonly forwarded = new Map<string, Set<TandemServerSocket>>();
+
   constructor(
     private readonly io: TandemIo,
     private readonly docId: string,
+    private readonly carriers: NodeCarriers | null = null,
   ) {}
 
-  /** Puts the member's socket in the document's Socket.IO room. */
+  /** Puts the member's socket in the document's Socket.IO room (or its node's share of the room). */
   add(member: Member): void {
-    void socketOf(member).join(roomName(this.docId));
+    const socket = socketOf(member);
+    const node = this.carriers ? socket.data.forwardedBy : undefined;
+    if (node === undefined) return void socket.join(roomName(this.docId));
+    const sockets = this.forwarded.get(node) ?? new Set();
+    this.forwarded.set(node, sockets.add(socket));
   }
 
   /** Takes the member's socket out of the document's Socket.IO room. */
   remove(member: Member): void {
-    void socketOf(member).leave(roomName(this.docId));
+    const socket = socketOf(member);
+    const node = socket.data.forwardedBy;
+    const sockets = node === undefined ? undefined : this.forwarded.get(node);
+    if (sockets?.delete(socket)) {
+      if (sockets.size === 0) this.forwarded.delete(node!);
+      return;
+    }
+    void socket.leave(roomName(this.docId));
   }
 
-  /** Emits to the room, from the excepted member's socket when there is one (so it is left out). */
+  /** Emits to the room, from the excepted member's socket when there is one (so it is left out), and once to each forwarding node. */
   broadcast(...[message, except]: [Outgoing, Member?]): void {
-    const target = except ? socketOf(except).to(roomName(this.docId)) : this.io.to(roomName(this.docId));
+    const sender = except ? socketOf(except) : undefined;
+    const local = sender?.rooms.has(roomName(this.docId))
+      ? sender.to(roomName(this.docId))
+      : this.io.to(roomName(this.docId));
     const [event, ...args] = message;
-    (target.emit as (event: string, ...rest: unknown[]) => boolean)(event, ...args);
+    (local.emit as (event: string, ...rest: unknown[]) => boolean)(event, ...args);
+    for (const [node, sockets] of this.forwarded) {
+      const leftOut = sender && sockets.has(sender) ? (sender.data.forwardedFor ?? null) : null;
+      if (leftOut !== null && sockets.size === 1) continue;
+      // No carrier, no way to reach them: their connections close, and they rejoin.
+      if (!this.carriers!.relay(node, this.docId, leftOut, message)) for (const socket of sockets) socket.conn.close();
+    }
   }
 
   /**
@@ -56,5 +83,6 @@ export class SocketAudience implements RoomAudience {
       // Waits until what is queued is written, then closes; the client reconnects and resyncs.
       socket?.conn.close();
     }
+    for (const sockets of this.forwarded.values()) for (const socket of sockets) socket.conn.close();
   }
 }

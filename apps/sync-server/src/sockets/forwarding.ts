@@ -1,4 +1,20 @@
+import type { Outgoing } from '../rooms/audience.js';
 import type { TandemServerSocket } from './types.js';
+
+/**
+ * Handshake header of a node's *carrier*: its one connection to another node over which
+ * that node sends one frame per broadcast for all of this node's clients.
+ */
+export const CARRIER_HEADER = 'x-tandem-carrier';
+/** Handshake header of a client's link: the client's socket id on the forwarding node (whom a relay leaves out). */
+export const CLIENT_HEADER = 'x-tandem-client';
+/** Owner → carrier: `(docId, exceptClientId | null, event, ...args)`, one broadcast for every client of the node. */
+export const RELAY_EVENT = 'tandem:relay';
+/** Carrier → owner, with an ack: the owner is there and its event loop turns. */
+export const HEARTBEAT_EVENT = 'tandem:heartbeat';
+
+/** Delivers an owner's broadcast to this node's clients of the document, but `except` (a socket id). */
+export type RelayDelivery = (docId: string, except: string | null, message: Outgoing) => void;
 
 /** Another node of the cluster, as this one reaches it. */
 export interface PeerNode {
@@ -26,6 +42,8 @@ export interface ForwardLink {
 export interface ClusterRouting {
   /** This node's id. */
   readonly nodeId: string;
+  /** Where broadcast frames sent to other nodes are counted (for /metrics). */
+  readonly counts: { relaysSent: number };
   /** The live node that runs `docId`, or null when this node should run it. */
   ownerOf(docId: string): Promise<PeerNode | null>;
   /**
@@ -33,4 +51,6 @@ export interface ClusterRouting {
    * breaks (the owner died, or cannot be reached), never after `close()`.
    */
   link(client: TandemServerSocket, node: PeerNode, lost: () => void): ForwardLink;
+  /** Where owners' broadcasts for this node's clients go (set once, before any link opens). */
+  deliverRelays(delivery: RelayDelivery): void;
 }

@@ -123,13 +123,21 @@ function forwardJoin(conn: Connection, docId: string, owner: PeerNode, request: 
   }
   const link = conn.linkTo(owner);
   const waiting = conn.memberships.forwarded(docId, link);
+  const membership = conn.memberships.get(docId);
+  const rooms = conn.deps.forwardedRooms;
   conn.joinedOne();
+  rooms?.joining(docId, conn.socket);
   link.send('join', request, (result: AckResult) => {
-    if (!result.ok && conn.memberships.linkOf(docId) === link) {
+    // Still this join's membership (not left, nor left and joined again since).
+    const current = conn.memberships.get(docId) === membership;
+    if (!result.ok && current) {
       conn.memberships.remove(docId);
       conn.closeLinkIfUnused(link);
     }
     ack(result);
+    // After the answer: the client takes broadcasts for the document only once it has joined.
+    if (result.ok && current) rooms?.joined(docId, conn.socket);
+    else if (current) rooms?.left(docId, conn.socket);
   });
   for (const run of waiting) run();
 }
@@ -181,6 +189,7 @@ export function leaveDocument(conn: Connection, docId: unknown): void {
   if (!isValidDocId(docId)) return;
   const membership = conn.memberships.remove(docId);
   if (membership?.state === 'forwarded') {
+    conn.deps.forwardedRooms?.left(docId, conn.socket);
     membership.link.send('leave', docId);
     conn.closeLinkIfUnused(membership.link);
     return;

@@ -10,6 +10,7 @@ import { refuseBeyondConnectionLimit } from '../limits/connections.js';
 import type { LogThrottle } from '../logThrottle.js';
 import type { EndOfTurn } from './endOfTurn.js';
 import { batchConnectionWrites, PreFramedAdapter } from './outgoingBatching.js';
+import { CARRIER_HEADER, CLIENT_HEADER } from './forwarding.js';
 import type { TandemIo } from './types.js';
 
 /** What the Socket.IO server is built from. */
@@ -58,10 +59,20 @@ export function createSocketServer(httpServer: http.Server, parts: SocketServerP
   if (clusterSecret !== null)
     io.use((socket, next) => {
       const node = forwardingNode(socket.request, clusterSecret);
-      if (node !== null) socket.data.forwardedBy = node;
+      if (node !== null) {
+        const { headers } = socket.request;
+        socket.data.forwardedBy = node;
+        socket.data.carrier = headers[CARRIER_HEADER] === '1';
+        const client = headers[CLIENT_HEADER];
+        if (typeof client === 'string' && client.length <= 64) socket.data.forwardedFor = client;
+      }
       next();
     });
-  if (config.authSecret) io.use(tokenHandshake(config.authSecret, log));
+  if (config.authSecret) {
+    const checkToken = tokenHandshake(config.authSecret, log);
+    // A carrier acts for no person: its node's proof is all it has, and all it needs.
+    io.use((socket, next) => (socket.data.carrier ? next() : checkToken(socket, next)));
+  }
   io.engine.on('connection', (conn: unknown) => batchConnectionWrites(conn, turn));
   return io;
 }

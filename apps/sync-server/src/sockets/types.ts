@@ -10,6 +10,10 @@ export interface SocketData {
   authenticated: boolean;
   /** The node that forwards this connection's traffic from one of its clients (a cluster), if any. */
   forwardedBy?: string;
+  /** That client's socket id on the forwarding node (a relay of its own change leaves it out there). */
+  forwardedFor?: string;
+  /** True for a node's carrier (NodeCarriers): it carries broadcasts, not a client. */
+  carrier?: boolean;
 }
 
 /** The server's typed Socket.IO server. */

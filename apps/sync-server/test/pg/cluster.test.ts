@@ -6,12 +6,14 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { TandemClient, type DocSession } from '@tandem/crdt-bridge';
+import type { DocumentDetailJSON } from '@tandem/crdt-bridge/api';
 import { ErrorCode, type Role } from '@tandem/crdt-bridge/protocol';
 import { storedTitle } from '@tandem/crdt-bridge/schema';
 import { issueToken } from '../../src/auth/tokens.js';
 import { openPool } from '../../src/storage/postgres/pgPool.js';
 import { assertFreshBuild, freePort, ServerProcess } from '../builtServer.js';
 import { text, waitFor } from '../helpers.js';
+import { TcpProxy } from '../tcpProxy.js';
 import { databaseFor } from './testDatabases.js';
 
 const CLUSTER_SECRET = 'cluster-secret-for-tests-only-0123456789';
@@ -46,8 +48,12 @@ afterEach(async () => {
   nodes = [];
 });
 
-/** Starts `count` nodes as separate processes on one fresh database. */
-async function startCluster(count: number, env: Record<string, string> = {}): Promise<TestNode[]> {
+/** Starts `count` nodes as separate processes on one fresh database; `envOf` adds to a node's environment. */
+async function startCluster(
+  count: number,
+  env: Record<string, string> = {},
+  envOf: (index: number, port: number) => Promise<Record<string, string>> = async () => ({}),
+): Promise<TestNode[]> {
   databaseUrl = await databaseFor(`cluster ${randomUUID()}`);
   nodes = await Promise.all(
     Array.from({ length: count }, async (_, i) => {
@@ -61,6 +67,7 @@ async function startCluster(count: number, env: Record<string, string> = {}): Pr
         NODE_LEASE_MS: String(LEASE_MS),
         IDLE_UNLOAD_MS: '60000',
         ...env,
+        ...(await envOf(i, port)),
       });
       return { id, url: `http://127.0.0.1:${port}`, process };
     }),
@@ -84,6 +91,12 @@ function clientOf(node: TestNode, token?: string): TandemClient {
 
 async function health(node: TestNode): Promise<Health> {
   return (await (await fetch(`${node.url}/healthz`)).json()) as Health;
+}
+
+/** A counter's value on `node`'s /metrics. */
+async function metric(node: TestNode, name: string): Promise<number> {
+  const text = await (await fetch(`${node.url}/metrics`)).text();
+  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
 }
 
 /** The node PostgreSQL records as the document's owner, and its epoch. */
@@ -158,6 +171,11 @@ describe('three nodes on one PostgreSQL', () => {
     expect(healths.map((h) => h.documentsOwned).reduce((a, b) => a + b)).toBe(1);
     expect(healths.every((h) => h.cluster.nodesAlive === 3)).toBe(true);
     expect((await ownerRow('plan')).owner_node).toBe('node-1');
+    // Whichever node is asked names the owner.
+    for (const node of nodes) {
+      const shown = (await (await fetch(`${node.url}/api/docs/plan`)).json()) as DocumentDetailJSON;
+      expect(shown.owner, `asked ${node.id}`).toBe('node-1');
+    }
     expect(healths[1]!.cluster.links).toEqual({ 'node-1': 1 });
     const metrics = await (await fetch(`${two!.url}/metrics`)).text();
     expect(Number(/^tandem_cluster_forwarded_messages_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
@@ -214,6 +232,66 @@ describe('three nodes on one PostgreSQL', () => {
     expect(text(newcomer)).toBe(text(ben));
     // Reported, not asserted: machines here are noisy (docs/scale-out.md has the measured numbers).
     console.log(`kill → edits acknowledged again: ${takeover} ms`);
+  });
+
+  it('send each broadcast once to a node, however many of its clients have the document open', async () => {
+    const [one, two] = await startCluster(2);
+    const ann = clientOf(one!).open('fanout');
+    await ann.whenSynced();
+    const readers = [clientOf(two!), clientOf(two!), clientOf(two!)].map((c) => c.open('fanout'));
+    await Promise.all(readers.map((r) => r.whenSynced()));
+    const sentBefore = await metric(one!, 'tandem_cluster_relayed_frames_sent_total');
+    const receivedBefore = await metric(two!, 'tandem_cluster_relayed_frames_received_total');
+    for (let i = 0; i < 10; i++) {
+      typeInto(ann, String(i));
+      await ann.whenSaved();
+    }
+    await waitFor(() => readers.every((r) => text(r) === '0123456789'), 'every reader on node 2 has every change');
+    expect((await metric(one!, 'tandem_cluster_relayed_frames_sent_total')) - sentBefore).toBe(10);
+    expect((await metric(two!, 'tandem_cluster_relayed_frames_received_total')) - receivedBefore).toBe(10);
+
+    // A reader's own change reaches the others on its node and the owner's client, not itself twice.
+    typeInto(readers[0]!, '!');
+    await readers[0]!.whenSaved();
+    await waitFor(() => [ann, ...readers].every((s) => text(s) === '0123456789!'), 'everyone has the reader’s change');
+  });
+
+  it('close the clients of a node whose way to the owner freezes, and let them back when it thaws', async () => {
+    const proxies: TcpProxy[] = [];
+    const [one, two] = await startCluster(2, {}, async (index, port): Promise<Record<string, string>> => {
+      if (index !== 0) return {};
+      // Node 2 reaches node 1 only through this proxy; the database still sees both.
+      const proxy = await TcpProxy.start(port);
+      proxies.push(proxy);
+      return { NODE_ADDRESS: proxy.url };
+    });
+    const proxy = proxies[0]!;
+    try {
+      const ann = clientOf(one!).open('frozen');
+      await ann.whenSynced();
+      const benClient = clientOf(two!);
+      const ben = benClient.open('frozen');
+      await ben.whenSynced();
+      let dropped = 0;
+      benClient.socket.on('disconnect', () => dropped++);
+
+      proxy.freeze();
+      const frozenAt = Date.now();
+      typeInto(ben, 'b');
+      typeInto(ann, 'a');
+      await ann.whenSaved();
+      // Ben is not left waiting for an acknowledgement the owner cannot send: his connection closes.
+      await waitFor(() => dropped > 0, 'node 2 closes Ben’s connection', 4 * LEASE_MS);
+      console.log(`frozen link → client told: ${Date.now() - frozenAt} ms`);
+      expect(await metric(two!, 'tandem_cluster_links_lost_total')).toBeGreaterThan(0);
+
+      proxy.thaw();
+      await ben.whenSaved();
+      await waitFor(() => text(ann) === text(ben) && text(ann).length === 2, 'both converge once it thaws');
+      expect((await stored('frozen')).text).toBe(text(ann));
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('fence out a paused owner: replaced after its lease, its late writes refused, nothing acknowledged lost', async () => {

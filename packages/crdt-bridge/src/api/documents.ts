@@ -15,6 +15,12 @@ export interface DocumentJSON {
   editors: string[];
 }
 
+/** `GET /api/docs/<id>`: one document; in cluster mode also the node that runs it. */
+export interface DocumentDetailJSON extends DocumentJSON {
+  /** Cluster mode only: the id of the node that has it loaded (its owner), or null when none has. */
+  owner?: string | null;
+}
+
 /** One page of `GET /api/docs?limit=&cursor=&q=`, newest first. */
 export interface DocumentPageJSON {
   documents: DocumentJSON[];

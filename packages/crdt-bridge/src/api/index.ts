@@ -1,6 +1,7 @@
 export type { ErrorBodyJSON } from './errors.js';
 export type {
   CreateDocumentRequest,
+  DocumentDetailJSON,
   DocumentJSON,
   DocumentPageJSON,
   ImportDocumentRequest,
