@@ -5,7 +5,6 @@
 // away with it: this is for trying the cluster, not for running one (see docs/scale-out.md).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -17,15 +16,10 @@ const port = Number(process.env.PORT || 3000);
 
 ensureBuilt();
 const { startPrivatePostgres } = await import(path.join(root, 'apps/sync-server/dist/cli/privatePostgres.js'));
-// The server's own PostgreSQL driver, resolved as the server resolves it.
-const pg = createRequire(path.join(root, 'apps/sync-server/package.json'))('pg');
 
 console.log('tandem cluster: starting a private PostgreSQL…');
 const postgres = await startPrivatePostgres({});
-const admin = new pg.Client({ connectionString: postgres.url('postgres') });
-await admin.connect();
-await admin.query('CREATE DATABASE tandem');
-await admin.end();
+const databaseUrl = await postgres.createDatabase('tandem');
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-cluster-'));
 const secret = randomBytes(32).toString('hex');
@@ -42,7 +36,7 @@ const nodes = Array.from({ length: NODES }, (_, i) => {
       NODE_ID: id,
       NODE_ADDRESS: `http://127.0.0.1:${nodePort}`,
       CLUSTER_SECRET: secret,
-      DATABASE_URL: postgres.url('tandem'),
+      DATABASE_URL: databaseUrl,
       DATA_DIR: path.join(work, id),
       // The front's address is the one people use: their pages and sockets carry it.
       PUBLIC_URL: process.env.PUBLIC_URL || `http://localhost:${port}`,

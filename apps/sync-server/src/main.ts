@@ -17,7 +17,10 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel);
+  // Several nodes' logs end up side by side: each line says which node wrote it.
+  const log = config.cluster
+    ? createLogger(config.logLevel).child({ self: config.nodeId })
+    : createLogger(config.logLevel);
   let server;
   try {
     const store = await openConfiguredStore(config, log);

@@ -6,6 +6,10 @@ export interface MetricsSources {
   documentsLoaded: () => number;
   /** Loaded documents whose stored content is applied in memory (the others are held as their stored row). */
   documentsApplied: () => number;
+  /** Work a document's owner does once (counted per node: on a cluster only the owner's count moves). */
+  compactions: () => number;
+  titlesStored: () => number;
+  autoVersions: () => number;
 }
 
 /**
@@ -63,6 +67,19 @@ export class ServerMetrics {
 
   constructor(sources: MetricsSources) {
     collectDefaultMetrics({ register: this.registry, prefix: 'tandem_' });
+    counterReading(
+      this.registry,
+      'tandem_compactions_total',
+      'Update logs replaced by their compacted state',
+      sources.compactions,
+    );
+    counterReading(
+      this.registry,
+      'tandem_titles_stored_total',
+      'Document titles stored for the list',
+      sources.titlesStored,
+    );
+    counterReading(this.registry, 'tandem_auto_versions_total', 'Automatic versions stored', sources.autoVersions);
     new Gauge({
       name: 'tandem_connections',
       help: 'Open Socket.IO connections',
@@ -88,4 +105,19 @@ export class ServerMetrics {
       },
     });
   }
+}
+
+/** Adds to `registry` a counter that reads its running total from `read` when scraped. */
+export function counterReading(registry: Registry, name: string, help: string, read: () => number): void {
+  let reported = 0;
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      const now = read();
+      this.inc(now - reported);
+      reported = now;
+    },
+  });
 }

@@ -210,6 +210,9 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     connections: () => io.engine.clientsCount,
     documentsLoaded: () => registry.size,
     documentsApplied: () => registry.applied,
+    compactions: () => compaction.compactions,
+    titlesStored: () => titles.titlesStored,
+    autoVersions: () => history.autoVersions,
   });
   cluster?.serveFrom((docId) => registry.get(docId) !== undefined);
   cluster?.addMetrics(metrics.registry);

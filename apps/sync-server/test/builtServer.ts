@@ -95,8 +95,11 @@ export class ServerProcess {
   private done = false;
 
   private constructor(private readonly child: ChildProcess) {
+    // TANDEM_TEST_SERVER_LOGS names a file that gets everything every test server prints (for digging into a failure).
+    const logFile = process.env.TANDEM_TEST_SERVER_LOGS;
     const keep = (chunk: Buffer): void => {
       this.output = (this.output + chunk.toString()).slice(-20_000);
+      if (logFile) fs.appendFileSync(logFile, chunk);
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);

@@ -10,7 +10,7 @@ import {
   containsUpdate,
   createRandom,
   describePeers,
-  randomEdits,
+  startRandomEditing,
   stateFingerprint,
   waitForConvergence,
   waitUntil,
@@ -58,28 +58,6 @@ function committedAfterCrash(dataDir: string, docId: string): Y.Doc {
   } finally {
     fs.rmSync(copyDir, { recursive: true, force: true });
   }
-}
-
-/** Random edits by random peers, a step every few milliseconds, until `stop()`. */
-function startEditing(random: Random, peers: readonly Peer[]): { stop(): Promise<number> } {
-  let running = true;
-  let edits = 0;
-  const loop = (async () => {
-    while (running) {
-      const peer = random.pick(peers);
-      const count = random.between(1, 2);
-      randomEdits(random, peer.doc, count);
-      edits += count;
-      await sleep(random.between(1, 6));
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      return edits;
-    },
-  };
 }
 
 /** Settings for the crashing server. */
@@ -177,7 +155,10 @@ describe('the server killed with SIGKILL at random moments', () => {
       let killsWithChangesInFlight = 0;
       let totalEdits = 0;
       for (let cycle = 0; cycle < CYCLES; cycle++) {
-        const editing = startEditing(random, peers);
+        const editing = startRandomEditing(
+          random,
+          peers.map((peer) => peer.doc),
+        );
         await sleep(random.between(0, 400));
         expect(server.running, `the server died by itself:\n${server.log}`).toBe(true);
         await server.kill();

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { PROTOCOL_VERSION, decodeSyncMessage, encodeStep1, toBytes } from '@tandem/crdt-bridge';
-import { startTestServer, text, waitFor, type TestServer } from './helpers.js';
+import { AckLedger, containsUpdate } from '@tandem/crdt-bridge/testing';
+import { committedDoc, startTestServer, text, waitFor, type TestServer } from './helpers.js';
 
 let ts: TestServer;
 afterEach(async () => ts?.stop({ wipe: true }));
@@ -96,6 +97,31 @@ describe('sync between clients through the server', () => {
     const c = ts.client().open('offline', { doc });
     await c.whenSynced();
     expect(text(doc)).toBe(text(a));
+  });
+});
+
+describe('an edit that builds on changes the server lacks', () => {
+  it('is not reported saved until the step 2 that carries them is stored', async () => {
+    ts = await startTestServer();
+    const a = ts.client().open('deps');
+    await a.whenSynced();
+    // Someone else's change that reached this client but never the server (its owner died first).
+    const elsewhere = new Y.Doc();
+    elsewhere.getText('t').insert(0, 'theirs ');
+    Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(elsewhere), a);
+    const ledger = new AckLedger(a);
+    const checks: boolean[] = [];
+    ledger.onAcknowledge(
+      (acknowledged) =>
+        void committedDoc(ts!.dataDir, 'deps').then((doc) => checks.push(containsUpdate(doc, acknowledged))),
+    );
+    // Builds on "theirs ": the server answers MISSING_DEPENDENCIES, then asks with its own step 1.
+    a.doc.getText('t').insert(7, 'mine');
+    await waitFor(() => checks.length > 0, 'the change is reported saved');
+    await a.whenSaved();
+    expect(checks.every(Boolean), 'what was reported saved was in storage').toBe(true);
+    expect(checks.length).toBeGreaterThan(0);
+    expect(containsUpdate(await committedDoc(ts.dataDir, 'deps'), Y.encodeStateAsUpdate(a.doc))).toBe(true);
   });
 });
 

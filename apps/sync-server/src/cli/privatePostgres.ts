@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { openPool } from '../storage/postgres/pgPool.js';
 
 /** A PostgreSQL server of our own: a temp directory, a unix socket, no TCP port. */
 export interface PrivatePostgres {
@@ -13,6 +14,8 @@ export interface PrivatePostgres {
   url(database: string): string;
   /** The server's process id (tests stop and continue it). */
   readonly pid: number;
+  /** Creates database `name` (letters, digits and underscores); resolves with its URL. */
+  createDatabase(name: string): Promise<string>;
   /** Stops the server (fast shutdown) and, unless `keep`, deletes its directory. */
   stop(options?: { keep?: boolean }): Promise<void>;
 }
@@ -102,11 +105,23 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions = {})
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  const url = (database: string): string =>
+    `postgres://tandem@/${database}?host=${encodeURIComponent(dir)}&port=${port}`;
   return {
     socketDir: dir,
     port,
     pid: child.pid!,
-    url: (database) => `postgres://tandem@/${database}?host=${encodeURIComponent(dir)}&port=${port}`,
+    url,
+    async createDatabase(name) {
+      if (!/^\w{1,63}$/.test(name)) throw new Error(`not a database name: ${name}`);
+      const admin = openPool(url('postgres'), { max: 1 });
+      try {
+        await admin.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await admin.end();
+      }
+      return url(name);
+    },
     async stop({ keep = false } = {}) {
       if (child.exitCode === null) {
         child.kill('SIGCONT');

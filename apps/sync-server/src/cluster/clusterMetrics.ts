@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { counterReading } from '../metrics.js';
 import type { Claims } from '../storage/postgres/Claims.js';
 import type { ClusterLinks } from './ClusterLinks.js';
 import type { NodeDirectory } from './NodeDirectory.js';
@@ -27,19 +28,7 @@ export function addClusterMetrics(registry: Registry, sources: ClusterMetricSour
       },
     });
   };
-  const counter = (name: string, help: string, read: () => number): void => {
-    let reported = 0;
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        const now = read();
-        this.inc(now - reported);
-        reported = now;
-      },
-    });
-  };
+  const counter = (name: string, help: string, read: () => number): void => counterReading(registry, name, help, read);
   counter(
     'tandem_cluster_forwarded_messages_total',
     'Client messages forwarded to the node running their document',

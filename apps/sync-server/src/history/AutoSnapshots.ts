@@ -50,6 +50,8 @@ export interface AutoSnapshotDeps {
  * unloaded or the server stops.
  */
 export class AutoSnapshots {
+  /** Automatic versions stored by this node (for /metrics). */
+  taken = 0;
   private readonly trackers = new Map<string, RoomTracker>();
   private closed = false;
   /** Snapshots being stored. */
@@ -211,6 +213,7 @@ export class AutoSnapshots {
         createdAt: this.deps.now(),
         ...capture,
       });
+      this.taken++;
       this.deps.log.debug({ doc: docId, version: version.id, size: version.size }, 'snapshot taken');
     } catch (err) {
       if (err instanceof DocumentGone) {

@@ -87,6 +87,11 @@ export class HistoryService {
     deps.registry.onEmptied((room) => this.auto.emptied(room));
   }
 
+  /** Automatic versions this node has stored (for /metrics). */
+  get autoVersions(): number {
+    return this.auto.taken;
+  }
+
   /** Whether the store keeps history. */
   get enabled(): boolean {
     return this.deps.versions !== null;

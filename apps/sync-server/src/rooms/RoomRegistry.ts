@@ -189,7 +189,10 @@ export class RoomRegistry {
     this.rooms.set(docId, room);
     this.acquisitions.set(room, 1);
     for (const listener of this.loadedListeners) listener(room, stored);
-    this.log.debug({ doc: docId, updates: stored.updates.length, ms: Date.now() - started }, 'document loaded');
+    this.log.debug(
+      { doc: docId, updates: stored.updates.length, lastSeq: stored.lastSeq, ms: Date.now() - started },
+      'document loaded',
+    );
     return room;
   }
 

@@ -14,6 +14,8 @@ export class TitleKeeper {
   private readonly titles = new Map<string, { stored: string; dirty: boolean }>();
   /** Titles being stored, by document. */
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Titles stored by this node (for /metrics). */
+  titlesStored = 0;
 
   constructor(
     private readonly store: DocumentStore,
@@ -53,6 +55,7 @@ export class TitleKeeper {
     // One at a time per document, so an older title can never land after a newer one.
     const storing: Promise<void> = (this.inFlight.get(docId) ?? Promise.resolve())
       .then(() => this.store.setTitle(docId, title))
+      .then(() => void this.titlesStored++)
       .catch((err: unknown) => this.log.warn({ err, doc: docId }, 'title not stored'))
       .finally(() => {
         if (this.inFlight.get(docId) === storing) this.inFlight.delete(docId);

@@ -36,6 +36,8 @@ interface LogState {
  */
 export class LogCompaction {
   private readonly logs = new Map<string, LogState>();
+  /** Compactions stored by this node (for /metrics). */
+  compactions = 0;
 
   constructor(
     private readonly store: DocumentStore,
@@ -75,7 +77,11 @@ export class LogCompaction {
       const stateSeq = await this.store.compact(room.id, full, upToSeq, { stateVector, deleteSetUpdate });
       // The next compaction must replace this row too, even if nothing is appended before it.
       state.lastSeq = Math.max(state.lastSeq, stateSeq);
-      this.log.debug({ doc: room.id, rows: state.rows, bytes: state.bytes, state: full.byteLength }, 'compacted');
+      this.compactions++;
+      this.log.debug(
+        { doc: room.id, upToSeq, rows: state.rows, bytes: state.bytes, state: full.byteLength },
+        'compacted',
+      );
       state.rows = 1;
       state.bytes = full.byteLength;
       state.compactedBytes = full.byteLength;

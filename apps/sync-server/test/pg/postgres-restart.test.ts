@@ -37,10 +37,7 @@ describe('when PostgreSQL restarts under load', () => {
   it('acknowledges nothing while it is down, says so, and stores everything once it is back', async () => {
     // A server of this test's own, since it is stopped and started again.
     postgres = await startPrivatePostgres();
-    const admin = openPool(postgres.url('postgres'), { max: 1 });
-    await admin.query('CREATE DATABASE tandem');
-    await admin.end();
-    const url = postgres.url('tandem');
+    const url = await postgres.createDatabase('tandem');
     ts = await startTestServer({}, { store: await PgStore.open(url, { nodeId: 'restart', poolSize: 4 }) });
 
     const writers = ['a', 'b'].map((name) => ({ name, session: ts!.client().open('busy') }));

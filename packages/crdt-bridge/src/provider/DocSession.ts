@@ -256,7 +256,9 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
       if (result.ok) {
         if (this.lastError?.code === ErrorCode.StorageUnavailable) this.lastError = null;
       } else if (result.error.code === ErrorCode.MissingDependencies) {
-        // The server follows this with its own step 1; our step 2 answer will carry the change.
+        // The server follows this with its own step 1; our step 2 answer will carry the change,
+        // which is not saved until that answer is acknowledged.
+        this.dirty = true;
       } else {
         // The change was refused and will not be stored; keep it local and say so.
         this.dirty = true;

@@ -92,3 +92,27 @@ export function randomEdits(random: Random, doc: Y.Doc, count = 1): void {
     else doc.transact(() => randomXmlEdit(random, doc.getXmlFragment(CONTENT_FRAGMENT)));
   }
 }
+
+/**
+ * Random edits by random peers' documents — one or two changes every few milliseconds —
+ * until `stop()`, which resolves with how many changes were made.
+ */
+export function startRandomEditing(random: Random, docs: readonly Y.Doc[]): { stop(): Promise<number> } {
+  let running = true;
+  let edits = 0;
+  const loop = (async () => {
+    while (running) {
+      const count = random.between(1, 2);
+      randomEdits(random, random.pick(docs), count);
+      edits += count;
+      await new Promise((resolve) => setTimeout(resolve, random.between(1, 6)));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return edits;
+    },
+  };
+}

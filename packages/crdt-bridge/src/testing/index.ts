@@ -5,7 +5,7 @@
  * as `@tandem/crdt-bridge/testing` and never from the package index.
  */
 export { createRandom, type Random } from './random.js';
-export { TEST_TEXT, randomEdits, randomTextEdit, randomXmlEdit } from './edits.js';
+export { TEST_TEXT, randomEdits, randomTextEdit, randomXmlEdit, startRandomEditing } from './edits.js';
 export {
   createPeers,
   describePeers,
