@@ -1,7 +1,7 @@
 /**
  * `npm run bench` / `npm run bench:full`: Tandem against its peers, side by side.
  *
- *   tsx src/run.ts [--tier quick|full] [--only latency,throughput,ack,connections,coldload,storage,browser]
+ *   tsx src/run.ts [--tier quick|full] [--only latency,throughput,ack,connections,coldload,storage,browser,cluster]
  *                  [--servers tandem,y-websocket,hocuspocus,y-socket.io,relay,tandem-shm,tandem-before]
  *                  [--reps N] [--profile] [--no-pin] [--no-build]
  *
@@ -19,6 +19,7 @@ import { latencyChart } from './lib/svg.js';
 import { BENCH_DIR, REPO_DIR, note } from './lib/util.js';
 import { runAck } from './scenarios/ack.js';
 import { runBrowser, type BrowserConfig } from './scenarios/browser.js';
+import { runCluster, type ClusterConfig } from './scenarios/cluster.js';
 import { runColdLoad } from './scenarios/coldload.js';
 import type { RunOptions, ScenarioResult } from './scenarios/common.js';
 import { runConnections } from './scenarios/connections.js';
@@ -28,7 +29,7 @@ import { runThroughput, type ThroughputShape } from './scenarios/throughput.js';
 import { DEFAULT_SERVERS, SERVER_KINDS, TANDEM_MAIN, type ServerKind } from './servers/index.js';
 import { summariseProfiles } from './tools/profile-summary.js';
 
-const SCENARIOS = ['latency', 'throughput', 'ack', 'coldload', 'storage', 'connections', 'browser'] as const;
+const SCENARIOS = ['latency', 'throughput', 'ack', 'coldload', 'storage', 'connections', 'browser', 'cluster'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Tier {
@@ -40,6 +41,7 @@ interface Tier {
   coldload: { times: number[]; interferenceMs: number };
   storage: { traces: string[] };
   browser: BrowserConfig;
+  cluster: ClusterConfig;
 }
 
 const LATENCY_SIZES: LatencySize[] = [
@@ -53,6 +55,14 @@ const THROUGHPUT_SHAPES: ThroughputShape[] = [
   { name: '100 docs × 10 clients', docs: 100, clientsPerDoc: 10, writersPerDoc: 10, window: 16 },
 ];
 
+const CLUSTER_SIZES = {
+  latencyDocs: 20,
+  ackDocs: 10,
+  ackUpdatesPerSec: 1_000,
+  throughputDocs: 1,
+  readersPerDoc: 150,
+};
+
 const TIERS: Record<'quick' | 'full', Tier> = {
   quick: {
     reps: 5,
@@ -63,6 +73,7 @@ const TIERS: Record<'quick' | 'full', Tier> = {
     coldload: { times: [1], interferenceMs: 2_000 },
     storage: { traces: ['sveltecomponent', 'concurrent-clownschool'] },
     browser: { chars: 100_000, keys: 200, keyIntervalMs: 70, othersKeysPerSec: 10 },
+    cluster: { ...CLUSTER_SIZES, warmupMs: 300, measureMs: 1_500 },
   },
   full: {
     reps: 7,
@@ -81,6 +92,7 @@ const TIERS: Record<'quick' | 'full', Tier> = {
       ],
     },
     browser: { chars: 100_000, keys: 700, keyIntervalMs: 70, othersKeysPerSec: 10 },
+    cluster: { ...CLUSTER_SIZES, warmupMs: 500, measureMs: 4_000 },
   },
 };
 
@@ -187,6 +199,7 @@ async function main(): Promise<void> {
   await step('storage', () => runStorage(run, tier.storage.traces));
   await step('connections', () => runConnections(run, tier.connections.count, tier.connections.latencyMs));
   await step('browser', () => runBrowser(run, tier.browser));
+  await step('cluster', () => runCluster(run, tier.cluster));
 
   const meta: RunMeta = {
     tier: tierName,

@@ -16,8 +16,10 @@ import {
   Meter,
   alternate,
   freshDocId,
+  joinAnchor,
   withServers,
   type MetricSpec,
+  type Placement,
   type RepMetrics,
   type RunOptions,
   type ScenarioResult,
@@ -43,7 +45,8 @@ const METRICS: MetricSpec[] = [
   ...LOAD_METRICS,
 ];
 
-export async function ackRep(server: ServerProcess, config: AckConfig): Promise<RepMetrics> {
+/** One repetition: `config.docs` writers sending at the offered rate; with a placement, on the nodes it says. */
+export async function ackRep(server: ServerProcess, config: AckConfig, placement?: Placement): Promise<RepMetrics> {
   const writers: { client: BenchClient; doc: Y.Doc }[] = [];
   const others: BenchClient[] = [];
   await mapLimit(
@@ -52,8 +55,10 @@ export async function ackRep(server: ServerProcess, config: AckConfig): Promise<
     async () => {
       const docId = freshDocId('ack');
       const doc = new Y.Doc();
-      writers.push({ client: await joinDoc(server.kind, { port: server.port, docId, doc }), doc });
-      others.push(await joinDoc(server.kind, { port: server.port, docId, doc: null }));
+      others.push(...(await joinAnchor(server.kind, placement, docId)));
+      const port = (i: number): number => placement?.portOf(i) ?? server.port;
+      writers.push({ client: await joinDoc(server.kind, { port: port(0), docId, doc }), doc });
+      others.push(await joinDoc(server.kind, { port: port(1), docId, doc: null }));
     },
   );
   const samples: number[] = [];

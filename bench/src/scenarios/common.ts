@@ -3,6 +3,7 @@ import { SelfCpu, machineBusyMs } from '../lib/proc.js';
 import { note, sleep } from '../lib/util.js';
 import { startServer, type ServerKind, type ServerProcess, type StartOptions } from '../servers/index.js';
 import type { Distribution } from '../lib/stats.js';
+import { joinDoc, type BenchClient } from '../clients/index.js';
 
 /** How a scenario's metric is judged. */
 export interface MetricSpec {
@@ -184,4 +185,24 @@ let unique = 0;
 export function freshDocId(prefix: string): string {
   unique++;
   return `${prefix}-${process.pid.toString(36)}-${unique.toString(36)}`;
+}
+
+/**
+ * Where a document's clients connect when the server is several nodes: an anchor client joins
+ * on `anchorPort` first (so that node owns the document) and stays; client `i` then joins on
+ * `portOf(i)`. Without a placement every client joins the one server.
+ */
+export interface Placement {
+  anchorPort: number;
+  portOf(clientIndex: number): number;
+}
+
+/** Joins the placement's anchor client for `docId` (none without a placement). */
+export async function joinAnchor(
+  kind: ServerKind,
+  placement: Placement | undefined,
+  docId: string,
+): Promise<BenchClient[]> {
+  if (!placement) return [];
+  return [await joinDoc(kind, { port: placement.anchorPort, docId, doc: null })];
 }

@@ -16,8 +16,10 @@ import {
   Meter,
   alternate,
   freshDocId,
+  joinAnchor,
   withServers,
   type MetricSpec,
+  type Placement,
   type RepMetrics,
   type RunOptions,
   type ScenarioResult,
@@ -34,6 +36,8 @@ export interface LatencyConfig {
   measureMs: number;
   /** Longest wait for the last keystrokes to arrive. */
   drainMs: number;
+  /** Several nodes: which node owns each document and where each client connects. */
+  placement?: Placement;
 }
 
 const METRICS: MetricSpec[] = [
@@ -94,9 +98,10 @@ export async function latencyRep(
         if (state > receiver.seen[w]!) receiver.seen[w] = state;
       }
     };
-    const joined = await mapLimit(receivers, 25, (receiver) =>
+    clients.push(...(await joinAnchor(server.kind, config.placement, docId)));
+    const joined = await mapLimit(receivers, 25, (receiver, i) =>
       joinDoc(server.kind, {
-        port: server.port,
+        port: config.placement?.portOf(i) ?? server.port,
         docId,
         doc: receiver.doc,
         handlers: {

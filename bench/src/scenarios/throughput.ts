@@ -16,8 +16,10 @@ import {
   Meter,
   alternate,
   freshDocId,
+  joinAnchor,
   withServers,
   type MetricSpec,
+  type Placement,
   type RepMetrics,
   type RunOptions,
   type ScenarioResult,
@@ -32,6 +34,8 @@ export interface ThroughputConfig {
   window: number;
   warmupMs: number;
   measureMs: number;
+  /** Several nodes: which node owns each document and where each client connects. */
+  placement?: Placement;
 }
 
 const METRICS: MetricSpec[] = [
@@ -135,12 +139,13 @@ export class ThroughputSession {
         next: 0,
       };
       session.loads.push(load);
+      session.clients.push(...(await joinAnchor(server.kind, config.placement, docId)));
       const joined = await mapLimit(
         Array.from({ length: config.clientsPerDoc }, (_, i) => i),
         50,
         (i) =>
           joinDoc(server.kind, {
-            port: server.port,
+            port: config.placement?.portOf(i) ?? server.port,
             docId,
             doc: null,
             handlers: { onUpdate: () => session.onReceive(load), onAwareness: () => undefined },
