@@ -5,6 +5,7 @@ import { FencedOut } from '../../src/storage/ownership.js';
 import { PgStore, PostgresOpenError } from '../../src/storage/postgres/PgStore.js';
 import { PG_MIGRATIONS } from '../../src/storage/postgres/pgMigrations.js';
 import { openPool } from '../../src/storage/postgres/pgPool.js';
+import { inTransaction } from '../../src/storage/postgres/transaction.js';
 import { databaseFor, emptyDatabase } from './testDatabases.js';
 
 const opened: PgStore[] = [];
@@ -166,5 +167,27 @@ describe('PostgreSQL store', () => {
     expect(next.map((d) => d.id)).toEqual(['c', 'd']);
     const limited = await store.listPage({ limit: 10, access: { ids: ['d'], prefixes: ['b'] } });
     expect(limited.map((d) => d.id)).toEqual(['b', 'd']);
+  });
+});
+
+describe('a transaction whose connection the server ends between two of its queries', () => {
+  it('fails, without an unheard connection error taking the process down', async () => {
+    const pool = openPool(await freshDatabase(), { max: 2 });
+    pool.on('error', () => undefined);
+    const terminate = openPool(await freshDatabase(), { max: 1 });
+    try {
+      const outcome = inTransaction(pool, async (client) => {
+        const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        // What a restart does to every connection: the server ends it while no query runs.
+        await terminate.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return client.query('SELECT 1');
+      });
+      await expect(outcome).rejects.toThrow();
+      // The pool goes on with a fresh connection.
+      expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one).toBe(1);
+    } finally {
+      await Promise.all([pool.end(), terminate.end()]);
+    }
   });
 });

@@ -8,6 +8,13 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const client = await pool.connect();
   let broken = false;
+  // A checked-out connection that the server ends between two queries (a restart) emits
+  // 'error' rather than failing a query, and pg-pool listens only to idle ones: unheard,
+  // that would crash the process. The next query fails instead, and the transaction with it.
+  const onError = (): void => {
+    broken = true;
+  };
+  client.on('error', onError);
   try {
     await client.query(begin);
     const result = await work(client);
@@ -20,6 +27,7 @@ export async function inTransaction<T>(
     });
     throw error;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }
