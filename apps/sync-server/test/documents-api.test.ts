@@ -158,6 +158,10 @@ describe('documents over HTTP', () => {
     client.socket.on('doc-error', (e) => errors.push(e));
     expect((await api('/api/docs/doomed', { method: 'DELETE' })).status).toBe(204);
     await waitFor(() => errors.some((e) => e.code === 'DOCUMENT_DELETED'), 'the editor is told');
+    // A message that crossed the deletion comes back refused; the editor still says "deleted".
+    client.socket.emit('awareness', 'doomed', new Uint8Array([0]));
+    await waitFor(() => errors.some((e) => e.code === 'NOT_JOINED'), 'the crossing message is refused');
+    expect(session.status.error?.code).toBe('DOCUMENT_DELETED');
     const list = (await (await api('/api/docs')).json()) as { documents: { id: string }[] };
     expect(list.documents.map((d) => d.id)).not.toContain('doomed');
     expect((await api('/api/docs/doomed', { method: 'DELETE' })).status).toBe(404);

@@ -182,6 +182,8 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
 
   /** Handles an error the server reported for this document outside an acknowledgement. */
   handleError(error: DocError): void {
+    // A deleted document stays deleted: a refusal of something that crossed the deletion says nothing new.
+    if (this.deleted) return;
     // Storage trouble concerns changes waiting to be stored. With none waiting there is
     // nothing to warn about, and no acknowledgement would ever come to clear the warning.
     if (error.code === ErrorCode.StorageUnavailable && this.pending.size === 0) return;
