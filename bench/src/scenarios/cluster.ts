@@ -154,7 +154,16 @@ async function ackPart(setups: Setup[], run: RunOptions, config: ClusterConfig):
     reps: {},
     notes: [],
     table: {
-      headers: ['set-up', 'ack p50 ms', 'ack p99 ms', 'ack p99.9 ms', 'updates/s', 'refused'],
+      headers: [
+        'set-up',
+        'ack p50 ms',
+        'ack p99 ms',
+        'ack p99.9 ms',
+        'updates/s',
+        'refused',
+        "owner's view: commit p99 ≤ ms",
+        'updates per commit',
+      ],
       rows: pgSetups.map((s) => {
         const reps = results.get(s.name)!;
         return [
@@ -164,6 +173,8 @@ async function ackPart(setups: Setup[], run: RunOptions, config: ClusterConfig):
           pick(reps, 'p999'),
           pick(reps, 'rate', 0),
           pick(reps, 'failed', 0),
+          pick(reps, 'commitP99'),
+          pick(reps, 'perCommit', 1),
         ];
       }),
     },
