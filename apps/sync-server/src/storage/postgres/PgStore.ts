@@ -193,7 +193,7 @@ export class PgStore implements DocumentStore {
       if (epoch === null) throw new FencedOut(docId, 0);
       epochs.set(docId, epoch);
     }
-    return inTransaction(this.pool, async (db) => {
+    const appendAll = async (db: pg.Pool | pg.PoolClient): Promise<Map<string, number>> => {
       const lastSeq = new Map<string, number>();
       for (const [docId, updates] of byDoc) {
         const bytes = updates.reduce((sum, u) => sum + u.byteLength, 0);
@@ -210,7 +210,10 @@ export class PgStore implements DocumentStore {
         lastSeq.set(docId, Math.max(...rows.map((r) => r.seq)));
       }
       return lastSeq;
-    });
+    };
+    // One document's append is one statement, atomic by itself: no BEGIN and COMMIT round trips
+    // (the usual group commit). Several documents commit together or not at all.
+    return byDoc.size === 1 ? appendAll(this.pool) : inTransaction(this.pool, appendAll);
   }
 
   async compact(docId: string, state: Uint8Array, upToSeq: number, summary?: StateSummary): Promise<number> {
