@@ -135,7 +135,9 @@ function clusterSockets(
   if (!cluster) return null;
   const forwardedRooms = new ForwardedRooms(io);
   cluster.routing.deliverRelays((docId, except, message) => forwardedRooms.deliver(docId, except, message));
-  return { carriers: new NodeCarriers(io, log, cluster.routing.counts), forwardedRooms };
+  const carriers = new NodeCarriers(io, log, cluster.routing.counts);
+  cluster.routing.onNodeDown((nodeId) => carriers.drop(nodeId));
+  return { carriers, forwardedRooms };
 }
 
 /** Hands every new Socket.IO connection to the protocol's handlers (a node's carrier to the carriers). */

@@ -197,6 +197,10 @@ export class ClusterLinks implements ClusterRouting {
     this.delivery = delivery;
   }
 
+  onNodeDown(listener: (nodeId: string) => void): void {
+    this.directory.onDown(listener);
+  }
+
   get nodeId(): string {
     return this.directory.self.id;
   }

@@ -37,6 +37,20 @@ export class NodeCarriers {
     });
   }
 
+  /**
+   * Node `nodeId` is gone (killed, or paused past its lease): its clients' links and carrier
+   * here are closed now, so their presence leaves at once rather than at the links' own
+   * heartbeat timeout, which a paused process never trips.
+   */
+  drop(nodeId: string): void {
+    const carrier = this.byNode.get(nodeId);
+    this.byNode.delete(nodeId);
+    // Discarding what waits to be sent: a paused process would never read it, and the close would wait on it.
+    carrier?.conn.close(true);
+    for (const socket of this.io.sockets.sockets.values())
+      if (socket.data.forwardedBy === nodeId) socket.conn.close(true);
+  }
+
   /** Sends one broadcast to node `nodeId` for its clients; false when that node has no carrier here. */
   relay(nodeId: string, docId: string, except: string | null, [event, ...args]: Outgoing): boolean {
     const carrier = this.byNode.get(nodeId);

@@ -53,4 +53,6 @@ export interface ClusterRouting {
   link(client: TandemServerSocket, node: PeerNode, lost: () => void): ForwardLink;
   /** Where owners' broadcasts for this node's clients go (set once, before any link opens). */
   deliverRelays(delivery: RelayDelivery): void;
+  /** Calls `listener` with each node seen to go (killed, or paused past its lease). */
+  onNodeDown(listener: (nodeId: string) => void): void;
 }

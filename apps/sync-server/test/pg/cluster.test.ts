@@ -245,6 +245,26 @@ describe('three nodes on one PostgreSQL', () => {
     }
   });
 
+  it('remove the presence of a paused node’s people everywhere once its lease runs out', async () => {
+    const [one, two] = await startCluster(2);
+    const ann = openWithPresence(clientOf(one!), 'paused-presence');
+    await ann.whenSynced();
+    const ben = openWithPresence(clientOf(two!), 'paused-presence');
+    await ben.whenSynced();
+    ben.awareness!.setLocalStateField('user', { name: 'Ben', color: '#1971c2' });
+    const seesBen = (): boolean =>
+      [...ann.awareness!.getStates().values()].some((s) => (s.user as { name?: string } | undefined)?.name === 'Ben');
+    await waitFor(seesBen, 'Ann sees Ben across nodes');
+
+    two!.process.signal('SIGSTOP');
+    try {
+      // Gone within 2 s of the node being seen gone (its lease plus a directory check), not at a socket timeout.
+      await waitFor(() => !seesBen(), 'Ben’s presence leaves Ann’s view', LEASE_MS + 500 + 2_000);
+    } finally {
+      two!.process.signal('SIGCONT');
+    }
+  });
+
   it('fence out a paused owner: replaced after its lease, its late writes refused, nothing acknowledged lost', async () => {
     const [one, two] = await startCluster(2, { COMPACT_ROWS: '4' });
     const ann = clientOf(one!).open('zombie');
