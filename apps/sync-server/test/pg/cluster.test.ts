@@ -207,7 +207,7 @@ describe('three nodes on one PostgreSQL', () => {
     await waitFor(() => [ann, ...readers].every((s) => text(s) === '0123456789!'), 'everyone has the reader’s change');
   });
 
-  it('close the clients of a node whose way to the owner freezes, and let them back when it thaws', async () => {
+  it('close the clients of a node whose way to the owner freezes or is cut, and let them back when it is whole', async () => {
     const proxies: TcpProxy[] = [];
     const [one, two] = await startCluster(2, {}, async (index, port): Promise<Record<string, string>> => {
       if (index !== 0) return {};
@@ -239,6 +239,15 @@ describe('three nodes on one PostgreSQL', () => {
       proxy.thaw();
       await ben.whenSaved();
       await waitFor(() => text(ann) === text(ben) && text(ann).length === 2, 'both converge once it thaws');
+      expect((await stored('frozen')).text).toBe(text(ann));
+
+      // Cut rather than frozen: the way closes, Ben is told at once, comes back, and nothing is lost.
+      const droppedBefore = dropped;
+      proxy.cut();
+      typeInto(ben, 'c');
+      await waitFor(() => dropped > droppedBefore, 'node 2 closes Ben’s connection when the way is cut');
+      await ben.whenSaved();
+      await waitFor(() => text(ann) === text(ben) && text(ann).length === 3, 'both converge after the cut');
       expect((await stored('frozen')).text).toBe(text(ann));
     } finally {
       await proxy.close();
