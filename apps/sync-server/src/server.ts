@@ -205,9 +205,8 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   const pools = workerPools(config, log);
   const nodeSockets = clusterSockets(io, cluster, log);
   const carriers = nodeSockets?.carriers ?? null;
-  const { registry, compaction, titles, history, documents } = documentPieces(
-    ...([config, log, store, writes, io, pools, carriers] as const),
-  );
+  const pieces = documentPieces(config, log, store, writes, io, pools, carriers);
+  const { registry, compaction, titles, history, documents } = pieces;
   const metrics = new ServerMetrics({
     connections: () => io.engine.clientsCount,
     documentsLoaded: () => registry.size,

@@ -13,9 +13,8 @@ import type { DocumentStore } from '../src/storage/DocumentStore.js';
 import { SqliteStore } from '../src/storage/SqliteStore.js';
 import { isRefusal, type HistoryRefusal } from '../src/history/outcomes.js';
 import { PgStore } from '../src/storage/postgres/PgStore.js';
-import { openPool } from '../src/storage/postgres/pgPool.js';
 import { InstrumentedStore } from './stores.js';
-import { databaseFor, storingInPostgres } from './pg/testDatabases.js';
+import { databaseFor, storedInPostgres, storingInPostgres } from './pg/testDatabases.js';
 
 /** A real server on a free port with a temporary SQLite file, plus helpers to make clients. */
 export interface TestServer {
@@ -155,20 +154,7 @@ export function readCommitted(dataDir: string, docId: string, { readonly = true 
  */
 export async function committedDoc(dataDir: string, docId: string): Promise<Y.Doc> {
   if (!storingInPostgres()) return readCommitted(dataDir, docId);
-  const pool = openPool(await databaseFor(dataDir), { max: 1 });
-  try {
-    const { rows } = await pool.query<{ data: Buffer; codec: number }>(
-      'SELECT data, codec FROM updates WHERE doc_id = $1 ORDER BY seq',
-      [docId],
-    );
-    const doc = new Y.Doc();
-    Y.transact(doc, () => {
-      for (const { data, codec } of rows) Y.applyUpdate(doc, decodeRow(new Uint8Array(data), codec));
-    });
-    return doc;
-  } finally {
-    await pool.end();
-  }
+  return (await storedInPostgres(await databaseFor(dataDir), docId)).doc;
 }
 
 /** How many rows a document's update log has in storage now (SQLite or PostgreSQL). */

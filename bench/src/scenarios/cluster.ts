@@ -90,6 +90,15 @@ function latencyRow(setup: Setup, reps: RepMetrics[]): string[] {
   return [setup.name, pick('p50'), pick('p99'), pick('p999'), fmt(median(reps.map((r) => r.samples!)), 0)];
 }
 
+/** A cluster part's result: its rows are set-ups, not server kinds, so it carries a ready-made table. */
+function tableResult(
+  part: Pick<ScenarioResult, 'id' | 'title' | 'description' | 'notes'>,
+  config: ClusterConfig,
+  table: { headers: string[]; rows: string[][] },
+): ScenarioResult {
+  return { ...part, config: { ...config }, servers: ['tandem'], metrics: [], reps: {}, table };
+}
+
 async function latencyPart(setups: Setup[], run: RunOptions, config: ClusterConfig): Promise<ScenarioResult> {
   const results = await alternateSetups(setups, run.reps, (setup, warmup) => {
     const { owner, writer, reader } = ports(setup);
@@ -106,23 +115,22 @@ async function latencyPart(setups: Setup[], run: RunOptions, config: ClusterConf
       ...(several ? { placement: { anchorPort: owner, portOf: (i: number) => (i === 0 ? writer : reader) } } : {}),
     });
   });
-  return {
-    id: 'cluster-latency',
-    title: 'Cluster 1. Keystroke → remote apply across nodes that do not own the document',
-    description:
-      `${config.latencyDocs} documents × (1 writer typing 10 keys/s with cursors + 1 reader). Three nodes: the ` +
-      'document runs on node 1, the writer is on node 2 and the reader on node 3 (two forwarding hops: writer → owner, ' +
-      'owner → reader’s node); one node: both on it. ms.',
-    config: { ...config },
-    servers: ['tandem'],
-    metrics: [],
-    reps: {},
-    notes: ['Server CPU is not shown: on three nodes the work is spread over three processes.'],
-    table: {
+  return tableResult(
+    {
+      id: 'cluster-latency',
+      title: 'Cluster 1. Keystroke → remote apply across nodes that do not own the document',
+      description:
+        `${config.latencyDocs} documents × (1 writer typing 10 keys/s with cursors + 1 reader). Three nodes: the ` +
+        'document runs on node 1, the writer is on node 2 and the reader on node 3 (two forwarding hops: writer → owner, ' +
+        'owner → reader’s node); one node: both on it. ms.',
+      notes: ['Server CPU is not shown: on three nodes the work is spread over three processes.'],
+    },
+    config,
+    {
       headers: ['set-up', 'p50 ms', 'p99 ms', 'p99.9 ms', 'samples'],
       rows: setups.map((s) => latencyRow(s, results.get(s.name)!)),
     },
-  };
+  );
 }
 
 async function ackPart(setups: Setup[], run: RunOptions, config: ClusterConfig): Promise<ScenarioResult> {
@@ -141,19 +149,18 @@ async function ackPart(setups: Setup[], run: RunOptions, config: ClusterConfig):
     ),
   );
   const pick = (reps: RepMetrics[], key: string, digits = 2): string => fmt(median(reps.map((r) => r[key]!)), digits);
-  return {
-    id: 'cluster-ack',
-    title: `Cluster 2. Acknowledgement latency at ${config.ackUpdatesPerSec} updates/s on PostgreSQL`,
-    description:
-      `${config.ackDocs} documents, one writer each, ${config.ackUpdatesPerSec} updates/s in all (open loop); time from ` +
-      'sending an update to its acknowledgement ("committed in PostgreSQL"). Three nodes: the writers are on node 2, ' +
-      'the documents run on node 1. ms.',
-    config: { ...config },
-    servers: ['tandem'],
-    metrics: [],
-    reps: {},
-    notes: [],
-    table: {
+  return tableResult(
+    {
+      id: 'cluster-ack',
+      title: `Cluster 2. Acknowledgement latency at ${config.ackUpdatesPerSec} updates/s on PostgreSQL`,
+      description:
+        `${config.ackDocs} documents, one writer each, ${config.ackUpdatesPerSec} updates/s in all (open loop); time from ` +
+        'sending an update to its acknowledgement ("committed in PostgreSQL"). Three nodes: the writers are on node 2, ' +
+        'the documents run on node 1. ms.',
+      notes: [],
+    },
+    config,
+    {
       headers: [
         'set-up',
         'ack p50 ms',
@@ -178,7 +185,7 @@ async function ackPart(setups: Setup[], run: RunOptions, config: ClusterConfig):
         ];
       }),
     },
-  };
+  );
 }
 
 async function throughputPart(setups: Setup[], run: RunOptions, config: ClusterConfig): Promise<ScenarioResult> {
@@ -217,21 +224,20 @@ async function throughputPart(setups: Setup[], run: RunOptions, config: ClusterC
       const used = others.reduce((sum, n, i) => sum + ((n.sample()?.cpuMs ?? Number.NaN) - before[i]!), 0);
       return { ...metrics, othersCpu: others.length > 0 ? used / 1000 / seconds : 0 };
     });
-    return {
-      id: 'cluster-throughput',
-      title: `Cluster 3. Relay throughput, ${config.readersPerDoc} readers per document`,
-      description:
-        `${config.throughputDocs} documents × (1 writer + ${config.readersPerDoc} readers), the writer sending ` +
-        'one-character updates in a closed loop (8 in flight per document); deliveries/s to readers. Three nodes: the ' +
-        'documents run on node 1, readers spread evenly over the three nodes.',
-      config: { ...config },
-      servers: ['tandem'],
-      metrics: [],
-      reps: {},
-      notes: [
-        'Every server process is pinned to one core (the generator has the other), so three nodes share one core here: the owner’s CPU per delivery shows how fan-out moves off the owner.',
-      ],
-      table: {
+    return tableResult(
+      {
+        id: 'cluster-throughput',
+        title: `Cluster 3. Relay throughput, ${config.readersPerDoc} readers per document`,
+        description:
+          `${config.throughputDocs} documents × (1 writer + ${config.readersPerDoc} readers), the writer sending ` +
+          'one-character updates in a closed loop (8 in flight per document); deliveries/s to readers. Three nodes: the ' +
+          'documents run on node 1, readers spread evenly over the three nodes.',
+        notes: [
+          'Every server process is pinned to one core (the generator has the other), so three nodes share one core here: the owner’s CPU per delivery shows how fan-out moves off the owner.',
+        ],
+      },
+      config,
+      {
         headers: [
           'set-up',
           'deliveries/s',
@@ -255,7 +261,7 @@ async function throughputPart(setups: Setup[], run: RunOptions, config: ClusterC
           ];
         }),
       },
-    };
+    );
   } finally {
     for (const session of sessions.values()) session.close();
   }

@@ -32,8 +32,7 @@ export class NodeCarriers {
       if (this.byNode.get(nodeId) !== socket) return;
       this.byNode.delete(nodeId);
       this.log.info({ node: nodeId }, 'a node’s carrier closed: closing its clients’ links');
-      for (const other of this.io.sockets.sockets.values())
-        if (other.data.forwardedBy === nodeId && other !== socket) other.conn.close();
+      this.closeLinksOf(nodeId, false);
     });
   }
 
@@ -47,8 +46,7 @@ export class NodeCarriers {
     this.byNode.delete(nodeId);
     // Discarding what waits to be sent: a paused process would never read it, and the close would wait on it.
     carrier?.conn.close(true);
-    for (const socket of this.io.sockets.sockets.values())
-      if (socket.data.forwardedBy === nodeId) socket.conn.close(true);
+    this.closeLinksOf(nodeId, true);
   }
 
   /** Sends one broadcast to node `nodeId` for its clients; false when that node has no carrier here. */
@@ -58,5 +56,11 @@ export class NodeCarriers {
     this.counts.relaysSent++;
     (carrier.emit as (event: string, ...rest: unknown[]) => boolean)(RELAY_EVENT, docId, except, event, ...args);
     return true;
+  }
+
+  /** Closes every link node `nodeId` forwards here (`discard`: without sending what waits). */
+  private closeLinksOf(nodeId: string, discard: boolean): void {
+    for (const socket of this.io.sockets.sockets.values())
+      if (socket.data.forwardedBy === nodeId && !socket.data.carrier) socket.conn.close(discard);
   }
 }

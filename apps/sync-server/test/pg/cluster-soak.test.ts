@@ -122,7 +122,6 @@ describe('a cluster whose nodes are killed with SIGKILL under editing', () => {
       const cluster = await TestCluster.start(3, {
         COMPACT_ROWS: process.env.SOAK_COMPACT_ROWS ?? '60',
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-        TANDEM_TRACE_ACKS: process.env.TANDEM_TRACE_ACKS ?? '',
       });
       const clients = cluster.nodes.map(
         (node) =>

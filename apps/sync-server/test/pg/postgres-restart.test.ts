@@ -2,10 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@tandem/crdt-bridge';
 import { startPrivatePostgres, type PrivatePostgres } from '../../src/cli/privatePostgres.js';
 import { PgStore } from '../../src/storage/postgres/PgStore.js';
-import { openPool } from '../../src/storage/postgres/pgPool.js';
-import { decodeRow } from '../../src/storage/rowCodec.js';
-import * as Y from 'yjs';
 import { startTestServer, text, waitFor, type TestServer } from '../helpers.js';
+import { storedInPostgres } from './testDatabases.js';
 
 let ts: TestServer | null = null;
 let postgres: PrivatePostgres | null = null;
@@ -19,18 +17,7 @@ afterEach(async () => {
 
 /** The document as PostgreSQL holds it, over a connection of its own. */
 async function committedText(url: string, docId: string): Promise<string> {
-  const pool = openPool(url, { max: 1 });
-  try {
-    const { rows } = await pool.query<{ data: Buffer; codec: number }>(
-      'SELECT data, codec FROM updates WHERE doc_id = $1 ORDER BY seq',
-      [docId],
-    );
-    const doc = new Y.Doc();
-    for (const row of rows) Y.applyUpdate(doc, decodeRow(new Uint8Array(row.data), row.codec));
-    return doc.getText('t').toString();
-  } finally {
-    await pool.end();
-  }
+  return (await storedInPostgres(url, docId)).doc.getText('t').toString();
 }
 
 describe('when PostgreSQL restarts under load', () => {

@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { openPool } from '../../src/storage/postgres/pgPool.js';
-import { decodeRow } from '../../src/storage/rowCodec.js';
 import { freePort, ServerProcess } from '../builtServer.js';
-import { databaseFor } from './testDatabases.js';
+import { databaseFor, storedInPostgres } from './testDatabases.js';
 
 /** The cluster secret of every test cluster. */
 export const CLUSTER_SECRET = 'cluster-secret-for-tests-only-0123456789';
@@ -99,19 +98,8 @@ export class TestCluster {
   }
 
   /** What PostgreSQL holds of the document (its compacted state and log, as one Y.Doc) and its log's sequence numbers. */
-  async stored(docId: string): Promise<{ doc: Y.Doc; seqs: number[] }> {
-    const pool = openPool(this.databaseUrl, { max: 1 });
-    try {
-      const { rows } = await pool.query<{ seq: number; data: Buffer; codec: number }>(
-        'SELECT seq, data, codec FROM updates WHERE doc_id = $1 ORDER BY seq',
-        [docId],
-      );
-      const doc = new Y.Doc();
-      for (const row of rows) Y.applyUpdate(doc, decodeRow(new Uint8Array(row.data), row.codec));
-      return { doc, seqs: rows.map((r) => Number(r.seq)) };
-    } finally {
-      await pool.end();
-    }
+  stored(docId: string): Promise<{ doc: Y.Doc; seqs: number[] }> {
+    return storedInPostgres(this.databaseUrl, docId);
   }
 
   /** Kills every node. */

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { inject } from 'vitest';
+import * as Y from 'yjs';
 import { openPool } from '../../src/storage/postgres/pgPool.js';
+import { decodeRow } from '../../src/storage/rowCodec.js';
 
 /** The migrated, empty database every test database is copied from. */
 export const TEMPLATE_DATABASE = 'tandem_template';
@@ -34,4 +36,22 @@ export async function databaseFor(key: string, template: string = TEMPLATE_DATAB
 /** The URL of a new database with no schema at all (PostgreSQL's own empty template). */
 export function emptyDatabase(key: string): Promise<string> {
   return databaseFor(key, 'template0');
+}
+
+/** What database `url` holds of a document right now: its rows applied in order, and their sequence numbers. */
+export async function storedInPostgres(url: string, docId: string): Promise<{ doc: Y.Doc; seqs: number[] }> {
+  const pool = openPool(url, { max: 1 });
+  try {
+    const { rows } = await pool.query<{ seq: number; data: Buffer; codec: number }>(
+      'SELECT seq, data, codec FROM updates WHERE doc_id = $1 ORDER BY seq',
+      [docId],
+    );
+    const doc = new Y.Doc();
+    Y.transact(doc, () => {
+      for (const { data, codec } of rows) Y.applyUpdate(doc, decodeRow(new Uint8Array(data), codec));
+    });
+    return { doc, seqs: rows.map((r) => Number(r.seq)) };
+  } finally {
+    await pool.end();
+  }
 }
