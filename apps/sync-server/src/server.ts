@@ -26,6 +26,7 @@ import { ForwardedRooms } from './sockets/ForwardedRooms.js';
 import { NodeCarriers } from './sockets/NodeCarriers.js';
 import { SocketAudience } from './sockets/SocketAudience.js';
 import { createSocketServer } from './sockets/socketServer.js';
+import { AccessTokens } from './auth/AccessTokens.js';
 import type { TandemIo } from './sockets/types.js';
 import type { DocumentStore } from './storage/DocumentStore.js';
 import { LogCompaction } from './storage/LogCompaction.js';
@@ -199,7 +200,8 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   const turn = new EndOfTurn();
   const httpServer = createHttpServer(config);
   const { cluster } = parts;
-  const io = createSocketServer(httpServer, { config, log, site, refusals, turn });
+  const tokens = config.authSecret === null ? null : new AccessTokens(config.authSecret, store.links);
+  const io = createSocketServer(httpServer, { config, log, site, refusals, turn, tokens });
   const atEndOfTurn = (run: () => void): void => turn.defer('storage', run);
   const writes = new WriteQueue(store, log, { delayMs: config.commitDelayMs, atEndOfTurn });
   const pools = workerPools(config, log);
@@ -242,11 +244,21 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     ...{ store, documents, registry, history, log, startedAt, metrics, storage, quotas },
     connections: () => io.engine.clientsCount,
     ...(cluster && { cluster }),
-    authSecret: config.authSecret,
+    tokens,
     metricsToken: config.metricsToken,
   });
   const bodies = new RequestBodies({ maxConcurrent: config.maxConcurrentBodies, timeoutMs: config.bodyTimeoutMs }, log);
-  answerRequests(httpServer, { config, log, site, refusals, bodies, routes, storage, ...(cluster && { cluster }) });
+  answerRequests(httpServer, {
+    config,
+    log,
+    site,
+    refusals,
+    bodies,
+    routes,
+    storage,
+    tokens,
+    ...(cluster && { cluster }),
+  });
 
   let closing: Promise<void> | null = null;
   const close = async (): Promise<void> => {

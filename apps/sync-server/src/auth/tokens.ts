@@ -24,17 +24,41 @@ export function parseTtl(ttl: string): number {
 
 /** Signs a token (JWT, HS256) for `user`, valid for `ttlSeconds`. */
 export async function issueToken(secret: string, user: AuthUser, ttlSeconds: number): Promise<string> {
-  return new SignJWT({ name: user.name, roles: user.roles })
+  const now = Math.floor(Date.now() / 1000);
+  return signToken(secret, { user, issuedAt: now, expiresAt: now + ttlSeconds });
+}
+
+/** What a token says; `linkId` names the share link it belongs to (revocable), when it has one. */
+export interface TokenClaims {
+  user: AuthUser;
+  /** Seconds since the epoch. */
+  issuedAt: number;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+  linkId?: string;
+}
+
+/** Signs `claims` (JWT, HS256). The same claims always give the same token, so a link's address can be shown again. */
+export async function signToken(secret: string, claims: TokenClaims): Promise<string> {
+  const { user, issuedAt, expiresAt, linkId } = claims;
+  return new SignJWT({ name: user.name, roles: user.roles, ...(linkId !== undefined && { lid: linkId }) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(user.id)
     .setIssuer(ISSUER)
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(expiresAt)
     .sign(key(secret));
 }
 
-/** Checks a token and returns who it names and when it expires; throws AuthError. */
-export async function verifyToken(secret: string, token: unknown): Promise<{ user: AuthUser; expiresAt: number }> {
+/** A checked token: who it names, when it expires (ms), and its share link if it has one. */
+export interface VerifiedToken {
+  user: AuthUser;
+  expiresAt: number;
+  linkId?: string;
+}
+
+/** Checks a token's signature and fields and returns who it names and when it expires; throws AuthError. */
+export async function verifyToken(secret: string, token: unknown): Promise<VerifiedToken> {
   if (typeof token !== 'string' || token.length === 0)
     throw new AuthError('Sign-in needed: this server requires an access link.');
   if (token.length > 8192) throw new AuthError('That access token is too long.');
@@ -53,9 +77,11 @@ export async function verifyToken(secret: string, token: unknown): Promise<{ use
     for (const [pattern, role] of Object.entries(rolesIn as Record<string, unknown>)) {
       if (isRole(role) && pattern.length <= 128) roles[pattern] = role;
     }
-    // The name is stamped into presence, so it follows presence's rule for names.
-    const name = cleanName(payload.name) ?? cleanName(payload.sub) ?? payload.sub;
-    return { user: { id: payload.sub, name, roles }, expiresAt: payload.exp * 1000 };
+    const linkId = typeof payload.lid === 'string' && payload.lid.length <= 64 ? payload.lid : undefined;
+    // The name is stamped into presence, so it follows presence's rule for names. A share
+    // link without a name lets each person choose their own (""); older tokens always named someone.
+    const name = cleanName(payload.name) ?? (linkId !== undefined ? '' : (cleanName(payload.sub) ?? payload.sub));
+    return { user: { id: payload.sub, name, roles }, expiresAt: payload.exp * 1000, ...(linkId && { linkId }) };
   } catch (error) {
     if (error instanceof AuthError) throw error;
     if (error instanceof errors.JWTExpired) throw new AuthError('Your access link has expired. Ask for a new one.');

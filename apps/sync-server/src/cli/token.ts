@@ -2,14 +2,20 @@ import { parseArgs } from 'node:util';
 import { isValidDocId } from '@tandem/crdt-bridge/protocol';
 import { ConfigError, loadConfig } from '../config.js';
 import { isRole } from '../auth/roles.js';
-import { issueToken, parseTtl } from '../auth/tokens.js';
+import { parseTtl } from '../auth/tokens.js';
+import { AccessTokens } from '../auth/AccessTokens.js';
+import { linkPath } from '../http/linkRoutes.js';
+import { createLogger } from '../logger.js';
+import { openConfiguredStore } from '../storage/openStore.js';
 
 const USAGE = `usage: npm run token -- --doc <id|prefix-*|*> --role viewer|editor|owner --name "Ana" [--ttl 7d] [--id ana]
 
-Prints an access token and a link that stores it in the browser and opens the document.
-Needs TANDEM_AUTH_SECRET (the same one the server runs with); PUBLIC_URL sets the link's address.`;
+Creates a share link (listed in the document's Share dialog, where its owners can revoke it) and
+prints its token and address: opening the address stores the token in the browser and opens the document.
+Needs TANDEM_AUTH_SECRET and the storage settings the server runs with (DATA_DIR or DATABASE_URL);
+PUBLIC_URL sets the link's address.`;
 
-/** `npm run token`: mints a signed access token and a share link (token mode). */
+/** `npm run token`: creates a share link in the server's storage and prints its token and address (token mode). */
 async function main(): Promise<void> {
   let values;
   try {
@@ -49,14 +55,27 @@ async function main(): Promise<void> {
       .trim()
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-');
-  const token = await issueToken(config.authSecret, { id: userId, name: name.trim(), roles: { [doc]: role } }, seconds);
-  const target = doc.includes('*') ? '' : doc;
-  // The token rides in the fragment, which browsers never send to the server or put in logs.
-  const link = `${config.publicUrl}/auth#token=${encodeURIComponent(token)}${target ? `&doc=${encodeURIComponent(target)}` : ''}`;
-  const until = new Date(Date.now() + seconds * 1000).toISOString();
-  console.log(
-    `Token for ${name.trim()} (${role} on ${doc}), valid until ${until}:\n\n${token}\n\nShare link:\n\n${link}\n`,
-  );
+  const store = await openConfiguredStore(config, createLogger('warn'));
+  try {
+    const tokens = new AccessTokens(config.authSecret, store.links);
+    const expiresAt = Date.now() + seconds * 1000;
+    const { link, token } = await tokens.createLink({
+      scope: doc,
+      role,
+      name: name.trim(),
+      userId,
+      createdBy: '',
+      expiresAt,
+    });
+    // The token rides in the fragment, which browsers never send to the server or put in logs.
+    const address = `${config.publicUrl}${linkPath(token, doc)}`;
+    const until = new Date(expiresAt).toISOString();
+    console.log(
+      `Token for ${name.trim()} (${role} on ${doc}), valid until ${until} (link ${link.id}):\n\n${token}\n\nShare link:\n\n${address}\n`,
+    );
+  } finally {
+    await store.close();
+  }
 }
 
 main().catch((err: unknown) => {

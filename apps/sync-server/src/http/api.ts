@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { ClusterNode } from '../clusterNode.js';
 import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import { OPEN_USER, atLeast, roleFor } from '../auth/roles.js';
-import { AuthError, bearerToken, verifyToken } from '../auth/tokens.js';
+import type { AccessTokens } from '../auth/AccessTokens.js';
+import { AuthError, bearerToken } from '../auth/tokens.js';
 import type { DocumentService } from '../documents/DocumentService.js';
 import type { HistoryService } from '../history/HistoryService.js';
 import { NoSuchDocument, type RoomRegistry } from '../rooms/RoomRegistry.js';
@@ -15,6 +16,7 @@ import type { DocumentStore } from '../storage/DocumentStore.js';
 import { documentRoutes } from './documentRoutes.js';
 import type { ServerMetrics } from '../metrics.js';
 import { healthRoutes } from './healthRoutes.js';
+import { linkRoutes } from './linkRoutes.js';
 import { BadRequest, sendError } from './json.js';
 import { matchRoute, type Route } from './router.js';
 import { isStateChanging } from './sameOrigin.js';
@@ -36,8 +38,8 @@ export interface ApiDeps {
   connections: () => number;
   /** Whether storage can take writes; `/healthz` reports it. */
   storage: StorageHealth;
-  /** Token mode's secret (null in open mode), for routes that check tokens themselves. */
-  authSecret: string | null;
+  /** Token mode's checks and share links (null in open mode), for routes that check tokens themselves. */
+  tokens: AccessTokens | null;
   /** A bearer token that may read `/metrics`, when configured. */
   metricsToken: string | null;
   /** Per-document and per-identity rate limits (versions, restores, new documents). */
@@ -48,7 +50,13 @@ export interface ApiDeps {
 
 /** Every API route; each feature contributes its own list. */
 export function apiRoutes(deps: ApiDeps): Route[] {
-  return [...healthRoutes(deps), ...documentRoutes(deps), ...contentRoutes(deps), ...versionRoutes(deps)];
+  return [
+    ...healthRoutes(deps),
+    ...documentRoutes(deps),
+    ...contentRoutes(deps),
+    ...versionRoutes(deps),
+    ...linkRoutes(deps),
+  ];
 }
 
 /**
@@ -60,7 +68,7 @@ export async function handleApi(
   res: ServerResponse,
   routes: readonly Route[],
   log: Logger,
-  authSecret: string | null = null,
+  tokens: AccessTokens | null = null,
   storage: StorageHealth | null = null,
 ): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -80,9 +88,9 @@ export async function handleApi(
     return true;
   }
   let user = OPEN_USER;
-  if (authSecret && !found.route.public) {
+  if (tokens && !found.route.public) {
     try {
-      user = (await verifyToken(authSecret, bearerToken(req.headers.authorization))).user;
+      user = (await tokens.verify(bearerToken(req.headers.authorization))).user;
     } catch (err) {
       res.setHeader('www-authenticate', 'Bearer');
       sendError(res, 401, ErrorCode.Unauthorized, err instanceof AuthError ? err.message : 'Sign-in needed.');

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ErrorCode } from '@tandem/crdt-bridge/protocol';
-import { AuthError, bearerToken, verifyToken } from '../auth/tokens.js';
+import { AuthError, bearerToken } from '../auth/tokens.js';
 import type { ApiDeps } from './api.js';
 import { sendError, sendJson } from './json.js';
 import type { Route } from './router.js';
@@ -25,13 +25,13 @@ type MetricsRefusal = { status: 401 | 403; message: string } | null;
 async function metricsRefusal(req: IncomingMessage, deps: ApiDeps): Promise<MetricsRefusal> {
   const given = bearerToken(req.headers.authorization);
   if (deps.metricsToken !== null && given !== undefined && sameSecret(given, deps.metricsToken)) return null;
-  if (deps.authSecret === null) {
+  if (deps.tokens === null) {
     if (deps.metricsToken === null) return null;
     return { status: 401, message: 'Metrics need the METRICS_TOKEN as a bearer token.' };
   }
   let roles: Record<string, string>;
   try {
-    roles = (await verifyToken(deps.authSecret, given)).user.roles;
+    roles = (await deps.tokens.verify(given)).user.roles;
   } catch (err) {
     return { status: 401, message: err instanceof AuthError ? err.message : 'Sign-in needed.' };
   }

@@ -1,3 +1,4 @@
+import type { AccessTokens } from '../auth/AccessTokens.js';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { ClusterNode } from '../clusterNode.js';
@@ -36,6 +37,8 @@ export interface RequestParts {
   storage: StorageHealth;
   /** A cluster: requests about documents other nodes run are answered there. */
   cluster?: ClusterNode;
+  /** Token mode's checks; null in open mode. */
+  tokens: AccessTokens | null;
 }
 
 /** Answers a request refused for its Host or its origin: a sentence for a person, the JSON error for a program. */
@@ -71,7 +74,7 @@ export function answerRequests(httpServer: http.Server, parts: RequestParts): vo
     (parts.cluster ? parts.cluster.forwardRequest(req, res) : Promise.resolve(false))
       .then(async (forwarded) => {
         if (forwarded || !bodies.admit(req, res)) return true;
-        return handleApi(req, res, routes, log, config.authSecret, storage);
+        return handleApi(req, res, routes, log, parts.tokens, storage);
       })
       .then((handled) => {
         if (handled) return;

@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { WIRE_PARSER } from '@tandem/crdt-bridge/protocol';
 import { forwardingNode } from '../auth/clusterProof.js';
+import type { AccessTokens } from '../auth/AccessTokens.js';
 import { tokenHandshake } from '../auth/socketAuth.js';
+import { closeRevokedLinks } from './revokedLinks.js';
 import type { Config } from '../config.js';
 import { socketRefusal, type SiteRules } from '../http/sameOrigin.js';
 import { refuseBeyondConnectionLimit } from '../limits/connections.js';
@@ -22,6 +24,8 @@ export interface SocketServerParts {
   refusals: LogThrottle;
   /** Where outgoing writes are gathered until the end of the event-loop turn. */
   turn: EndOfTurn;
+  /** Token mode's checks; null in open mode. */
+  tokens: AccessTokens | null;
 }
 
 /**
@@ -30,7 +34,7 @@ export interface SocketServerParts {
  * Origin, the connection cap, then (token mode) the token.
  */
 export function createSocketServer(httpServer: http.Server, parts: SocketServerParts): TandemIo {
-  const { config, log, site, refusals, turn } = parts;
+  const { config, log, site, refusals, turn, tokens } = parts;
   const clusterSecret = config.cluster?.secret ?? null;
   const io: TandemIo = new Server(httpServer, {
     adapter: PreFramedAdapter,
@@ -68,8 +72,10 @@ export function createSocketServer(httpServer: http.Server, parts: SocketServerP
       }
       next();
     });
-  if (config.authSecret) {
-    const checkToken = tokenHandshake(config.authSecret, log);
+  if (tokens) {
+    const stop = closeRevokedLinks(io, tokens, log);
+    httpServer.once('close', stop);
+    const checkToken = tokenHandshake(tokens, log);
     // A carrier acts for no person: its node's proof is all it has, and all it needs.
     io.use((socket, next) => (socket.data.carrier ? next() : checkToken(socket, next)));
   }

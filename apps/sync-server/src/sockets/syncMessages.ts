@@ -115,6 +115,7 @@ export function awarenessMessage(conn: Connection, docId: unknown, payload: unkn
     return;
   }
   const { data } = conn.socket;
-  const result = room.applyAwareness(bytes, member, data.authenticated ? data.user.name : undefined);
+  // A link that names nobody ("") lets each person choose their own name.
+  const result = room.applyAwareness(bytes, member, data.authenticated && data.user.name ? data.user.name : undefined);
   if (!result.ok) conn.socket.emit('doc-error', result.error);
 }

@@ -8,6 +8,8 @@ export interface SocketData {
   user: AuthUser;
   /** True in token mode: presence names come from the token, not the client. */
   authenticated: boolean;
+  /** Token mode: the share link this connection signed in with, when its token names one (revocable). */
+  linkId?: string;
   /** The node that forwards this connection's traffic from one of its clients (a cluster), if any. */
   forwardedBy?: string;
   /** That client's socket id on the forwarding node (a relay of its own change leaves it out there). */

@@ -1,3 +1,4 @@
+import type { LinkStore } from './LinkStore.js';
 import type { VersionStore } from './VersionStore.js';
 
 /** What the store knows about a document, without its content. */
@@ -78,6 +79,8 @@ export interface AppendEntry {
 export interface DocumentStore {
   /** Version history, when this store keeps it; without it the history API answers 501. */
   readonly versions?: VersionStore;
+  /** Share links (token mode), when this store keeps them; without it only `npm run token`'s unlisted tokens work. */
+  readonly links?: LinkStore;
   /** For a store several nodes share: this node's id and how many documents it owns now. */
   readonly ownership?: { readonly nodeId: string; readonly owned: number };
   /**

@@ -15,6 +15,7 @@ import { migrate } from './migrations.js';
 import { encodeRowAsync } from './rowCodec.js';
 import { documentMeta as toMeta, storedDocument as toStored, type DocumentRow, type UpdateRow } from './storedRows.js';
 import { SqliteVersionStore } from './SqliteVersionStore.js';
+import { SqliteLinkStore } from './SqliteLinkStore.js';
 import { CommitThread } from './commitThread.js';
 import { checkWriteAheadLog } from './walCheck.js';
 
@@ -57,6 +58,8 @@ export class SqliteStore implements DocumentStore {
   readonly db: Database.Database;
   /** Version history, in the same database. */
   readonly versions: SqliteVersionStore;
+  /** Share links, in the same database. */
+  readonly links: SqliteLinkStore;
   private readonly stmts;
   private readonly commits: CommitThread | null;
   /** What the write-ahead log lacked when the store opened with `acceptWalLoss`; null when nothing. */
@@ -93,6 +96,7 @@ export class SqliteStore implements DocumentStore {
     const db = this.db;
     this.commits = options.commitThread !== false && file !== ':memory:' ? new CommitThread(file) : null;
     this.versions = new SqliteVersionStore(db);
+    this.links = new SqliteLinkStore(db);
     this.stmts = {
       getDoc: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
       insertDoc: db.prepare(

@@ -68,6 +68,20 @@ export const MIGRATIONS: readonly string[] = [
      id TEXT PRIMARY KEY,
      deleted_at INTEGER NOT NULL
    ) WITHOUT ROWID;`,
+  // 8: share links. A token names its link, so revoking the row withdraws every copy of the token.
+  `CREATE TABLE share_links (
+     id TEXT PRIMARY KEY,
+     scope TEXT NOT NULL,
+     role TEXT NOT NULL,
+     name TEXT NOT NULL DEFAULT '',
+     user_id TEXT NOT NULL,
+     created_by TEXT NOT NULL DEFAULT '',
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER,
+     last_used_at INTEGER,
+     revoked_at INTEGER
+   ) WITHOUT ROWID;
+   CREATE INDEX share_links_scope ON share_links (scope);`,
 ];
 
 /** Brings `db` up to the latest schema; throws if the file is from a newer Tandem. */

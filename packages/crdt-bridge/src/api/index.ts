@@ -19,3 +19,4 @@ export type {
   VersionJSON,
   VersionListJSON,
 } from './versions.js';
+export type { CreateShareLinkRequest, ShareLinkJSON, ShareLinkListJSON } from './links.js';

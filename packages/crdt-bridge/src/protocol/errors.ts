@@ -35,6 +35,11 @@ export const ErrorCode = {
   JoinTimeout: 'JOIN_TIMEOUT',
   /** The document was deleted (now, or before this join); the client should stop editing it and never rejoin. */
   DocumentDeleted: 'DOCUMENT_DELETED',
+  /**
+   * The access link this connection signed in with was revoked (or expired) while it was open:
+   * the server drops it from its documents and closes it. Stop syncing; a new link is needed.
+   */
+  AccessRevoked: 'ACCESS_REVOKED',
   /** The joined document does not exist, and this connection's role may not create it (a viewer). */
   DocumentNotFound: 'DOCUMENT_NOT_FOUND',
   /** Over a quota that is not about message rate, e.g. documents created per hour; the message says when to try again. */

@@ -187,7 +187,8 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     // Storage trouble concerns changes waiting to be stored. With none waiting there is
     // nothing to warn about, and no acknowledgement would ever come to clear the warning.
     if (error.code === ErrorCode.StorageUnavailable && this.pending.size === 0) return;
-    if (error.code === ErrorCode.DocumentDeleted) {
+    // A withdrawn link is as final for this session: its connection is closed and stays closed.
+    if (error.code === ErrorCode.DocumentDeleted || error.code === ErrorCode.AccessRevoked) {
       this.deleted = true;
       this.joined = false;
       this.synced = false;

@@ -21,6 +21,7 @@ import {
 import { Claims } from './Claims.js';
 import { durabilityProblem, migratePostgres } from './pgMigrations.js';
 import { openPool, redactDatabaseUrl } from './pgPool.js';
+import { PgLinkStore } from './PgLinkStore.js';
 import { PgVersionStore } from './PgVersionStore.js';
 import { asBuffer, inTransaction } from './transaction.js';
 
@@ -78,6 +79,7 @@ export class PostgresOpenError extends Error {
  */
 export class PgStore implements DocumentStore {
   readonly versions: PgVersionStore;
+  readonly links: PgLinkStore;
   readonly claims: Claims;
 
   private constructor(
@@ -87,6 +89,7 @@ export class PgStore implements DocumentStore {
   ) {
     this.claims = new Claims(pool, options.nodeId, options.shared);
     this.versions = new PgVersionStore(pool, this.claims);
+    this.links = new PgLinkStore(pool);
   }
 
   /** Connects, refuses a server that could lose acknowledged commits, and migrates the schema. */

@@ -87,6 +87,20 @@ export const PG_MIGRATIONS: readonly string[] = [
         AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
        WHERE n.id = node AND n.lease_until > clock_timestamp())
    $$;`,
+  // Share links: a token names its link, so revoking the row withdraws every copy of the token.
+  `CREATE TABLE share_links (
+     id text PRIMARY KEY,
+     scope text NOT NULL,
+     role text NOT NULL,
+     name text NOT NULL DEFAULT '',
+     user_id text NOT NULL,
+     created_by text NOT NULL DEFAULT '',
+     created_at bigint NOT NULL,
+     expires_at bigint,
+     last_used_at bigint,
+     revoked_at bigint
+   );
+   CREATE INDEX share_links_scope ON share_links (scope);`,
 ];
 
 /** Any constant both nodes agree on: the advisory lock that lets one node at a time migrate. */
