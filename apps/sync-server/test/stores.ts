@@ -128,10 +128,6 @@ export class InstrumentedStore<S extends DocumentStore = SqliteStore> implements
     return this.inner.links;
   }
 
-  get links(): DocumentStore['links'] {
-    return this.inner.links;
-  }
-
   async get(docId: string): Promise<DocumentMeta | null> {
     await this.enter('get');
     return this.inner.get(docId);

@@ -1,4 +1,5 @@
 import { parsePresenceUser, type PresenceUser } from '@tandem/crdt-bridge';
+import { TOKEN_STORAGE_KEY, linkName } from './accessToken.js';
 
 /** Where a person's chosen name and colour live in the browser. */
 export const IDENTITY_STORAGE_KEY = 'tandem.user';
@@ -75,23 +76,49 @@ function save(identity: PresenceUser): void {
   }
 }
 
-/** This browser's identity, reactive, kept in localStorage and in step across tabs. */
+/**
+ * This browser's identity, reactive, kept in localStorage and in step across tabs. In token
+ * mode a link that names its holder fixes the name (the server stamps it on presence); the
+ * colour stays the person's choice.
+ */
 class Identity {
-  current = $state<PresenceUser>(load());
+  private chosen = $state<PresenceUser>(load());
+  /** The name the access link gives, if any; re-read when a new link signs this browser in. */
+  fromLink = $state<string | null>(linkName());
+
+  /** The name and colour others see. */
+  get current(): PresenceUser {
+    return this.fromLink === null ? this.chosen : { ...this.chosen, name: this.fromLink };
+  }
+
+  set current(next: PresenceUser) {
+    this.chosen = next;
+  }
 
   constructor() {
     window.addEventListener('storage', (event) => {
+      if (event.key === TOKEN_STORAGE_KEY) this.fromLink = linkName();
       if (event.key !== IDENTITY_STORAGE_KEY) return;
       const next = parsePresenceUser(JSON.parse(event.newValue ?? 'null'));
       if (next) this.current = next;
     });
   }
 
+  /** Refreshes the link's name after a new link signed this browser in. */
+  signedIn(): void {
+    this.fromLink = linkName();
+  }
+
   /** Changes the name and/or colour; invalid values are ignored. Returns whether it changed. */
   update(change: Partial<PresenceUser>): boolean {
-    const next = parsePresenceUser({ ...this.current, ...change });
-    if (!next || (next.name === this.current.name && next.color === this.current.color)) return false;
-    this.current = next;
+    // The link's name is not the person's to change: keep their own for when no link names them.
+    const next = parsePresenceUser({
+      ...this.chosen,
+      ...change,
+      ...(this.fromLink !== null && { name: this.chosen.name }),
+    });
+    if (!next || (next.name === this.chosen.name && next.color === this.chosen.color)) return false;
+    this.chosen = next;
     save(next);
     return true;
   }

@@ -15,6 +15,9 @@ export type StatusTone = 'ok' | 'busy' | 'warn' | 'error';
 
 /** Words a person understands for where their document stands. */
 export function statusText(status: SessionStatus): { text: string; tone: StatusTone; detail: string } {
+  if (status.error?.code === ErrorCode.AccessRevoked) {
+    return { text: 'Access withdrawn', tone: 'error', detail: status.error.message };
+  }
   if (status.error?.code === ErrorCode.Unauthorized) {
     return { text: 'Not signed in', tone: 'error', detail: status.error.message };
   }
