@@ -15,6 +15,7 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { ErrorCode, type Role } from '@tandem/crdt-bridge';
+import { AccessTokens } from '../src/auth/AccessTokens.js';
 import { issueToken } from '../src/auth/tokens.js';
 import type { Config } from '../src/config.js';
 import type { DocumentStore } from '../src/storage/DocumentStore.js';
@@ -555,6 +556,24 @@ describe('every error of the table, on the channel the table names', () => {
       () => (editor.replica.awareness.getStates().get(viewer.doc.clientID)?.user as { name?: string })?.name === 'Vic',
       'the editor sees the token’s name',
     );
+  });
+
+  it('ACCESS_REVOKED: the link a connection signed in with is revoked (here in the store, as another node would)', async () => {
+    const server = await start({ authSecret: SECRET });
+    const tokens = new AccessTokens(SECRET, server.server.store.links);
+    const { link, token: linkToken } = await tokens.createLink({
+      scope: 'plan',
+      role: 'editor',
+      name: 'Lin',
+      createdBy: '',
+      expiresAt: null,
+    });
+    const client = await connect({ token: linkToken });
+    await client.join('plan');
+    await server.server.store.links!.revoke(link.id, Date.now());
+    expect((await waitForRefusal(client, ErrorCode.AccessRevoked, '`doc-error`')).docId).toBeUndefined();
+    await waitFor(() => !client.socket.connected, 'the connection is closed');
+    expect((await refused({ token: linkToken })).code).toBe(ErrorCode.Unauthorized);
   });
 
   // Runs last: it reads what the tests above received.

@@ -142,6 +142,18 @@ describe('share links', () => {
     expect(((await open.json()) as { error: { message: string } }).error.message).toMatch(/anyone who can reach it/);
   });
 
+  it('a document deleted for good takes its links with it: the same id made again is not opened by them', async () => {
+    ts = await startTestServer({ authSecret: SECRET });
+    const owner = await personToken('Olga', { '*': 'owner' });
+    await api('/api/docs', owner, { method: 'POST', body: JSON.stringify({ id: 'gone' }) });
+    const link = await createLink(owner, 'gone', { role: 'editor' });
+    expect((await api('/api/docs/gone', tokenIn(link))).status).toBe(200);
+    expect((await api('/api/docs/gone', owner, { method: 'DELETE' })).status).toBe(204);
+    await api('/api/docs', owner, { method: 'POST', body: JSON.stringify({ id: 'gone' }) });
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await api('/api/docs/gone', tokenIn(link))).status).toBe(401);
+  });
+
   it('a link without a name lets each person choose their own; a named one names them', async () => {
     ts = await startTestServer({ authSecret: SECRET });
     const tokens = new AccessTokens(SECRET, ts.server.store.links);

@@ -97,6 +97,8 @@ export class DocumentService {
       },
     ]);
     await this.deps.store.delete(docId);
+    // A document made later under the same id must not open for the old links.
+    await this.deps.store.links?.revokeAllFor(docId, Date.now());
     this.deps.log.info({ doc: docId }, 'document deleted');
   }
 
