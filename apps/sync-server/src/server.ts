@@ -175,6 +175,19 @@ function followWrites(writes: WriteQueue, registry: RoomRegistry, metrics: Serve
   });
 }
 
+/** The server's gauges, each read from the piece that knows it. */
+function serverMetrics(io: TandemIo, pieces: ReturnType<typeof documentPieces>): ServerMetrics {
+  const { registry, compaction, titles, history } = pieces;
+  return new ServerMetrics({
+    connections: () => io.engine.clientsCount,
+    documentsLoaded: () => registry.size,
+    documentsApplied: () => registry.applied,
+    compactions: () => compaction.compactions,
+    titlesStored: () => titles.titlesStored,
+    autoVersions: () => history.autoVersions,
+  });
+}
+
 /** Starts `httpServer` listening as the config says; resolves with the bound port. */
 function listen(httpServer: http.Server, config: Config): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -209,14 +222,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   const carriers = nodeSockets?.carriers ?? null;
   const pieces = documentPieces(config, log, store, writes, io, pools, carriers);
   const { registry, compaction, titles, history, documents } = pieces;
-  const metrics = new ServerMetrics({
-    connections: () => io.engine.clientsCount,
-    documentsLoaded: () => registry.size,
-    documentsApplied: () => registry.applied,
-    compactions: () => compaction.compactions,
-    titlesStored: () => titles.titlesStored,
-    autoVersions: () => history.autoVersions,
-  });
+  const metrics = serverMetrics(io, pieces);
   cluster?.serveFrom((docId) => registry.get(docId) !== undefined);
   cluster?.addMetrics(metrics.registry);
   followWrites(writes, registry, metrics);
