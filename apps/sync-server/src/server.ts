@@ -188,6 +188,26 @@ function serverMetrics(io: TandemIo, pieces: ReturnType<typeof documentPieces>):
   });
 }
 
+/** Stops accepting, stores what is pending, and closes every piece in the order they depend on. */
+async function closeServer(
+  httpServer: http.Server,
+  io: TandemIo,
+  pieces: ReturnType<typeof documentPieces>,
+  pools: ReturnType<typeof workerPools>,
+  store: DocumentStore,
+  cluster: ClusterNode | undefined,
+): Promise<void> {
+  io.close();
+  // Unloading every room snapshots what changed since the last snapshot; then no more.
+  await pieces.registry.closeAll();
+  await pieces.titles.settled();
+  await pieces.history.close();
+  await cluster?.close();
+  await Promise.all([pools.work.close(), pools.updateWork.close()]);
+  await store.close();
+  httpServer.closeAllConnections();
+}
+
 /** Starts `httpServer` listening as the config says; resolves with the bound port. */
 function listen(httpServer: http.Server, config: Config): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -267,17 +287,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   });
 
   let closing: Promise<void> | null = null;
-  const close = async (): Promise<void> => {
-    io.close();
-    // Unloading every room snapshots what changed since the last snapshot; then no more.
-    await registry.closeAll();
-    await titles.settled();
-    await history.close();
-    await cluster?.close();
-    await Promise.all([pools.work.close(), pools.updateWork.close()]);
-    await store.close();
-    httpServer.closeAllConnections();
-  };
+  const close = (): Promise<void> => closeServer(httpServer, io, pieces, pools, store, cluster);
   return {
     ...{ http: httpServer, io, store, registry, writes, history, documents, work: pools.work, compaction, log },
     listen: () => listen(httpServer, config),
