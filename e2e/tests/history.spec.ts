@@ -109,6 +109,45 @@ test.describe('version history', () => {
     await bob.waitSaved();
   });
 
+  test('undo right after a restore takes back exactly the restore, for whoever restored, and nothing more', async ({
+    alice,
+    bob,
+  }) => {
+    await alice.typeText('alpha\nbeta');
+    await alice.waitSaved();
+    const history = new HistoryPanel(alice);
+    await history.open();
+    await history.nameCurrent('both');
+    await history.close();
+    // Alice deletes "beta" herself (an undoable step of hers), then restores the version that has it.
+    await alice.select('beta');
+    await alice.page.keyboard.press('Backspace');
+    await bob.expectText('alpha\n');
+    await alice.waitSaved();
+
+    await history.open();
+    await history.version('both').click();
+    await history.button('restore').click();
+    await expect(history.status).toContainText('Restored “both”');
+    await alice.expectText('alpha\nbeta', 1_000);
+    await history.close();
+
+    // One undo: exactly the document before the restore, for everyone; nothing doubled.
+    await alice.editor.focus();
+    await alice.page.keyboard.press('ControlOrMeta+KeyZ');
+    await alice.expectText('alpha\n');
+    await bob.expectText('alpha\n');
+    // Redo brings the restore back; the next undos go on through Alice's own earlier edits.
+    await alice.page.keyboard.press('ControlOrMeta+Shift+KeyZ');
+    await alice.expectText('alpha\nbeta');
+    await alice.page.keyboard.press('ControlOrMeta+KeyZ');
+    await alice.expectText('alpha\n');
+    await alice.page.keyboard.press('ControlOrMeta+KeyZ');
+    await alice.expectText('alpha\nbeta');
+    await expectConverged([alice, bob]);
+    await alice.waitSaved();
+  });
+
   test('the previewer is told when the live document changes meanwhile', async ({ alice, bob }) => {
     await alice.typeText('first');
     await alice.waitSaved();

@@ -50,6 +50,11 @@ export interface RestoreResult {
   restorePoint: VersionMeta;
   /** False when the content already was the version's. */
   changed: boolean;
+  /**
+   * The Yjs update the restore applied (null when nothing changed): the restorer's editor
+   * records it as one step of its own undo history.
+   */
+  update: Uint8Array | null;
 }
 
 const RESTORE_ORIGIN: ServerOrigin = Object.freeze({ source: 'server', reason: 'restore' });
@@ -266,7 +271,7 @@ export class HistoryService {
       { doc: room.id, version: id, block: options.block, changed, restorePoint: restorePoint.id },
       'version restored',
     );
-    return { restored, restorePoint, changed };
+    return { restored, restorePoint, changed, update };
   }
 
   /**
