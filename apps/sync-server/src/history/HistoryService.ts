@@ -265,7 +265,7 @@ export class HistoryService {
     // Computed from the state when the restore began; edits made since merge with it like any concurrent edit.
     if (update) session.apply(update, RESTORE_ORIGIN);
     const changed = update !== null;
-    if (changed) this.auto.restored(tracker, by);
+    if (changed) this.auto.restored(tracker, by, id);
     const restored = (await versions!.updateVersion(room.id, id, { pinned: true })) ?? version;
     this.deps.log.info(
       { doc: room.id, version: id, block: options.block, changed, restorePoint: restorePoint.id },
