@@ -186,6 +186,24 @@ test.describe('version history', () => {
     await bob.expectText('intro\nthe careful wording\noutro extended', 1_000);
   });
 
+  test('the preview shows task lists with their checkboxes as they were, read-only', async ({ alice }) => {
+    const imported = await alice.page.request.post('/api/docs/import', {
+      data: '# Launch\n\n- [x] Write the notes\n- [ ] Send the invites\n',
+    });
+    expect(imported.status()).toBe(201);
+    const { id } = (await imported.json()) as { id: string };
+    expect((await alice.page.request.post(`/api/docs/${id}/versions`, { data: { name: 'plan' } })).status()).toBe(201);
+    await alice.open(id);
+    const history = new HistoryPanel(alice);
+    await history.open();
+    await history.version('plan').click();
+    const boxes = history.preview.getByRole('checkbox');
+    await expect(boxes).toHaveCount(2);
+    await expect(history.preview.getByRole('checkbox', { name: 'Write the notes' })).toBeChecked();
+    await expect(history.preview.getByRole('checkbox', { name: 'Send the invites' })).not.toBeChecked();
+    await expect(boxes.first()).toBeDisabled();
+  });
+
   test('the panel is driven from the keyboard', async ({ alice }) => {
     await alice.typeText('one');
     await alice.waitSaved();
