@@ -186,6 +186,44 @@ test.describe('version history', () => {
     await bob.expectText('intro\nthe careful wording\noutro extended', 1_000);
   });
 
+  test('after naming or restoring, focus stays in the panel, and Escape closes it back to the button that opened it', async ({
+    alice,
+  }) => {
+    await alice.typeText('one');
+    await alice.waitSaved();
+    const history = new HistoryPanel(alice);
+    const opener = alice.page.getByTestId('open-history');
+    await opener.click();
+    await expect(history.panel).toBeVisible();
+
+    // Naming by keyboard: focus lands on the new version, which is then the one shown.
+    await history.button('name').focus();
+    await alice.page.keyboard.press('Enter');
+    await expect(history.panel.getByTestId('history-name-input')).toBeFocused();
+    await alice.page.keyboard.type('first draft');
+    await alice.page.keyboard.press('Enter');
+    await expect(history.version('first draft')).toBeFocused();
+    await expect(history.version('first draft')).toHaveAttribute('aria-selected', 'true');
+    await expect(history.status).toHaveText('Named “first draft”.');
+    await alice.page.keyboard.press('Escape');
+    await expect(history.panel).toBeHidden();
+    await expect(opener).toBeFocused();
+
+    await alice.typeText(' two');
+    await alice.waitSaved();
+    await opener.click();
+    await history.version('first draft').click();
+    await history.button('restore').focus();
+    await alice.page.keyboard.press('Enter');
+    await alice.expectText('one');
+    // Focus is on what the restore says, not lost to the page.
+    await expect(history.status).toBeFocused();
+    await expect(history.status).toContainText('Restored “first draft”');
+    await alice.page.keyboard.press('Escape');
+    await expect(history.panel).toBeHidden();
+    await expect(opener).toBeFocused();
+  });
+
   test('the preview shows task lists with their checkboxes as they were, read-only', async ({ alice }) => {
     const imported = await alice.page.request.post('/api/docs/import', {
       data: '# Launch\n\n- [x] Write the notes\n- [ ] Send the invites\n',

@@ -156,10 +156,13 @@ export class HistoryModel {
     });
   }
 
-  /** Names the selection: the live document's current state, or the selected version. */
-  async name(name: string): Promise<boolean> {
+  /**
+   * Names the selection: the live document's current state, or the selected version. The
+   * named version is then the one selected; resolves with it (null when nothing was named).
+   */
+  async name(name: string): Promise<VersionJSON | null> {
     const trimmed = name.trim();
-    if (trimmed === '' || this.busy) return false;
+    if (trimmed === '' || this.busy) return null;
     const version = this.selectedVersion;
     return this.act(async () => {
       const named = version
@@ -167,8 +170,13 @@ export class HistoryModel {
         : await nameCurrent(this.docId, trimmed);
       this.notice = { text: `Named “${named.name ?? trimmed}”.` };
       await this.refreshList();
-      return true;
-    }, false);
+      if (!version) {
+        this.selection = { kind: 'version', id: named.id };
+        this.against = 'previous';
+        await this.loadPreview();
+      }
+      return named;
+    }, null);
   }
 
   /** Makes a new document holding the selected version. */
