@@ -264,6 +264,51 @@ test.describe('version history', () => {
   });
 });
 
+test.describe('version history on a phone', () => {
+  test('shows the list or the preview, one at a time, with a way back, by touch or keyboard', async ({
+    alice,
+    docId,
+  }) => {
+    await alice.page.setViewportSize({ width: 390, height: 844 });
+    await alice.open(docId);
+    await alice.typeText('first words');
+    await alice.waitSaved();
+    const history = new HistoryPanel(alice);
+    await history.open();
+    const list = history.panel.getByTestId('history-list');
+    const back = history.panel.getByTestId('history-back');
+    await expect(history.preview).toBeHidden();
+
+    // Choosing an entry shows its preview in place of the list, never under it.
+    await history.panel.getByTestId('history-current').click();
+    await expect(history.preview).toBeVisible();
+    await expect(list).toBeHidden();
+    await expect(back).toBeFocused();
+    await expect(history.preview).toHaveText('first words');
+    await history.button('name').click();
+    await history.panel.getByTestId('history-name-input').fill('draft');
+    await alice.page.keyboard.press('Enter');
+    await expect(history.status).toBeFocused();
+    await expect(history.panel.getByTestId('history-preview-title')).toContainText('draft');
+    await alice.page.screenshot({ path: test.info().outputPath('phone-preview.png') });
+
+    // Back to the list, focus on the chosen version; arrows move without leaving the list, Enter opens.
+    await back.press('Enter');
+    await expect(list).toBeVisible();
+    await expect(history.preview).toBeHidden();
+    await expect(history.version('draft')).toBeFocused();
+    await alice.page.screenshot({ path: test.info().outputPath('phone-list.png') });
+    await alice.page.keyboard.press('ArrowUp');
+    await expect(history.panel.getByTestId('history-current')).toBeFocused();
+    await expect(list).toBeVisible();
+    await alice.page.keyboard.press('Enter');
+    await expect(history.preview).toBeVisible();
+    await expect(list).toBeHidden();
+    await alice.page.keyboard.press('Escape');
+    await expect(history.panel).toBeHidden();
+  });
+});
+
 test.describe('version history of a long document', () => {
   // A small diff limit, so a few hundred paragraphs are enough to reach it.
   test.use({ isolatedServer: true, serverEnv: { MAX_DIFF_BYTES: '16384' } });
