@@ -109,6 +109,45 @@ test.describe('version history', () => {
     await bob.waitSaved();
   });
 
+  test('undo right after a restore takes back exactly the restore, for whoever restored, and nothing more', async ({
+    alice,
+    bob,
+  }) => {
+    await alice.typeText('alpha\nbeta');
+    await alice.waitSaved();
+    const history = new HistoryPanel(alice);
+    await history.open();
+    await history.nameCurrent('both');
+    await history.close();
+    // Alice deletes "beta" herself (an undoable step of hers), then restores the version that has it.
+    await alice.select('beta');
+    await alice.page.keyboard.press('Backspace');
+    await bob.expectText('alpha\n');
+    await alice.waitSaved();
+
+    await history.open();
+    await history.version('both').click();
+    await history.button('restore').click();
+    await expect(history.status).toContainText('Restored “both”');
+    await alice.expectText('alpha\nbeta', 1_000);
+    await history.close();
+
+    // One undo: exactly the document before the restore, for everyone; nothing doubled.
+    await alice.editor.focus();
+    await alice.page.keyboard.press('ControlOrMeta+KeyZ');
+    await alice.expectText('alpha\n');
+    await bob.expectText('alpha\n');
+    // Redo brings the restore back; the next undos go on through Alice's own earlier edits.
+    await alice.page.keyboard.press('ControlOrMeta+Shift+KeyZ');
+    await alice.expectText('alpha\nbeta');
+    await alice.page.keyboard.press('ControlOrMeta+KeyZ');
+    await alice.expectText('alpha\n');
+    await alice.page.keyboard.press('ControlOrMeta+KeyZ');
+    await alice.expectText('alpha\nbeta');
+    await expectConverged([alice, bob]);
+    await alice.waitSaved();
+  });
+
   test('the previewer is told when the live document changes meanwhile', async ({ alice, bob }) => {
     await alice.typeText('first');
     await alice.waitSaved();
@@ -147,6 +186,62 @@ test.describe('version history', () => {
     await bob.expectText('intro\nthe careful wording\noutro extended', 1_000);
   });
 
+  test('after naming or restoring, focus stays in the panel, and Escape closes it back to the button that opened it', async ({
+    alice,
+  }) => {
+    await alice.typeText('one');
+    await alice.waitSaved();
+    const history = new HistoryPanel(alice);
+    const opener = alice.page.getByTestId('open-history');
+    await opener.click();
+    await expect(history.panel).toBeVisible();
+
+    // Naming by keyboard: focus lands on the new version, which is then the one shown.
+    await history.button('name').focus();
+    await alice.page.keyboard.press('Enter');
+    await expect(history.panel.getByTestId('history-name-input')).toBeFocused();
+    await alice.page.keyboard.type('first draft');
+    await alice.page.keyboard.press('Enter');
+    await expect(history.version('first draft')).toBeFocused();
+    await expect(history.version('first draft')).toHaveAttribute('aria-selected', 'true');
+    await expect(history.status).toHaveText('Named “first draft”.');
+    await alice.page.keyboard.press('Escape');
+    await expect(history.panel).toBeHidden();
+    await expect(opener).toBeFocused();
+
+    await alice.typeText(' two');
+    await alice.waitSaved();
+    await opener.click();
+    await history.version('first draft').click();
+    await history.button('restore').focus();
+    await alice.page.keyboard.press('Enter');
+    await alice.expectText('one');
+    // Focus is on what the restore says, not lost to the page.
+    await expect(history.status).toBeFocused();
+    await expect(history.status).toContainText('Restored “first draft”');
+    await alice.page.keyboard.press('Escape');
+    await expect(history.panel).toBeHidden();
+    await expect(opener).toBeFocused();
+  });
+
+  test('the preview shows task lists with their checkboxes as they were, read-only', async ({ alice }) => {
+    const imported = await alice.page.request.post('/api/docs/import', {
+      data: '# Launch\n\n- [x] Write the notes\n- [ ] Send the invites\n',
+    });
+    expect(imported.status()).toBe(201);
+    const { id } = (await imported.json()) as { id: string };
+    expect((await alice.page.request.post(`/api/docs/${id}/versions`, { data: { name: 'plan' } })).status()).toBe(201);
+    await alice.open(id);
+    const history = new HistoryPanel(alice);
+    await history.open();
+    await history.version('plan').click();
+    const boxes = history.preview.getByRole('checkbox');
+    await expect(boxes).toHaveCount(2);
+    await expect(history.preview.getByRole('checkbox', { name: 'Write the notes' })).toBeChecked();
+    await expect(history.preview.getByRole('checkbox', { name: 'Send the invites' })).not.toBeChecked();
+    await expect(boxes.first()).toBeDisabled();
+  });
+
   test('the panel is driven from the keyboard', async ({ alice }) => {
     await alice.typeText('one');
     await alice.waitSaved();
@@ -164,6 +259,51 @@ test.describe('version history', () => {
     await expect(history.version('first')).toBeFocused();
     await expect(history.version('first')).toHaveAttribute('aria-selected', 'true');
     await expect(history.preview).toHaveText('one');
+    await alice.page.keyboard.press('Escape');
+    await expect(history.panel).toBeHidden();
+  });
+});
+
+test.describe('version history on a phone', () => {
+  test('shows the list or the preview, one at a time, with a way back, by touch or keyboard', async ({
+    alice,
+    docId,
+  }) => {
+    await alice.page.setViewportSize({ width: 390, height: 844 });
+    await alice.open(docId);
+    await alice.typeText('first words');
+    await alice.waitSaved();
+    const history = new HistoryPanel(alice);
+    await history.open();
+    const list = history.panel.getByTestId('history-list');
+    const back = history.panel.getByTestId('history-back');
+    await expect(history.preview).toBeHidden();
+
+    // Choosing an entry shows its preview in place of the list, never under it.
+    await history.panel.getByTestId('history-current').click();
+    await expect(history.preview).toBeVisible();
+    await expect(list).toBeHidden();
+    await expect(back).toBeFocused();
+    await expect(history.preview).toHaveText('first words');
+    await history.button('name').click();
+    await history.panel.getByTestId('history-name-input').fill('draft');
+    await alice.page.keyboard.press('Enter');
+    await expect(history.status).toBeFocused();
+    await expect(history.panel.getByTestId('history-preview-title')).toContainText('draft');
+    await alice.page.screenshot({ path: test.info().outputPath('phone-preview.png') });
+
+    // Back to the list, focus on the chosen version; arrows move without leaving the list, Enter opens.
+    await back.press('Enter');
+    await expect(list).toBeVisible();
+    await expect(history.preview).toBeHidden();
+    await expect(history.version('draft')).toBeFocused();
+    await alice.page.screenshot({ path: test.info().outputPath('phone-list.png') });
+    await alice.page.keyboard.press('ArrowUp');
+    await expect(history.panel.getByTestId('history-current')).toBeFocused();
+    await expect(list).toBeVisible();
+    await alice.page.keyboard.press('Enter');
+    await expect(history.preview).toBeVisible();
+    await expect(list).toBeHidden();
     await alice.page.keyboard.press('Escape');
     await expect(history.panel).toBeHidden();
   });

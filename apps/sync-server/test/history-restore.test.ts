@@ -25,6 +25,7 @@ interface RestoreJson {
   restored: VersionJson;
   restorePoint: VersionJson;
   changed: boolean;
+  update: string | null;
 }
 
 async function restore(docId: string, id: number, body: Record<string, unknown> = {}): Promise<RestoreJson> {
@@ -120,7 +121,7 @@ describe('restoring a version', () => {
     expect(await versionText(ts, 'undoable', back.restorePoint.id)).toBe('alpha');
   });
 
-  it('is then kept like any edit: a snapshot of the restored state, credited to whoever restored it', async () => {
+  it('is then kept like any edit: a snapshot of the restored state, credited to whoever restored it and saying what it restored', async () => {
     ts = await startTestServer({ historyQuietMs: 200 });
     const alice = await person(ts, 'credited', 'Alice');
     addParagraph(alice.doc, 'alpha');
@@ -130,17 +131,30 @@ describe('restoring a version', () => {
     await alice.session.whenSaved();
     await versionsReach('credited', 2);
 
-    await restore('credited', v1.id, { by: 'Carol' });
-    await versionsReach('credited', 4);
-    const [latest, point] = await listVersions(ts, 'credited');
+    const result = await restore('credited', v1.id, { by: 'Carol' });
+    // A quiet spell may also have snapshotted "alpha" before v1 was named: look for the versions by what they are.
+    let listed = await listVersions(ts, 'credited');
+    for (const deadline = Date.now() + 5_000; listed[0]?.kind !== 'auto' || listed[0].id < result.restorePoint.id;) {
+      if (Date.now() > deadline) throw new Error('no snapshot after the restore');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      listed = await listVersions(ts, 'credited');
+    }
+    const [latest, point, ...older] = listed;
     expect(point).toMatchObject({ kind: 'restore-point', restoreOf: v1.id });
-    expect(latest).toMatchObject({ kind: 'auto', authors: ['Carol'] });
+    expect(latest).toMatchObject({ kind: 'auto', authors: ['Carol'], restoreOf: v1.id });
+    expect(older.filter((v) => v.kind === 'auto').map((v) => v.restoreOf)).not.toContain(v1.id);
+    // The restore answers with the update it applied, so the restorer's editor can undo it in one step.
+    const scratch = new Y.Doc();
+    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(serverDoc('credited')));
+    const vector = Y.encodeStateVector(scratch);
+    Y.applyUpdate(scratch, Buffer.from(result.update!, 'base64'));
+    expect(Y.encodeStateVector(scratch)).toEqual(vector);
     expect(await versionText(ts, 'credited', latest!.id)).toBe('alpha');
 
     // A rename changes no content: it takes no version of its own.
     expect((await call(ts, '/api/docs/credited', { method: 'PATCH', body: { title: 'Plans' } })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(await listVersions(ts, 'credited')).toHaveLength(4);
+    expect(await listVersions(ts, 'credited')).toHaveLength(listed.length);
   });
 
   it('converges with edits in flight from several people, and stores nothing corrupt', async () => {

@@ -24,6 +24,11 @@ export class RoomTracker {
   readonly unnamed = new Set<Member>();
   /** Client ids already recorded as belonging to someone ("name\0colour"), to write each once. */
   readonly recorded = new Map<number, string>();
+  /**
+   * The version last restored, until the next snapshot: the automatic snapshot after a
+   * restore records it (`restoreOf`), so history can call it "Restored from …".
+   */
+  restoredFrom: number | null = null;
 
   constructor(readonly room: Room) {}
 }
@@ -97,6 +102,7 @@ export class AutoSnapshots {
     }
     const authors = [...tracker.authors].sort((a, b) => a.localeCompare(b));
     tracker.authors.clear();
+    tracker.restoredFrom = null;
     tracker.unnamed.clear();
     tracker.dirty = false;
     this.clearTimer(tracker);
@@ -131,10 +137,11 @@ export class AutoSnapshots {
       });
   }
 
-  /** A restore changed the room's document: an edit like any other, credited to whoever restored it. */
-  restored(tracker: RoomTracker, by: string | null): void {
+  /** A restore of version `of` changed the room's document: an edit like any other, credited to whoever restored it. */
+  restored(tracker: RoomTracker, by: string | null, of: number): void {
     this.changed(tracker, null);
     if (by !== null) tracker.authors.add(by);
+    tracker.restoredFrom = of;
   }
 
   /** Stops taking snapshots (server shutdown); resolves once those already started are stored. */
@@ -204,6 +211,7 @@ export class AutoSnapshots {
     const { versions } = this.deps;
     if (!tracker.dirty || !versions) return;
     const docId = tracker.room.id;
+    const restoreOf = tracker.restoredFrom;
     const capture = this.capture(tracker);
     try {
       const version = await versions.addVersion({
@@ -211,6 +219,7 @@ export class AutoSnapshots {
         kind: 'auto',
         name: null,
         createdAt: this.deps.now(),
+        restoreOf,
         ...capture,
       });
       this.taken++;

@@ -50,6 +50,11 @@ export interface RestoreResult {
   restorePoint: VersionMeta;
   /** False when the content already was the version's. */
   changed: boolean;
+  /**
+   * The Yjs update the restore applied (null when nothing changed): the restorer's editor
+   * records it as one step of its own undo history.
+   */
+  update: Uint8Array | null;
 }
 
 const RESTORE_ORIGIN: ServerOrigin = Object.freeze({ source: 'server', reason: 'restore' });
@@ -260,13 +265,13 @@ export class HistoryService {
     // Computed from the state when the restore began; edits made since merge with it like any concurrent edit.
     if (update) session.apply(update, RESTORE_ORIGIN);
     const changed = update !== null;
-    if (changed) this.auto.restored(tracker, by);
+    if (changed) this.auto.restored(tracker, by, id);
     const restored = (await versions!.updateVersion(room.id, id, { pinned: true })) ?? version;
     this.deps.log.info(
       { doc: room.id, version: id, block: options.block, changed, restorePoint: restorePoint.id },
       'version restored',
     );
-    return { restored, restorePoint, changed };
+    return { restored, restorePoint, changed, update };
   }
 
   /**

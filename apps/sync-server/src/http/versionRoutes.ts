@@ -133,6 +133,7 @@ const restoreVersion: VersionHandler = async (deps, ctx, docId) => {
     restored: versionJson(result.restored),
     restorePoint: versionJson(result.restorePoint),
     changed: result.changed,
+    update: result.update ? Buffer.from(result.update).toString('base64') : null,
   };
   sendJson(ctx.res, 200, restored);
 };

@@ -96,4 +96,9 @@ export interface RestoreResultJSON {
   restorePoint: VersionJSON;
   /** False when the content already was the version's. */
   changed: boolean;
+  /**
+   * The Yjs update the restore applied, base64 (null when nothing changed), so the editor
+   * that asked can make the restore one step of its undo history.
+   */
+  update: string | null;
 }

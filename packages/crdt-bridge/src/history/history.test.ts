@@ -279,6 +279,51 @@ describe('restoring one block', () => {
     expect(docText(doc)).toBe('one\ntwo\nthree\nfour');
   });
 
+  it('changes only that block, so its diff highlights that paragraph and no other, even next to empty lines', () => {
+    // Empty lines as the editor leaves them: a paragraph holding an empty text.
+    const emptyLine = (): Y.XmlElement => {
+      const el = new Y.XmlElement('paragraph');
+      el.insert(0, [new Y.XmlText('')]);
+      return el;
+    };
+    const build = (doc: Y.Doc): void =>
+      body(doc).push([
+        ...['intro', 'gamma', 'the careful wording', 'gamma'].map((t) => element('paragraph', t)),
+        emptyLine(),
+        emptyLine(),
+      ]);
+    const blockOf = (merged: ReturnType<typeof diffStates>['doc'], from: number): string => {
+      const node = schema.nodeFromJSON(merged);
+      return node.child(node.resolve(from).index(0)).textContent;
+    };
+
+    // An edited paragraph: edited in place.
+    const edited = peer(1);
+    build(edited);
+    const v1 = encodeState(edited);
+    textOf(edited, 2).delete(4, 7);
+    textOf(edited, 2).insert(4, 'hasty');
+    body(edited).insert(6, [element('paragraph', 'outro')]);
+    let before = encodeState(edited);
+    expect(restoreBlock(edited, v1, 2)).toBe(true);
+    let diff = diffStates(before, encodeState(edited));
+    expect(diff.changes.map((c) => [c.type, c.text, blockOf(diff.doc, c.from)])).toEqual([
+      ['removed', 'hasty', 'the hastycareful wording'],
+      ['added', 'careful', 'the hastycareful wording'],
+    ]);
+
+    // A deleted paragraph between two alike: put back as one new paragraph, its neighbours untouched.
+    const deleted = peer(2);
+    Y.applyUpdate(deleted, v1);
+    body(deleted).delete(2, 1);
+    body(deleted).insert(5, [element('paragraph', 'outro')]);
+    before = encodeState(deleted);
+    expect(restoreBlock(deleted, v1, 2)).toBe(true);
+    expect(docText(deleted)).toBe('intro\ngamma\nthe careful wording\ngamma\n\n\noutro');
+    diff = diffStates(before, encodeState(deleted));
+    expect(diff.changes.map((c) => [c.type, c.block, c.text])).toEqual([['added', true, 'the careful wording']]);
+  });
+
   it('does nothing when the block is unchanged, and refuses a block the version lacks', () => {
     const doc = peer(1);
     write(doc, 'one');

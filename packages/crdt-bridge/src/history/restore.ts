@@ -104,20 +104,30 @@ export function restoreBlock(target: Y.Doc, version: Uint8Array, index: number, 
       const id = element?._item?.id;
       return id ? live.elements.findIndex((e) => e._item !== null && Y.compareIDs(e._item.id, id)) : -1;
     };
-    const content = [...live.content];
-    let at = liveIndexOf(old.elements[index]);
-    if (at >= 0) {
-      if (JSON.stringify(content[at]) === JSON.stringify(block)) return false;
-      content[at] = block;
-    } else {
-      let anchor = -1;
-      for (let i = index - 1; i >= 0 && anchor < 0; i--) anchor = liveIndexOf(old.elements[i]);
-      at = anchor + 1;
-      content.splice(at, 0, block);
-    }
-    const node = docNode(content);
+    const at = liveIndexOf(old.elements[index]);
+    if (at >= 0 && JSON.stringify(live.content[at]) === JSON.stringify(block)) return false;
+    let anchor = -1;
+    for (let i = index - 1; i >= 0 && anchor < 0 && at < 0; i--) anchor = liveIndexOf(old.elements[i]);
+    const node = schema.nodeFromJSON(block);
+    // Only this block is touched. Diffing the whole body instead (updateYFragment on the
+    // fragment) can edit neighbours in place rather than insert — it stops matching at an
+    // empty line — so the change and its diff would land on other paragraphs.
     return transactChange(target, origin, () => {
-      updateYFragment(target, fragment, node, freshMeta());
+      const existing = at >= 0 ? live.elements[at]! : null;
+      if (existing && existing.nodeName === node.type.name) {
+        updateYFragment(target, existing, node, freshMeta());
+        return;
+      }
+      const children = fragment.toArray();
+      const place = existing
+        ? children.indexOf(existing)
+        : anchor >= 0
+          ? children.indexOf(live.elements[anchor]!) + 1
+          : 0;
+      if (existing) fragment.delete(place, 1);
+      const fresh = new Y.XmlElement(node.type.name);
+      fragment.insert(place, [fresh]);
+      updateYFragment(target, fresh, node, freshMeta());
     });
   } finally {
     source.destroy();

@@ -19,6 +19,7 @@ import {
   type Against,
 } from './api.js';
 import { versionTitle } from './format.js';
+import { undoableRestore } from './restoreUndo.js';
 
 /** What the panel previews: the live document, or one version. */
 export type Selection = { kind: 'current' } | { kind: 'version'; id: number };
@@ -87,6 +88,8 @@ export class HistoryModel {
   constructor(
     readonly docId: string,
     readonly doc: Y.Doc,
+    /** This person's undo history in the editor, so a restore they make is one step of it. */
+    private readonly undoManager: () => Y.UndoManager | null = () => null,
   ) {
     doc.on('update', this.onUpdate);
   }
@@ -134,10 +137,12 @@ export class HistoryModel {
     if (!version || this.busy) return;
     await this.act(async () => {
       this.quietUntil = Date.now() + OWN_CHANGE_GRACE_MS;
-      const result = await restoreVersion(this.docId, version.id, {
-        by: identity.current.name,
-        ...(block === undefined ? {} : { block }),
-      });
+      const result = await undoableRestore(this.doc, this.undoManager(), () =>
+        restoreVersion(this.docId, version.id, {
+          by: identity.current.name,
+          ...(block === undefined ? {} : { block }),
+        }),
+      );
       this.quietUntil = Date.now() + OWN_CHANGE_GRACE_MS;
       const title = versionTitle(version, this.versions);
       this.notice = {
@@ -151,10 +156,13 @@ export class HistoryModel {
     });
   }
 
-  /** Names the selection: the live document's current state, or the selected version. */
-  async name(name: string): Promise<boolean> {
+  /**
+   * Names the selection: the live document's current state, or the selected version. The
+   * named version is then the one selected; resolves with it (null when nothing was named).
+   */
+  async name(name: string): Promise<VersionJSON | null> {
     const trimmed = name.trim();
-    if (trimmed === '' || this.busy) return false;
+    if (trimmed === '' || this.busy) return null;
     const version = this.selectedVersion;
     return this.act(async () => {
       const named = version
@@ -162,8 +170,13 @@ export class HistoryModel {
         : await nameCurrent(this.docId, trimmed);
       this.notice = { text: `Named “${named.name ?? trimmed}”.` };
       await this.refreshList();
-      return true;
-    }, false);
+      if (!version) {
+        this.selection = { kind: 'version', id: named.id };
+        this.against = 'previous';
+        await this.loadPreview();
+      }
+      return named;
+    }, null);
   }
 
   /** Makes a new document holding the selected version. */

@@ -45,26 +45,75 @@ export function timeLabel(version: VersionJSON): string {
   return new Date(version.createdAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
-/** How a version is called in lists and headings. */
-export function versionTitle(version: VersionJSON, all: readonly VersionJSON[] = []): string {
-  if (version.name) return version.name;
-  if (version.kind === 'restore-point') {
-    const of = all.find((v) => v.id === version.restoreOf);
-    return of?.name ? `Before restoring “${of.name}”` : 'Before a restore';
-  }
-  return timeLabel(version);
-}
-
-/** A longer description for a version: its title with date and time. */
-export function versionDescription(version: VersionJSON, all: readonly VersionJSON[] = []): string {
-  const when = new Date(version.createdAt).toLocaleString(undefined, {
-    day: 'numeric',
-    month: 'short',
+function secondsLabel(version: VersionJSON): string {
+  return new Date(version.createdAt).toLocaleTimeString(undefined, {
     hour: '2-digit',
     minute: '2-digit',
+    second: '2-digit',
   });
+}
+
+/** Whether a version is called by its time (no name of its own and nothing else to say). */
+export function calledByTime(version: VersionJSON): boolean {
+  return version.name === null && version.kind === 'auto' && version.restoreOf === null;
+}
+
+/**
+ * A version's time that no other version of the same day in `all` shares: "14:05", or
+ * "14:05:07" when another was taken in the same minute, or "14:05:07 (2)" — its place
+ * among those of the same second, oldest first — when even the seconds match.
+ */
+export function distinctTimeLabel(version: VersionJSON, all: readonly VersionJSON[]): string {
+  const day = dayKey(new Date(version.createdAt));
+  const sameDay = all.filter((v) => v.id !== version.id && dayKey(new Date(v.createdAt)) === day);
+  const minute = timeLabel(version);
+  if (!sameDay.some((v) => timeLabel(v) === minute)) return minute;
+  const second = secondsLabel(version);
+  const twins = sameDay.filter((v) => secondsLabel(v) === second);
+  if (twins.length === 0) return second;
+  const place = twins.filter(
+    (v) => v.createdAt < version.createdAt || (v.createdAt === version.createdAt && v.id < version.id),
+  );
+  return `${second} (${place.length + 1})`;
+}
+
+/** How another version is referred to in a title: by name, else by time and kind. */
+function reference(version: VersionJSON | undefined, all: readonly VersionJSON[]): string {
+  if (!version) return 'an older version';
+  if (version.name) return `“${version.name}”`;
+  const time = distinctTimeLabel(version, all);
+  return version.kind === 'restore-point' ? `the state before the ${time} restore` : `the ${time} version`;
+}
+
+/**
+ * How a version is called in lists and headings. Around a restore there are two automatic
+ * versions, named so they cannot be mistaken for each other: "Before restoring “v1”" (the
+ * restore point, the state it replaced) and "Restored from “v1”" (the next snapshot,
+ * holding the restored content). Other automatic versions go by a time no other version
+ * of the day shares.
+ */
+export function versionTitle(version: VersionJSON, all: readonly VersionJSON[] = []): string {
+  if (version.name) return version.name;
+  const of = version.restoreOf === null ? undefined : all.find((v) => v.id === version.restoreOf);
+  if (version.kind === 'restore-point') {
+    // Restoring a restore point takes a restore back.
+    return of?.kind === 'restore-point' && !of.name
+      ? `Before undoing the ${distinctTimeLabel(of, all)} restore`
+      : `Before restoring ${reference(of, all)}`;
+  }
+  if (version.restoreOf !== null) {
+    return of?.kind === 'restore-point' && !of.name
+      ? `Undid the ${distinctTimeLabel(of, all)} restore`
+      : `Restored from ${reference(of, all)}`;
+  }
+  return distinctTimeLabel(version, all);
+}
+
+/** A longer description for a version: its title with date and time ("2 Dec, 14:05:07" for one called by its time). */
+export function versionDescription(version: VersionJSON, all: readonly VersionJSON[] = []): string {
+  const date = new Date(version.createdAt).toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
   const title = versionTitle(version, all);
-  return version.name || version.kind === 'restore-point' ? `${title} (${when})` : when;
+  return calledByTime(version) ? `${date}, ${title}` : `${title} (${date}, ${timeLabel(version)})`;
 }
 
 /** Palette for people without a colour of their own (the same as the editor's presence colours). */
