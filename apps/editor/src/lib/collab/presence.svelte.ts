@@ -33,6 +33,8 @@ export function typingSentence(names: readonly string[]): string | null {
 export class Presence {
   peers = $state<Peer[]>([]);
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
+  private refreshQueued = false;
+  private destroyed = false;
 
   constructor(
     private readonly awareness: Awareness,
@@ -40,7 +42,7 @@ export class Presence {
   ) {
     this.setField('user', { ...identity });
     this.setField('typing', false);
-    this.awareness.on('change', this.refresh);
+    this.awareness.on('change', this.queueRefresh);
     this.refresh();
   }
 
@@ -75,7 +77,8 @@ export class Presence {
   /** Stops listening; the awareness itself belongs to the document. */
   destroy(): void {
     if (this.typingTimer !== null) clearTimeout(this.typingTimer);
-    this.awareness.off('change', this.refresh);
+    this.destroyed = true;
+    this.awareness.off('change', this.queueRefresh);
   }
 
   /** Writes one field of this user's presence, typed by the shared presence state. */
@@ -83,7 +86,22 @@ export class Presence {
     this.awareness.setLocalStateField(field, value);
   }
 
-  private readonly refresh = (): void => {
+  /**
+   * Awareness changes can fire in the middle of Svelte's own work: removing a focused editor
+   * (leaving the page with Back) makes y-prosemirror clear the caret from its "focusout"
+   * listener while Svelte tears the page down, where writing state is forbidden. The mirror
+   * is therefore updated a microtask later, outside any update, one refresh per burst.
+   */
+  private readonly queueRefresh = (): void => {
+    if (this.refreshQueued) return;
+    this.refreshQueued = true;
+    queueMicrotask(() => {
+      this.refreshQueued = false;
+      if (!this.destroyed) this.refresh();
+    });
+  };
+
+  private refresh(): void {
     const self = this.awareness.clientID;
     const peers: Peer[] = [];
     for (const [clientId, state] of this.awareness.getStates()) {
@@ -103,5 +121,5 @@ export class Presence {
       (a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name) || a.clientId - b.clientId,
     );
     this.peers = peers;
-  };
+  }
 }
