@@ -1,19 +1,11 @@
 import type { Awareness } from 'y-protocols/awareness';
 import { readPresence, type PresenceState, type PresenceUser } from '@tandem/crdt-bridge';
+import { groupPeers, type Peer, type Person } from './peerGroups.js';
 
 /** How long after the last keystroke someone still counts as typing. */
 export const TYPING_IDLE_MS = 2_000;
 
-/** Someone in the document, as the presence bar shows them. */
-export interface Peer {
-  clientId: number;
-  name: string;
-  color: string;
-  isSelf: boolean;
-  typing: boolean;
-  /** Whether they have a caret in the document (their editor is focused). */
-  hasCursor: boolean;
-}
+export type { Peer, Person } from './peerGroups.js';
 
 /** The presence fields this user writes (y-prosemirror writes `cursor`). */
 type OwnField = Exclude<keyof PresenceState, 'cursor'>;
@@ -39,17 +31,22 @@ export class Presence {
   constructor(
     private readonly awareness: Awareness,
     identity: PresenceUser,
+    /** This person's id, the same in their other tabs. */
+    private readonly userId: string,
   ) {
-    this.setField('user', { ...identity });
+    this.setField('user', { ...identity, id: userId });
     this.setField('typing', false);
     this.awareness.on('change', this.queueRefresh);
     this.refresh();
   }
 
-  /** Everyone but this tab. */
+  /** Everyone but this person (their other tabs are not someone else). */
   get others(): Peer[] {
-    return this.peers.filter((p) => !p.isSelf);
+    return this.peers.filter((p) => !p.isSelf && p.userId !== this.userId);
   }
+
+  /** One entry a person, however many tabs they have open: what the presence bar shows. */
+  readonly people: Person[] = $derived(groupPeers(this.peers));
 
   /** The sentence for the typing indicator, or null when nobody else types. */
   get typingText(): string | null {
@@ -58,7 +55,7 @@ export class Presence {
 
   /** Publishes a new name or colour to everyone in the document. */
   setIdentity(identity: PresenceUser): void {
-    this.setField('user', { ...identity });
+    this.setField('user', { ...identity, id: this.userId });
   }
 
   /**
@@ -109,6 +106,7 @@ export class Presence {
       if (!presence) continue;
       peers.push({
         clientId,
+        userId: presence.user.id ?? null,
         name: presence.user.name,
         color: presence.user.color,
         isSelf: clientId === self,
