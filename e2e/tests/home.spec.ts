@@ -18,3 +18,31 @@ test('"New document" opens a fresh document, and the list then finds it by its t
   await alice.waitLoaded();
   await alice.expectText('Shopping list\nbread');
 });
+
+for (const { width, height } of [
+  { width: 1440, height: 900 },
+  { width: 390, height: 844 },
+]) {
+  test(`at ${width} wide the list shows a title whole, with when and who on a line beneath`, async ({ alice }) => {
+    await alice.page.setViewportSize({ width, height });
+    await alice.page.goto('/');
+    await alice.page.getByTestId('new-doc').click();
+    await alice.waitLoaded();
+    await alice.typeText('# Team handbook for new engineers\nWelcome.');
+    await alice.waitSaved();
+
+    await alice.page.goto('/');
+    const item = alice.page.getByTestId('doc-item').filter({ hasText: 'Team handbook for new engineers' });
+    const title = item.locator('.doc-item-title');
+    const meta = item.locator('.doc-item-meta');
+    await expect(meta).toHaveText(/^Edited .+ ago by \S/);
+    // Nothing of the title is cut off…
+    expect(await title.evaluate((el) => el.scrollHeight <= el.clientHeight && el.scrollWidth <= el.clientWidth)).toBe(
+      true,
+    );
+    // …and the meta starts below it.
+    const [titleBox, metaBox] = [await title.boundingBox(), await meta.boundingBox()];
+    expect(metaBox!.y).toBeGreaterThanOrEqual(titleBox!.y + titleBox!.height - 1);
+    await alice.page.screenshot({ path: test.info().outputPath(`home-${width}.png`) });
+  });
+}

@@ -160,6 +160,53 @@ test.describe('two people', () => {
   });
 });
 
+test.describe('one person, two tabs', () => {
+  test('shows as one avatar to others and to themselves, with both carets still drawn', async ({ openUser, docId }) => {
+    const [alice, bob] = (await openAll(openUser, docId, ['Alice', 'Bob'])) as [DocPage, DocPage];
+    // Alice's second tab: the same browser (context), so the same person.
+    const secondTab = await alice.context.newPage();
+    await secondTab.goto(`/d/${docId}`);
+    await expect(secondTab.getByTestId('connection-status')).toHaveAttribute('data-connection', 'synced');
+    await alice.typeText('From the first tab.');
+    await secondTab.getByTestId('editor').focus();
+    await secondTab.keyboard.press('Control+Home');
+    await secondTab.keyboard.type('Second tab: ');
+    await bob.expectText('Second tab: From the first tab.');
+
+    await expect(bob.editor.locator('.ProseMirror-yjs-cursor .remote-caret-label')).toHaveText(['Alice', 'Alice']);
+    await expect.poll(() => barOf(bob)).toEqual(['Bob (self)', 'Alice']);
+    await expect.poll(() => barOf(alice)).toEqual(['Alice (self)', 'Bob']);
+    // Her own other tab is not "someone else typing".
+    await expect(alice.page.getByTestId('typing-indicator')).toHaveText('');
+  });
+});
+
+test.describe('caret names', () => {
+  test('a faded name comes back while its caret is hovered, or its person’s avatar is hovered or focused', async ({
+    openUser,
+    docId,
+  }) => {
+    const [alice, bob] = (await openAll(openUser, docId, ['Alice', 'Bob'])) as [DocPage, DocPage];
+    await bob.typeText('Bob writes a line.');
+    await alice.expectText('Bob writes a line.');
+    const label = (await caretOf(alice, bob)).locator('.remote-caret-label');
+    const opacity = (): Promise<string> => label.evaluate((el) => getComputedStyle(el).opacity);
+    await expect.poll(opacity, { message: 'the idle name fades', timeout: 8_000 }).toBe('0');
+
+    await (await caretOf(alice, bob)).hover();
+    await expect.poll(opacity, { message: 'hovering the caret' }).toBe('1');
+    await alice.page.mouse.move(0, 0);
+    await expect.poll(opacity, { message: 'fades again', timeout: 8_000 }).toBe('0');
+
+    // By keyboard: Tab to Bob's avatar.
+    const bobsAvatar = avatars(alice).and(alice.page.locator('[data-name="Bob"]'));
+    await bobsAvatar.focus();
+    await expect.poll(opacity, { message: 'focusing Bob’s avatar' }).toBe('1');
+    await alice.editor.focus();
+    await expect.poll(opacity, { message: 'fades once the avatar loses focus', timeout: 8_000 }).toBe('0');
+  });
+});
+
 test.describe('three people', () => {
   test('everyone sees the two others, named, and a bar of three with themselves first', async ({ openUser, docId }) => {
     const users = (await openAll(openUser, docId, ['Carol', 'Alice', 'Bob'])) as [DocPage, DocPage, DocPage];

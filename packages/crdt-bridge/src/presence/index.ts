@@ -2,6 +2,7 @@ export {
   MAX_NAME_LENGTH,
   cleanColor,
   cleanName,
+  cleanUserId,
   parsePresenceUser,
   readPresence,
   type PresenceCursor,

@@ -60,4 +60,18 @@ describe('presence from another client', () => {
     }
     expect(parsePresenceUser({ name: 'Ben', color: '#2b8a3e', extra: 1 })).toEqual({ name: 'Ben', color: '#2b8a3e' });
   });
+
+  it('keeps a well-formed person id, so one person’s tabs can be shown once, and drops any other', () => {
+    expect(parsePresenceUser({ name: 'Ben', color: '#2b8a3e', id: 'b_4x-Z9' })).toEqual({
+      name: 'Ben',
+      color: '#2b8a3e',
+      id: 'b_4x-Z9',
+    });
+    for (const id of ['', 'a b', '<b>', 'x'.repeat(65), 42, null]) {
+      expect(parsePresenceUser({ name: 'Ben', color: '#2b8a3e', id }), String(id)).toEqual({
+        name: 'Ben',
+        color: '#2b8a3e',
+      });
+    }
+  });
 });

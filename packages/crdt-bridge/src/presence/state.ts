@@ -10,11 +10,19 @@ export const MAX_NAME_LENGTH = 60;
 /** A colour as presence carries it: `#rrggbb`, the only form y-prosemirror's carets and selection tints accept. */
 const COLOR_PATTERN = /^#[0-9a-f]{6}$/i;
 
+/** What a person's id may look like: what the editor generates (and a token's subject usually is). */
+const USER_ID_PATTERN = /^[A-Za-z0-9_.:@-]{1,64}$/;
+
 /** A person as others see them. */
 export interface PresenceUser {
   name: string;
   /** `#rrggbb`, lower case. */
   color: string;
+  /**
+   * The same for every tab (client) of one person, so others can show them once; absent
+   * from older clients. Claimed by the client, so it groups avatars and decides nothing else.
+   */
+  id?: string;
 }
 
 /** Where someone's caret and selection are: y-prosemirror's relative positions, as JSON. */
@@ -48,13 +56,20 @@ export function cleanColor(value: unknown): string | null {
   return typeof value === 'string' && COLOR_PATTERN.test(value) ? value.toLowerCase() : null;
 }
 
-/** A person from untrusted input (`{ name, color }`), cleaned; null unless both are usable. */
+/** A person's id from untrusted input; null unless it is 1–64 characters of letters, digits and `_.:@-`. */
+export function cleanUserId(value: unknown): string | null {
+  return typeof value === 'string' && USER_ID_PATTERN.test(value) ? value : null;
+}
+
+/** A person from untrusted input (`{ name, color, id? }`), cleaned; null unless name and colour are usable. */
 export function parsePresenceUser(value: unknown): PresenceUser | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { name, color } = value as { name?: unknown; color?: unknown };
+  const { name, color, id } = value as { name?: unknown; color?: unknown; id?: unknown };
   const cleanedName = cleanName(name);
   const cleanedColor = cleanColor(color);
-  return cleanedName === null || cleanedColor === null ? null : { name: cleanedName, color: cleanedColor };
+  if (cleanedName === null || cleanedColor === null) return null;
+  const cleanedId = cleanUserId(id);
+  return { name: cleanedName, color: cleanedColor, ...(cleanedId !== null && { id: cleanedId }) };
 }
 
 /**

@@ -2,6 +2,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT, type DocSession, type SessionStatus } from '@tandem/crdt-bridge';
+import { browserId } from './browserId.js';
 import { getClient } from './client.js';
 import { identity } from './identity.svelte.js';
 import { Presence } from './presence.svelte.js';
@@ -33,7 +34,7 @@ export class CollabDocument {
 
   constructor(readonly docId: string) {
     // Presence first, so the state sent on join already carries our name.
-    this.presence = new Presence(this.awareness, identity.current);
+    this.presence = new Presence(this.awareness, identity.current, browserId());
     this.session = getClient().open(docId, { doc: this.doc, awareness: this.awareness });
     this.status = this.session.status;
     this.session.on('status', (status) => {

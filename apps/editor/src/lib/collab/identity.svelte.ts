@@ -127,9 +127,4 @@ class Identity {
 /** The person using this browser. */
 export const identity = new Identity();
 
-/** Up to two initials for an avatar: "Curious Otter" → "CO". */
-export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const letters = words.length > 1 ? [words[0]![0], words[words.length - 1]![0]] : [...(words[0] ?? '?')].slice(0, 2);
-  return letters.join('').toUpperCase();
-}
+export { initials } from './initials.js';

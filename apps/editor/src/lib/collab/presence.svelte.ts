@@ -1,19 +1,11 @@
 import type { Awareness } from 'y-protocols/awareness';
 import { readPresence, type PresenceState, type PresenceUser } from '@tandem/crdt-bridge';
+import { groupPeers, type Peer, type Person } from './peerGroups.js';
 
 /** How long after the last keystroke someone still counts as typing. */
 export const TYPING_IDLE_MS = 2_000;
 
-/** Someone in the document, as the presence bar shows them. */
-export interface Peer {
-  clientId: number;
-  name: string;
-  color: string;
-  isSelf: boolean;
-  typing: boolean;
-  /** Whether they have a caret in the document (their editor is focused). */
-  hasCursor: boolean;
-}
+export type { Peer, Person } from './peerGroups.js';
 
 /** The presence fields this user writes (y-prosemirror writes `cursor`). */
 type OwnField = Exclude<keyof PresenceState, 'cursor'>;
@@ -33,21 +25,28 @@ export function typingSentence(names: readonly string[]): string | null {
 export class Presence {
   peers = $state<Peer[]>([]);
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
+  private refreshQueued = false;
+  private destroyed = false;
 
   constructor(
     private readonly awareness: Awareness,
     identity: PresenceUser,
+    /** This person's id, the same in their other tabs. */
+    private readonly userId: string,
   ) {
-    this.setField('user', { ...identity });
+    this.setField('user', { ...identity, id: userId });
     this.setField('typing', false);
-    this.awareness.on('change', this.refresh);
+    this.awareness.on('change', this.queueRefresh);
     this.refresh();
   }
 
-  /** Everyone but this tab. */
+  /** Everyone but this person (their other tabs are not someone else). */
   get others(): Peer[] {
-    return this.peers.filter((p) => !p.isSelf);
+    return this.peers.filter((p) => !p.isSelf && p.userId !== this.userId);
   }
+
+  /** One entry a person, however many tabs they have open: what the presence bar shows. */
+  readonly people: Person[] = $derived(groupPeers(this.peers));
 
   /** The sentence for the typing indicator, or null when nobody else types. */
   get typingText(): string | null {
@@ -56,7 +55,7 @@ export class Presence {
 
   /** Publishes a new name or colour to everyone in the document. */
   setIdentity(identity: PresenceUser): void {
-    this.setField('user', { ...identity });
+    this.setField('user', { ...identity, id: this.userId });
   }
 
   /**
@@ -75,7 +74,8 @@ export class Presence {
   /** Stops listening; the awareness itself belongs to the document. */
   destroy(): void {
     if (this.typingTimer !== null) clearTimeout(this.typingTimer);
-    this.awareness.off('change', this.refresh);
+    this.destroyed = true;
+    this.awareness.off('change', this.queueRefresh);
   }
 
   /** Writes one field of this user's presence, typed by the shared presence state. */
@@ -83,7 +83,22 @@ export class Presence {
     this.awareness.setLocalStateField(field, value);
   }
 
-  private readonly refresh = (): void => {
+  /**
+   * Awareness changes can fire in the middle of Svelte's own work: removing a focused editor
+   * (leaving the page with Back) makes y-prosemirror clear the caret from its "focusout"
+   * listener while Svelte tears the page down, where writing state is forbidden. The mirror
+   * is therefore updated a microtask later, outside any update, one refresh per burst.
+   */
+  private readonly queueRefresh = (): void => {
+    if (this.refreshQueued) return;
+    this.refreshQueued = true;
+    queueMicrotask(() => {
+      this.refreshQueued = false;
+      if (!this.destroyed) this.refresh();
+    });
+  };
+
+  private refresh(): void {
     const self = this.awareness.clientID;
     const peers: Peer[] = [];
     for (const [clientId, state] of this.awareness.getStates()) {
@@ -91,6 +106,7 @@ export class Presence {
       if (!presence) continue;
       peers.push({
         clientId,
+        userId: presence.user.id ?? null,
         name: presence.user.name,
         color: presence.user.color,
         isSelf: clientId === self,
@@ -103,5 +119,5 @@ export class Presence {
       (a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name) || a.clientId - b.clientId,
     );
     this.peers = peers;
-  };
+  }
 }

@@ -60,6 +60,10 @@ export function createEditorView(
     },
     // `this` rather than `view`: plugins may dispatch while the constructor is still running.
     dispatchTransaction(this: EditorView, tr) {
+      // y-prosemirror 1.3.7 queues cursor updates on a timer and dispatches them without checking
+      // that the view still exists (yjs/y-prosemirror#265): leaving the page right after typing
+      // would apply them to a destroyed view. A destroyed view has nothing left to update.
+      if (this.isDestroyed) return;
       const next = this.state.apply(tr);
       this.updateState(next);
       options.onState?.(next);

@@ -16,7 +16,8 @@ function colorOf(user: CursorUser): string {
 /**
  * A remote caret: a coloured bar with the person's name above it. The label is
  * built fresh whenever the caret moves, and a CSS animation fades it after a few
- * idle seconds; the bar stays. Names are text nodes, never HTML.
+ * idle seconds; the bar stays, and hovering it (or the person's avatar) brings the
+ * name back. Names are text nodes, never HTML.
  */
 function buildCursor(user: CursorUser, clientId: number): HTMLElement {
   const color = colorOf(user);
@@ -51,4 +52,24 @@ export function scrollToCaret(root: ParentNode, clientId: number, behavior: Scro
     caret.scrollIntoView({ block: 'center', behavior });
   }
   return true;
+}
+
+/**
+ * Shows the name labels of `clientIds`' carets under `root` (the label of an idle caret has
+ * faded) until the returned function is called. Carets are rebuilt whenever their owner
+ * moves, so a new one is marked as it appears.
+ */
+export function revealCaretLabels(root: HTMLElement, clientIds: readonly number[]): () => void {
+  const mark = (): void => {
+    for (const caret of root.querySelectorAll<HTMLElement>('.ProseMirror-yjs-cursor')) {
+      caret.classList.toggle('reveal', clientIds.includes(Number(caret.dataset.clientId)));
+    }
+  };
+  mark();
+  const observer = new MutationObserver(mark);
+  observer.observe(root, { childList: true, subtree: true });
+  return () => {
+    observer.disconnect();
+    for (const caret of root.querySelectorAll('.ProseMirror-yjs-cursor.reveal')) caret.classList.remove('reveal');
+  };
 }
