@@ -42,9 +42,10 @@ export class SqliteSearchIndex implements SearchIndex {
         'SELECT id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM search_docs s WHERE s.doc_id = d.id) ' +
           'ORDER BY updated_at DESC LIMIT ?',
       ),
+      // CAST: next to MATCH, FTS5 ignores a rowid bound as a double (as better-sqlite3 binds numbers).
       snippet: db.prepare<[string, number], { snippet: string }>(
         `SELECT snippet(search_text, 1, char(2), char(3), '…', ${SNIPPET_TOKENS}) AS snippet
-           FROM search_text WHERE search_text MATCH ? AND rowid = ?`,
+           FROM search_text WHERE search_text MATCH ? AND rowid = CAST(? AS INTEGER)`,
       ),
       opening: db.prepare<[number], { body: string }>(
         'SELECT substr(body, 1, 400) AS body FROM search_text WHERE rowid = ?',
