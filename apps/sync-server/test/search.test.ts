@@ -150,6 +150,8 @@ describe('full-text search', () => {
       '%',
       '_',
       '\u0002',
+      'fish\u0000',
+      '\u0000',
       '日本語',
     ];
     for (const q of hostile) {

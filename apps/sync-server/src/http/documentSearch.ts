@@ -1,5 +1,5 @@
 import type { DocumentPageJSON } from '@tandem/crdt-bridge/api';
-import { searchTerms, snippetJson } from '../search/searchText.js';
+import { cleanSearch, searchTerms, snippetJson } from '../search/searchText.js';
 import type { DocumentAccess, DocumentMeta } from '../storage/DocumentStore.js';
 import type { SearchIndex } from '../storage/SearchIndex.js';
 import { BadRequest } from './json.js';
@@ -47,10 +47,11 @@ export interface SearchPageRequest {
  */
 export async function searchPage(index: SearchIndex, request: SearchPageRequest): Promise<DocumentPageJSON> {
   const offset = request.cursor ? readSearchCursor(request.cursor) : 0;
+  const q = cleanSearch(request.q);
   // One more than asked for tells whether there is a next page.
   const hits = await index.search({
-    terms: searchTerms(request.q),
-    titleContains: request.q.toLowerCase(),
+    terms: searchTerms(q),
+    titleContains: q.toLowerCase(),
     access: request.access,
     limit: request.limit + 1,
     offset,

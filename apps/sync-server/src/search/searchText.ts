@@ -22,6 +22,11 @@ export function indexableText(text: string): string {
   return cut.replace(CONTROL, ' ');
 }
 
+/** A search as typed, with control characters as spaces (PostgreSQL refuses a NUL in text). */
+export function cleanSearch(q: string): string {
+  return q.replace(CONTROL, ' ').trim();
+}
+
 /** What the index is given for a document: its title and text, cleaned, the text cut (see {@link indexableText}). */
 export function indexedText(title: string, body: string): { title: string; body: string } {
   return { title: title.replace(CONTROL, ' '), body: indexableText(body) };
