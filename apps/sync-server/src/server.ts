@@ -197,7 +197,7 @@ function followWrites(writes: WriteQueue, registry: RoomRegistry, metrics: Serve
 
 /** The server's gauges, each read from the piece that knows it. */
 function serverMetrics(io: TandemIo, pieces: ReturnType<typeof documentPieces>): ServerMetrics {
-  const { registry, compaction, titles, history } = pieces;
+  const { registry, compaction, titles, history, search } = pieces;
   return new ServerMetrics({
     connections: () => io.engine.clientsCount,
     documentsLoaded: () => registry.size,
@@ -205,6 +205,7 @@ function serverMetrics(io: TandemIo, pieces: ReturnType<typeof documentPieces>):
     compactions: () => compaction.compactions,
     titlesStored: () => titles.titlesStored,
     autoVersions: () => history.autoVersions,
+    searchTextsWritten: () => search?.keeper.textsWritten ?? 0,
   });
 }
 

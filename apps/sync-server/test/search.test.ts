@@ -3,7 +3,7 @@ import type { DocumentPageJSON, DocumentSearchHitJSON } from '@tandem/crdt-bridg
 import { issueToken } from '../src/auth/tokens.js';
 import { PgStore } from '../src/storage/postgres/PgStore.js';
 import { startTestServer, sqliteOf, type TestServer } from './helpers.js';
-import { addParagraph, body, person } from './historyHelpers.js';
+import { addParagraph, body, person, typeAtEnd } from './historyHelpers.js';
 import { storingInPostgres } from './pg/testDatabases.js';
 
 const SECRET = 'search-secret-search-secret-search-0123';
@@ -113,6 +113,23 @@ describe('full-text search', () => {
     expect(deleted.status).toBe(204);
     expect(await hits('porridge')).toEqual([]);
     expect(await hits('shopping')).toEqual([]);
+  });
+
+  it('writes the index once for a burst of typing, not at every keystroke', async () => {
+    ts = await startTestServer();
+    const ana = await person(ts, 'burst-doc', 'Ana');
+    addParagraph(ana.doc, 'Band notes');
+    addParagraph(ana.doc, '');
+    const typed = 'the saxophone quartet';
+    for (const char of typed) {
+      typeAtEnd(ana.doc, 1, char);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    await eventually(async () => (await hits('saxophone quartet')).length === 1, 'the typed words are found');
+    const metrics = await (await fetch(`${ts.url}/metrics`)).text();
+    const written = Number(/^tandem_search_texts_written_total (\d+)/m.exec(metrics)?.[1]);
+    expect(written).toBeGreaterThanOrEqual(1);
+    expect(written).toBeLessThanOrEqual(2);
   });
 
   it('takes any text as words: quotes, operators and symbols never make an error', async () => {
