@@ -113,7 +113,7 @@ test('the search field finds documents by title', async ({ alice, request, serve
   await expect(listItem(alice, soup.id)).toBeVisible();
   await search.fill(`no such title ${tag}`);
   await expect(items).toHaveCount(0);
-  await expect(alice.page.getByText(`No document title contains “no such title ${tag}”.`)).toBeVisible();
+  await expect(alice.page.getByText(`No documents contain “no such title ${tag}”.`)).toBeVisible();
   await search.fill('');
   await expect(listItem(alice, pie.id)).toBeVisible();
 });

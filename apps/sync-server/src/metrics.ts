@@ -10,6 +10,8 @@ export interface MetricsSources {
   compactions: () => number;
   titlesStored: () => number;
   autoVersions: () => number;
+  /** Search index writes from rooms (none when the store keeps no index). */
+  searchTextsWritten: () => number;
 }
 
 /**
@@ -80,6 +82,12 @@ export class ServerMetrics {
       sources.titlesStored,
     );
     counterReading(this.registry, 'tandem_auto_versions_total', 'Automatic versions stored', sources.autoVersions);
+    counterReading(
+      this.registry,
+      'tandem_search_texts_written_total',
+      'Document texts written to the search index from rooms',
+      sources.searchTextsWritten,
+    );
     new Gauge({
       name: 'tandem_connections',
       help: 'Open Socket.IO connections',

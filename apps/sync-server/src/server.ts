@@ -19,6 +19,8 @@ import { ServerMetrics } from './metrics.js';
 import { UPDATE_PART_STRUCTS } from './rooms/largeUpdate.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import { TitleKeeper } from './rooms/TitleKeeper.js';
+import { SearchBackfill } from './search/SearchBackfill.js';
+import { SearchKeeper } from './search/SearchKeeper.js';
 import { EndOfTurn } from './sockets/endOfTurn.js';
 import { handleConnection, type HandlerDeps } from './sockets/handlers.js';
 import type { ConnectionLimits } from './sockets/Connection.js';
@@ -28,7 +30,7 @@ import { SocketAudience } from './sockets/SocketAudience.js';
 import { createSocketServer } from './sockets/socketServer.js';
 import { AccessTokens } from './auth/AccessTokens.js';
 import type { TandemIo } from './sockets/types.js';
-import type { DocumentStore } from './storage/DocumentStore.js';
+import type { DocumentStore, SearchIndexed } from './storage/DocumentStore.js';
 import { LogCompaction } from './storage/LogCompaction.js';
 import { openSqliteStore } from './storage/openStore.js';
 import { StorageHealth } from './storage/StorageHealth.js';
@@ -92,6 +94,24 @@ function tellStorageTrouble(registry: RoomRegistry, docIds: readonly string[]): 
   }
 }
 
+/** When the search index follows edits: a few seconds after typing pauses, and at least every ten seconds while it goes on. */
+const SEARCH_TIMING = { quietMs: 2_000, maxWaitMs: 10_000 };
+
+/** The search index kept up to date, when the store has one: from rooms as they change, and a backfill of older documents. */
+function searchPieces(
+  store: DocumentStore,
+  registry: RoomRegistry,
+  work: WorkerPool,
+  log: Logger,
+): { keeper: SearchKeeper; backfill: SearchBackfill } | null {
+  if (!store.search) return null;
+  const indexed = store as SearchIndexed<DocumentStore>;
+  return {
+    keeper: new SearchKeeper(indexed.search, registry, log, SEARCH_TIMING),
+    backfill: new SearchBackfill(indexed, registry, work, log),
+  };
+}
+
 /** What follows documents once storage is open: rooms, compaction, titles, history and the document service. */
 function documentPieces(
   config: Config,
@@ -124,7 +144,7 @@ function documentPieces(
   });
   const maxStateBytes = config.maxMessageBytes;
   const documents = new DocumentService({ store, registry, door, titles, work: pools.work, log, maxStateBytes });
-  return { registry, compaction, titles, history, documents };
+  return { registry, compaction, titles, history, documents, search: searchPieces(store, registry, pools.work, log) };
 }
 
 /** In a cluster: the carriers other nodes open to this one, and this node's clients of documents others run. */
@@ -177,7 +197,7 @@ function followWrites(writes: WriteQueue, registry: RoomRegistry, metrics: Serve
 
 /** The server's gauges, each read from the piece that knows it. */
 function serverMetrics(io: TandemIo, pieces: ReturnType<typeof documentPieces>): ServerMetrics {
-  const { registry, compaction, titles, history } = pieces;
+  const { registry, compaction, titles, history, search } = pieces;
   return new ServerMetrics({
     connections: () => io.engine.clientsCount,
     documentsLoaded: () => registry.size,
@@ -185,22 +205,26 @@ function serverMetrics(io: TandemIo, pieces: ReturnType<typeof documentPieces>):
     compactions: () => compaction.compactions,
     titlesStored: () => titles.titlesStored,
     autoVersions: () => history.autoVersions,
+    searchTextsWritten: () => search?.keeper.textsWritten ?? 0,
   });
 }
 
-/** Stops accepting, stores what is pending, and closes every piece in the order they depend on. */
-async function closeServer(
-  httpServer: http.Server,
-  io: TandemIo,
-  pieces: ReturnType<typeof documentPieces>,
-  pools: ReturnType<typeof workerPools>,
-  store: DocumentStore,
-  cluster: ClusterNode | undefined,
-): Promise<void> {
+/** Stops accepting, stores everything pending (content, titles, search texts, versions), then closes storage. */
+async function shutDown(parts: {
+  io: TandemIo;
+  httpServer: http.Server;
+  store: DocumentStore;
+  pools: { work: WorkerPool; updateWork: WorkerPool };
+  pieces: ReturnType<typeof documentPieces>;
+  cluster?: ClusterNode;
+}): Promise<void> {
+  const { io, httpServer, store, pools, pieces, cluster } = parts;
   io.close();
+  await pieces.search?.backfill.stop();
   // Unloading every room snapshots what changed since the last snapshot; then no more.
   await pieces.registry.closeAll();
   await pieces.titles.settled();
+  await pieces.search?.keeper.settled();
   await pieces.history.close();
   await cluster?.close();
   await Promise.all([pools.work.close(), pools.updateWork.close()]);
@@ -287,7 +311,8 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   });
 
   let closing: Promise<void> | null = null;
-  const close = (): Promise<void> => closeServer(httpServer, io, pieces, pools, store, cluster);
+  const close = (): Promise<void> => shutDown({ io, httpServer, store, pools, pieces, ...(cluster && { cluster }) });
+  pieces.search?.backfill.start();
   return {
     ...{ http: httpServer, io, store, registry, writes, history, documents, work: pools.work, compaction, log },
     listen: () => listen(httpServer, config),

@@ -128,6 +128,11 @@ export class InstrumentedStore<S extends DocumentStore = SqliteStore> implements
     return this.inner.links;
   }
 
+  /** The real store's search index, uninstrumented. */
+  get search(): DocumentStore['search'] {
+    return this.inner.search;
+  }
+
   async get(docId: string): Promise<DocumentMeta | null> {
     await this.enter('get');
     return this.inner.get(docId);

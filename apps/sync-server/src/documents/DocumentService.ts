@@ -8,6 +8,7 @@ import type { WorkerPool } from '../work/WorkerPool.js';
 import type { NewDocumentContent } from '../work/jobs.js';
 import type { TitleKeeper } from '../rooms/TitleKeeper.js';
 import type { EditDoor } from './EditDoor.js';
+import { indexedText } from '../search/searchText.js';
 
 /** What the document service needs. */
 export interface DocumentServiceDeps {
@@ -46,7 +47,9 @@ export class DocumentService {
   async create(docId: string): Promise<{ meta: DocumentMeta; created: boolean }> {
     const existing = await this.deps.store.get(docId);
     if (existing) return { meta: existing, created: false };
-    return { meta: await this.deps.store.ensure(docId, Date.now()), created: true };
+    const meta = await this.deps.store.ensure(docId, Date.now());
+    await this.index(docId, '', '');
+    return { meta, created: true };
   }
 
   /**
@@ -102,9 +105,22 @@ export class DocumentService {
     this.deps.log.info({ doc: docId }, 'document deleted');
   }
 
-  /** One transaction: a document whose creation fails or is refused leaves nothing behind. */
-  private createWith(docId: string, content: NewDocumentContent): Promise<DocumentMeta> {
+  /** One transaction: a document whose creation fails or is refused leaves nothing behind. Then it is searchable at once. */
+  private async createWith(docId: string, content: NewDocumentContent): Promise<DocumentMeta> {
     const { state, stateVector, deleteSetUpdate, title } = content;
-    return this.deps.store.create(docId, { state, summary: { stateVector, deleteSetUpdate }, title }, Date.now());
+    const meta = await this.deps.store.create(
+      docId,
+      { state, summary: { stateVector, deleteSetUpdate }, title },
+      Date.now(),
+    );
+    await this.index(docId, title, content.text);
+    return meta;
+  }
+
+  /** Indexes a new document for search; a failure only delays that (the background backfill finds it). */
+  private async index(docId: string, title: string, text: string): Promise<void> {
+    await this.deps.store.search
+      ?.write(docId, indexedText(title, text))
+      .catch((err: unknown) => this.deps.log.warn({ err, doc: docId }, 'new document not indexed for search yet'));
   }
 }

@@ -4,6 +4,7 @@ import { MAX_TITLE_LENGTH } from '@tandem/crdt-bridge/schema';
 import { atLeast, documentAccess, roleFor } from '../auth/roles.js';
 import type { DocumentMeta } from '../storage/DocumentStore.js';
 import type { ApiDeps } from './api.js';
+import { searchPage } from './documentSearch.js';
 import { BadRequest, readJson, sendError, sendJson } from './json.js';
 import { takeDocumentCreation } from './quotas.js';
 import type { Route } from './router.js';
@@ -12,7 +13,7 @@ import type { Route } from './router.js';
 export const DEFAULT_PAGE_SIZE = 50;
 /** Most documents in one page of the list, whatever the request says. */
 export const MAX_PAGE_SIZE = 200;
-/** Longest title search accepted: no title is longer. */
+/** Longest search accepted: as long as the longest title. */
 const MAX_QUERY_LENGTH = MAX_TITLE_LENGTH;
 
 /** A document as the API shows it; `editors` are the people behind its latest version, when known. */
@@ -80,18 +81,26 @@ export function documentRoutes(deps: ApiDeps): Route[] {
         const q = (url.searchParams.get('q') ?? '').trim();
         if (q.length > MAX_QUERY_LENGTH)
           throw new BadRequest(400, 'INVALID_QUERY', `Search for at most ${MAX_QUERY_LENGTH} characters.`);
+        const access = documentAccess(user);
+        const describe = async (page: DocumentMeta[]): Promise<DocumentJSON[]> => {
+          const editors = (await deps.store.versions?.latestAuthors(page.map((d) => d.id))) ?? new Map();
+          return page.map((d) => documentJson(d, editors.get(d.id)));
+        };
+        if (q && deps.store.search) {
+          sendJson(res, 200, await searchPage(deps.store.search, { q, limit, cursor, access, describe }));
+          return;
+        }
         // One more than asked for tells whether there is a next page.
         const rows = await deps.store.listPage({
           limit: limit + 1,
-          access: documentAccess(user),
+          access,
           ...(cursor ? { after: readCursor(cursor) } : {}),
           ...(q ? { titleContains: q } : {}),
         });
         const page = rows.slice(0, limit);
         const last = page.at(-1);
-        const editors = (await deps.store.versions?.latestAuthors(page.map((d) => d.id))) ?? new Map();
         const body: DocumentPageJSON = {
-          documents: page.map((d) => documentJson(d, editors.get(d.id))),
+          documents: await describe(page),
           next: rows.length > limit && last ? cursorAfter(last) : null,
         };
         sendJson(res, 200, body);

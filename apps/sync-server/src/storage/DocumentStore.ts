@@ -1,4 +1,5 @@
 import type { LinkStore } from './LinkStore.js';
+import type { SearchIndex } from './SearchIndex.js';
 import type { VersionStore } from './VersionStore.js';
 
 /** What the store knows about a document, without its content. */
@@ -81,6 +82,8 @@ export interface DocumentStore {
   readonly versions?: VersionStore;
   /** Share links (token mode), when this store keeps them; without it only `npm run token`'s unlisted tokens work. */
   readonly links?: LinkStore;
+  /** The full-text index of titles and text, when this store keeps one; without it a search looks at titles alone. */
+  readonly search?: SearchIndex;
   /** For a store several nodes share: this node's id and how many documents it owns now. */
   readonly ownership?: { readonly nodeId: string; readonly owned: number };
   /**
@@ -119,3 +122,6 @@ export interface DocumentStore {
   /** Releases the underlying resources. */
   close(): Promise<void>;
 }
+
+/** A store that keeps a search index. */
+export type SearchIndexed<S extends DocumentStore> = S & { readonly search: SearchIndex };

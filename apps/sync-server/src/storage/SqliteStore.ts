@@ -10,12 +10,14 @@ import type {
   StateSummary,
   StoredDocument,
 } from './DocumentStore.js';
+import { sqliteAccessFilter } from './accessFilters.js';
 import { APPEND_SQL, CONNECTION_PRAGMAS } from './appendStatements.js';
 import { migrate } from './migrations.js';
 import { encodeRowAsync } from './rowCodec.js';
 import { documentMeta as toMeta, storedDocument as toStored, type DocumentRow, type UpdateRow } from './storedRows.js';
 import { SqliteVersionStore } from './SqliteVersionStore.js';
 import { SqliteLinkStore } from './SqliteLinkStore.js';
+import { SqliteSearchIndex } from './SqliteSearchIndex.js';
 import { CommitThread } from './commitThread.js';
 import { checkWriteAheadLog } from './walCheck.js';
 
@@ -60,6 +62,8 @@ export class SqliteStore implements DocumentStore {
   readonly versions: SqliteVersionStore;
   /** Share links, in the same database. */
   readonly links: SqliteLinkStore;
+  /** The full-text index, in the same database. */
+  readonly search: SqliteSearchIndex;
   private readonly stmts;
   private readonly commits: CommitThread | null;
   /** What the write-ahead log lacked when the store opened with `acceptWalLoss`; null when nothing. */
@@ -97,6 +101,7 @@ export class SqliteStore implements DocumentStore {
     this.commits = options.commitThread !== false && file !== ':memory:' ? new CommitThread(file) : null;
     this.versions = new SqliteVersionStore(db);
     this.links = new SqliteLinkStore(db);
+    this.search = new SqliteSearchIndex(db);
     this.stmts = {
       getDoc: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
       insertDoc: db.prepare(
@@ -205,15 +210,10 @@ export class SqliteStore implements DocumentStore {
       where.push('title_contains(title, ?)');
       params.push(query.titleContains.toLowerCase());
     }
-    const { access } = query;
-    if (!access.all) {
-      const anyOf = [
-        ...(access.ids.length > 0 ? [`id IN (${access.ids.map(() => '?').join(', ')})`] : []),
-        // substr, not LIKE: "_" is a valid id character and a LIKE wildcard.
-        ...access.prefixes.map(() => 'substr(id, 1, ?) = ?'),
-      ];
-      where.push(anyOf.length > 0 ? `(${anyOf.join(' OR ')})` : '0');
-      params.push(...access.ids, ...access.prefixes.flatMap((prefix) => [prefix.length, prefix]));
+    const access = sqliteAccessFilter(query.access, 'id');
+    if (access) {
+      where.push(access.sql);
+      params.push(...access.params);
     }
     const sql =
       `SELECT * FROM documents ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ` +

@@ -82,6 +82,17 @@ export const MIGRATIONS: readonly string[] = [
      revoked_at INTEGER
    ) WITHOUT ROWID;
    CREATE INDEX share_links_scope ON share_links (scope);`,
+  // 10: full-text search. `search_docs` gives each indexed document the integer rowid FTS5
+  // needs (and goes with the document, taking its FTS row along); a document without one has
+  // never been indexed (those from before this migration are indexed in the background).
+  `CREATE TABLE search_docs (
+     id INTEGER PRIMARY KEY,
+     doc_id TEXT NOT NULL UNIQUE REFERENCES documents (id) ON DELETE CASCADE
+   );
+   CREATE VIRTUAL TABLE search_text USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 2');
+   CREATE TRIGGER search_docs_gone AFTER DELETE ON search_docs BEGIN
+     DELETE FROM search_text WHERE rowid = old.id;
+   END;`,
 ];
 
 /** Brings `db` up to the latest schema; throws if the file is from a newer Tandem. */

@@ -17,9 +17,11 @@ import {
   cleanTitle,
   docFromY,
   docTitle,
+  docText,
   firstTextLineOfNode,
   htmlPage,
   minimumStateBytes,
+  nodeText,
   parseMarkdown,
   schema,
   toHtml,
@@ -43,6 +45,8 @@ export interface NewDocumentContent {
   /** The state's delete set as an update (`StateSummary.deleteSetUpdate`). */
   deleteSetUpdate: Uint8Array;
   title: string;
+  /** Its plain text, for the search index (see `docText`). */
+  text: string;
 }
 
 /** Why a job refused its input; the message is written for the person who asked. */
@@ -110,7 +114,7 @@ function newContent(
   }
   const stateVector = Y.encodeStateVectorFromUpdate(state);
   // Against its own state vector no items qualify: what is left is the delete set alone.
-  return { state, stateVector, deleteSetUpdate: Y.diffUpdate(state, stateVector), title };
+  return { state, stateVector, deleteSetUpdate: Y.diffUpdate(state, stateVector), title, text: nodeText(node) };
 }
 
 /** Parses Markdown into a new document's content; the title given (cleaned by the caller) or else the first line. */
@@ -137,6 +141,16 @@ export function exportDocument(input: { source: StateSource; format: 'markdown' 
     const node = docFromY(doc);
     const title = docTitle(doc);
     return { body: bytesOf(input.format === 'markdown' ? toMarkdown(node) : htmlPage(title, toHtml(node))), title };
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** A stored document's title and the start of its text (at most about `maxChars`), for the search index. */
+export function documentText(input: { source: StateSource; maxChars: number }): { title: string; text: string } {
+  const doc = docOf(input.source);
+  try {
+    return { title: docTitle(doc), text: docText(doc, input.maxChars) };
   } finally {
     doc.destroy();
   }
@@ -244,6 +258,7 @@ export const JOBS = {
   importMarkdown,
   copyVersion,
   exportDocument,
+  documentText,
   versionContent,
   diff,
   restore,

@@ -21,9 +21,29 @@ export interface DocumentDetailJSON extends DocumentJSON {
   owner?: string | null;
 }
 
-/** One page of `GET /api/docs?limit=&cursor=&q=`, newest first. */
+/**
+ * Where a search matched, told as plain text and the ranges to highlight — never markup:
+ * a client builds its highlight from text nodes, so a document's text cannot inject any.
+ */
+export interface SearchSnippetJSON {
+  /** A passage of the document's text around the best match ("…" where it is cut); the start of the text when only the title matched. */
+  text: string;
+  /** The matching words in `text`: `[start, end)` offsets in UTF-16 code units, in order, not overlapping. */
+  highlights: { start: number; end: number }[];
+}
+
+/** A document found by `GET /api/docs?q=`: the usual fields and where it matched. */
+export interface DocumentSearchHitJSON extends DocumentJSON {
+  snippet: SearchSnippetJSON;
+}
+
+/**
+ * One page of `GET /api/docs?limit=&cursor=&q=`: newest first; with `q`, the documents whose
+ * title or text holds every word (the last may be the start of a word), best match first,
+ * each with a `snippet`.
+ */
 export interface DocumentPageJSON {
-  documents: DocumentJSON[];
+  documents: (DocumentJSON | DocumentSearchHitJSON)[];
   /** The `cursor` of the next page; null on the last one. */
   next: string | null;
 }

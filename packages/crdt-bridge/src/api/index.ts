@@ -4,8 +4,10 @@ export type {
   DocumentDetailJSON,
   DocumentJSON,
   DocumentPageJSON,
+  DocumentSearchHitJSON,
   ImportDocumentRequest,
   RenameDocumentRequest,
+  SearchSnippetJSON,
 } from './documents.js';
 export type {
   AuthorColorsJSON,

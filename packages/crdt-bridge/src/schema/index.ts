@@ -1,6 +1,6 @@
 export { schema, CONTENT_FRAGMENT, HEADING_LEVELS } from './schema.js';
 export { safeHref } from './links.js';
-export { docText, firstTextLineOfNode } from './text.js';
+export { docText, firstTextLineOfNode, nodeText } from './text.js';
 export {
   MAX_TITLE_LENGTH,
   META_MAP,

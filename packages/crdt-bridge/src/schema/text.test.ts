@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { yUpdateFromDoc } from './convert.js';
 import { parseMarkdown } from './markdown.js';
-import { docText, firstTextLine, firstTextLineOfNode } from './text.js';
+import { docText, firstTextLine, firstTextLineOfNode, nodeText } from './text.js';
 
 function docOf(markdown: string): Y.Doc {
   const doc = new Y.Doc();
@@ -26,5 +26,19 @@ describe('document text', () => {
       const node = parseMarkdown(markdown);
       expect(firstTextLineOfNode(node), markdown).toBe(firstTextLine(docOf(markdown)));
     }
+  });
+
+  it('reads the same text from a ProseMirror document as from the Y.Doc written from it', () => {
+    for (const markdown of ['# Plan\n\n- one\n- [ ] two\n\n---\n\n> quote\n\n```\ncode\n```', '', 'a\n\n\n\nb']) {
+      expect(nodeText(parseMarkdown(markdown)), markdown).toBe(docText(docOf(markdown)));
+    }
+  });
+
+  it('stops reading a long document once it has what was asked for', () => {
+    const doc = docOf(Array.from({ length: 1000 }, (_, i) => `paragraph ${i}`).join('\n\n'));
+    const start = docText(doc, 100);
+    expect(start.length).toBeGreaterThanOrEqual(100);
+    expect(start.length).toBeLessThan(120);
+    expect(docText(doc).startsWith(start)).toBe(true);
   });
 });

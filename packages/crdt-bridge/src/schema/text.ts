@@ -8,24 +8,52 @@ function textOf(text: Y.XmlText): string {
   return out;
 }
 
-/** Appends one line per textblock (an element holding text) below `node`. */
-function collectLines(node: Y.XmlElement | Y.XmlFragment, lines: string[]): void {
+/** Lines collected so far and their length, with the length at which to stop collecting. */
+interface LineBudget {
+  lines: string[];
+  chars: number;
+  maxChars: number;
+}
+
+/** Appends one line per textblock (an element holding text) below `node`, until the budget is spent. */
+function collectLines(node: Y.XmlElement | Y.XmlFragment, budget: LineBudget): void {
+  if (budget.chars >= budget.maxChars) return;
   const children = node.toArray();
   if (node instanceof Y.XmlElement && children.some((c) => c instanceof Y.XmlText)) {
-    lines.push(children.map((c) => (c instanceof Y.XmlText ? textOf(c) : '')).join(''));
+    const line = children.map((c) => (c instanceof Y.XmlText ? textOf(c) : '')).join('');
+    budget.lines.push(line);
+    budget.chars += line.length + 1;
     return;
   }
   if (node instanceof Y.XmlElement && children.length === 0) {
-    lines.push('');
+    budget.lines.push('');
+    budget.chars += 1;
     return;
   }
-  for (const child of children) if (child instanceof Y.XmlElement) collectLines(child, lines);
+  for (const child of children) if (child instanceof Y.XmlElement) collectLines(child, budget);
 }
 
-/** Plain text of a Tandem document, one line per paragraph, heading or code block. */
-export function docText(doc: Y.Doc): string {
+/**
+ * Plain text of a Tandem document, one line per paragraph, heading or code block. With
+ * `maxChars`, collecting stops once that much is gathered (the result may run a line past
+ * it): a search index reads the start of a huge document without walking all of it.
+ */
+export function docText(doc: Y.Doc, maxChars = Infinity): string {
+  const budget: LineBudget = { lines: [], chars: 0, maxChars };
+  collectLines(doc.getXmlFragment(CONTENT_FRAGMENT), budget);
+  return budget.lines.join('\n');
+}
+
+/** The same text of a ProseMirror document (an import): one line per textblock, as {@link docText} reads it. */
+export function nodeText(node: PMNode): string {
   const lines: string[] = [];
-  collectLines(doc.getXmlFragment(CONTENT_FRAGMENT), lines);
+  node.descendants((child) => {
+    // A block leaf (a divider) is an empty element in the Y.Doc, which docText reads as an empty line.
+    if (child.isBlock && child.isLeaf) lines.push('');
+    if (!child.isTextblock) return true;
+    lines.push(child.textContent);
+    return false;
+  });
   return lines.join('\n');
 }
 
@@ -35,9 +63,9 @@ export function firstTextLine(doc: Y.Doc): string {
   // document's full text is far more than its title needs.
   for (const block of doc.getXmlFragment(CONTENT_FRAGMENT).toArray()) {
     if (!(block instanceof Y.XmlElement)) continue;
-    const lines: string[] = [];
-    collectLines(block, lines);
-    const first = lines.find((line) => line.trim() !== '');
+    const budget: LineBudget = { lines: [], chars: 0, maxChars: Infinity };
+    collectLines(block, budget);
+    const first = budget.lines.find((line) => line.trim() !== '');
     if (first !== undefined) return first;
   }
   return '';

@@ -37,21 +37,29 @@ export async function callApi<T>(path: string, init: RequestInit, failure: strin
 
 const json = { 'content-type': 'application/json' };
 
-/** What to list: titles containing `query`, after `cursor` (a previous page's `next`), `limit` at a time. */
+/**
+ * What to list: documents whose title or text holds the words of `query` (best first, with
+ * snippets), after `cursor` (a previous page's `next`), `limit` at a time; `signal` cancels.
+ */
 export interface ListOptions {
   query?: string;
   cursor?: string | null;
   limit?: number;
+  signal?: AbortSignal;
 }
 
-/** A page of documents, newest first; the server does the searching and paging. */
+/** A page of documents, newest first (or a search's, best first); the server does the searching and paging. */
 export function listDocuments(options: ListOptions = {}): Promise<DocumentPageJSON> {
   const params = new URLSearchParams();
   if (options.query) params.set('q', options.query);
   if (options.cursor) params.set('cursor', options.cursor);
   if (options.limit !== undefined) params.set('limit', String(options.limit));
   const search = params.toString();
-  return callApi<DocumentPageJSON>(`/api/docs${search ? `?${search}` : ''}`, {}, 'Your documents could not be loaded.');
+  return callApi<DocumentPageJSON>(
+    `/api/docs${search ? `?${search}` : ''}`,
+    options.signal ? { signal: options.signal } : {},
+    'Your documents could not be loaded.',
+  );
 }
 
 /** Creates a document: a new one, or the one at `id` (e.g. again, after it was deleted). */

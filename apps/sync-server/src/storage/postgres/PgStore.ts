@@ -9,6 +9,7 @@ import type {
   StateSummary,
   StoredDocument,
 } from '../DocumentStore.js';
+import { pgAccessFilter } from '../accessFilters.js';
 import { FencedOut } from '../ownership.js';
 import { encodeRowAsync } from '../rowCodec.js';
 import {
@@ -22,6 +23,7 @@ import { Claims } from './Claims.js';
 import { durabilityProblem, migratePostgres } from './pgMigrations.js';
 import { openPool, redactDatabaseUrl } from './pgPool.js';
 import { PgLinkStore } from './PgLinkStore.js';
+import { PgSearchIndex } from './PgSearchIndex.js';
 import { PgVersionStore } from './PgVersionStore.js';
 import { asBuffer, inTransaction } from './transaction.js';
 
@@ -80,6 +82,7 @@ export class PostgresOpenError extends Error {
 export class PgStore implements DocumentStore {
   readonly versions: PgVersionStore;
   readonly links: PgLinkStore;
+  readonly search: PgSearchIndex;
   readonly claims: Claims;
 
   private constructor(
@@ -90,6 +93,7 @@ export class PgStore implements DocumentStore {
     this.claims = new Claims(pool, options.nodeId, options.shared);
     this.versions = new PgVersionStore(pool, this.claims);
     this.links = new PgLinkStore(pool);
+    this.search = new PgSearchIndex(pool);
   }
 
   /** Connects, refuses a server that could lose acknowledged commits, and migrates the schema. */
@@ -277,14 +281,8 @@ export class PgStore implements DocumentStore {
         `strpos(lower(CASE WHEN title = '' THEN 'Untitled' ELSE title END), ${param(query.titleContains.toLowerCase())}) > 0`,
       );
     }
-    const { access } = query;
-    if (!access.all) {
-      const anyOf = [
-        ...(access.ids.length > 0 ? [`id = ANY(${param(access.ids)}::text[])`] : []),
-        ...access.prefixes.map((prefix) => `left(id, ${param(prefix.length)}) = ${param(prefix)}`),
-      ];
-      where.push(anyOf.length > 0 ? `(${anyOf.join(' OR ')})` : 'false');
-    }
+    const access = pgAccessFilter(query.access, 'id', param);
+    if (access) where.push(access);
     const sql =
       `SELECT ${META_COLUMNS} FROM documents ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ` +
       `ORDER BY updated_at DESC, id LIMIT ${param(query.limit)}`;

@@ -101,6 +101,15 @@ export const PG_MIGRATIONS: readonly string[] = [
      revoked_at bigint
    );
    CREATE INDEX share_links_scope ON share_links (scope);`,
+  // Full-text search ('simple' configuration: any language, no stemming). A document without
+  // a row has never been indexed (those from before this migration are indexed in the background).
+  `CREATE TABLE doc_search (
+     doc_id text PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+     title text NOT NULL,
+     body text NOT NULL,
+     tsv tsvector NOT NULL
+   );
+   CREATE INDEX doc_search_tsv ON doc_search USING gin (tsv);`,
 ];
 
 /** Any constant both nodes agree on: the advisory lock that lets one node at a time migrate. */
