@@ -51,6 +51,19 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expectNoSeriousViolations(alice.page, `history, ${colorScheme}`);
     });
 
+    test('the shortcuts sheet, and the toolbar’s "More" menu on a phone', async ({ alice, docId }) => {
+      await alice.page.setViewportSize({ width: 390, height: 844 });
+      await alice.open(docId);
+      await writeSampleDocument(alice);
+      await alice.page.getByRole('button', { name: 'More formatting' }).click();
+      await expect(alice.page.getByRole('menu', { name: 'More formatting' })).toBeVisible();
+      await expectNoSeriousViolations(alice.page, `phone toolbar menu, ${colorScheme}`);
+      await alice.page.keyboard.press('Escape');
+      await alice.page.keyboard.press('ControlOrMeta+/');
+      await expect(alice.page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+      await expectNoSeriousViolations(alice.page, `shortcuts sheet, ${colorScheme}`);
+    });
+
     // Trash: add a test here that opens the Trash page with a deleted document in it
     // and calls expectNoSeriousViolations(page, `trash, ${colorScheme}`).
 
