@@ -104,7 +104,7 @@ test.describe('formatting, seen in both browsers', () => {
     await bob.expectHtml(
       '<h1>Title</h1><h2>Section</h2><ul><li><p>bullet</p></li></ul><ol><li><p>first</p></li></ol>' +
         '<ul data-type="task-list"><li data-type="task-item" data-checked="false"><span class="task-check" ' +
-        'contenteditable="false"><input type="checkbox" aria-label="Done" contenteditable="false"></span>' +
+        'contenteditable="false"><input type="checkbox" tabindex="-1" contenteditable="false" aria-label="todo"></span>' +
         '<div class="task-content"><p>todo</p></div></li></ul><blockquote><p>quoted</p></blockquote>' +
         '<pre><code>let x = 1;</code></pre><p>a <strong>strong</strong> and <em>slanted</em> <code>mono</code> end</p>' +
         '<hr contenteditable="false">',
@@ -153,9 +153,9 @@ test('accessibility: a labelled toolbar reachable by keyboard, and a named text 
     - toolbar "Formatting":
       - group:
         - button "Normal text" [pressed]
-        - button "Heading 1"
-        - button "Heading 2"
-        - button "Heading 3"
+        - button "H1 Heading 1"
+        - button "H2 Heading 2"
+        - button "H3 Heading 3"
       - group:
         - button "Bold"
         - button "Italic"
@@ -165,7 +165,7 @@ test('accessibility: a labelled toolbar reachable by keyboard, and a named text 
         - button "Inline code"
       - group:
         - button "Bulleted list"
-        - button "Numbered list"
+        - button "1. Numbered list"
         - button "Task list"
       - group:
         - button "Quote"

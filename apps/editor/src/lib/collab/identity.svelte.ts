@@ -1,22 +1,8 @@
-import { parsePresenceUser, type PresenceUser } from '@tandem/crdt-bridge';
+import { USER_COLORS, parsePresenceUser, type PresenceUser } from '@tandem/crdt-bridge';
 import { TOKEN_STORAGE_KEY, linkName } from './accessToken.js';
 
 /** Where a person's chosen name and colour live in the browser. */
 export const IDENTITY_STORAGE_KEY = 'tandem.user';
-
-/** Colours that carry white text and stand out on both light and dark pages. */
-export const USER_COLORS = [
-  '#d9480f',
-  '#2b8a3e',
-  '#1971c2',
-  '#ae3ec9',
-  '#c2255c',
-  '#0c8599',
-  '#5f3dc4',
-  '#e67700',
-  '#364fc7',
-  '#087f5b',
-] as const;
 
 const ADJECTIVES = [
   'Curious',
@@ -53,7 +39,7 @@ function pick<T>(items: readonly T[]): T {
 
 /** A friendly random identity, e.g. "Curious Otter" in teal. */
 export function randomIdentity(): PresenceUser {
-  return { name: `${pick(ADJECTIVES)} ${pick(ANIMALS)}`, color: pick(USER_COLORS) };
+  return { name: `${pick(ADJECTIVES)} ${pick(ANIMALS)}`, color: pick(USER_COLORS).value };
 }
 
 function load(): PresenceUser {

@@ -77,3 +77,15 @@ export const toggleItalic = toggleMark(marks.italic!);
 export const toggleUnderline = toggleMark(marks.underline!);
 export const toggleStrike = toggleMark(marks.strike!);
 export const toggleCode = toggleMark(marks.code!);
+
+/** Ticks or unticks the task item holding the cursor; not applicable (false) outside a task. */
+export const toggleTaskAtCaret: Command = (state, dispatch) => {
+  const { $from } = state.selection;
+  for (let depth = $from.depth; depth > 0; depth--) {
+    const node = $from.node(depth);
+    if (node.type !== nodes.task_item) continue;
+    if (dispatch) dispatch(state.tr.setNodeAttribute($from.before(depth), 'checked', !node.attrs.checked));
+    return true;
+  }
+  return false;
+};

@@ -1,4 +1,3 @@
-import { keymap } from 'prosemirror-keymap';
 import { EditorState, type Plugin } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import { ySyncPlugin, ySyncPluginKey, yUndoPlugin } from 'y-prosemirror';
@@ -33,13 +32,7 @@ export function createEditorView(
     plugins: [
       ySyncPlugin(fragment),
       yUndoPlugin(),
-      keymap({
-        'Mod-k': () => {
-          options.onLinkRequest?.();
-          return true;
-        },
-      }),
-      ...tandemKeymap(),
+      ...tandemKeymap({ link: () => options.onLinkRequest?.() }),
       tandemInputRules(),
       ...(options.plugins ?? []),
     ],

@@ -1,57 +1,36 @@
-import { baseKeymap, chainCommands, exitCode, setBlockType } from 'prosemirror-commands';
+import { baseKeymap } from 'prosemirror-commands';
 import { keymap } from 'prosemirror-keymap';
-import { liftListItem, sinkListItem, splitListItem } from 'prosemirror-schema-list';
 import type { Command, Plugin } from 'prosemirror-state';
-import { redo, undo } from 'y-prosemirror';
-import { schema } from '@tandem/crdt-bridge';
-import {
-  insertHardBreak,
-  insertHorizontalRule,
-  toggleBlock,
-  toggleBlockquote,
-  toggleBold,
-  toggleCode,
-  toggleItalic,
-  toggleList,
-  toggleStrike,
-  toggleUnderline,
-} from './commands.js';
+import { EDITOR_ACTIONS, type PageAction } from './shortcuts.js';
 
-const { nodes } = schema;
+/** What the page does for its actions while the editor has focus; an action left out falls through to the page. */
+export type PageActionHandlers = Partial<Record<PageAction, () => void>>;
 
-/** Undo/redo through y-prosemirror's per-user undo manager: you undo your own changes, never a collaborator's. */
-const undoCommand: Command = (state) => undo(state);
-const redoCommand: Command = (state) => redo(state);
+/**
+ * The editor's key bindings, built from {@link EDITOR_ACTIONS}. Throws a RangeError when two
+ * actions claim the same key: the table would then promise something the keymap does not do.
+ */
+export function keyBindings(page: PageActionHandlers = {}): Record<string, Command> {
+  const bindings: Record<string, Command> = {};
+  for (const action of EDITOR_ACTIONS) {
+    const { run } = action;
+    const command: Command =
+      typeof run === 'function'
+        ? run
+        : () => {
+            const handler = page[run];
+            handler?.();
+            return handler !== undefined;
+          };
+    for (const key of action.keys) {
+      if (key in bindings) throw new RangeError(`Key ${key} is bound twice (again by "${action.id}")`);
+      bindings[key] = command;
+    }
+  }
+  return bindings;
+}
 
-/** Tandem's keyboard shortcuts (documented in the toolbar tooltips). */
-export function tandemKeymap(): Plugin[] {
-  const listItem = nodes.list_item!;
-  const taskItem = nodes.task_item!;
-  const bindings: Record<string, Command> = {
-    'Mod-z': undoCommand,
-    'Mod-Shift-z': redoCommand,
-    'Mod-y': redoCommand,
-    'Mod-b': toggleBold,
-    'Mod-i': toggleItalic,
-    'Mod-u': toggleUnderline,
-    'Mod-Shift-x': toggleStrike,
-    'Mod-e': toggleCode,
-    'Mod-`': toggleCode,
-    'Mod-Alt-0': setBlockType(nodes.paragraph!),
-    'Mod-Alt-1': toggleBlock(nodes.heading!, { level: 1 }),
-    'Mod-Alt-2': toggleBlock(nodes.heading!, { level: 2 }),
-    'Mod-Alt-3': toggleBlock(nodes.heading!, { level: 3 }),
-    'Mod-Alt-c': toggleBlock(nodes.code_block!),
-    'Mod-Shift-7': toggleList(nodes.ordered_list!, listItem),
-    'Mod-Shift-8': toggleList(nodes.bullet_list!, listItem),
-    'Mod-Shift-9': toggleList(nodes.task_list!, taskItem),
-    'Mod-Shift-.': toggleBlockquote,
-    'Mod-Shift--': insertHorizontalRule,
-    'Shift-Enter': chainCommands(exitCode, insertHardBreak),
-    'Mod-Enter': chainCommands(exitCode, insertHardBreak),
-    Enter: chainCommands(splitListItem(listItem), splitListItem(taskItem)),
-    Tab: chainCommands(sinkListItem(listItem), sinkListItem(taskItem)),
-    'Shift-Tab': chainCommands(liftListItem(listItem), liftListItem(taskItem)),
-  };
-  return [keymap(bindings), keymap(baseKeymap)];
+/** Tandem's keyboard shortcuts, then ProseMirror's basic editing keys. */
+export function tandemKeymap(page: PageActionHandlers = {}): Plugin[] {
+  return [keymap(keyBindings(page)), keymap(baseKeymap)];
 }

@@ -1,7 +1,7 @@
 import type { Plugin } from 'prosemirror-state';
 import type { Awareness } from 'y-protocols/awareness';
 import { yCursorPlugin } from 'y-prosemirror';
-import { cleanColor, cleanName } from '@tandem/crdt-bridge';
+import { cleanColor, cleanName, labelTextColor } from '@tandem/crdt-bridge';
 
 /** How a remote user appears in awareness: unchecked, it comes from the network. */
 interface CursorUser {
@@ -28,6 +28,7 @@ function buildCursor(user: CursorUser, clientId: number): HTMLElement {
   const label = document.createElement('span');
   label.className = 'remote-caret-label';
   label.style.backgroundColor = color;
+  label.style.color = labelTextColor(color);
   label.textContent = cleanName(user.name) ?? 'Someone';
   caret.append('\u2060', label, '\u2060');
   return caret;

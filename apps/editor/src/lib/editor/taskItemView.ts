@@ -1,7 +1,14 @@
 import type { Node } from 'prosemirror-model';
 import type { EditorView, NodeView, ViewMutationRecord } from 'prosemirror-view';
 
-/** Renders a task item as a real checkbox followed by its editable content. */
+/**
+ * Renders a task item as a real checkbox followed by its editable content. The checkbox
+ * is named by the item's first line, kept in step with edits, so a screen reader says
+ * "Write the notes, checkbox" rather than "Done". It is not a Tab stop: Tab in the text
+ * indents items, and a long list would otherwise cost one stop per task; from the
+ * keyboard, Ctrl/⌘+Enter ticks the task at the cursor, and screen readers still reach
+ * every checkbox in their reading mode.
+ */
 export class TaskItemView implements NodeView {
   readonly dom: HTMLLIElement;
   readonly contentDOM: HTMLDivElement;
@@ -16,7 +23,7 @@ export class TaskItemView implements NodeView {
     this.dom.dataset.type = 'task-item';
     this.checkbox = document.createElement('input');
     this.checkbox.type = 'checkbox';
-    this.checkbox.setAttribute('aria-label', 'Done');
+    this.checkbox.tabIndex = -1;
     this.checkbox.contentEditable = 'false';
     this.checkbox.addEventListener('mousedown', (event) => event.preventDefault());
     this.checkbox.addEventListener('change', () => {
@@ -56,5 +63,7 @@ export class TaskItemView implements NodeView {
     const checked = this.node.attrs.checked as boolean;
     this.checkbox.checked = checked;
     this.dom.dataset.checked = String(checked);
+    const text = this.node.firstChild?.textContent.trim() ?? '';
+    this.checkbox.setAttribute('aria-label', text === '' ? 'Empty task' : text);
   }
 }

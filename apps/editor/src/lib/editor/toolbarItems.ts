@@ -1,30 +1,18 @@
 import type { Command, EditorState } from 'prosemirror-state';
 import { schema } from '@tandem/crdt-bridge';
-import {
-  blockActive,
-  insertHorizontalRule,
-  insideNode,
-  markActive,
-  toggleBlock,
-  toggleBlockquote,
-  toggleBold,
-  toggleCode,
-  toggleItalic,
-  toggleList,
-  toggleStrike,
-  toggleUnderline,
-} from './commands.js';
+import { blockActive, insideNode, markActive } from './commands.js';
+import { editorAction, type EditorAction } from './shortcuts.js';
 
 const { nodes, marks } = schema;
 
-/** One toolbar button: what it shows, what it says to assistive tech, what it does. */
+/** One toolbar button: an action from the shortcuts table, and how the button shows it. */
 export interface ToolbarItem {
   id: string;
   /** Short visible glyph. */
   glyph: string;
-  /** Accessible name. */
+  /** Plain words, from the shortcuts table. */
   label: string;
-  /** Shortcut shown in the tooltip, with "Mod" for Ctrl/⌘. */
+  /** The shortcut the tooltip shows (ProseMirror key name), from the shortcuts table. */
   shortcut?: string;
   command: Command;
   /** Pressed state; absent for one-shot actions. */
@@ -37,154 +25,60 @@ export interface ToolbarItem {
   opens?: 'link';
 }
 
+type Look = Pick<ToolbarItem, 'glyph' | 'active' | 'style' | 'icon'>;
+
+/** A button for the action `id` of the shortcuts table, drawn as `look`. */
+function tool(id: string, look: Look): ToolbarItem {
+  const action: EditorAction = editorAction(id);
+  const { run } = action;
+  return {
+    id,
+    label: action.label,
+    ...(action.keys[0] !== undefined && { shortcut: action.keys[0] }),
+    command: typeof run === 'function' ? run : () => true,
+    ...(run === 'link' && { opens: 'link' as const }),
+    ...look,
+  };
+}
+
 /** Buttons in groups; groups are separated visually. */
 export const TOOLBAR_GROUPS: ToolbarItem[][] = [
   [
-    {
-      id: 'paragraph',
-      glyph: '¶',
-      label: 'Normal text',
-      shortcut: 'Mod-Alt-0',
-      command: toggleBlock(nodes.paragraph!),
-      active: (s) => blockActive(s, nodes.paragraph!),
-    },
-    {
-      id: 'h1',
-      glyph: 'H1',
-      label: 'Heading 1',
-      shortcut: 'Mod-Alt-1',
-      command: toggleBlock(nodes.heading!, { level: 1 }),
-      active: (s) => blockActive(s, nodes.heading!, { level: 1 }),
-    },
-    {
-      id: 'h2',
-      glyph: 'H2',
-      label: 'Heading 2',
-      shortcut: 'Mod-Alt-2',
-      command: toggleBlock(nodes.heading!, { level: 2 }),
-      active: (s) => blockActive(s, nodes.heading!, { level: 2 }),
-    },
-    {
-      id: 'h3',
-      glyph: 'H3',
-      label: 'Heading 3',
-      shortcut: 'Mod-Alt-3',
-      command: toggleBlock(nodes.heading!, { level: 3 }),
-      active: (s) => blockActive(s, nodes.heading!, { level: 3 }),
-    },
+    tool('paragraph', { glyph: '¶', active: (s) => blockActive(s, nodes.paragraph!) }),
+    ...([1, 2, 3] as const).map((level) =>
+      tool(`h${level}`, { glyph: `H${level}`, active: (s) => blockActive(s, nodes.heading!, { level }) }),
+    ),
   ],
   [
-    {
-      id: 'bold',
-      glyph: 'B',
-      label: 'Bold',
-      shortcut: 'Mod-B',
-      command: toggleBold,
-      active: (s) => markActive(s, marks.bold!),
-      style: 'bold',
-    },
-    {
-      id: 'italic',
-      glyph: 'I',
-      label: 'Italic',
-      shortcut: 'Mod-I',
-      command: toggleItalic,
-      active: (s) => markActive(s, marks.italic!),
-      style: 'italic',
-    },
-    {
-      id: 'underline',
-      glyph: 'U',
-      label: 'Underline',
-      shortcut: 'Mod-U',
-      command: toggleUnderline,
-      active: (s) => markActive(s, marks.underline!),
-      style: 'underline',
-    },
-    {
-      id: 'strike',
-      glyph: 'S',
-      label: 'Strikethrough',
-      shortcut: 'Mod-Shift-X',
-      command: toggleStrike,
-      active: (s) => markActive(s, marks.strike!),
-      style: 'strike',
-    },
-    {
-      id: 'link',
-      glyph: '',
-      icon: 'link',
-      label: 'Link',
-      shortcut: 'Mod-K',
-      command: () => true,
-      active: (s) => markActive(s, marks.link!),
-      opens: 'link',
-    },
-    {
-      id: 'code',
-      glyph: '</>',
-      label: 'Inline code',
-      shortcut: 'Mod-E',
-      command: toggleCode,
-      active: (s) => markActive(s, marks.code!),
-      style: 'mono',
-    },
+    tool('bold', { glyph: 'B', active: (s) => markActive(s, marks.bold!), style: 'bold' }),
+    tool('italic', { glyph: 'I', active: (s) => markActive(s, marks.italic!), style: 'italic' }),
+    tool('underline', { glyph: 'U', active: (s) => markActive(s, marks.underline!), style: 'underline' }),
+    tool('strike', { glyph: 'S', active: (s) => markActive(s, marks.strike!), style: 'strike' }),
+    tool('link', { glyph: '', icon: 'link', active: (s) => markActive(s, marks.link!) }),
+    tool('code', { glyph: '</>', active: (s) => markActive(s, marks.code!), style: 'mono' }),
   ],
   [
-    {
-      id: 'bullet-list',
-      glyph: '•≡',
-      label: 'Bulleted list',
-      shortcut: 'Mod-Shift-8',
-      command: toggleList(nodes.bullet_list!, nodes.list_item!),
-      active: (s) => insideNode(s, nodes.bullet_list!),
-    },
-    {
-      id: 'ordered-list',
-      glyph: '1.',
-      label: 'Numbered list',
-      shortcut: 'Mod-Shift-7',
-      command: toggleList(nodes.ordered_list!, nodes.list_item!),
-      active: (s) => insideNode(s, nodes.ordered_list!),
-    },
-    {
-      id: 'task-list',
-      glyph: '☑',
-      label: 'Task list',
-      shortcut: 'Mod-Shift-9',
-      command: toggleList(nodes.task_list!, nodes.task_item!),
-      active: (s) => insideNode(s, nodes.task_list!),
-    },
+    tool('bullet-list', { glyph: '•≡', active: (s) => insideNode(s, nodes.bullet_list!) }),
+    tool('ordered-list', { glyph: '1.', active: (s) => insideNode(s, nodes.ordered_list!) }),
+    tool('task-list', { glyph: '☑', active: (s) => insideNode(s, nodes.task_list!) }),
   ],
   [
-    {
-      id: 'blockquote',
-      glyph: '❝',
-      label: 'Quote',
-      shortcut: 'Mod-Shift-.',
-      command: toggleBlockquote,
-      active: (s) => insideNode(s, nodes.blockquote!),
-    },
-    {
-      id: 'code-block',
-      glyph: '{ }',
-      label: 'Code block',
-      shortcut: 'Mod-Alt-C',
-      command: toggleBlock(nodes.code_block!),
-      active: (s) => blockActive(s, nodes.code_block!),
-      style: 'mono',
-    },
-    { id: 'hr', glyph: '—', label: 'Divider', shortcut: 'Mod-Shift--', command: insertHorizontalRule },
+    tool('blockquote', { glyph: '❝', active: (s) => insideNode(s, nodes.blockquote!) }),
+    tool('code-block', { glyph: '{ }', active: (s) => blockActive(s, nodes.code_block!), style: 'mono' }),
+    tool('hr', { glyph: '—' }),
   ],
 ];
 
-const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
-
-/** A shortcut as this platform writes it, e.g. "Ctrl+Alt+1" or "⌘⌥1". */
-export function formatShortcut(shortcut: string): string {
-  const parts = shortcut.split(/-(?!$)/);
-  const names: Record<string, string> = isMac
-    ? { Mod: '⌘', Alt: '⌥', Shift: '⇧' }
-    : { Mod: 'Ctrl', Alt: 'Alt', Shift: 'Shift' };
-  return parts.map((p) => names[p] ?? p.toUpperCase()).join(isMac ? '' : '+');
+/**
+ * A button's accessible name. Where its glyph is readable text the label does not start
+ * with ("H1" for "Heading 1"), the name starts with the glyph, so people who use speech
+ * input can say what they see (WCAG 2.5.3, Label in Name).
+ */
+export function toolName(item: ToolbarItem): string {
+  const readable = /[\p{L}\p{N}]/u.test(item.glyph);
+  return readable && !item.label.toLowerCase().startsWith(item.glyph.toLowerCase())
+    ? `${item.glyph} ${item.label}`
+    : item.label;
 }
+
+export { formatShortcut } from './keyNames.js';

@@ -1,4 +1,4 @@
-import type { VersionJSON } from '@tandem/crdt-bridge';
+import { USER_COLORS, type VersionJSON } from '@tandem/crdt-bridge';
 
 /** Versions of one calendar day (local time), newest first. */
 export interface DayGroup {
@@ -117,7 +117,7 @@ export function versionDescription(version: VersionJSON, all: readonly VersionJS
 }
 
 /** Palette for people without a colour of their own (the same as the editor's presence colours). */
-const FALLBACK_COLORS = ['#d9480f', '#2b8a3e', '#1971c2', '#ae3ec9', '#c2255c', '#0c8599', '#5f3dc4', '#e67700'];
+const FALLBACK_COLORS = USER_COLORS.map((c) => c.value);
 
 /** A person's colour: the one their presence showed, else one derived from their name. */
 export function colorFor(name: string, colors: Record<string, string | null>): string {
