@@ -223,6 +223,23 @@ describe('restore as a forward change', () => {
     expect(docText(client)).toBe(docText(server));
   });
 
+  it('changes only the blocks that differ, so a one-paragraph restore shows as that paragraph, even next to empty lines', () => {
+    const doc = peer(1);
+    const line = (text: string): Y.XmlElement => {
+      const el = new Y.XmlElement('paragraph');
+      el.insert(0, [new Y.XmlText(text)]); // Empty lines as the editor leaves them: holding an empty text.
+      return el;
+    };
+    body(doc).push(['intro', 'gamma', 'the careful wording', 'gamma', '', ''].map(line));
+    const v1 = encodeState(doc);
+    body(doc).delete(2, 1);
+    const before = encodeState(doc);
+    expect(restoreState(doc, v1)).toBe(true);
+    expect(docText(doc)).toBe('intro\ngamma\nthe careful wording\ngamma\n\n');
+    const diff = diffStates(before, encodeState(doc));
+    expect(diff.changes.map((c) => [c.type, c.block, c.text])).toEqual([['added', true, 'the careful wording']]);
+  });
+
   it('keeps a peer’s undo stack and cursor working across a restore', () => {
     const server = peer(1);
     write(server, 'alpha', 'notes');

@@ -1,16 +1,11 @@
-import type { Node as PMNode } from 'prosemirror-model';
 import { updateYFragment } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT, schema } from '../schema/schema.js';
 import { META_MAP } from '../schema/title.js';
+import { alignBlocks } from './align.js';
 import { decodeState } from './snapshot.js';
 import { fragmentToJSON } from './tree.js';
 import type { NodeJSON } from './types.js';
-
-/** A ProseMirror document from top-level JSON blocks, unchecked (history must show what is there, even if odd). */
-function docNode(content: NodeJSON[]): PMNode {
-  return schema.nodeFromJSON({ type: 'doc', content });
-}
 
 /** The metadata y-prosemirror's diffing keeps; fresh each time, since no view maps our nodes. */
 function freshMeta(): Parameters<typeof updateYFragment>[3] {
@@ -69,15 +64,62 @@ function transactChange(target: Y.Doc, origin: unknown, change: () => void): boo
 export function restoreState(target: Y.Doc, version: Uint8Array, origin: unknown = null): boolean {
   const source = decodeState(version);
   try {
-    // No padding: an empty version restores to an empty body, exactly as it was.
     const { content } = fragmentToJSON(source.getXmlFragment(CONTENT_FRAGMENT), { mode: 'plain' });
-    const node = docNode(content);
     return transactChange(target, origin, () => {
-      updateYFragment(target, target.getXmlFragment(CONTENT_FRAGMENT), node, freshMeta());
+      reshapeBody(target, content);
       syncMeta(target, source);
     });
   } finally {
     source.destroy();
+  }
+}
+
+/**
+ * Turns the body's blocks into `content` touching as few as possible: equal blocks are
+ * kept, changed ones edited in place by y-prosemirror's diffing, the rest deleted or
+ * inserted. (Handing the whole body to y-prosemirror instead edits neighbours in place
+ * rather than inserting once its matching stops at an empty line, so the change — and
+ * its preview — landed on other paragraphs.)
+ */
+function reshapeBody(target: Y.Doc, content: readonly NodeJSON[]): void {
+  const fragment = target.getXmlFragment(CONTENT_FRAGMENT);
+  const live = fragmentToJSON(fragment, { mode: 'plain' });
+  // What the editor cannot show (unknown or misplaced children) goes, as a restore leaves only the version's blocks.
+  const shown = new Set<unknown>(live.elements);
+  fragment.toArray().forEach((child, i, all) => {
+    const at = all.length - 1 - i;
+    if (!shown.has(all[at])) fragment.delete(at, 1);
+  });
+  const key = (block: NodeJSON | undefined): string => JSON.stringify(block);
+  let shift = 0;
+  let pos = 0;
+  const insert = (at: number, block: NodeJSON): void => {
+    const node = schema.nodeFromJSON(block);
+    const fresh = new Y.XmlElement(node.type.name);
+    fragment.insert(at, [fresh]);
+    updateYFragment(target, fresh, node, freshMeta());
+  };
+  for (const step of alignBlocks(live.content.map(key), content.map(key))) {
+    if (step.op === 'insert') {
+      insert(pos++, content[step.to]!);
+      shift++;
+      continue;
+    }
+    const at = step.from + shift;
+    if (step.op === 'delete') {
+      fragment.delete(at, 1);
+      shift--;
+      continue;
+    }
+    pos = at + 1;
+    if (step.op === 'keep') continue;
+    const element = live.elements[step.from]!;
+    const node = schema.nodeFromJSON(content[step.to]!);
+    if (element.nodeName === node.type.name) updateYFragment(target, element, node, freshMeta());
+    else {
+      fragment.delete(at, 1);
+      insert(at, content[step.to]!);
+    }
   }
 }
 
