@@ -12,10 +12,12 @@ import type {
 } from './DocumentStore.js';
 import { APPEND_SQL, CONNECTION_PRAGMAS } from './appendStatements.js';
 import { migrate } from './migrations.js';
+import { accessCondition } from './accessSql.js';
 import { encodeRowAsync } from './rowCodec.js';
 import { documentMeta as toMeta, storedDocument as toStored, type DocumentRow, type UpdateRow } from './storedRows.js';
 import { SqliteVersionStore } from './SqliteVersionStore.js';
 import { SqliteLinkStore } from './SqliteLinkStore.js';
+import { SqliteTrash } from './SqliteTrash.js';
 import { CommitThread } from './commitThread.js';
 import { checkWriteAheadLog } from './walCheck.js';
 
@@ -60,6 +62,8 @@ export class SqliteStore implements DocumentStore {
   readonly versions: SqliteVersionStore;
   /** Share links, in the same database. */
   readonly links: SqliteLinkStore;
+  /** Trash, a mark on the documents' rows. */
+  readonly trash: SqliteTrash;
   private readonly stmts;
   private readonly commits: CommitThread | null;
   /** What the write-ahead log lacked when the store opened with `acceptWalLoss`; null when nothing. */
@@ -97,8 +101,11 @@ export class SqliteStore implements DocumentStore {
     this.commits = options.commitThread !== false && file !== ':memory:' ? new CommitThread(file) : null;
     this.versions = new SqliteVersionStore(db);
     this.links = new SqliteLinkStore(db);
+    this.trash = new SqliteTrash(db);
     this.stmts = {
-      getDoc: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
+      // A document in Trash is not there for anything but Trash itself.
+      getDoc: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ? AND trashed_at IS NULL'),
+      anyDoc: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
       insertDoc: db.prepare(
         "INSERT OR IGNORE INTO documents (id, title, created_at, updated_at, size) VALUES (?, '', ?, ?, 0)",
       ),
@@ -133,7 +140,8 @@ export class SqliteStore implements DocumentStore {
     return this.db.transaction(() => {
       this.stmts.insertDoc.run(docId, now, now);
       this.stmts.forgetDeleted.run(docId);
-      return toMeta(this.stmts.getDoc.get(docId)!);
+      // A document in Trash stays there: callers check Trash first, and a racing join finds it gone on load.
+      return toMeta(this.stmts.anyDoc.get(docId)!);
     })();
   }
 
@@ -194,7 +202,7 @@ export class SqliteStore implements DocumentStore {
   }
 
   async listPage(query: ListQuery): Promise<DocumentMeta[]> {
-    const where: string[] = [];
+    const where: string[] = ['trashed_at IS NULL'];
     const params: unknown[] = [];
     if (query.after) {
       // Newest first, ties by id: the rows after (updatedAt, id). The first term lets SQLite walk its index.
@@ -205,19 +213,10 @@ export class SqliteStore implements DocumentStore {
       where.push('title_contains(title, ?)');
       params.push(query.titleContains.toLowerCase());
     }
-    const { access } = query;
-    if (!access.all) {
-      const anyOf = [
-        ...(access.ids.length > 0 ? [`id IN (${access.ids.map(() => '?').join(', ')})`] : []),
-        // substr, not LIKE: "_" is a valid id character and a LIKE wildcard.
-        ...access.prefixes.map(() => 'substr(id, 1, ?) = ?'),
-      ];
-      where.push(anyOf.length > 0 ? `(${anyOf.join(' OR ')})` : '0');
-      params.push(...access.ids, ...access.prefixes.flatMap((prefix) => [prefix.length, prefix]));
-    }
-    const sql =
-      `SELECT * FROM documents ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ` +
-      'ORDER BY updated_at DESC, id LIMIT ?';
+    const allowed = accessCondition(query.access);
+    where.push(allowed.sql);
+    params.push(...allowed.params);
+    const sql = `SELECT * FROM documents WHERE ${where.join(' AND ')} ` + 'ORDER BY updated_at DESC, id LIMIT ?';
     return this.db
       .prepare<unknown[], DocumentRow>(sql)
       .all(...params, query.limit)

@@ -82,6 +82,11 @@ export const MIGRATIONS: readonly string[] = [
      revoked_at INTEGER
    ) WITHOUT ROWID;
    CREATE INDEX share_links_scope ON share_links (scope);`,
+  // 9: Trash. A deleted document keeps its row, content and history, marked trashed, until it
+  // is restored or deleted for good (by hand, or TRASH_DAYS later).
+  `ALTER TABLE documents ADD COLUMN trashed_at INTEGER;
+   ALTER TABLE documents ADD COLUMN trashed_by TEXT NOT NULL DEFAULT '';
+   CREATE INDEX documents_trashed ON documents (trashed_at) WHERE trashed_at IS NOT NULL;`,
 ];
 
 /** Brings `db` up to the latest schema; throws if the file is from a newer Tandem. */

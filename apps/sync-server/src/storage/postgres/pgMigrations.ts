@@ -101,6 +101,10 @@ export const PG_MIGRATIONS: readonly string[] = [
      revoked_at bigint
    );
    CREATE INDEX share_links_scope ON share_links (scope);`,
+  // Trash: a deleted document keeps its row, content and history, marked trashed, until restored or deleted for good.
+  `ALTER TABLE documents ADD COLUMN trashed_at bigint;
+   ALTER TABLE documents ADD COLUMN trashed_by text NOT NULL DEFAULT '';
+   CREATE INDEX documents_trashed ON documents (trashed_at) WHERE trashed_at IS NOT NULL;`,
 ];
 
 /** Any constant both nodes agree on: the advisory lock that lets one node at a time migrate. */
