@@ -85,11 +85,17 @@ describe('Trash', () => {
   it('tells those who have it open, refuses joins and re-creation while it is in Trash, and lets them back after a restore', async () => {
     ts = await startTestServer();
     const ana = await person(ts, 'open', 'Ana');
+    const cy = await person(ts, 'open', 'Cy');
     addParagraph(ana.doc, 'kept');
     await ana.session.whenSaved();
+    await waitFor(() => ana.awareness.getStates().size === 2, 'Ana sees Cy');
     expect((await api('/api/docs/open', undefined, { method: 'DELETE' })).status).toBe(200);
     await waitFor(() => ana.session.status.error?.code === ErrorCode.DocumentInTrash, 'the editor is told');
     expect(ana.session.status.error?.message).toMatch(/Trash/);
+    expect(ana.session.isDeleted).toBe(true);
+    // Nobody is live in a document that is in Trash: the others' presence goes.
+    expect([...ana.awareness.getStates().keys()]).toEqual([ana.doc.clientID]);
+    addParagraph(ana.doc, 'not sent');
     expect(ts.server.registry.get('open')).toBeUndefined();
 
     expect(await join('open')).toMatchObject({ ok: false, error: { code: ErrorCode.DocumentInTrash } });
@@ -105,6 +111,12 @@ describe('Trash', () => {
     expect(await join('open')).toMatchObject({ ok: true });
     const back = await person(ts, 'open', 'Bo');
     expect(textOf(back.doc)).toBe('kept');
+    // A page that stopped picks up again once told the document is back; what it held comes with it.
+    cy.session.resume();
+    await waitFor(() => cy.session.status.connection === 'synced' && !cy.session.isDeleted, 'Cy is back in');
+    addParagraph(cy.doc, 'after the restore');
+    await cy.session.whenSaved();
+    await waitFor(() => textOf(back.doc) === 'kept\nafter the restore', 'Bo sees what Cy wrote');
   });
 
   it('deleting for good is for what is in Trash only, and leaves a tombstone', async () => {

@@ -133,11 +133,15 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     this.synced = false;
     if (this.pending.size > 0) this.dirty = true;
     this.pending.clear();
-    if (this.awareness) {
-      const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
-      awarenessProtocol.removeAwarenessStates(this.awareness, others, this);
-    }
+    this.forgetOthers();
     this.refreshStatus();
+  }
+
+  /** Drops everyone else's presence: without a room, nobody's caret or avatar is live here. */
+  private forgetOthers(): void {
+    if (!this.awareness) return;
+    const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
+    awarenessProtocol.removeAwarenessStates(this.awareness, others, this);
   }
 
   /** Handles a sync message the server sent for this document. */
@@ -202,6 +206,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
       this.synced = false;
       this.generation++;
       this.pending.clear();
+      this.forgetOthers();
     }
     this.lastError = error;
     this.refreshStatus();
