@@ -108,6 +108,7 @@ test('opening the address of a document in Trash offers to restore it, instead o
   await alice.open(docId);
   await alice.typeText('Worth keeping');
   await alice.waitSaved();
+  await request.patch(`${server.url}/api/docs/${docId}`, { data: { title: 'Kept notes' } });
   expect((await request.delete(`${server.url}/api/docs/${docId}`)).status()).toBe(200);
   await expect(alice.page.getByTestId('doc-in-trash')).toBeVisible();
 
@@ -116,6 +117,7 @@ test('opening the address of a document in Trash offers to restore it, instead o
   await expect(bob.docError).toHaveAttribute('data-code', 'DOCUMENT_IN_TRASH');
   await expect(bob.docError).toContainText('This document is in Trash. Restore it to open it again.');
   await expect(bob.status).toHaveText('In Trash');
+  await expect(bob.page).toHaveTitle('Kept notes — Tandem');
   await expect(bob.page.getByTestId('recreate')).toHaveCount(0);
   await expect(bob.editor).toHaveCount(0);
   // Opening it did not bring it back, nor make a new one.
