@@ -145,6 +145,18 @@ test('deleting from the list moves it to Trash, and the person who has it open i
   await expect(listItem(alice, docId)).toHaveCount(0);
 });
 
+test('a document deleted from the list by mistake comes back with Undo', async ({ alice, request, server, docId }) => {
+  await request.post(`${server.url}/api/docs`, { data: { id: docId } });
+  await alice.page.goto('/');
+  await listItem(alice, docId).getByTestId('delete').click();
+  await alice.page.getByTestId('confirm-dialog').getByTestId('confirm').click();
+  await expect(listItem(alice, docId)).toHaveCount(0);
+  await alice.page.getByTestId('undo-delete').click();
+  await expect(listItem(alice, docId)).toBeVisible();
+  await expect(alice.page.getByTestId('trashed-notice')).toHaveCount(0);
+  expect((await request.get(`${server.url}/api/docs/${docId}`)).status()).toBe(200);
+});
+
 test('opening the address of a document deleted for good says so, and can start a new, empty one there', async ({
   alice,
   bob,
