@@ -79,12 +79,16 @@ test('someone with a document open when it goes to Trash restores it from the ba
   await alice.typeText('Shared notes');
   await bob.expectText('Shared notes');
   await alice.waitSaved();
+  await alice.page.getByTestId('open-history').click();
+  await expect(alice.page.getByTestId('history-panel')).toBeVisible();
 
   expect((await request.delete(`${server.url}/api/docs/${docId}`)).status()).toBe(200);
   for (const user of [alice, bob]) {
     await expect(user.page.getByTestId('doc-in-trash')).toContainText('This document is in Trash');
     await expect(user.status).toHaveText('In Trash');
   }
+  // History, which reads the document over HTTP, closes: there is nothing to read until it is restored.
+  await expect(alice.page.getByTestId('history-panel')).toHaveCount(0);
   await bob.page.screenshot({ path: test.info().outputPath('in-trash-banner.png') });
 
   await bob.page.getByTestId('restore-doc').click();
