@@ -17,6 +17,7 @@ const ALSO_ON_POSTGRES = [
   'apps/sync-server/test/history-retention.test.ts',
   'apps/sync-server/test/auth.test.ts',
   'apps/sync-server/test/share-links.test.ts',
+  'apps/sync-server/test/trash.test.ts',
   'apps/sync-server/test/search.test.ts',
   'apps/sync-server/test/conformance.test.ts',
 ];

@@ -118,7 +118,7 @@ test('the search field finds documents by title', async ({ alice, request, serve
   await expect(listItem(alice, pie.id)).toBeVisible();
 });
 
-test('deleting from the list removes it, and the person who has it open is told', async ({
+test('deleting from the list moves it to Trash, and the person who has it open is told', async ({
   alice,
   bob,
   request,
@@ -138,14 +138,26 @@ test('deleting from the list removes it, and the person who has it open is told'
   await dialog.getByTestId('confirm').click();
   await expect(item).toHaveCount(0);
 
-  await expect(bob.page.getByTestId('doc-deleted')).toBeVisible();
+  await expect(bob.page.getByTestId('doc-in-trash')).toBeVisible();
   await expect(bob.editor).toHaveAttribute('contenteditable', 'false');
   expect((await request.get(`${server.url}/api/docs/${docId}/export?format=markdown`)).status()).toBe(404);
   await alice.page.reload();
   await expect(listItem(alice, docId)).toHaveCount(0);
 });
 
-test('opening the address of a deleted document says so, and can start a new, empty one there', async ({
+test('a document deleted from the list by mistake comes back with Undo', async ({ alice, request, server, docId }) => {
+  await request.post(`${server.url}/api/docs`, { data: { id: docId } });
+  await alice.page.goto('/');
+  await listItem(alice, docId).getByTestId('delete').click();
+  await alice.page.getByTestId('confirm-dialog').getByTestId('confirm').click();
+  await expect(listItem(alice, docId)).toHaveCount(0);
+  await alice.page.getByTestId('undo-delete').click();
+  await expect(listItem(alice, docId)).toBeVisible();
+  await expect(alice.page.getByTestId('trashed-notice')).toHaveCount(0);
+  expect((await request.get(`${server.url}/api/docs/${docId}`)).status()).toBe(200);
+});
+
+test('opening the address of a document deleted for good says so, and can start a new, empty one there', async ({
   alice,
   bob,
   request,
@@ -155,8 +167,9 @@ test('opening the address of a deleted document says so, and can start a new, em
   await alice.open(docId);
   await alice.typeText('Soon deleted');
   await alice.waitSaved();
-  expect((await request.delete(`${server.url}/api/docs/${docId}`)).status()).toBe(204);
-  await expect(alice.page.getByTestId('doc-deleted')).toBeVisible();
+  expect((await request.delete(`${server.url}/api/docs/${docId}`)).status()).toBe(200);
+  await expect(alice.page.getByTestId('doc-in-trash')).toBeVisible();
+  expect((await request.delete(`${server.url}/api/trash/${docId}`)).status()).toBe(204);
 
   // Someone opening the old link later is told, in words, instead of waiting for ever.
   await bob.page.goto(`/d/${docId}`);

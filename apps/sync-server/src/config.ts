@@ -78,6 +78,8 @@ export interface Config {
   historyHourlyDays: number;
   /** …then one per day, up to this many days old (0: for ever). Named versions are always kept. */
   historyDailyDays: number;
+  /** Days a deleted document stays in Trash (restorable) before it is deleted for good. */
+  trashDays: number;
   /** Most bytes one document's version history may take in storage; the oldest automatic versions are thinned first. */
   historyMaxBytes: number;
   /** Longest a shutdown waits to store what is pending (storage may be failing) before the process exits anyway. */
@@ -289,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     historyKeepAllHours: int(env, 'HISTORY_KEEP_ALL_HOURS', 24, 0, 100_000),
     historyHourlyDays: int(env, 'HISTORY_HOURLY_DAYS', 7, 0, 100_000),
     historyDailyDays: int(env, 'HISTORY_DAILY_DAYS', 0, 0, 1_000_000),
+    trashDays: int(env, 'TRASH_DAYS', 30, 1, 100_000),
     historyMaxBytes: int(env, 'HISTORY_MAX_BYTES', 64 * 1024 * 1024, 64 * 1024, 2 ** 40),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 3_600_000),
     minFreeDiskBytes: int(env, 'MIN_FREE_DISK_BYTES', 64 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),

@@ -6,6 +6,7 @@ import type { ClusterNode } from './clusterNode.js';
 import type { Config } from './config.js';
 import { DocumentService } from './documents/DocumentService.js';
 import { EditDoor } from './documents/EditDoor.js';
+import { TrashSweep } from './documents/TrashSweep.js';
 import { HistoryService } from './history/HistoryService.js';
 import { retentionPolicy } from './history/retention.js';
 import { apiRoutes } from './http/api.js';
@@ -48,6 +49,8 @@ export interface TandemServer {
   readonly history: HistoryService;
   /** Documents' life outside editing: create, import, copy, rename, export, delete. */
   readonly documents: DocumentService;
+  /** Deletes for good what has been in Trash longer than TRASH_DAYS. */
+  readonly trashSweep: TrashSweep;
   /** Worker threads for heavy requests. */
   readonly work: WorkerPool;
   /** Keeps update logs short. */
@@ -144,7 +147,10 @@ function documentPieces(
   });
   const maxStateBytes = config.maxMessageBytes;
   const documents = new DocumentService({ store, registry, door, titles, work: pools.work, log, maxStateBytes });
-  return { registry, compaction, titles, history, documents, search: searchPieces(store, registry, pools.work, log) };
+  const deleteForever = (docId: string): Promise<boolean> => documents.deleteForever(docId);
+  const trashSweep = new TrashSweep({ trash: store.trash, deleteForever, log, days: config.trashDays });
+  const search = searchPieces(store, registry, pools.work, log);
+  return { registry, compaction, titles, history, documents, trashSweep, search };
 }
 
 /** In a cluster: the carriers other nodes open to this one, and this node's clients of documents others run. */
@@ -220,6 +226,7 @@ async function shutDown(parts: {
 }): Promise<void> {
   const { io, httpServer, store, pools, pieces, cluster } = parts;
   io.close();
+  await pieces.trashSweep.stop();
   await pieces.search?.backfill.stop();
   // Unloading every room snapshots what changed since the last snapshot; then no more.
   await pieces.registry.closeAll();
@@ -265,25 +272,15 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   const nodeSockets = clusterSockets(io, cluster, log);
   const carriers = nodeSockets?.carriers ?? null;
   const pieces = documentPieces(config, log, store, writes, io, pools, carriers);
-  const { registry, compaction, titles, history, documents } = pieces;
+  const { registry, compaction, titles, history, documents, trashSweep } = pieces;
   const metrics = serverMetrics(io, pieces);
   cluster?.serveFrom((docId) => registry.get(docId) !== undefined);
   cluster?.addMetrics(metrics.registry);
   followWrites(writes, registry, metrics);
   const quotas = new Quotas(config);
-  acceptConnections(
-    io,
-    config,
-    {
-      metrics,
-      registry,
-      store,
-      quotas,
-      log,
-      ...(cluster && nodeSockets && { cluster: cluster.routing, forwardedRooms: nodeSockets.forwardedRooms }),
-    },
-    carriers,
-  );
+  const routing =
+    cluster && nodeSockets ? { cluster: cluster.routing, forwardedRooms: nodeSockets.forwardedRooms } : {};
+  acceptConnections(io, config, { metrics, registry, store, quotas, log, ...routing }, carriers);
 
   const storage = new StorageHealth(store, writes, {
     // In PostgreSQL mode DATA_DIR holds no documents: the database server watches its own disk.
@@ -291,7 +288,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     minFreeDiskBytes: config.minFreeDiskBytes,
   });
   const routes = apiRoutes({
-    ...{ store, documents, registry, history, log, startedAt, metrics, storage, quotas },
+    ...{ store, documents, registry, history, log, startedAt, metrics, storage, quotas, trashSweep },
     connections: () => io.engine.clientsCount,
     ...(cluster && { cluster }),
     tokens,
@@ -315,7 +312,11 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   pieces.search?.backfill.start();
   return {
     ...{ http: httpServer, io, store, registry, writes, history, documents, work: pools.work, compaction, log },
-    listen: () => listen(httpServer, config),
+    trashSweep,
+    listen: () => {
+      trashSweep.start();
+      return listen(httpServer, config);
+    },
     close: () => (closing ??= close()),
   };
 }

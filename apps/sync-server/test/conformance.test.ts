@@ -467,11 +467,14 @@ describe('every error of the table, on the channel the table names', () => {
     expect(client.socket.connected).toBe(true);
   });
 
-  it('DOCUMENT_DELETED: deleted while joined, then refused on join', async () => {
+  it('DOCUMENT_IN_TRASH and DOCUMENT_DELETED: moved to Trash while joined, refused on join, then deleted for good', async () => {
     await start();
     const { client } = await openReplica('doomed');
-    expect((await fetch(`${ts!.url}/api/docs/doomed`, { method: 'DELETE' })).status).toBe(204);
-    expect((await waitForRefusal(client, ErrorCode.DocumentDeleted, '`doc-error`')).docId).toBe('doomed');
+    expect((await fetch(`${ts!.url}/api/docs/doomed`, { method: 'DELETE' })).status).toBe(200);
+    expect((await waitForRefusal(client, ErrorCode.DocumentInTrash, '`doc-error`')).docId).toBe('doomed');
+    expect(await client.join('doomed')).toMatchObject({ ok: false });
+    expect(refusal(client, ErrorCode.DocumentInTrash, '`join` ack').docId).toBe('doomed');
+    expect((await fetch(`${ts!.url}/api/trash/doomed`, { method: 'DELETE' })).status).toBe(204);
     expect(await client.sync('doomed', syncMessage(SyncType.Step1, new Uint8Array([0])))).toMatchObject({
       ok: false,
       error: { code: ErrorCode.NotJoined },

@@ -147,7 +147,7 @@ describe('documents over HTTP', () => {
     expect(await listed()).toHaveLength(MAX_TITLE_LENGTH);
   });
 
-  it('deletes a document, tells those who have it open, and forgets it', async () => {
+  it('deletes a document for good (to Trash, then from it), tells those who have it open, and forgets it', async () => {
     ts = await startTestServer();
     const client = ts.client();
     const session = client.open('doomed');
@@ -156,12 +156,13 @@ describe('documents over HTTP', () => {
     await session.whenSaved();
     const errors: DocError[] = [];
     client.socket.on('doc-error', (e) => errors.push(e));
-    expect((await api('/api/docs/doomed', { method: 'DELETE' })).status).toBe(204);
-    await waitFor(() => errors.some((e) => e.code === 'DOCUMENT_DELETED'), 'the editor is told');
+    expect((await api('/api/docs/doomed', { method: 'DELETE' })).status).toBe(200);
+    await waitFor(() => errors.some((e) => e.code === 'DOCUMENT_IN_TRASH'), 'the editor is told');
     // A message that crossed the deletion comes back refused; the editor still says "deleted".
     client.socket.emit('awareness', 'doomed', new Uint8Array([0]));
     await waitFor(() => errors.some((e) => e.code === 'NOT_JOINED'), 'the crossing message is refused');
-    expect(session.status.error?.code).toBe('DOCUMENT_DELETED');
+    expect(session.status.error?.code).toBe('DOCUMENT_IN_TRASH');
+    expect((await api('/api/trash/doomed', { method: 'DELETE' })).status).toBe(204);
     const list = (await (await api('/api/docs')).json()) as { documents: { id: string }[] };
     expect(list.documents.map((d) => d.id)).not.toContain('doomed');
     expect((await api('/api/docs/doomed', { method: 'DELETE' })).status).toBe(404);

@@ -133,8 +133,8 @@ describe('unloading an idle document', () => {
   });
 });
 
-describe('a deletion racing a join', () => {
-  it('tells the joiner the document was deleted, rather than letting it join a room that is gone', async () => {
+describe('a move to Trash racing a join', () => {
+  it('tells the joiner the document is in Trash, rather than letting it join a room that is gone', async () => {
     await startInstrumented();
     await ts.server.documents.create('doomed');
     const gate = createGate();
@@ -146,14 +146,14 @@ describe('a deletion racing a join', () => {
       .timeout(5_000)
       .emitWithAck('join', { docId: 'doomed', protocol: PROTOCOL_VERSION }) as Promise<AckResult>;
     await waitFor(() => store.calls.load === 1, 'the join waits on the load');
-    const removed = ts.server.documents.remove('doomed');
+    const removed = ts.server.documents.trash('doomed', '');
     gate.open();
     await removed;
     // Joined just before the room went (and told so), or refused because it had gone: never left hanging.
     const answer = await joined;
-    if (answer.ok) await waitFor(() => told.length > 0, 'the joiner is told the document was deleted');
+    if (answer.ok) await waitFor(() => told.length > 0, 'the joiner is told the document is in Trash');
     const deleted = answer.ok ? told[0] : answer.error;
-    expect(deleted).toMatchObject({ code: ErrorCode.DocumentDeleted, docId: 'doomed' });
+    expect(deleted).toMatchObject({ code: ErrorCode.DocumentInTrash, docId: 'doomed' });
     expect(ts.server.registry.get('doomed')).toBeUndefined();
   });
 });

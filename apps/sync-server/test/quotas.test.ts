@@ -177,7 +177,8 @@ describe('joining a document that does not exist', () => {
     const p = await person(ts, 'gone', 'Ana');
     addParagraph(p.doc, 'old words');
     await p.session.whenSaved();
-    expect((await api('/api/docs/gone', { method: 'DELETE' })).status).toBe(204);
+    expect((await api('/api/docs/gone', { method: 'DELETE' })).status).toBe(200);
+    expect((await api('/api/trash/gone', { method: 'DELETE' })).status).toBe(204);
     await waitFor(() => p.session.isDeleted, 'the person who had it open is told');
 
     const socket = await rawSocket();

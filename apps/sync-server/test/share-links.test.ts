@@ -148,7 +148,9 @@ describe('share links', () => {
     await api('/api/docs', owner, { method: 'POST', body: JSON.stringify({ id: 'gone' }) });
     const link = await createLink(owner, 'gone', { role: 'editor' });
     expect((await api('/api/docs/gone', tokenIn(link))).status).toBe(200);
-    expect((await api('/api/docs/gone', owner, { method: 'DELETE' })).status).toBe(204);
+    expect((await api('/api/docs/gone', owner, { method: 'DELETE' })).status).toBe(200);
+    // In Trash the link still opens it once restored; deleted for good, it never opens again.
+    expect((await api('/api/trash/gone', owner, { method: 'DELETE' })).status).toBe(204);
     await api('/api/docs', owner, { method: 'POST', body: JSON.stringify({ id: 'gone' }) });
     await new Promise((r) => setTimeout(r, 1_100));
     expect((await api('/api/docs/gone', tokenIn(link))).status).toBe(401);

@@ -123,6 +123,11 @@ export class InstrumentedStore<S extends DocumentStore = SqliteStore> implements
     return this.inner.versions;
   }
 
+  /** The real store's Trash, uninstrumented. */
+  get trash(): DocumentStore['trash'] {
+    return this.inner.trash;
+  }
+
   /** The real store's share links, uninstrumented. */
   get links(): DocumentStore['links'] {
     return this.inner.links;

@@ -18,12 +18,14 @@ class Router {
 export const router = new Router();
 
 /** A route the app knows. */
-export type Route = { name: 'home' } | { name: 'auth' } | { name: 'document'; docId: string } | { name: 'not-found' };
+export type Route =
+  { name: 'home' } | { name: 'auth' } | { name: 'trash' } | { name: 'document'; docId: string } | { name: 'not-found' };
 
 /** Matches a path to a route. */
 export function matchRoute(path: string): Route {
   if (path === '/' || path === '') return { name: 'home' };
   if (path === '/auth') return { name: 'auth' };
+  if (path === '/trash' || path === '/trash/') return { name: 'trash' };
   const match = /^\/d\/([^/]+)\/?$/.exec(path);
   if (match) return { name: 'document', docId: decodeURIComponent(match[1]!) };
   return { name: 'not-found' };

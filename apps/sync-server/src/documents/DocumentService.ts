@@ -3,6 +3,7 @@ import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import { setStoredTitle } from '@tandem/crdt-bridge/schema';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { DocumentMeta, DocumentStore } from '../storage/DocumentStore.js';
+import type { TrashEntry } from '../storage/TrashStore.js';
 import type { PackedState } from '../storage/rowCodec.js';
 import type { WorkerPool } from '../work/WorkerPool.js';
 import type { NewDocumentContent } from '../work/jobs.js';
@@ -31,7 +32,7 @@ export interface ExportedDocument {
 
 /**
  * A document's life outside editing: created empty, imported from Markdown, copied from
- * a version, renamed, exported, deleted. Heavy work runs on the worker pool; a new
+ * a version, renamed, exported, moved to Trash, restored, deleted for good. Heavy work runs on the worker pool; a new
  * document is stored with its content in one transaction (all or nothing); a rename goes
  * through the edit door, so everyone with the document open sees it at once.
  */
@@ -43,7 +44,7 @@ export class DocumentService {
     return this.deps.store.get(docId);
   }
 
-  /** Creates an empty document (or one deleted before, again); the existing one when there is one. */
+  /** Creates an empty document (or one deleted for good before, again); the existing one when there is one. Callers check Trash first. */
   async create(docId: string): Promise<{ meta: DocumentMeta; created: boolean }> {
     const existing = await this.deps.store.get(docId);
     if (existing) return { meta: existing, created: false };
@@ -89,8 +90,41 @@ export class DocumentService {
     return this.deps.work.run('exportDocument', { source: { updates }, format });
   }
 
-  /** Deletes a document for everyone: those who have it open are told, then it goes, leaving a tombstone. */
-  async remove(docId: string): Promise<void> {
+  /**
+   * Moves a document to Trash: marked first, so no one can open it again, then those who
+   * have it open are told and dropped. Its content, history and links stay until it is
+   * restored or deleted for good. Null when there is no such (live) document.
+   */
+  async trash(docId: string, by: string): Promise<TrashEntry | null> {
+    const entry = await this.deps.store.trash.moveToTrash(docId, by, Date.now());
+    if (!entry) return null;
+    await this.deps.registry.evict(docId, [
+      'doc-error',
+      {
+        docId,
+        code: ErrorCode.DocumentInTrash,
+        message: 'This document was moved to Trash. Your copy is no longer saved.',
+      },
+    ]);
+    // No node runs it now; whichever opens it after a restore claims it afresh.
+    await this.deps.store.release?.(docId);
+    this.deps.log.info({ doc: docId }, 'document moved to Trash');
+    return entry;
+  }
+
+  /** Takes a document out of Trash, as it was; null when it is not in Trash. */
+  async restore(docId: string): Promise<DocumentMeta | null> {
+    const meta = await this.deps.store.trash.restore(docId);
+    if (meta) this.deps.log.info({ doc: docId }, 'document restored from Trash');
+    return meta;
+  }
+
+  /**
+   * Deletes a document for good, leaving a tombstone; those who have it open (a live
+   * document) are told. Its links are revoked, so a document made later under the same
+   * id does not open for them. Resolves whether there was one.
+   */
+  async deleteForever(docId: string): Promise<boolean> {
     await this.deps.registry.evict(docId, [
       'doc-error',
       {
@@ -99,10 +133,10 @@ export class DocumentService {
         message: 'This document was deleted. Your copy is no longer saved.',
       },
     ]);
-    await this.deps.store.delete(docId);
-    // A document made later under the same id must not open for the old links.
+    const existed = await this.deps.store.delete(docId);
     await this.deps.store.links?.revokeAllFor(docId, Date.now());
-    this.deps.log.info({ doc: docId }, 'document deleted');
+    if (existed) this.deps.log.info({ doc: docId }, 'document deleted for good');
+    return existed;
   }
 
   /** One transaction: a document whose creation fails or is refused leaves nothing behind. Then it is searchable at once. */

@@ -6,6 +6,7 @@ import { OPEN_USER, atLeast, roleFor } from '../auth/roles.js';
 import type { AccessTokens } from '../auth/AccessTokens.js';
 import { AuthError, bearerToken } from '../auth/tokens.js';
 import type { DocumentService } from '../documents/DocumentService.js';
+import type { TrashSweep } from '../documents/TrashSweep.js';
 import type { HistoryService } from '../history/HistoryService.js';
 import { NoSuchDocument, type RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { StorageHealth } from '../storage/StorageHealth.js';
@@ -21,6 +22,7 @@ import { BadRequest, sendError } from './json.js';
 import { matchRoute, type Route } from './router.js';
 import { isStateChanging } from './sameOrigin.js';
 import { sendStorageUnavailable } from './storageUnavailable.js';
+import { trashRoutes } from './trashRoutes.js';
 import { versionRoutes } from './versionRoutes.js';
 import { sendWorkError } from './workErrors.js';
 
@@ -30,6 +32,8 @@ export interface ApiDeps {
   store: DocumentStore;
   /** Creating, importing, copying, renaming, exporting and deleting documents. */
   documents: DocumentService;
+  /** When Trash deletes a document for good. */
+  trashSweep: TrashSweep;
   registry: RoomRegistry;
   log: Logger;
   history: HistoryService;
@@ -56,6 +60,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
     ...contentRoutes(deps),
     ...versionRoutes(deps),
     ...linkRoutes(deps),
+    ...trashRoutes(deps),
   ];
 }
 

@@ -9,6 +9,7 @@ import { documentJson } from './documentRoutes.js';
 import { BadRequest, readBody, readJson, sendError, sendJson } from './json.js';
 import { takeDocumentCreation } from './quotas.js';
 import type { Route, RouteContext } from './router.js';
+import { trashEntryJson } from './trashRoutes.js';
 
 /** Largest Markdown file accepted for import. */
 const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
@@ -129,15 +130,16 @@ const renameDocument: ContentHandler = async (deps, ctx) => {
   sendJson(ctx.res, 200, documentJson(await deps.documents.rename(id, cleanTitle(body.title))));
 };
 
-/** `DELETE /api/docs/<id>`: deletes it for everyone (they are told). */
+/** `DELETE /api/docs/<id>`: moves it to Trash (everyone who has it open is told); answers with its Trash entry. */
 const deleteDocument: ContentHandler = async (deps, ctx) => {
   const id = await existingDoc(deps, ctx);
   if (!id) return;
-  await deps.documents.remove(id);
-  ctx.res.writeHead(204).end();
+  const entry = await deps.documents.trash(id, ctx.user.name);
+  if (!entry) return sendError(ctx.res, 404, 'NOT_FOUND', 'There is no document with that id.');
+  sendJson(ctx.res, 200, trashEntryJson(deps, entry, ctx.user));
 };
 
-/** Show, export, import, rename and delete. */
+/** Show, export, import, rename and delete (to Trash). */
 export function contentRoutes(deps: ApiDeps): Route[] {
   const on = (handler: ContentHandler) => (ctx: RouteContext) => handler(deps, ctx);
   const document = /^\/api\/docs\/(?<id>[^/]+)$/;

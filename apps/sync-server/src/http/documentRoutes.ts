@@ -116,7 +116,17 @@ export function documentRoutes(deps: ApiDeps): Route[] {
           sendError(res, 403, ErrorCode.Forbidden, 'You may not create documents here.');
           return;
         }
-        // Only a document that comes into being counts; one that was deleted may be created again.
+        // A document in Trash is restored, not made again empty under the same id.
+        if (await deps.store.trash.entry(id)) {
+          sendError(
+            res,
+            409,
+            ErrorCode.DocumentInTrash,
+            'A document with this id is in Trash. Restore it (POST /api/trash/<id>/restore) instead.',
+          );
+          return;
+        }
+        // Only a document that comes into being counts; one that was deleted for good may be created again.
         if (!(await deps.documents.get(id))) takeDocumentCreation(deps.quotas, ctx);
         const { meta, created } = await deps.documents.create(id);
         sendJson(res, created ? 201 : 200, documentJson(meta));

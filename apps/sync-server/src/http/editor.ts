@@ -27,7 +27,7 @@ export const EDITOR_CSP = [
 
 /**
  * Serves the built editor: hashed assets with long caching, and index.html for
- * every app route (`/`, `/d/<id>`) so the client-side router takes over.
+ * every app route (`/`, `/auth`, `/trash`, `/d/<id>`) so the client-side router takes over.
  */
 export function createEditorHandler(staticDir: string): (req: IncomingMessage, res: ServerResponse) => void {
   const indexFile = path.join(staticDir, 'index.html');
@@ -49,7 +49,7 @@ export function createEditorHandler(staticDir: string): (req: IncomingMessage, r
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (
         (req.method === 'GET' || req.method === 'HEAD') &&
-        (url.pathname === '/' || url.pathname === '/auth' || url.pathname.startsWith('/d/'))
+        (['/', '/auth', '/trash'].includes(url.pathname) || url.pathname.startsWith('/d/'))
       ) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
         if (req.method === 'HEAD') res.end();

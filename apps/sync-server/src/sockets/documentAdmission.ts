@@ -11,6 +11,14 @@ export interface AdmissionDeps {
   quotas: Quotas;
 }
 
+/** Why a document that was there a moment ago is gone (a join raced its move to Trash or its deletion). */
+export async function goneRefusal(store: DocumentStore, docId: string): Promise<DocError> {
+  const inTrash = (await store.trash.entry(docId).catch(() => null)) !== null;
+  return inTrash
+    ? { docId, code: ErrorCode.DocumentInTrash, message: 'This document is in Trash. Restore it to open it again.' }
+    : { docId, code: ErrorCode.DocumentDeleted, message: 'This document was deleted.' };
+}
+
 /** How long a creation is remembered once done (far longer than looking a document up takes). */
 const CREATION_MEMORY_MS = 5_000;
 
@@ -20,7 +28,7 @@ const creations = new WeakMap<DocumentStore, Map<string, Promise<unknown>>>();
 /**
  * Makes sure the document a join names exists, creating it when the joiner may: a join
  * may create only what `POST /api/docs` would let the same person create (an editor, within
- * their quota), and never a document that was deleted. Resolves with the refusal, or null
+ * their quota), and never a document that is in Trash or was deleted. Resolves with the refusal, or null
  * once the document exists. `identity` is whom the creation counts against (`quotaIdentity`).
  */
 export async function admitToDocument(
@@ -30,6 +38,13 @@ export async function admitToDocument(
   identity: string,
 ): Promise<DocError | null> {
   if (deps.registry.get(docId) || (await deps.store.get(docId))) return null;
+  if ((await deps.store.trash.entry(docId)) !== null) {
+    return {
+      docId,
+      code: ErrorCode.DocumentInTrash,
+      message: 'This document is in Trash. Restore it to open it again.',
+    };
+  }
   if ((await deps.store.deletedAt(docId)) !== null) {
     return {
       docId,

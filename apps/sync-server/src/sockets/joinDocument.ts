@@ -6,7 +6,7 @@ import type { Room } from '../rooms/Room.js';
 import { NoSuchDocument } from '../rooms/RoomRegistry.js';
 import { OwnedElsewhere } from '../storage/ownership.js';
 import { fail, type Ack, type Connection } from './Connection.js';
-import { admitToDocument } from './documentAdmission.js';
+import { admitToDocument, goneRefusal } from './documentAdmission.js';
 import type { PeerNode } from './forwarding.js';
 import { SocketMemberPort } from './SocketAudience.js';
 
@@ -96,8 +96,8 @@ async function placeJoin(conn: Connection, docId: string, role: Role, ack: Ack):
     return owner ?? (await deps.registry.acquire(docId));
   } catch (err) {
     if (err instanceof NoSuchDocument) {
-      // Deleted between the check above and the load.
-      ack(fail(ErrorCode.DocumentDeleted, 'This document was deleted.', docId));
+      // Moved to Trash or deleted between the check above and the load.
+      ack({ ok: false, error: await goneRefusal(deps.store, docId) });
       return null;
     }
     if (err instanceof OwnedElsewhere) {
@@ -161,9 +161,9 @@ export async function joinDocument(conn: Connection, request: unknown, rawAck: u
     return;
   }
   if (!('members' in room)) return forwardJoin(conn, docId, room, request, ack);
-  // Deleted while this join waited for its room: the room is gone, and so is the document.
+  // Trashed or deleted while this join waited for its room: the room is gone, and so is the document.
   if (room.isDestroyed) {
-    ack(fail(ErrorCode.DocumentDeleted, 'This document was deleted.', docId));
+    ack({ ok: false, error: await goneRefusal(conn.deps.store, docId) });
     for (const run of conn.memberships.abandon(docId)) run();
     return;
   }

@@ -1,5 +1,6 @@
 import type { LinkStore } from './LinkStore.js';
 import type { SearchIndex } from './SearchIndex.js';
+import type { TrashStore } from './TrashStore.js';
 import type { VersionStore } from './VersionStore.js';
 
 /** What the store knows about a document, without its content. */
@@ -84,6 +85,8 @@ export interface DocumentStore {
   readonly links?: LinkStore;
   /** The full-text index of titles and text, when this store keeps one; without it a search looks at titles alone. */
   readonly search?: SearchIndex;
+  /** Trash: documents deleted but not yet for good. Everything below ignores them, as if they did not exist. */
+  readonly trash: TrashStore;
   /** For a store several nodes share: this node's id and how many documents it owns now. */
   readonly ownership?: { readonly nodeId: string; readonly owned: number };
   /**
@@ -115,7 +118,7 @@ export interface DocumentStore {
   get(docId: string): Promise<DocumentMeta | null>;
   /** One page of documents, most recently updated first (ties by id). */
   listPage(query: ListQuery): Promise<DocumentMeta[]>;
-  /** Deletes a document and everything stored for it, leaving a tombstone; returns whether it existed. */
+  /** Deletes a document (live or in Trash) and everything stored for it, leaving a tombstone; returns whether it existed. */
   delete(docId: string): Promise<boolean>;
   /** Cheap liveness check for health endpoints. */
   ping(): Promise<void>;

@@ -87,7 +87,7 @@ export class SqliteSearchIndex implements SearchIndex {
       }
       SELECT d.*, ${fullText ? 'h.rank' : 'NULL'} AS rank, (SELECT id FROM search_docs WHERE doc_id = d.id) AS row_id
         FROM documents d ${fullText ? 'LEFT JOIN hits h ON h.doc_id = d.id' : ''}
-       WHERE (${fullText ? 'h.doc_id IS NOT NULL OR ' : ''}title_contains(d.title, ?)) ${access ? `AND ${access.sql}` : ''}
+       WHERE (${fullText ? 'h.doc_id IS NOT NULL OR ' : ''}title_contains(d.title, ?)) AND d.trashed_at IS NULL ${access ? `AND ${access.sql}` : ''}
        ORDER BY ${fullText ? 'h.rank IS NULL, h.rank, ' : ''}d.updated_at DESC, d.id LIMIT ? OFFSET ?`;
     const params = [...(fullText ? [match] : []), query.titleContains, ...(access?.params ?? [])];
     const rows = this.db.prepare<unknown[], HitRow>(sql).all(...params, query.limit, query.offset);

@@ -18,6 +18,7 @@ import { documentMeta as toMeta, storedDocument as toStored, type DocumentRow, t
 import { SqliteVersionStore } from './SqliteVersionStore.js';
 import { SqliteLinkStore } from './SqliteLinkStore.js';
 import { SqliteSearchIndex } from './SqliteSearchIndex.js';
+import { SqliteTrash } from './SqliteTrash.js';
 import { CommitThread } from './commitThread.js';
 import { checkWriteAheadLog } from './walCheck.js';
 
@@ -64,6 +65,8 @@ export class SqliteStore implements DocumentStore {
   readonly links: SqliteLinkStore;
   /** The full-text index, in the same database. */
   readonly search: SqliteSearchIndex;
+  /** Trash, a mark on the documents' rows. */
+  readonly trash: SqliteTrash;
   private readonly stmts;
   private readonly commits: CommitThread | null;
   /** What the write-ahead log lacked when the store opened with `acceptWalLoss`; null when nothing. */
@@ -102,8 +105,11 @@ export class SqliteStore implements DocumentStore {
     this.versions = new SqliteVersionStore(db);
     this.links = new SqliteLinkStore(db);
     this.search = new SqliteSearchIndex(db);
+    this.trash = new SqliteTrash(db);
     this.stmts = {
-      getDoc: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
+      // A document in Trash is not there for anything but Trash itself.
+      getDoc: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ? AND trashed_at IS NULL'),
+      anyDoc: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
       insertDoc: db.prepare(
         "INSERT OR IGNORE INTO documents (id, title, created_at, updated_at, size) VALUES (?, '', ?, ?, 0)",
       ),
@@ -138,7 +144,8 @@ export class SqliteStore implements DocumentStore {
     return this.db.transaction(() => {
       this.stmts.insertDoc.run(docId, now, now);
       this.stmts.forgetDeleted.run(docId);
-      return toMeta(this.stmts.getDoc.get(docId)!);
+      // A document in Trash stays there: callers check Trash first, and a racing join finds it gone on load.
+      return toMeta(this.stmts.anyDoc.get(docId)!);
     })();
   }
 
@@ -199,7 +206,7 @@ export class SqliteStore implements DocumentStore {
   }
 
   async listPage(query: ListQuery): Promise<DocumentMeta[]> {
-    const where: string[] = [];
+    const where: string[] = ['trashed_at IS NULL'];
     const params: unknown[] = [];
     if (query.after) {
       // Newest first, ties by id: the rows after (updatedAt, id). The first term lets SQLite walk its index.
@@ -215,9 +222,7 @@ export class SqliteStore implements DocumentStore {
       where.push(access.sql);
       params.push(...access.params);
     }
-    const sql =
-      `SELECT * FROM documents ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ` +
-      'ORDER BY updated_at DESC, id LIMIT ?';
+    const sql = `SELECT * FROM documents WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, id LIMIT ?`;
     return this.db
       .prepare<unknown[], DocumentRow>(sql)
       .all(...params, query.limit)

@@ -82,6 +82,11 @@ export const MIGRATIONS: readonly string[] = [
      revoked_at INTEGER
    ) WITHOUT ROWID;
    CREATE INDEX share_links_scope ON share_links (scope);`,
+  // 9: Trash. A deleted document keeps its row, content and history, marked trashed, until it
+  // is restored or deleted for good (by hand, or TRASH_DAYS later).
+  `ALTER TABLE documents ADD COLUMN trashed_at INTEGER;
+   ALTER TABLE documents ADD COLUMN trashed_by TEXT NOT NULL DEFAULT '';
+   CREATE INDEX documents_trashed ON documents (trashed_at) WHERE trashed_at IS NOT NULL;`,
   // 10: full-text search. `search_docs` gives each indexed document the integer rowid FTS5
   // needs (and goes with the document, taking its FTS row along); a document without one has
   // never been indexed (those from before this migration are indexed in the background).

@@ -336,10 +336,10 @@ describe('a cluster in token mode', () => {
     await waitFor(() => storedTitle(ann.doc) === 'Memo' && storedTitle(viewer.doc) === 'Memo', 'everyone sees it');
 
     const deleted = await api(three!, 'DELETE');
-    expect(deleted.status).toBe(204);
+    expect(deleted.status).toBe(200);
     await waitFor(
-      () => [ann, viewer].every((s) => s.status.error?.code === ErrorCode.DocumentDeleted),
-      'people on both nodes are told it was deleted',
+      () => [ann, viewer].every((s) => s.status.error?.code === ErrorCode.DocumentInTrash),
+      'people on both nodes are told it was moved to Trash',
     );
   });
 });

@@ -35,7 +35,10 @@ describe('copying a SQLite database into PostgreSQL', () => {
     addParagraph(gone.doc, 'soon deleted');
     await gone.session.whenSaved();
     gone.session.destroy();
-    expect((await fetch(`${ts.url}/api/docs/gone`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`${ts.url}/api/docs/gone`, { method: 'DELETE' })).status).toBe(200);
+    expect((await fetch(`${ts.url}/api/trash/gone`, { method: 'DELETE' })).status).toBe(204);
+    await fetch(`${ts.url}/api/docs`, { method: 'POST', body: JSON.stringify({ id: 'binned' }) });
+    expect((await fetch(`${ts.url}/api/docs/binned`, { method: 'DELETE' })).status).toBe(200);
     const before = textOf(alice.doc);
     await ts.stop();
     ts = null;
@@ -47,7 +50,7 @@ describe('copying a SQLite database into PostgreSQL', () => {
     const pool = openPool(url, { max: 1 });
     try {
       const report = await copySqliteToPostgres(path.join(dataDir, 'tandem.db'), pool);
-      expect(report).toMatchObject({ documents: 1, versions: storedVersions, tombstones: 1 });
+      expect(report).toMatchObject({ documents: 2, versions: storedVersions, tombstones: 1 });
       expect(report.authors).toBeGreaterThanOrEqual(1);
       await expect(copySqliteToPostgres(path.join(dataDir, 'tandem.db'), pool)).rejects.toBeInstanceOf(TargetNotEmpty);
     } finally {
@@ -62,6 +65,10 @@ describe('copying a SQLite database into PostgreSQL', () => {
     expect(versions.map((v) => v.name)).toContain(named.name);
     expect(await ts.server.store.get('gone')).toBeNull();
     expect(await ts.server.store.deletedAt('gone')).not.toBeNull();
+    // A document in Trash stays there, restorable.
+    expect(await ts.server.store.get('binned')).toBeNull();
+    expect(await ts.server.store.trash.entry('binned')).not.toBeNull();
+    expect(await ts.server.store.trash.restore('binned')).toMatchObject({ id: 'binned' });
     // The copied log goes on growing from where it ends, without gaps.
     addParagraph(reader.doc, 'after the move');
     await reader.session.whenSaved();

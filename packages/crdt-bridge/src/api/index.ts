@@ -22,3 +22,4 @@ export type {
   VersionListJSON,
 } from './versions.js';
 export type { CreateShareLinkRequest, ShareLinkJSON, ShareLinkListJSON } from './links.js';
+export type { TrashEntryJSON, TrashListJSON } from './trash.js';

@@ -36,6 +36,11 @@ export const ErrorCode = {
   /** The document was deleted (now, or before this join); the client should stop editing it and never rejoin. */
   DocumentDeleted: 'DOCUMENT_DELETED',
   /**
+   * The document was moved to Trash (now, or before this join). Stop syncing it; it can be
+   * restored (`POST /api/trash/<id>/restore`), after which joining it again works.
+   */
+  DocumentInTrash: 'DOCUMENT_IN_TRASH',
+  /**
    * The access link this connection signed in with was revoked (or expired) while it was open:
    * the server drops it from its documents and closes it. Stop syncing; a new link is needed.
    */

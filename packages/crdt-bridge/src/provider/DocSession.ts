@@ -8,6 +8,13 @@ import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { sameStatus, type SessionStatus } from './status.js';
 import type { TandemSocket } from './socket.js';
 
+/** Errors after which a session stops syncing: the document is gone (or in Trash), or access was withdrawn. */
+const STOPS_SYNCING: ReadonlySet<string> = new Set([
+  ErrorCode.DocumentDeleted,
+  ErrorCode.DocumentInTrash,
+  ErrorCode.AccessRevoked,
+]);
+
 /** Events a {@link DocSession} emits. */
 export interface DocSessionEvents {
   status: (status: SessionStatus) => void;
@@ -99,8 +106,8 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     this.host.socket.emit('join', request, (result: AckResult) => {
       if (generation !== this.generation || this.destroyed) return;
       if (!result.ok) {
-        // A document deleted before this join is as gone as one deleted while open.
-        if (result.error.code === ErrorCode.DocumentDeleted) return this.handleError(result.error);
+        // A document deleted (or in Trash) before this join is as gone as one deleted while open.
+        if (STOPS_SYNCING.has(result.error.code)) return this.handleError(result.error);
         this.lastError = result.error;
         this.refreshStatus();
         return;
@@ -126,11 +133,15 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     this.synced = false;
     if (this.pending.size > 0) this.dirty = true;
     this.pending.clear();
-    if (this.awareness) {
-      const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
-      awarenessProtocol.removeAwarenessStates(this.awareness, others, this);
-    }
+    this.forgetOthers();
     this.refreshStatus();
+  }
+
+  /** Drops everyone else's presence: without a room, nobody's caret or avatar is live here. */
+  private forgetOthers(): void {
+    if (!this.awareness) return;
+    const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
+    awarenessProtocol.removeAwarenessStates(this.awareness, others, this);
   }
 
   /** Handles a sync message the server sent for this document. */
@@ -188,12 +199,14 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     // nothing to warn about, and no acknowledgement would ever come to clear the warning.
     if (error.code === ErrorCode.StorageUnavailable && this.pending.size === 0) return;
     // A withdrawn link is as final for this session: its connection is closed and stays closed.
-    if (error.code === ErrorCode.DocumentDeleted || error.code === ErrorCode.AccessRevoked) {
+    // A document in Trash stops syncing too, until `resume()` after it is restored.
+    if (STOPS_SYNCING.has(error.code)) {
       this.deleted = true;
       this.joined = false;
       this.synced = false;
       this.generation++;
       this.pending.clear();
+      this.forgetOthers();
     }
     this.lastError = error;
     this.refreshStatus();
@@ -211,9 +224,21 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     super.destroy();
   }
 
-  /** Whether the server deleted this document; the session no longer syncs. */
+  /** Whether the server deleted this document (or moved it to Trash, or withdrew access); the session no longer syncs. */
   get isDeleted(): boolean {
     return this.deleted;
+  }
+
+  /**
+   * Joins and syncs again after the document was restored from Trash. Does nothing unless
+   * the session stopped because the document was in Trash.
+   */
+  resume(): void {
+    if (this.destroyed || !this.deleted || this.lastError?.code !== ErrorCode.DocumentInTrash) return;
+    this.deleted = false;
+    this.lastError = null;
+    if (this.host.socket.connected) this.handleConnect();
+    else this.refreshStatus();
   }
 
   private readonly onDocUpdate = (

@@ -65,6 +65,11 @@ export class CollabDocument {
     getClient().reconnect();
   }
 
+  /** Opens the document again after it was restored from Trash (its session had stopped). */
+  resume(): void {
+    this.session.resume();
+  }
+
   /** Leaves the document and frees its memory. */
   destroy(): void {
     void this.local?.destroy();

@@ -5,6 +5,7 @@ import type {
   ErrorBodyJSON,
   ImportDocumentRequest,
   RenameDocumentRequest,
+  TrashEntryJSON,
 } from '@tandem/crdt-bridge';
 import { authHeaders } from './accessToken.js';
 
@@ -92,8 +93,8 @@ export function renameDocument(id: string, title: string): Promise<DocumentJSON>
   );
 }
 
-/** Deletes a document for everyone. */
-export function deleteDocument(id: string): Promise<void> {
+/** Deletes a document for everyone: it moves to Trash, where it can be restored. */
+export function deleteDocument(id: string): Promise<TrashEntryJSON> {
   return callApi(`/api/docs/${encodeURIComponent(id)}`, { method: 'DELETE' }, 'The document could not be deleted.');
 }
 

@@ -31,6 +31,13 @@ export function statusText(status: SessionStatus): { text: string; tone: StatusT
   if (status.error?.code === ErrorCode.DocumentDeleted) {
     return { text: 'Deleted', tone: 'error', detail: 'This document was deleted; changes made here are not saved.' };
   }
+  if (status.error?.code === ErrorCode.DocumentInTrash) {
+    return {
+      text: 'In Trash',
+      tone: 'error',
+      detail: 'This document is in Trash; it is not syncing, and changes made here are not saved.',
+    };
+  }
   if (status.error?.code === ErrorCode.DocumentNotFound) {
     return { text: 'No such document', tone: 'error', detail: status.error.message };
   }

@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { OwnedElsewhere } from '../ownership.js';
 
 /** Takes the document whoever owns it: one node alone on the database, or a node told to take over. */
-const TAKE = 'UPDATE documents SET owner_epoch = owner_epoch + 1, owner_node = $2 WHERE id = $1 RETURNING owner_epoch';
+const TAKE =
+  'UPDATE documents SET owner_epoch = owner_epoch + 1, owner_node = $2 WHERE id = $1 AND trashed_at IS NULL RETURNING owner_epoch';
 
 /**
  * Takes the document only from no one, from itself, or from a node no longer alive (lease
@@ -11,7 +12,7 @@ const TAKE = 'UPDATE documents SET owner_epoch = owner_epoch + 1, owner_node = $
  */
 const TAKE_IF_UNOWNED = `
   UPDATE documents SET owner_epoch = owner_epoch + 1, owner_node = $2
-   WHERE id = $1 AND (owner_node IS NULL OR owner_node = $2 OR NOT tandem_node_alive(owner_node))
+   WHERE id = $1 AND trashed_at IS NULL AND (owner_node IS NULL OR owner_node = $2 OR NOT tandem_node_alive(owner_node))
    RETURNING owner_epoch`;
 
 /**
@@ -35,7 +36,7 @@ export class Claims {
 
   /**
    * Claims `docId` over `db` (a pool, or a client inside a transaction): its new epoch, or
-   * null when the document does not exist. Throws {@link OwnedElsewhere} when another live
+   * null when the document does not exist (or is in Trash). Throws {@link OwnedElsewhere} when another live
    * node owns it (several nodes only).
    */
   async claim(docId: string, db: pg.Pool | pg.PoolClient = this.pool): Promise<number | null> {
@@ -48,9 +49,10 @@ export class Claims {
       this.epochs.set(docId, epoch);
       this.claimed++;
     } else if (this.shared) {
-      const owner = await db.query<{ owner_node: string | null }>('SELECT owner_node FROM documents WHERE id = $1', [
-        docId,
-      ]);
+      const owner = await db.query<{ owner_node: string | null }>(
+        'SELECT owner_node FROM documents WHERE id = $1 AND trashed_at IS NULL',
+        [docId],
+      );
       if (owner.rows[0]) throw new OwnedElsewhere(docId, owner.rows[0].owner_node ?? 'unknown');
     }
     return epoch;

@@ -86,7 +86,7 @@ export class PgSearchIndex implements SearchIndex {
         FROM documents d ${fullText ? 'LEFT JOIN hits h ON h.doc_id = d.id' : ''}
        WHERE (${fullText ? 'h.doc_id IS NOT NULL OR ' : ''}
               strpos(lower(CASE WHEN d.title = '' THEN 'Untitled' ELSE d.title END), ${param(query.titleContains)}) > 0)
-             ${access ? `AND ${access}` : ''}
+             AND d.trashed_at IS NULL ${access ? `AND ${access}` : ''}
        ORDER BY ${fullText ? 'h.rank DESC NULLS LAST, ' : ''}d.updated_at DESC, d.id
        LIMIT ${param(query.limit)} OFFSET ${param(query.offset)}`;
     const { rows } = await this.pool.query<HitRow>(sql, params);

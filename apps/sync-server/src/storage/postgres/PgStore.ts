@@ -24,9 +24,12 @@ import { durabilityProblem, migratePostgres } from './pgMigrations.js';
 import { openPool, redactDatabaseUrl } from './pgPool.js';
 import { PgLinkStore } from './PgLinkStore.js';
 import { PgSearchIndex } from './PgSearchIndex.js';
+import { PgTrash } from './PgTrash.js';
 import { PgVersionStore } from './PgVersionStore.js';
 import { asBuffer, inTransaction } from './transaction.js';
 
+/** A live document's row: one in Trash is not there for anything but Trash itself. */
+const LIVE_DOC = `SELECT ${META_COLUMNS} FROM documents WHERE id = $1 AND trashed_at IS NULL`;
 const LOAD_UPDATES = 'SELECT seq, data, codec, state_vector, delete_set FROM updates WHERE doc_id = $1 ORDER BY seq';
 
 /**
@@ -83,6 +86,7 @@ export class PgStore implements DocumentStore {
   readonly versions: PgVersionStore;
   readonly links: PgLinkStore;
   readonly search: PgSearchIndex;
+  readonly trash: PgTrash;
   readonly claims: Claims;
 
   private constructor(
@@ -94,6 +98,7 @@ export class PgStore implements DocumentStore {
     this.versions = new PgVersionStore(pool, this.claims);
     this.links = new PgLinkStore(pool);
     this.search = new PgSearchIndex(pool);
+    this.trash = new PgTrash(pool);
   }
 
   /** Connects, refuses a server that could lose acknowledged commits, and migrates the schema. */
@@ -126,7 +131,7 @@ export class PgStore implements DocumentStore {
       return inTransaction(this.pool, async (db) => {
         const epoch = await this.claims.claim(docId, db);
         if (epoch === null) return null;
-        const meta = await db.query<DocumentRow>(`SELECT ${META_COLUMNS} FROM documents WHERE id = $1`, [docId]);
+        const meta = await db.query<DocumentRow>(LIVE_DOC, [docId]);
         const rows = await db.query<UpdateRow>(LOAD_UPDATES, [docId]);
         return toStored(toMeta(meta.rows[0]!), rows.rows);
       });
@@ -135,7 +140,7 @@ export class PgStore implements DocumentStore {
     return inTransaction(
       this.pool,
       async (db) => {
-        const meta = await db.query<DocumentRow>(`SELECT ${META_COLUMNS} FROM documents WHERE id = $1`, [docId]);
+        const meta = await db.query<DocumentRow>(LIVE_DOC, [docId]);
         if (meta.rows.length === 0) return null;
         const rows = await db.query<UpdateRow>(LOAD_UPDATES, [docId]);
         return toStored(toMeta(meta.rows[0]!), rows.rows);
@@ -260,12 +265,12 @@ export class PgStore implements DocumentStore {
   }
 
   async get(docId: string): Promise<DocumentMeta | null> {
-    const { rows } = await this.pool.query<DocumentRow>(`SELECT ${META_COLUMNS} FROM documents WHERE id = $1`, [docId]);
+    const { rows } = await this.pool.query<DocumentRow>(LIVE_DOC, [docId]);
     return rows[0] ? toMeta(rows[0]) : null;
   }
 
   async listPage(query: ListQuery): Promise<DocumentMeta[]> {
-    const where: string[] = [];
+    const where: string[] = ['trashed_at IS NULL'];
     const params: unknown[] = [];
     const param = (value: unknown): string => {
       params.push(value);
@@ -284,7 +289,7 @@ export class PgStore implements DocumentStore {
     const access = pgAccessFilter(query.access, 'id', param);
     if (access) where.push(access);
     const sql =
-      `SELECT ${META_COLUMNS} FROM documents ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ` +
+      `SELECT ${META_COLUMNS} FROM documents WHERE ${where.join(' AND ')} ` +
       `ORDER BY updated_at DESC, id LIMIT ${param(query.limit)}`;
     const { rows } = await this.pool.query<DocumentRow>(sql, params);
     return rows.map(toMeta);

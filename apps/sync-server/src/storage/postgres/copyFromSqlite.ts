@@ -23,6 +23,9 @@ interface DocRow {
   created_at: number;
   updated_at: number;
   size: number;
+  /** In Trash since (migration 9); null for a live document. */
+  trashed_at: number | null;
+  trashed_by: string;
 }
 
 /**
@@ -75,8 +78,9 @@ async function copyDocument(
     >('SELECT data, created_at, codec, state_vector, delete_set FROM updates WHERE doc_id = ? ORDER BY seq')
     .all(doc.id);
   await db.query(
-    'INSERT INTO documents (id, title, created_at, updated_at, size, last_seq) VALUES ($1, $2, $3, $4, $5, $6)',
-    [doc.id, doc.title, doc.created_at, doc.updated_at, doc.size, updates.length],
+    `INSERT INTO documents (id, title, created_at, updated_at, size, last_seq, trashed_at, trashed_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [doc.id, doc.title, doc.created_at, doc.updated_at, doc.size, updates.length, doc.trashed_at, doc.trashed_by],
   );
   let seq = 0;
   for (const row of updates) {

@@ -101,6 +101,10 @@ export const PG_MIGRATIONS: readonly string[] = [
      revoked_at bigint
    );
    CREATE INDEX share_links_scope ON share_links (scope);`,
+  // Trash: a deleted document keeps its row, content and history, marked trashed, until restored or deleted for good.
+  `ALTER TABLE documents ADD COLUMN trashed_at bigint;
+   ALTER TABLE documents ADD COLUMN trashed_by text NOT NULL DEFAULT '';
+   CREATE INDEX documents_trashed ON documents (trashed_at) WHERE trashed_at IS NOT NULL;`,
   // Full-text search ('simple' configuration: any language, no stemming). A document without
   // a row has never been indexed (those from before this migration are indexed in the background).
   `CREATE TABLE doc_search (
