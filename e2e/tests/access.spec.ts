@@ -1,6 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { expect, test } from '../fixtures/index.js';
 import { TandemServer } from '../fixtures/TandemServer.js';
 
 const SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e-0123';

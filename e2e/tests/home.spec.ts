@@ -28,14 +28,16 @@ for (const { width, height } of [
     await alice.page.goto('/');
     await alice.page.getByTestId('new-doc').click();
     await alice.waitLoaded();
-    await alice.typeText('# Team handbook for new engineers\nWelcome.');
+    const heading = `Team handbook for new engineers at ${width}`;
+    await alice.typeText(`# ${heading}\nWelcome.`);
     await alice.waitSaved();
 
     await alice.page.goto('/');
-    const item = alice.page.getByTestId('doc-item').filter({ hasText: 'Team handbook for new engineers' });
+    const item = alice.page.getByTestId('doc-item').filter({ hasText: heading });
     const title = item.locator('.doc-item-title');
     const meta = item.locator('.doc-item-meta');
-    await expect(meta).toHaveText(/^Edited .+ ago by \S/);
+    // "Edited now by …", "Edited 2 seconds ago by …": a space on both sides of "by".
+    await expect(meta).toHaveText(/^Edited \S.* by \S/);
     // Nothing of the title is cut off…
     expect(await title.evaluate((el) => el.scrollHeight <= el.clientHeight && el.scrollWidth <= el.clientWidth)).toBe(
       true,

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../fixtures/index.js';
 import { TandemServer } from '../fixtures/TandemServer.js';
 
 test.describe('over the documents-per-hour quota', () => {

@@ -193,7 +193,9 @@ test.describe('caret names', () => {
     const opacity = (): Promise<string> => label.evaluate((el) => getComputedStyle(el).opacity);
     await expect.poll(opacity, { message: 'the idle name fades', timeout: 8_000 }).toBe('0');
 
-    await (await caretOf(alice, bob)).hover();
+    // Where a person points: the middle of the caret's bar.
+    const bar = (await (await caretOf(alice, bob)).boundingBox())!;
+    await alice.page.mouse.move(bar.x + bar.width / 2, bar.y + bar.height / 2);
     await expect.poll(opacity, { message: 'hovering the caret' }).toBe('1');
     await alice.page.mouse.move(0, 0);
     await expect.poll(opacity, { message: 'fades again', timeout: 8_000 }).toBe('0');
