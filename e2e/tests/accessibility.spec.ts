@@ -64,8 +64,21 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expectNoSeriousViolations(alice.page, `shortcuts sheet, ${colorScheme}`);
     });
 
-    // Trash: add a test here that opens the Trash page with a deleted document in it
-    // and calls expectNoSeriousViolations(page, `trash, ${colorScheme}`).
+    test('the Trash page with a deleted document in it, and a trashed document’s own page', async ({
+      alice,
+      request,
+      server,
+      docId,
+    }) => {
+      await alice.open(docId);
+      await writeSampleDocument(alice);
+      expect((await request.delete(`${server.url}/api/docs/${docId}`)).status()).toBe(200);
+      await expect(alice.page.getByTestId('doc-in-trash')).toBeVisible();
+      await expectNoSeriousViolations(alice.page, `document in Trash, ${colorScheme}`);
+      await alice.page.goto('/trash');
+      await expect(alice.page.locator(`[data-testid="trash-item"][data-doc-id="${docId}"]`)).toBeVisible();
+      await expectNoSeriousViolations(alice.page, `trash, ${colorScheme}`);
+    });
 
     test.describe('token mode', () => {
       test.use({ isolatedServer: true, serverEnv: { TANDEM_AUTH_SECRET: SECRET } });

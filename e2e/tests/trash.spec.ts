@@ -48,8 +48,8 @@ test('a document deleted from the home page is restored from Trash with its cont
   await expect(alice.page).toHaveURL(/\/trash$/);
   const item = trashItem(alice, docId);
   await expect(item).toContainText('Seasons');
-  await expect(item).toContainText(/Deleted now · 30 days left/);
-  await item.getByRole('button', { name: 'Restore Seasons' }).focus();
+  await expect(item).toContainText(/Deleted (now|\d+ seconds? ago) · 30 days left/);
+  await item.getByRole('button', { name: 'Restore: Seasons' }).focus();
   await alice.page.keyboard.press('Enter');
   await expect(item).toHaveCount(0);
   await expect(alice.page.getByTestId('trash-empty')).toBeVisible();
@@ -148,7 +148,7 @@ test('Trash deletes forever only after asking, and fits a phone in dark mode', a
   await alice.page.emulateMedia({ colorScheme: 'dark' });
   await alice.page.goto('/trash');
   const item = trashItem(alice, docId);
-  const forever = item.getByRole('button', { name: 'Delete Old memo forever' });
+  const forever = item.getByRole('button', { name: 'Delete forever: Old memo' });
   await expect(forever).toBeVisible();
   // Nothing spills sideways at phone width.
   expect(await alice.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

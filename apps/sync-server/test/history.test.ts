@@ -127,7 +127,8 @@ describe('named versions', () => {
     await alice.session.whenSaved();
     alice.session.destroy();
     await waitFor(() => ts.server.registry.get('rename')?.members.size === 0, 'alice left');
-    const [auto] = await listVersions(ts, 'rename');
+    // The snapshot on leaving is stored a moment after the room empties.
+    const [auto] = await versionsWhen(ts, 'rename', (v) => v.length > 0, 'a snapshot on leaving');
     const named = await call<VersionJson>(ts, `/api/docs/rename/versions/${auto!.id}`, {
       method: 'PATCH',
       body: { name: 'Keep me' },
