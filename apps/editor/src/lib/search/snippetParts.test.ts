@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { snippetParts } from './snippetParts.js';
+import { leadUpToMatch, snippetParts } from './snippetParts.js';
 
 describe('snippet parts', () => {
   it('splits a snippet into plain runs and matches', () => {
@@ -35,5 +35,25 @@ describe('snippet parts', () => {
       { text: 'match', match: true },
     ]);
     expect(parts.map((p) => p.text).join('')).toBe(text);
+  });
+});
+
+describe('lead up to the match', () => {
+  it('keeps a few words before a match found late in the snippet, so two lines on a phone show it', () => {
+    const text =
+      '…First week Get a laptop and accounts Read the architecture notes Pair with your buddy on a small fix…';
+    const start = text.indexOf('buddy');
+    const led = leadUpToMatch({ text, highlights: [{ start, end: start + 5 }] });
+    expect(led.text.startsWith('…')).toBe(true);
+    expect(led.text.indexOf('buddy')).toBeLessThanOrEqual(34);
+    const [mark] = led.highlights;
+    expect(led.text.slice(mark!.start, mark!.end)).toBe('buddy');
+    // Cut at a word: the first word kept is whole.
+    expect(text).toContain(` ${led.text.slice(1).split(' ')[0]} `);
+  });
+
+  it('leaves a snippet whose match is already near the start alone', () => {
+    const snippet = { text: 'the orchard in spring', highlights: [{ start: 4, end: 11 }] };
+    expect(leadUpToMatch(snippet)).toBe(snippet);
   });
 });

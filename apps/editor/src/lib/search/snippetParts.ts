@@ -24,3 +24,22 @@ export function snippetParts(snippet: SearchSnippetJSON): SnippetPart[] {
   if (at < snippet.text.length) parts.push({ text: snippet.text.slice(at), match: false });
   return parts;
 }
+
+/**
+ * The snippet with at most about `maxLead` characters before its first match, cut at a word
+ * and marked "…": the list shows two lines of a snippet, and on a phone the server's context
+ * before the match would fill both and hide the very word that was searched for.
+ */
+export function leadUpToMatch(snippet: SearchSnippetJSON, maxLead = 32): SearchSnippetJSON {
+  const first = snippet.highlights[0];
+  if (!first || first.start <= maxLead) return snippet;
+  const space = snippet.text.indexOf(' ', first.start - maxLead);
+  const cut = space === -1 || space >= first.start ? first.start : space + 1;
+  const shift = cut - 1; // the "…" takes one character
+  return {
+    text: `…${snippet.text.slice(cut)}`,
+    highlights: snippet.highlights
+      .filter(({ start }) => start >= cut)
+      .map(({ start, end }) => ({ start: start - shift, end: end - shift })),
+  };
+}
