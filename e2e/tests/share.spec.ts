@@ -1,39 +1,13 @@
 import type { Browser, Page } from '@playwright/test';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ConsoleGuard } from '../fixtures/ConsoleGuard.js';
 import { expect, refusedWith, test } from '../fixtures/index.js';
 import { TandemServer } from '../fixtures/TandemServer.js';
+import { docText, mintToken, type LinkRole } from '../fixtures/tokens.js';
 
 const SECRET = 'e2e-share-secret-e2e-share-secret-0123456';
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-type Role = 'viewer' | 'editor' | 'owner';
-type IssueToken = (
-  secret: string,
-  user: { id: string; name: string; roles: Record<string, Role> },
-  ttl: number,
-) => Promise<string>;
-
-/** Mints an owner's token with the server's own code (built before the e2e suite runs). */
-async function token(name: string, roles: Record<string, Role>): Promise<string> {
-  const tokens = (await import(pathToFileURL(path.join(ROOT, 'apps/sync-server/dist/auth/tokens.js')).href)) as {
-    issueToken: IssueToken;
-  };
-  return tokens.issueToken(SECRET, { id: name.toLowerCase(), name, roles }, 3600);
-}
-
-/** The document's text without other people's carets and name labels. */
-function docText(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const editor = document.querySelector('[data-testid="editor"]')?.cloneNode(true) as HTMLElement | undefined;
-    editor?.querySelectorAll('.ProseMirror-yjs-cursor').forEach((caret) => caret.remove());
-    return (editor?.textContent ?? '').replace(/\u2060/g, '');
-  });
-}
 
 /** The address of a new link the owner makes in the Share dialog. */
-async function shareLink(owner: Page, role: Role, name: string): Promise<string> {
+async function shareLink(owner: Page, role: LinkRole, name: string): Promise<string> {
   await owner.getByTestId('open-share').click();
   const dialog = owner.getByTestId('share-dialog');
   await expect(dialog).toBeVisible();
@@ -66,7 +40,9 @@ test.describe('sharing from the editor (token mode)', () => {
     pageGuard: guard,
   }) => {
     const owner = await newPage(browser, guard, 'owner');
-    await owner.goto(`${server.url}/auth#token=${encodeURIComponent(await token('Olga', { '*': 'owner' }))}&doc=plan`);
+    await owner.goto(
+      `${server.url}/auth#token=${encodeURIComponent(await mintToken(SECRET, 'Olga', { '*': 'owner' }))}&doc=plan`,
+    );
     await owner.getByTestId('editor').click();
     await owner.keyboard.type('Quarterly plan.');
     await expect(owner.getByTestId('connection-status')).toHaveAttribute('data-save', 'saved');
@@ -134,7 +110,9 @@ test.describe('sharing from the editor (token mode)', () => {
     pageGuard: guard,
   }) => {
     const owner = await newPage(browser, guard, 'owner');
-    await owner.goto(`${server.url}/auth#token=${encodeURIComponent(await token('Olga', { '*': 'owner' }))}&doc=notes`);
+    await owner.goto(
+      `${server.url}/auth#token=${encodeURIComponent(await mintToken(SECRET, 'Olga', { '*': 'owner' }))}&doc=notes`,
+    );
     await owner.getByTestId('editor').click();
     await owner.keyboard.type('Notes.');
     const url = await shareLink(owner, 'editor', 'Eddie Editor');

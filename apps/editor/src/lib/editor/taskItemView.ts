@@ -7,7 +7,8 @@ import type { EditorView, NodeView, ViewMutationRecord } from 'prosemirror-view'
  * "Write the notes, checkbox" rather than "Done". It is not a Tab stop: Tab in the text
  * indents items, and a long list would otherwise cost one stop per task; from the
  * keyboard, Ctrl/⌘+Enter ticks the task at the cursor, and screen readers still reach
- * every checkbox in their reading mode.
+ * every checkbox in their reading mode. Without a view (the history preview) the checkbox
+ * shows the task as it was in that version, disabled: a preview changes nothing.
  */
 export class TaskItemView implements NodeView {
   readonly dom: HTMLLIElement;
@@ -16,7 +17,7 @@ export class TaskItemView implements NodeView {
 
   constructor(
     private node: Node,
-    view: EditorView,
+    view: EditorView | null,
     getPos: () => number | undefined,
   ) {
     this.dom = document.createElement('li');
@@ -25,10 +26,11 @@ export class TaskItemView implements NodeView {
     this.checkbox.type = 'checkbox';
     this.checkbox.tabIndex = -1;
     this.checkbox.contentEditable = 'false';
+    this.checkbox.disabled = view === null;
     this.checkbox.addEventListener('mousedown', (event) => event.preventDefault());
     this.checkbox.addEventListener('change', () => {
       const pos = getPos();
-      if (pos === undefined || !view.editable) {
+      if (pos === undefined || !view?.editable) {
         this.checkbox.checked = this.node.attrs.checked as boolean;
         return;
       }
@@ -60,7 +62,7 @@ export class TaskItemView implements NodeView {
   }
 
   private render(): void {
-    const checked = this.node.attrs.checked as boolean;
+    const checked = this.node.attrs.checked === true;
     this.checkbox.checked = checked;
     this.dom.dataset.checked = String(checked);
     const text = this.node.firstChild?.textContent.trim() ?? '';
