@@ -14,3 +14,13 @@ export {
 export { docFromY, minimumStateBytes, yUpdateFromDoc } from './convert.js';
 export { parseMarkdown, toMarkdown } from './markdown.js';
 export { escapeHtml, htmlPage, toHtml } from './html.js';
+export { ALIGNMENTS, HIGHLIGHT_COLORS, TEXT_COLORS, swatch, type Alignment, type Swatch } from './palette.js';
+export {
+  CODE_LANGUAGE,
+  IMAGE_ID,
+  MAX_CELL_SPAN,
+  MAX_COLUMN_WIDTH,
+  MAX_IMAGE_TEXT,
+  MAX_IMAGE_WIDTH,
+  MIN_IMAGE_WIDTH,
+} from './blocks.js';

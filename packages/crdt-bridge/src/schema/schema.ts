@@ -1,5 +1,7 @@
 import { Schema, type DOMOutputSpec, type NodeSpec, type MarkSpec } from 'prosemirror-model';
+import { alignAttr, alignDOM, CODE_LANGUAGE, parseAlign, richNodes } from './blocks.js';
 import { safeHref } from './links.js';
+import { HIGHLIGHT_COLORS, TEXT_COLORS, swatch, type Swatch } from './palette.js';
 
 /** Heading levels the editor offers. */
 export const HEADING_LEVELS = [1, 2, 3] as const;
@@ -7,13 +9,15 @@ export const HEADING_LEVELS = [1, 2, 3] as const;
 const nodes: Record<string, NodeSpec> = {
   doc: { content: 'block+' },
   paragraph: {
+    attrs: { align: alignAttr },
     content: 'inline*',
     group: 'block',
-    parseDOM: [{ tag: 'p' }],
-    toDOM: (): DOMOutputSpec => ['p', 0],
+    parseDOM: [{ tag: 'p', getAttrs: (dom) => ({ align: parseAlign(dom as HTMLElement) }) }],
+    toDOM: (node): DOMOutputSpec => ['p', alignDOM(node.attrs.align), 0],
   },
   heading: {
     attrs: {
+      align: alignAttr,
       level: {
         default: 1,
         validate: (v: unknown) => {
@@ -25,16 +29,12 @@ const nodes: Record<string, NodeSpec> = {
     content: 'inline*',
     group: 'block',
     defining: true,
-    parseDOM: [
-      { tag: 'h1', attrs: { level: 1 } },
-      { tag: 'h2', attrs: { level: 2 } },
-      { tag: 'h3', attrs: { level: 3 } },
-      // Deeper headings from pasted content become the smallest heading we have.
-      { tag: 'h4', attrs: { level: 3 } },
-      { tag: 'h5', attrs: { level: 3 } },
-      { tag: 'h6', attrs: { level: 3 } },
-    ],
-    toDOM: (node): DOMOutputSpec => [`h${node.attrs.level as number}`, 0],
+    // Deeper headings from pasted content become the smallest heading we have.
+    parseDOM: [1, 2, 3, 4, 5, 6].map((n) => ({
+      tag: `h${n}`,
+      getAttrs: (dom: HTMLElement | string) => ({ level: Math.min(n, 3), align: parseAlign(dom as HTMLElement) }),
+    })),
+    toDOM: (node): DOMOutputSpec => [`h${node.attrs.level as number}`, alignDOM(node.attrs.align), 0],
   },
   blockquote: {
     content: 'block+',
@@ -44,13 +44,41 @@ const nodes: Record<string, NodeSpec> = {
     toDOM: (): DOMOutputSpec => ['blockquote', 0],
   },
   code_block: {
+    attrs: {
+      language: {
+        default: null,
+        validate: (v: unknown) => {
+          if (v !== null && (typeof v !== 'string' || !CODE_LANGUAGE.test(v)))
+            throw new RangeError('a code language is a short lowercase name');
+        },
+      },
+    },
     content: 'text*',
     marks: '',
     group: 'block',
     code: true,
     defining: true,
-    parseDOM: [{ tag: 'pre', preserveWhitespace: 'full' }],
-    toDOM: (): DOMOutputSpec => ['pre', ['code', 0]],
+    parseDOM: [
+      {
+        tag: 'pre',
+        preserveWhitespace: 'full',
+        getAttrs: (dom) => {
+          const holder = dom as HTMLElement;
+          const named =
+            holder.getAttribute('data-language') ??
+            /(?:^|\s)language-(\S+)/.exec(holder.querySelector('code')?.className ?? '')?.[1] ??
+            '';
+          const language = named.toLowerCase();
+          return { language: CODE_LANGUAGE.test(language) ? language : null };
+        },
+      },
+    ],
+    toDOM: (node): DOMOutputSpec => {
+      const language = node.attrs.language as string | null;
+      return language
+        ? ['pre', { 'data-language': language }, ['code', { class: `language-${language}` }, 0]]
+        : ['pre', ['code', 0]];
+    },
   },
   horizontal_rule: {
     group: 'block',
@@ -108,6 +136,7 @@ const nodes: Record<string, NodeSpec> = {
       0,
     ],
   },
+  ...richNodes,
   text: { group: 'inline' },
   hard_break: {
     inline: true,
@@ -117,6 +146,29 @@ const nodes: Record<string, NodeSpec> = {
     toDOM: (): DOMOutputSpec => ['br'],
   },
 };
+
+/** A mark whose one attribute names a colour of `palette`, shown as `<tag attribute=name>`. */
+function colorMark(what: string, tag: string, attribute: string, palette: readonly Swatch[]): MarkSpec {
+  return {
+    attrs: {
+      color: {
+        validate: (v: unknown) => {
+          if (!swatch(palette, v)) throw new RangeError(`unknown ${what} colour`);
+        },
+      },
+    },
+    parseDOM: [
+      {
+        tag: `${tag}[${attribute}]`,
+        getAttrs: (dom) => {
+          const name = (dom as HTMLElement).getAttribute(attribute);
+          return swatch(palette, name) ? { color: name } : false;
+        },
+      },
+    ],
+    toDOM: (mark): DOMOutputSpec => [tag, { [attribute]: mark.attrs.color as string }, 0],
+  };
+}
 
 const marks: Record<string, MarkSpec> = {
   link: {
@@ -171,6 +223,8 @@ const marks: Record<string, MarkSpec> = {
     parseDOM: [{ tag: 's' }, { tag: 'del' }, { tag: 'strike' }, { style: 'text-decoration=line-through' }],
     toDOM: (): DOMOutputSpec => ['s', 0],
   },
+  color: colorMark('color', 'span', 'data-color', TEXT_COLORS),
+  highlight: colorMark('highlight', 'mark', 'data-highlight', HIGHLIGHT_COLORS),
   code: {
     excludes: '_',
     parseDOM: [{ tag: 'code' }],
