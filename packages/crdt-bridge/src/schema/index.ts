@@ -12,7 +12,8 @@ export {
   titleProblem,
 } from './title.js';
 export { docFromY, minimumStateBytes, yUpdateFromDoc } from './convert.js';
-export { parseMarkdown, toMarkdown } from './markdown.js';
+export { parseMarkdown, parseMarkdownWithReport, toMarkdown } from './markdown.js';
+export { importSentence, type ImportReport, type KeptKind } from './importReport.js';
 export { escapeHtml, htmlPage, toHtml } from './html.js';
 export { ALIGNMENTS, HIGHLIGHT_COLORS, TEXT_COLORS, swatch, type Alignment, type Swatch } from './palette.js';
 export {

@@ -1,31 +1,23 @@
 import MarkdownIt from 'markdown-it';
-import type { Mark, Node as PMNode } from 'prosemirror-model';
+import type { Node as PMNode } from 'prosemirror-model';
 import {
   MarkdownParser,
   MarkdownSerializer,
   defaultMarkdownSerializer,
   type MarkdownSerializerState,
 } from 'prosemirror-markdown';
-import { safeHref } from './links.js';
+import { importTally, type ImportReport } from './importReport.js';
+import { installFootnoteHandlers, useFootnotes } from './markdownFootnotes.js';
+import { installKeptHandlers } from './markdownKept.js';
 import { serializeMarkdown } from './markdownState.js';
+import { liftTaskLists } from './markdownTasks.js';
+import type { TokenHandlers } from './markdownTokens.js';
 import { schema } from './schema.js';
 
-const { nodes } = schema;
-
-// HTML is parsed only so `<u>…</u>` (underline, which Markdown lacks) survives a round trip;
-// every other tag is dropped below, never rendered.
+// HTML is parsed so `<u>…</u>` (underline, which Markdown lacks) survives a round trip;
+// every other tag is kept as its text (see markdownKept.ts), never rendered.
 const markdownIt = MarkdownIt('commonmark', { html: true }).enable('strikethrough');
-
-/** Just enough of prosemirror-markdown's parse state for the custom handlers below. */
-interface ParseState {
-  openMark(mark: Mark): void;
-  closeMark(mark: ReturnType<typeof schema.mark>['type']): void;
-}
-interface Token {
-  content: string;
-  attrGet(name: string): string | null;
-}
-type TokenHandler = (state: ParseState, token: Token, tokens: Token[], index: number) => void;
+useFootnotes(markdownIt);
 
 const parser = new MarkdownParser(schema, markdownIt, {
   blockquote: { block: 'blockquote' },
@@ -43,58 +35,28 @@ const parser = new MarkdownParser(schema, markdownIt, {
   s: { mark: 'strike' },
   code_inline: { mark: 'code', noCloseToken: true },
   image: { ignore: true, noCloseToken: true },
-  html_block: { ignore: true, noCloseToken: true },
 });
 
 // prosemirror-markdown exposes its handler table; extend it for what the spec table cannot say.
-const handlers = (parser as unknown as { tokenHandlers: Record<string, TokenHandler> }).tokenHandlers;
-const linkStack: boolean[] = [];
-handlers.link_open = (state, token) => {
-  const href = safeHref(token.attrGet('href'));
-  linkStack.push(href !== null);
-  if (href !== null) state.openMark(schema.marks.link!.create({ href, title: token.attrGet('title') || null }));
-};
-handlers.link_close = (state) => {
-  if (linkStack.pop()) state.closeMark(schema.marks.link!);
-};
-handlers.html_inline = (state, token) => {
-  const tag = token.content.trim().toLowerCase();
-  if (tag === '<u>') state.openMark(schema.marks.underline!.create());
-  else if (tag === '</u>') state.closeMark(schema.marks.underline!);
-};
+const handlers = (parser as unknown as { tokenHandlers: TokenHandlers }).tokenHandlers;
+const resetKeptHandlers = installKeptHandlers(handlers, importTally);
+installFootnoteHandlers(handlers, importTally);
 
-const TASK_PREFIX = /^\[( |x|X)\]\s/;
-
-/** Turns bullet lists whose every item starts with "[ ] " or "[x] " into task lists. */
-function liftTaskLists(node: PMNode): PMNode {
-  const children: PMNode[] = [];
-  node.forEach((child) => children.push(liftTaskLists(child)));
-  const rebuilt = node.isLeaf || node.isTextblock ? node : node.copy(node.type.create(null, children).content);
-  if (rebuilt.type !== nodes.bullet_list) return rebuilt;
-  const items: PMNode[] = [];
-  let allTasks = true;
-  rebuilt.forEach((item) => {
-    const first = item.firstChild;
-    const match = first && first.type === nodes.paragraph ? TASK_PREFIX.exec(first.textContent) : null;
-    if (!match || !first) {
-      allTasks = false;
-      return;
-    }
-    const paragraph = first.copy(first.content.cut(match[0].length));
-    const rest: PMNode[] = [];
-    item.forEach((c, _o, i) => i > 0 && rest.push(c));
-    items.push(nodes.task_item!.create({ checked: match[1] !== ' ' }, [paragraph, ...rest]));
-  });
-  return allTasks && items.length > 0 ? nodes.task_list!.create(null, items) : rebuilt;
+/**
+ * Parses Markdown into a document of Tandem's schema, and counts what it kept in another
+ * form (as text, as a smaller heading…): nothing is dropped silently, and raw HTML is never rendered.
+ */
+export function parseMarkdownWithReport(markdown: string): { doc: PMNode; report: ImportReport } {
+  importTally.reset();
+  resetKeptHandlers();
+  const doc = liftTaskLists(parser.parse(markdown), importTally);
+  doc.check();
+  return { doc, report: importTally.report() };
 }
 
-/** Parses Markdown into a document of Tandem's schema; unsupported constructs are dropped, never rendered raw. */
+/** Parses Markdown into a document of Tandem's schema (see parseMarkdownWithReport). */
 export function parseMarkdown(markdown: string): PMNode {
-  linkStack.length = 0;
-  const doc = parser.parse(markdown);
-  const result = liftTaskLists(doc);
-  result.check();
-  return result;
+  return parseMarkdownWithReport(markdown).doc;
 }
 
 const codeMark = defaultMarkdownSerializer.marks.code!;
@@ -118,7 +80,7 @@ const serializer = new MarkdownSerializer(
     blockquote: (state, node) => state.wrapBlock('> ', null, node, () => state.renderContent(node)),
     code_block: (state, node) => {
       const fence = node.textContent.match(/`{3,}/gm) ? '~~~~' : '```';
-      state.write(fence + '\n');
+      state.write(`${fence}${(node.attrs.language as string | null) ?? ''}\n`);
       state.text(node.textContent, false);
       state.ensureNewLine();
       state.write(fence);

@@ -102,12 +102,13 @@ describe('schema round trips', () => {
     }
   });
 
-  it('escapes text and drops raw HTML from Markdown', () => {
+  it('escapes text and keeps raw HTML from Markdown as text, never as markup', () => {
     const doc = parseMarkdown('Hello <script>alert(1)</script> & <b>x</b>\n\n<div onclick="x()">block</div>\n');
     const html = toHtml(doc);
     expect(html).not.toContain('<script');
     expect(html).not.toContain('<b>');
-    expect(html).not.toContain('onclick');
+    expect(html).not.toContain('<div');
+    expect(html).toContain('&lt;div onclick=&quot;x()&quot;&gt;block&lt;/div&gt;');
     expect(toHtml(n.doc!.create(null, p('a < b & "c"')))).toBe('<p>a &lt; b &amp; &quot;c&quot;</p>');
   });
 
