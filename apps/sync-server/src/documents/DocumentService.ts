@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { ErrorCode } from '@tandem/crdt-bridge/protocol';
-import { setStoredTitle } from '@tandem/crdt-bridge/schema';
+import { setStoredTitle, type ImportReport } from '@tandem/crdt-bridge/schema';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { DocumentMeta, DocumentStore } from '../storage/DocumentStore.js';
 import type { TrashEntry } from '../storage/TrashStore.js';
@@ -54,16 +54,21 @@ export class DocumentService {
   }
 
   /**
-   * Creates document `docId` from Markdown, parsed on a worker. Rejects with the worker's
-   * refusal (`JobRefused`, `WorkError`) when the Markdown is too much for one document.
+   * Creates document `docId` from Markdown, parsed on a worker; `kept` counts what the import
+   * kept in another form. Rejects with the worker's refusal (`JobRefused`, `WorkError`) when
+   * the Markdown is too much for one document.
    */
-  async importMarkdown(docId: string, markdown: string, title: string): Promise<DocumentMeta> {
-    const content = await this.deps.work.run('importMarkdown', {
+  async importMarkdown(
+    docId: string,
+    markdown: string,
+    title: string,
+  ): Promise<{ meta: DocumentMeta; kept: ImportReport }> {
+    const { report, ...content } = await this.deps.work.run('importMarkdown', {
       markdown,
       title,
       maxStateBytes: this.deps.maxStateBytes,
     });
-    return this.createWith(docId, content);
+    return { meta: await this.createWith(docId, content), kept: report };
   }
 
   /** Creates document `copyId` holding a version's content (`version`, as stored). */

@@ -1,6 +1,6 @@
-import type { DocumentDetailJSON } from '@tandem/crdt-bridge/api';
+import type { DocumentDetailJSON, ImportDocumentResponse } from '@tandem/crdt-bridge/api';
 import { ErrorCode, isValidDocId, newDocId } from '@tandem/crdt-bridge/protocol';
-import { cleanTitle } from '@tandem/crdt-bridge/schema';
+import { cleanTitle, importSentence } from '@tandem/crdt-bridge/schema';
 import { atLeast, roleFor } from '../auth/roles.js';
 import { JobRefused } from '../work/jobs.js';
 import { WorkError } from '../work/WorkerPool.js';
@@ -88,7 +88,10 @@ async function importRequest(ctx: RouteContext): Promise<{ markdown: string; tit
   return { markdown: body.markdown, title: typeof body.title === 'string' ? body.title : title };
 }
 
-/** `POST /api/docs/import`: a new document from Markdown; permission and quota before the body is read. */
+/**
+ * `POST /api/docs/import`: a new document from Markdown, with what it kept in another form
+ * (counts and a sentence); permission and quota before the body is read.
+ */
 const importDocument: ContentHandler = async (deps, ctx) => {
   // The new document's id is known up front, so permission is checked before the body is read.
   const id = newDocId();
@@ -98,10 +101,11 @@ const importDocument: ContentHandler = async (deps, ctx) => {
   }
   takeDocumentCreation(deps.quotas, ctx);
   const { markdown, title } = await importRequest(ctx);
-  const meta = await deps.documents.importMarkdown(id, markdown, cleanTitle(title)).catch((err: unknown) => {
+  const { meta, kept } = await deps.documents.importMarkdown(id, markdown, cleanTitle(title)).catch((err: unknown) => {
     throw importTooLarge(err);
   });
-  sendJson(ctx.res, 201, documentJson(meta));
+  const body: ImportDocumentResponse = { ...documentJson(meta), kept, message: importSentence(kept) };
+  sendJson(ctx.res, 201, body);
 };
 
 /**

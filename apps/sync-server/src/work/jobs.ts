@@ -22,11 +22,12 @@ import {
   htmlPage,
   minimumStateBytes,
   nodeText,
-  parseMarkdown,
+  parseMarkdownWithReport,
   schema,
   toHtml,
   toMarkdown,
   yUpdateFromDoc,
+  type ImportReport,
 } from '@tandem/crdt-bridge/schema';
 import type { Node as PMNode } from 'prosemirror-model';
 import { attributeChanges } from '../history/attribution.js';
@@ -117,11 +118,18 @@ function newContent(
   return { state, stateVector, deleteSetUpdate: Y.diffUpdate(state, stateVector), title, text: nodeText(node) };
 }
 
-/** Parses Markdown into a new document's content; the title given (cleaned by the caller) or else the first line. */
-export function importMarkdown(input: { markdown: string; title: string; maxStateBytes: number }): NewDocumentContent {
-  const node = parseMarkdown(input.markdown);
-  const title = input.title || cleanTitle(firstTextLineOfNode(node));
-  return newContent(node, input.title || undefined, title, input.maxStateBytes);
+/**
+ * Parses Markdown into a new document's content; the title given (cleaned by the caller) or
+ * else the first line. `report` counts what was kept in another form (see ImportReport).
+ */
+export function importMarkdown(input: {
+  markdown: string;
+  title: string;
+  maxStateBytes: number;
+}): NewDocumentContent & { report: ImportReport } {
+  const { doc, report } = parseMarkdownWithReport(input.markdown);
+  const title = input.title || cleanTitle(firstTextLineOfNode(doc));
+  return { ...newContent(doc, input.title || undefined, title, input.maxStateBytes), report };
 }
 
 /** A version's content as a new document's, titled "Copy of …", with a history of its own. */

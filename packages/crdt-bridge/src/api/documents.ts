@@ -1,3 +1,5 @@
+import type { KeptKind } from '../schema/importReport.js';
+
 /** A document as the API describes it (`GET /api/docs`, and what create, import, rename and copy return). */
 export interface DocumentJSON {
   id: string;
@@ -58,6 +60,18 @@ export interface ImportDocumentRequest {
   markdown: string;
   /** Trimmed and cut to the longest title; blank: the first line names it. */
   title?: string;
+}
+
+/**
+ * `POST /api/docs/import`'s answer (201): the new document, what the import kept in another
+ * form, counted by kind (only kinds that happened; `{}` when everything came in as it was),
+ * and that said in a sentence for people.
+ */
+export interface ImportDocumentResponse extends DocumentJSON {
+  /** E.g. `{ "footnotes": 2, "htmlKeptAsText": 1 }`; see `KeptKind` for the kinds. */
+  kept: Partial<Record<KeptKind, number>>;
+  /** E.g. "Imported. 2 footnotes were kept as text at the end; 1 piece of HTML was kept as text." */
+  message: string;
 }
 
 /** `PATCH /api/docs/<id>`: a new title (trimmed and cut to the longest title; blank: the first line names it). */

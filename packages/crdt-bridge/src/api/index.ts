@@ -6,6 +6,7 @@ export type {
   DocumentPageJSON,
   DocumentSearchHitJSON,
   ImportDocumentRequest,
+  ImportDocumentResponse,
   RenameDocumentRequest,
   SearchSnippetJSON,
 } from './documents.js';

@@ -4,6 +4,7 @@ import type {
   DocumentPageJSON,
   ErrorBodyJSON,
   ImportDocumentRequest,
+  ImportDocumentResponse,
   RenameDocumentRequest,
   TrashEntryJSON,
 } from '@tandem/crdt-bridge';
@@ -73,8 +74,8 @@ export function createDocument(id?: string): Promise<DocumentJSON> {
   );
 }
 
-/** Creates a document from Markdown text. */
-export function importMarkdown(markdown: string, title: string): Promise<DocumentJSON> {
+/** Creates a document from Markdown text; the answer also says what was kept in another form. */
+export function importMarkdown(markdown: string, title: string): Promise<ImportDocumentResponse> {
   const body: ImportDocumentRequest = { markdown, title };
   return callApi(
     '/api/docs/import',
