@@ -8,16 +8,18 @@ import {
 } from 'prosemirror-markdown';
 import { safeHref } from './links.js';
 import { serializeMarkdown } from './markdownState.js';
+import { tableTokenHandlers, writeTable, type TableParseState } from './markdownTables.js';
 import { schema } from './schema.js';
 
 const { nodes } = schema;
 
 // HTML is parsed only so `<u>…</u>` (underline, which Markdown lacks) survives a round trip;
 // every other tag is dropped below, never rendered.
-const markdownIt = MarkdownIt('commonmark', { html: true }).enable('strikethrough');
+const markdownIt = MarkdownIt('commonmark', { html: true }).enable(['strikethrough', 'table']);
 
 /** Just enough of prosemirror-markdown's parse state for the custom handlers below. */
-interface ParseState {
+interface ParseState extends TableParseState {
+  addNode(type: PMNode['type'], attrs: Record<string, unknown> | null): PMNode | null;
   openMark(mark: Mark): void;
   closeMark(mark: ReturnType<typeof schema.mark>['type']): void;
 }
@@ -61,7 +63,10 @@ handlers.html_inline = (state, token) => {
   const tag = token.content.trim().toLowerCase();
   if (tag === '<u>') state.openMark(schema.marks.underline!.create());
   else if (tag === '</u>') state.closeMark(schema.marks.underline!);
+  // Table cells are one line in GFM: line breaks in them are written as <br>.
+  else if (/^<br\s*\/?>$/.test(tag)) state.addNode(nodes.hard_break!, null);
 };
+Object.assign(handlers, tableTokenHandlers);
 
 const TASK_PREFIX = /^\[( |x|X)\]\s/;
 
@@ -154,6 +159,7 @@ const serializer = new MarkdownSerializer(
       if (index < lastNonBreak(parent, node.type)) state.write('\\\n');
     },
     text: (state, node) => state.text(node.text ?? ''),
+    table: (state, node) => writeTable(state, node, (content) => toMarkdown(nodes.doc!.create(null, content))),
   },
   {
     italic: { open: '*', close: '*', mixable: true, expelEnclosingWhitespace: true },
@@ -174,7 +180,7 @@ const serializer = new MarkdownSerializer(
 );
 
 /**
- * Renders a document as Markdown (CommonMark plus ~~strike~~, <u>underline</u> and "- [ ]"
+ * Renders a document as Markdown (CommonMark plus GFM tables, ~~strike~~, <u>underline</u> and "- [ ]"
  * tasks), in time linear in its size; text that looks like HTML is escaped, so the file is
  * safe to render with HTML allowed.
  */
