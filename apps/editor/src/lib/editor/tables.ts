@@ -36,10 +36,7 @@ export function emptyTable(rows: number, columns: number): PMNode {
       null,
       Array.from({ length: columns }, () => nodes[type]!.create(null, nodes.paragraph!.create())),
     );
-  return nodes.table!.create(null, [
-    row('table_header'),
-    ...Array.from({ length: rows - 1 }, () => row('table_cell')),
-  ]);
+  return nodes.table!.create(null, [row('table_header'), ...Array.from({ length: rows - 1 }, () => row('table_cell'))]);
 }
 
 /**
@@ -68,14 +65,26 @@ export function insertTable(rows: number, columns: number): Command {
   };
 }
 
+/**
+ * The caret to the end of the next (1) or previous (-1) cell. prosemirror-tables selects
+ * the cell's whole text instead, which the next key typed would replace.
+ */
+function toCell(direction: 1 | -1): Command {
+  return (state, dispatch) =>
+    goToNextCell(direction)(
+      state,
+      dispatch && ((tr) => dispatch(tr.setSelection(TextSelection.create(tr.doc, tr.selection.to)))),
+    );
+}
+
 /** Tab in a table: the next cell; in the last cell, a new row and its first cell (as in Google Docs). */
 export const nextCellOrNewRow: Command = (state, dispatch) => {
   if (!isInTable(state)) return false;
-  if (goToNextCell(1)(state, dispatch)) return true;
+  if (toCell(1)(state, dispatch)) return true;
   return onSoundTables((s, d) =>
     addRowAfter(s, (added) => {
       const grown = s.apply(added);
-      goToNextCell(1)(grown, (moved) => {
+      toCell(1)(grown, (moved) => {
         added.setSelection(Selection.fromJSON(added.doc, moved.selection.toJSON()));
       });
       d?.(added.scrollIntoView());
@@ -84,7 +93,7 @@ export const nextCellOrNewRow: Command = (state, dispatch) => {
 };
 
 /** Shift-Tab in a table: the previous cell. */
-export const previousCell: Command = (state, dispatch) => isInTable(state) && goToNextCell(-1)(state, dispatch);
+export const previousCell: Command = (state, dispatch) => isInTable(state) && toCell(-1)(state, dispatch);
 
 /** One entry of the table menu. */
 export interface TableAction {
