@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { expectNoSeriousViolations } from '../fixtures/axe.js';
 import { expect, expectConverged, SERVER_UNREACHABLE, test, type DocPage } from '../fixtures/index.js';
 
 // While cut off, the page's reconnection attempts fail and Chromium logs each one.
@@ -194,5 +195,29 @@ test.describe('tables', () => {
     await expect.poll(() => bob.page.locator('.tandem-doc table').count()).toBe(2);
     await bob.expectHtml('<td><p><em>maths</em></p></td>');
     await expectConverged([alice, bob]);
+  });
+
+  test('the size picker, a table and its menu pass the accessibility checks, light and dark', async ({
+    alice,
+    docId,
+  }) => {
+    await alice.open(docId);
+    await alice.typeText('Checked');
+    const { page } = alice;
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      if (colorScheme === 'light') {
+        await page.getByRole('button', { name: 'Insert table' }).click();
+        await page.getByRole('button', { name: '2 × 3', exact: true }).hover();
+        await expectNoSeriousViolations(page, `size picker, ${colorScheme}`);
+        await page.getByRole('button', { name: '2 × 3', exact: true }).click();
+        await page.keyboard.type('Head');
+      }
+      await page.getByRole('button', { name: 'Table options' }).click();
+      await expect(page.getByRole('menu', { name: 'Table options' })).toBeVisible();
+      await expectNoSeriousViolations(page, `table and its menu, ${colorScheme}`);
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('button', { name: 'Table options' })).toBeFocused();
+    }
   });
 });
