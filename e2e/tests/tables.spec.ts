@@ -120,6 +120,15 @@ test.describe('tables', () => {
     await expect.poll(() => bob.html()).not.toContain('colspan="2"');
     await expect.poll(async () => (await tableCells(bob))[0]?.length).toBe(2);
 
+    // Resizing by keyboard stores the width as dragging does, for everyone.
+    await page.locator('.tandem-doc th').first().click();
+    await tableOption(page, 'Make the column wider');
+    await expect.poll(() => bob.html()).toMatch(/<th data-colwidth="\d+">/);
+    const widths = await page
+      .locator('.tandem-doc th')
+      .evaluateAll((cells) => cells.map((c) => c.getBoundingClientRect().width));
+    expect(widths[0]).toBeGreaterThan(widths[1]! + 20);
+
     await tableOption(page, 'Add a column to the right');
     await expect.poll(async () => (await tableCells(bob))[1]?.length).toBe(3);
     await tableOption(page, 'Delete the table');

@@ -16,7 +16,7 @@ import {
   splitCell,
   toggleHeaderRow,
 } from 'prosemirror-tables';
-import { collabTableEditing, onSoundTables, schema } from '@tandem/crdt-bridge';
+import { MAX_COLUMN_WIDTH, collabTableEditing, onSoundTables, schema } from '@tandem/crdt-bridge';
 
 const { nodes } = schema;
 
@@ -95,6 +95,49 @@ export const nextCellOrNewRow: Command = (state, dispatch) => {
 /** Shift-Tab in a table: the previous cell. */
 export const previousCell: Command = (state, dispatch) => isInTable(state) && toCell(-1)(state, dispatch);
 
+/** Width, in CSS pixels, a column without a stored width is drawn at (columnResizing's default). */
+const DEFAULT_COLUMN_WIDTH = 100;
+/** How much one "wider" or "narrower" changes a column, in CSS pixels. */
+const WIDTH_STEP = 40;
+
+/**
+ * Makes the selected columns `delta` pixels wider (or narrower), storing the width in each
+ * cell's `colwidth` as dragging a column edge does: resizing by keyboard.
+ */
+export function resizeColumns(delta: number): Command {
+  return (state, dispatch, view) => {
+    if (!isInTable(state)) return false;
+    const rect = selectedRect(state);
+    const { map, table, tableStart } = rect;
+    // Each cell's new widths, by position: a cell spanning several selected columns changes once.
+    const changed = new Map<number, number[]>();
+    for (let col = rect.left; col < rect.right; col++) {
+      for (let row = 0; row < map.height; row++) {
+        const pos = map.map[row * map.width + col]!;
+        const cell = table.nodeAt(pos);
+        if (!cell) continue;
+        const span = cell.attrs.colspan as number;
+        let widths = changed.get(pos);
+        if (!widths) {
+          const dom = view?.nodeDOM(tableStart + pos) as HTMLElement | null | undefined;
+          const drawn = dom?.offsetWidth ? Math.round(dom.offsetWidth / span) : DEFAULT_COLUMN_WIDTH;
+          widths = (cell.attrs.colwidth as number[] | null)?.slice() ?? Array<number>(span).fill(drawn);
+          changed.set(pos, widths);
+        } else if (row > 0 && map.map[(row - 1) * map.width + col] === pos) continue; // A row span: done.
+        const index = col - map.colCount(pos);
+        widths[index] = Math.min(Math.max((widths[index] ?? DEFAULT_COLUMN_WIDTH) + delta, 48), MAX_COLUMN_WIDTH);
+      }
+    }
+    const tr = state.tr;
+    for (const [pos, colwidth] of changed) {
+      tr.setNodeMarkup(tableStart + pos, null, { ...table.nodeAt(pos)!.attrs, colwidth });
+    }
+    if (!tr.docChanged) return false;
+    dispatch?.(tr);
+    return true;
+  };
+}
+
 /** One entry of the table menu. */
 export interface TableAction {
   id: string;
@@ -122,6 +165,8 @@ export const TABLE_ACTIONS: readonly TableAction[] = [
   { id: 'column-right', label: 'Add a column to the right', command: addColumnAfter },
   { id: 'delete-row', label: 'Delete this row', command: deleteRow },
   { id: 'delete-column', label: 'Delete this column', command: deleteColumn },
+  { id: 'wider', label: 'Make the column wider', command: resizeColumns(WIDTH_STEP) },
+  { id: 'narrower', label: 'Make the column narrower', command: resizeColumns(-WIDTH_STEP) },
   { id: 'merge-cells', label: 'Merge the selected cells', command: mergeCells },
   { id: 'split-cell', label: 'Split this cell', command: splitCell },
   { id: 'header-row', label: 'First row is a header', command: toggleHeaderRow, checked: hasHeaderRow },
