@@ -24,7 +24,14 @@ export function collabTableEditing(): Plugin {
     ...base.spec,
     appendTransaction(transactions, oldState, newState) {
       if (!repair || transactions.every(isRemoteChange)) return null;
-      return repair.call(this, transactions, oldState, newState);
+      try {
+        return repair.call(this, transactions, oldState, newState);
+      } catch (error) {
+        // A repair the schema refuses (prosemirror-tables can compute a zero span for tables
+        // it never made) must not make every keystroke in that table fail: leave it as it is.
+        if (error instanceof RangeError) return null;
+        throw error;
+      }
     },
   });
 }
