@@ -3,6 +3,7 @@ import App from './App.svelte';
 import './styles/global.css';
 import './styles/trash.css';
 import './styles/import.css';
+import './styles/tables.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks #app');

@@ -7,3 +7,4 @@ export * from './presence/index.js';
 export * from './api/index.js';
 export * from './provider/index.js';
 export * from './history/index.js';
+export * from './tables/index.js';

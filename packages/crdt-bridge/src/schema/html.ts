@@ -52,6 +52,12 @@ export function toHtml(node: PMNode): string {
   return renderSpec(toDOM(node), inner);
 }
 
+/** Tables in an exported page: ruled cells, a shaded header row, and a wide table scrolls on a phone. */
+const TABLE_CSS =
+  'table{border-collapse:collapse;margin:1em 0;display:block;max-width:100%;overflow-x:auto}' +
+  'td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top;text-align:left}' +
+  'th{background:#f4f4f2;font-weight:600}td>p,th>p{margin:0}';
+
 /** A standalone HTML page for an exported document. */
 export function htmlPage(title: string, body: string): string {
   return `<!doctype html>
@@ -60,7 +66,7 @@ export function htmlPage(title: string, body: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title || 'Untitled')}</title>
-<style>body{max-width:46rem;margin:2rem auto;padding:0 1rem;font:18px/1.6 Georgia,serif;color:#1d1d1f}pre{background:#f4f4f2;padding:1em;overflow:auto}code{font-family:ui-monospace,monospace}blockquote{border-left:3px solid #ddd;margin-left:0;padding-left:1em;color:#555}ul[data-type=task-list]{list-style:none;padding-left:0}li[data-checked=true]{text-decoration:line-through;color:#777}li[data-type=task-item]::before{content:'☐ '}li[data-checked=true]::before{content:'☑ '}</style>
+<style>body{max-width:46rem;margin:2rem auto;padding:0 1rem;font:18px/1.6 Georgia,serif;color:#1d1d1f}pre{background:#f4f4f2;padding:1em;overflow:auto}code{font-family:ui-monospace,monospace}blockquote{border-left:3px solid #ddd;margin-left:0;padding-left:1em;color:#555}ul[data-type=task-list]{list-style:none;padding-left:0}li[data-checked=true]{text-decoration:line-through;color:#777}li[data-type=task-item]::before{content:'☐ '}li[data-checked=true]::before{content:'☑ '}${TABLE_CSS}</style>
 </head>
 <body>
 ${body}

@@ -11,12 +11,15 @@ import { installFootnoteHandlers, useFootnotes } from './markdownFootnotes.js';
 import { installKeptHandlers } from './markdownKept.js';
 import { serializeMarkdown } from './markdownState.js';
 import { liftTaskLists } from './markdownTasks.js';
+import { tableTokenHandlers, writeTable } from './markdownTables.js';
 import type { TokenHandlers } from './markdownTokens.js';
 import { schema } from './schema.js';
 
 // HTML is parsed so `<u>…</u>` (underline, which Markdown lacks) survives a round trip;
 // every other tag is kept as its text (see markdownKept.ts), never rendered.
-const markdownIt = MarkdownIt('commonmark', { html: true }).enable('strikethrough');
+const { nodes } = schema;
+
+const markdownIt = MarkdownIt('commonmark', { html: true }).enable(['strikethrough', 'table']);
 useFootnotes(markdownIt);
 
 const parser = new MarkdownParser(schema, markdownIt, {
@@ -41,6 +44,7 @@ const parser = new MarkdownParser(schema, markdownIt, {
 const handlers = (parser as unknown as { tokenHandlers: TokenHandlers }).tokenHandlers;
 const resetKeptHandlers = installKeptHandlers(handlers, importTally);
 installFootnoteHandlers(handlers, importTally);
+Object.assign(handlers, tableTokenHandlers);
 
 /**
  * Parses Markdown into a document of Tandem's schema, and counts what it kept in another
@@ -116,6 +120,7 @@ const serializer = new MarkdownSerializer(
       if (index < lastNonBreak(parent, node.type)) state.write('\\\n');
     },
     text: (state, node) => state.text(node.text ?? ''),
+    table: (state, node) => writeTable(state, node, (content) => toMarkdown(nodes.doc!.create(null, content))),
   },
   {
     italic: { open: '*', close: '*', mixable: true, expelEnclosingWhitespace: true },
@@ -136,7 +141,7 @@ const serializer = new MarkdownSerializer(
 );
 
 /**
- * Renders a document as Markdown (CommonMark plus ~~strike~~, <u>underline</u> and "- [ ]"
+ * Renders a document as Markdown (CommonMark plus GFM tables, ~~strike~~, <u>underline</u> and "- [ ]"
  * tasks), in time linear in its size; text that looks like HTML is escaped, so the file is
  * safe to render with HTML allowed.
  */

@@ -7,6 +7,7 @@ import { seedEmptyTextblocksOnWrite } from './emptyTextblocks.js';
 import { tandemInputRules } from './inputRules.js';
 import { tandemKeymap } from './keymap.js';
 import { markdownClipboardParser } from './paste.js';
+import { tablePlugins } from './tables.js';
 import { TaskItemView } from './taskItemView.js';
 
 /** Options for {@link createEditorView}. */
@@ -32,6 +33,8 @@ export function createEditorView(
     plugins: [
       ySyncPlugin(fragment),
       yUndoPlugin(),
+      // Before the keymaps: cell selection takes arrow keys and the mouse in tables first.
+      ...tablePlugins(),
       ...tandemKeymap({ link: () => options.onLinkRequest?.() }),
       tandemInputRules(),
       ...(options.plugins ?? []),

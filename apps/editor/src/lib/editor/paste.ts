@@ -3,6 +3,8 @@ import { parseMarkdown, schema } from '@tandem/crdt-bridge';
 
 /** Plain text that is very probably Markdown: headings, lists, quotes, fences, emphasis or links. */
 const MARKDOWN_HINTS = /^(#{1,6}\s|\s*[-*+]\s|\s*\d+\.\s|>\s|```)|\*\*[^*]+\*\*|\[[^\]]+\]\([^)]+\)|`[^`]+`/m;
+/** A GFM table's delimiter row, like "| --- | :-: |": only pipes, dashes, colons and spaces, with a pipe and a dash. */
+const TABLE_DELIMITER_ROW = /^(?=[^\n]*\|)(?=[^\n]*-)[ \t|:-]+$/m;
 
 /**
  * Turns pasted plain text into content: Markdown becomes structure (headings,
@@ -10,10 +12,12 @@ const MARKDOWN_HINTS = /^(#{1,6}\s|\s*[-*+]\s|\s*\d+\.\s|>\s|```)|\*\*[^*]+\*\*|
  * ("paste as plain text") always keeps the text as typed.
  */
 export function markdownClipboardParser(text: string, $context: ResolvedPos, plain: boolean): Slice {
-  if (!plain && !$context.parent.type.spec.code && MARKDOWN_HINTS.test(text)) {
+  if (!plain && !$context.parent.type.spec.code && (MARKDOWN_HINTS.test(text) || TABLE_DELIMITER_ROW.test(text))) {
     const doc = parseMarkdown(text);
-    // Open ends let a single pasted paragraph flow into the one being typed in.
-    return new Slice(doc.content, 1, 1);
+    // Open ends let a single pasted paragraph flow into the one being typed in; a table at
+    // an end is pasted whole (opened, its rows would be poured into the paragraph).
+    const open = (node: typeof doc.firstChild): number => (node?.type === schema.nodes.table ? 0 : 1);
+    return new Slice(doc.content, open(doc.firstChild), open(doc.lastChild));
   }
   const paragraphs = text
     .replace(/\r\n?/g, '\n')

@@ -16,6 +16,7 @@ import {
   toggleTaskAtCaret,
   toggleUnderline,
 } from './commands.js';
+import { nextCellOrNewRow, previousCell } from './tables.js';
 
 const { nodes } = schema;
 
@@ -117,17 +118,17 @@ export const EDITOR_ACTIONS: readonly EditorAction[] = [
   },
   {
     id: 'indent',
-    label: 'Indent the item',
+    label: 'Indent the item (in a table: next cell, or a new row after the last)',
     keys: ['Tab'],
     group: 'Lists and tasks',
-    run: chainCommands(sinkListItem(listItem), sinkListItem(taskItem)),
+    run: chainCommands(sinkListItem(listItem), sinkListItem(taskItem), nextCellOrNewRow),
   },
   {
     id: 'outdent',
-    label: 'Outdent the item',
+    label: 'Outdent the item (in a table: previous cell)',
     keys: ['Shift-Tab'],
     group: 'Lists and tasks',
-    run: chainCommands(liftListItem(listItem), liftListItem(taskItem)),
+    run: chainCommands(liftListItem(listItem), liftListItem(taskItem), previousCell),
   },
   { id: 'undo', label: 'Undo your last change', keys: ['Mod-z'], group: 'Editing', run: undoCommand },
   { id: 'redo', label: 'Redo', keys: ['Mod-Shift-z', 'Mod-y'], group: 'Editing', run: redoCommand },

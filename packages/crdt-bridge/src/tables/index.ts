@@ -1,0 +1,2 @@
+export { collabTableEditing, isRemoteChange } from './collabTableEditing.js';
+export { onSoundTables } from './soundTable.js';
