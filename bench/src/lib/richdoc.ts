@@ -1,7 +1,7 @@
 /**
  * A deterministic, formatted Markdown document of a given size for the browser scenario:
  * headings, paragraphs with bold, italic, links and inline code, bullet, ordered and task
- * lists, blockquotes, code blocks and rules, in the proportions of a long design document.
+ * lists, blockquotes, code blocks, tables, images and rules, in the proportions of a long design document.
  */
 import { parseMarkdown } from '@tandem/crdt-bridge/schema';
 
@@ -116,6 +116,22 @@ class Writer {
     return ['```ts', ...body, '```'].join('\n');
   }
 
+  /** A GFM table: a header row and a few rows of short cells, some formatted. */
+  table(): string {
+    const cols = this.int(3, 5);
+    const row = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+    const header = row(Array.from({ length: cols }, () => this.title()));
+    const rule = row(Array.from({ length: cols }, () => '---'));
+    const body = Array.from({ length: this.int(3, 6) }, () =>
+      row(
+        Array.from({ length: cols }, () =>
+          this.random() < 0.2 ? `**${this.words(2).join(' ')}**` : this.words(this.int(1, 4)).join(' '),
+        ),
+      ),
+    );
+    return [header, rule, ...body].join('\n');
+  }
+
   section(k: number): string {
     const out: string[] = [`## ${k}. ${this.title()}`, this.paragraph(), this.paragraph()];
     out.push(Array.from({ length: this.int(3, 5) }, () => `- ${this.formattedSentence()}`).join('\n'));
@@ -131,6 +147,7 @@ class Writer {
       ).join('\n'),
     );
     if (k % 3 === 0) out.push(this.codeBlock());
+    if (k % 4 === 1) out.push(this.table());
     out.push(this.paragraph(), this.paragraph());
     if (k % 5 === 4) out.push('---');
     return out.join('\n\n');
