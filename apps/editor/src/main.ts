@@ -2,6 +2,8 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import './styles/global.css';
 import './styles/trash.css';
+import './styles/outline.css';
+import './styles/print.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks #app');
