@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import type { APIRequestContext } from '@playwright/test';
 import { expect, test, type DocPage } from '../fixtures/index.js';
+import { TandemServer } from '../fixtures/TandemServer.js';
+import { mintToken } from '../fixtures/tokens.js';
 
 /** Creates a document from Markdown through the HTTP API; its id. */
 async function importDoc(request: APIRequestContext, url: string, markdown: string, title: string): Promise<string> {
@@ -112,5 +114,38 @@ test.describe('outline, word count, print and Word', () => {
     expect(download.suggestedFilename()).toBe('Plan.docx');
     const bytes = fs.readFileSync(await download.path());
     expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+  });
+});
+
+test.describe('downloads with a share link', () => {
+  const SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e-0456';
+  let server: TandemServer;
+  test.beforeAll(async () => {
+    server = await TandemServer.start({ TANDEM_AUTH_SECRET: SECRET });
+  });
+  test.afterAll(async () => server.stop());
+
+  test('the Word download carries the link’s token, which a plain link could not', async ({ browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const token = await mintToken(SECRET, 'Ana', { memo: 'editor' });
+    await page.goto(`${server.url}/auth#token=${encodeURIComponent(token)}&doc=memo`);
+    await page.getByTestId('editor').click();
+    await page.keyboard.type('Memo for the team');
+    await expect(page.getByTestId('connection-status')).toHaveAttribute('data-save', 'saved');
+    // Without the token the server refuses the export: only the header lets the menu's download through.
+    expect((await page.request.get(`${server.url}/api/docs/memo/export?format=docx`)).status()).toBe(401);
+    await page.getByTestId('doc-menu').click();
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('menuitem', { name: 'Download as Word' }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe('Memo for the team.docx');
+    expect(
+      fs
+        .readFileSync(await download.path())
+        .subarray(0, 2)
+        .toString('latin1'),
+    ).toBe('PK');
+    await context.close();
   });
 });
