@@ -29,7 +29,6 @@ import {
   yUpdateFromDoc,
 } from '@tandem/crdt-bridge/schema';
 import type { Node as PMNode } from 'prosemirror-model';
-import { buildDocx } from '../export/docx.js';
 import { imageIdsOf, type ImageSet } from '../export/images.js';
 import { attributeChanges } from '../history/attribution.js';
 import { splitUpdate as splitIntoParts } from '../rooms/v1Update.js';
@@ -163,6 +162,8 @@ export async function exportDocx(input: { source: StateSource; images: ImageSet 
   body: Uint8Array;
   title: string;
 }> {
+  // Loaded on the first Word export only: the docx package would slow every worker's start.
+  const { buildDocx } = await import('../export/docx.js');
   const doc = docOf(input.source);
   try {
     const title = docTitle(doc);
