@@ -21,14 +21,18 @@ export function outlineOf(doc: PMNode): OutlineHeading[] {
   return found;
 }
 
-/** The index of the heading whose section holds `pos` (the last heading at or before it); -1 before the first. */
+/**
+ * The index of the heading whose section holds `pos` (the last heading starting at or before
+ * it, counting the position just before a heading as its own); -1 before the first.
+ */
 export function currentHeadingIndex(headings: readonly OutlineHeading[], pos: number): number {
   let low = 0;
   let high = headings.length - 1;
   let found = -1;
   while (low <= high) {
     const mid = (low + high) >> 1;
-    if (headings[mid]!.pos <= pos) {
+    // A caret placed before the heading node (as Ctrl+Home next to another's caret may leave it) is at it.
+    if (headings[mid]!.pos - 1 <= pos) {
       found = mid;
       low = mid + 1;
     } else high = mid - 1;

@@ -39,6 +39,8 @@ describe('the outline', () => {
     expect(currentHeadingIndex(headings, 1)).toBe(-1);
     expect(currentHeadingIndex(headings, headings[0]!.pos + 3)).toBe(0);
     expect(currentHeadingIndex(headings, headings[2]!.pos)).toBe(2);
+    expect(currentHeadingIndex(headings, headings[2]!.pos - 1)).toBe(2);
+    expect(currentHeadingIndex(headings, headings[2]!.pos - 2)).toBe(1);
     expect(currentHeadingIndex(headings, doc.content.size)).toBe(2);
     expect(currentHeadingIndex([], 5)).toBe(-1);
   });
