@@ -10,21 +10,33 @@ export interface TextCount {
 const words = new Intl.Segmenter(undefined, { granularity: 'word' });
 const HYPHENS = new Set(['-', '\u2010', '\u2011']);
 
-/**
- * Counts words as people do: runs of letters or digits (with the apostrophes and hyphens
- * inside them) are one word each; in Chinese or Japanese each word the browser finds
- * counts. Characters are every character but line breaks.
- */
-export function countText(text: string): TextCount {
-  let wordCount = 0;
-  // "well-known" is one word to a reader, three segments to the segmenter.
+/** Scripts written without spaces between words: only the segmenter knows where their words end. */
+const UNSPACED =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+/** A word in a spaced script: letters, digits and marks, with apostrophes and hyphens inside. */
+const SPACED_WORD = /[\p{L}\p{N}\p{M}]+(?:['’\u2010\u2011-][\p{L}\p{N}\p{M}]+)*/gu;
+
+/** Words by the segmenter, joining "well-known" (three segments) into one word as a reader would. */
+function segmentedWords(text: string): number {
+  let count = 0;
   let previous: 'word' | 'hyphen-after-word' | 'other' = 'other';
   for (const segment of words.segment(text)) {
     if (segment.isWordLike) {
-      if (previous !== 'hyphen-after-word') wordCount++;
+      if (previous !== 'hyphen-after-word') count++;
       previous = 'word';
     } else previous = previous === 'word' && HYPHENS.has(segment.segment) ? 'hyphen-after-word' : 'other';
   }
+  return count;
+}
+
+/**
+ * Counts words as people do: runs of letters or digits (with the apostrophes and hyphens
+ * inside them) are one word each; in Chinese, Japanese or Thai each word the browser finds
+ * counts. Characters are every character but line breaks. Text in spaced scripts takes a
+ * regular expression, many times faster than the segmenter on a long document.
+ */
+export function countText(text: string): TextCount {
+  const wordCount = UNSPACED.test(text) ? segmentedWords(text) : (text.match(SPACED_WORD)?.length ?? 0);
   let characters = 0;
   for (const char of text) if (char !== '\n') characters++;
   return { words: wordCount, characters };
