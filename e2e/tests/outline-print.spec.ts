@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { APIRequestContext } from '@playwright/test';
+import { expectNoSeriousViolations } from '../fixtures/axe.js';
 import { expect, test, type DocPage } from '../fixtures/index.js';
 import { TandemServer } from '../fixtures/TandemServer.js';
 import { mintToken } from '../fixtures/tokens.js';
@@ -68,10 +69,16 @@ test.describe('outline, word count, print and Word', () => {
     await expect(alice.editor).toBeFocused();
   });
 
-  test('an outline of a document without headings says how to get one', async ({ alice, docId }) => {
+  test('an outline of a document without headings says how to get one, and the panel and count pass axe', async ({
+    alice,
+    docId,
+  }) => {
     await alice.open(docId);
     await alice.page.getByTestId('open-outline').click();
     await expect(alice.page.getByTestId('outline')).toContainText('Add headings to see an outline');
+    await alice.typeText('Some words');
+    await expect(alice.page.getByTestId('word-count')).toHaveText('2 words · 10 characters');
+    await expectNoSeriousViolations(alice.page, 'editor with the outline and the count');
   });
 
   test('counts words and characters of the document and of the selection', async ({ alice, docId }) => {
