@@ -4,6 +4,8 @@ import './styles/global.css';
 import './styles/trash.css';
 import './styles/import.css';
 import './styles/tables.css';
+import './styles/outline.css';
+import './styles/print.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks #app');

@@ -1,3 +1,4 @@
+import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { docFromY, type DocError } from '@tandem/crdt-bridge';
 import type { DocumentDetailJSON, DocumentJSON, DocumentPageJSON } from '@tandem/crdt-bridge/api';
@@ -102,6 +103,25 @@ describe('documents over HTTP', () => {
     expect(html).toContain('data-type="task-list"');
     expect((await api(`/api/docs/${imported.id}/export?format=pdf`)).status).toBe(400);
     expect((await api('/api/docs/nope/export')).status).toBe(404);
+  });
+
+  it('exports a document as a Word file built on a worker', async () => {
+    ts = await startTestServer();
+    const imported = (await (await api('/api/docs/import', { method: 'POST', body: MARKDOWN })).json()) as {
+      id: string;
+    };
+    const res = await api(`/api/docs/${imported.id}/export?format=docx`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
+    expect(res.headers.get('content-disposition')).toContain('Plan.docx');
+    const files = unzipSync(new Uint8Array(await res.arrayBuffer()));
+    const xml = strFromU8(files['word/document.xml']!);
+    expect(xml).toContain('<w:pStyle w:val="Heading1"/>');
+    expect(xml).toContain('wise words');
+    expect(xml).toContain('<w:hyperlink');
+    expect((await api('/api/docs/nope/export?format=docx')).status).toBe(404);
   });
 
   it('renames a document live for everyone who has it open', async () => {

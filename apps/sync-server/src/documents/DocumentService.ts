@@ -10,6 +10,7 @@ import type { NewDocumentContent } from '../work/jobs.js';
 import type { TitleKeeper } from '../rooms/TitleKeeper.js';
 import type { EditDoor } from './EditDoor.js';
 import { indexedText } from '../search/searchText.js';
+import { loadImages, type ImageLoader } from '../export/images.js';
 
 /** What the document service needs. */
 export interface DocumentServiceDeps {
@@ -22,6 +23,8 @@ export interface DocumentServiceDeps {
   log: Logger;
   /** Largest state a new document may start with: what one client message may carry. */
   maxStateBytes: number;
+  /** Finds the images a Word export embeds; without it, images are exported as their alt text. */
+  images?: ImageLoader;
 }
 
 /** A document rendered for download. */
@@ -93,6 +96,19 @@ export class DocumentService {
     const updates = await this.deps.registry.contentOf(docId);
     if (!updates) return null;
     return this.deps.work.run('exportDocument', { source: { updates }, format });
+  }
+
+  /**
+   * The document as a Word file, built on a worker: a first job finds the images it shows,
+   * they are loaded here (the image store is this thread's), and a second job builds the file.
+   */
+  async exportDocx(docId: string): Promise<ExportedDocument | null> {
+    const updates = await this.deps.registry.contentOf(docId);
+    if (!updates) return null;
+    const load = this.deps.images;
+    const { ids } = load ? await this.deps.work.run('documentImages', { source: { updates } }) : { ids: [] };
+    const images = load ? await loadImages(ids, load) : {};
+    return this.deps.work.run('exportDocx', { source: { updates }, images });
   }
 
   /**

@@ -50,23 +50,30 @@ function fileName(title: string, fallback: string, extension: string): string {
 /** A content route's work. */
 type ContentHandler = (deps: ApiDeps, ctx: RouteContext) => Promise<void>;
 
-/** `GET /api/docs/<id>/export?format=markdown|html`: the document as a download, rendered on a worker. */
+/** What each export format is sent as. */
+const EXPORT_FORMATS = {
+  markdown: { type: 'text/markdown; charset=utf-8', extension: 'md' },
+  html: { type: 'text/html; charset=utf-8', extension: 'html' },
+  docx: { type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', extension: 'docx' },
+} as const;
+
+/** `GET /api/docs/<id>/export?format=markdown|html|docx`: the document as a download, rendered on a worker. */
 const exportDocument: ContentHandler = async (deps, ctx) => {
   const id = await existingDoc(deps, ctx);
   if (!id) return;
   const format = ctx.url.searchParams.get('format') ?? 'markdown';
-  if (format !== 'markdown' && format !== 'html') {
-    sendError(ctx.res, 400, 'INVALID_FORMAT', 'format must be "markdown" or "html".');
+  if (format !== 'markdown' && format !== 'html' && format !== 'docx') {
+    sendError(ctx.res, 400, 'INVALID_FORMAT', 'format must be "markdown", "html" or "docx".');
     return;
   }
-  const exported = await deps.documents.export(id, format);
+  const exported = format === 'docx' ? await deps.documents.exportDocx(id) : await deps.documents.export(id, format);
   if (!exported) {
     sendError(ctx.res, 404, 'NOT_FOUND', 'There is no document with that id.');
     return;
   }
   const { body, title } = exported;
-  const type = format === 'markdown' ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8';
-  const name = fileName(title, id, format === 'markdown' ? 'md' : 'html');
+  const { type, extension } = EXPORT_FORMATS[format];
+  const name = fileName(title, id, extension);
   ctx.res.writeHead(200, {
     'content-type': type,
     'content-disposition': `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`,

@@ -30,6 +30,7 @@ import {
   type ImportReport,
 } from '@tandem/crdt-bridge/schema';
 import type { Node as PMNode } from 'prosemirror-model';
+import { imageIdsOf, type ImageSet } from '../export/images.js';
 import { attributeChanges } from '../history/attribution.js';
 import { splitUpdate as splitIntoParts } from '../rooms/v1Update.js';
 import { unpackState, type PackedState } from '../storage/rowCodec.js';
@@ -154,6 +155,32 @@ export function exportDocument(input: { source: StateSource; format: 'markdown' 
   }
 }
 
+/** The ids of the images a document shows: what a Word export must load before it is built. */
+export function documentImages(input: { source: StateSource }): { ids: string[] } {
+  const doc = docOf(input.source);
+  try {
+    return { ids: imageIdsOf(docFromY(doc)) };
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** A live or stored document as a Word file, with the images the caller loaded, and its title. */
+export async function exportDocx(input: { source: StateSource; images: ImageSet }): Promise<{
+  body: Uint8Array;
+  title: string;
+}> {
+  // Loaded on the first Word export only: the docx package would slow every worker's start.
+  const { buildDocx } = await import('../export/docx.js');
+  const doc = docOf(input.source);
+  try {
+    const title = docTitle(doc);
+    return { body: await buildDocx(docFromY(doc), title, input.images), title };
+  } finally {
+    doc.destroy();
+  }
+}
+
 /** A stored document's title and the start of its text (at most about `maxChars`), for the search index. */
 export function documentText(input: { source: StateSource; maxChars: number }): { title: string; text: string } {
   const doc = docOf(input.source);
@@ -266,6 +293,8 @@ export const JOBS = {
   importMarkdown,
   copyVersion,
   exportDocument,
+  documentImages,
+  exportDocx,
   documentText,
   versionContent,
   diff,
@@ -278,4 +307,4 @@ export type JobName = keyof typeof JOBS;
 /** What job `K` takes. */
 export type JobInput<K extends JobName> = Parameters<(typeof JOBS)[K]>[0];
 /** What job `K` gives back. */
-export type JobOutput<K extends JobName> = ReturnType<(typeof JOBS)[K]>;
+export type JobOutput<K extends JobName> = Awaited<ReturnType<(typeof JOBS)[K]>>;

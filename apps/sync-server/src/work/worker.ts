@@ -2,17 +2,17 @@ import { parentPort } from 'node:worker_threads';
 import { JOBS, JobRefused, type JobName } from './jobs.js';
 import { transferList, type JobReply, type JobRequest } from './messages.js';
 
-// A worker thread's entry: runs the jobs WorkerPool sends it, one at a time, and answers
+// A worker thread's entry: runs the jobs WorkerPool sends it (some asynchronous), one at a time, and answers
 // each with its result (byte arrays transferred), its refusal, or its error.
 const port = parentPort;
 if (!port) throw new Error('work/worker.ts runs as a worker thread, started by WorkerPool');
 
-port.on('message', (request: JobRequest) => {
+port.on('message', async (request: JobRequest) => {
   let reply: JobReply;
   try {
     // Every job takes its own input type; the pool pairs them by name (see WorkerPool.run).
     const run = JOBS[request.job as JobName] as (input: unknown) => unknown;
-    reply = { type: 'done', id: request.id, output: run(request.input) };
+    reply = { type: 'done', id: request.id, output: await run(request.input) };
   } catch (error) {
     reply =
       error instanceof JobRefused

@@ -16,10 +16,10 @@ export class ApiError extends Error {
 }
 
 /**
- * Calls the API with this browser's access token (token mode); a failure becomes an
+ * Fetches from the API with this browser's access token (token mode); a failure becomes an
  * ApiError whose message starts with `failure` and says why in words.
  */
-export async function callApi<T>(path: string, init: RequestInit, failure: string): Promise<T> {
+export async function fetchApi(path: string, init: RequestInit, failure: string): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -34,6 +34,12 @@ export async function callApi<T>(path: string, init: RequestInit, failure: strin
     const body = (await res.json().catch(() => null)) as Partial<ErrorBodyJSON> | null;
     throw new ApiError(`${failure} ${body?.error?.message ?? `The server answered ${res.status}.`}`);
   }
+  return res;
+}
+
+/** Calls the API (see {@link fetchApi}) and reads its JSON answer. */
+export async function callApi<T>(path: string, init: RequestInit, failure: string): Promise<T> {
+  const res = await fetchApi(path, init, failure);
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
@@ -99,7 +105,10 @@ export function deleteDocument(id: string): Promise<TrashEntryJSON> {
   return callApi(`/api/docs/${encodeURIComponent(id)}`, { method: 'DELETE' }, 'The document could not be deleted.');
 }
 
+/** The formats a document can be downloaded in. */
+export type ExportFormat = 'markdown' | 'html' | 'docx';
+
 /** The download address of a document's export. */
-export function exportUrl(id: string, format: 'markdown' | 'html'): string {
+export function exportUrl(id: string, format: ExportFormat): string {
   return `/api/docs/${encodeURIComponent(id)}/export?format=${format}`;
 }

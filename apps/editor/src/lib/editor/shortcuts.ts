@@ -21,7 +21,7 @@ import { nextCellOrNewRow, previousCell } from './tables.js';
 const { nodes } = schema;
 
 /** Something the page around the editor does (opens a dialog or panel), rather than an editor command. */
-export type PageAction = 'link' | 'history' | 'shortcuts';
+export type PageAction = 'link' | 'history' | 'shortcuts' | 'outline';
 
 /** Headings of the shortcuts sheet, in the order it shows them. */
 export const SHORTCUT_GROUPS = ['Text style', 'Paragraphs', 'Lists and tasks', 'Editing', 'Document'] as const;
@@ -141,6 +141,7 @@ export const EDITOR_ACTIONS: readonly EditorAction[] = [
   },
   { id: 'history', label: 'Version history', keys: ['Mod-Alt-Shift-h'], group: 'Document', run: 'history' },
   { id: 'shortcuts', label: 'Keyboard shortcuts', keys: ['Mod-/'], group: 'Document', run: 'shortcuts' },
+  { id: 'outline', label: 'Show or hide the outline', keys: ['Mod-Alt-o'], group: 'Document', run: 'outline' },
 ];
 
 /** The action with `id`; throws for an id the table does not hold (a typo in code, not user input). */
