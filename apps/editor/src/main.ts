@@ -1,10 +1,13 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { adoptFormatStyles } from './lib/editor/formatStyles.js';
 import './styles/global.css';
 import './styles/trash.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks #app');
+
+adoptFormatStyles(document);
 
 export default mount(App, { target });
 

@@ -14,6 +14,7 @@ export {
 export { docFromY, minimumStateBytes, yUpdateFromDoc } from './convert.js';
 export { parseMarkdown, toMarkdown } from './markdown.js';
 export { escapeHtml, htmlPage, toHtml } from './html.js';
+export { alignCss, formatCss, themedFormatCss, type Theme } from './formatCss.js';
 export { ALIGNMENTS, HIGHLIGHT_COLORS, TEXT_COLORS, swatch, type Alignment, type Swatch } from './palette.js';
 export {
   CODE_LANGUAGE,

@@ -160,6 +160,9 @@ const serializer = new MarkdownSerializer(
     bold: { open: '**', close: '**', mixable: true, expelEnclosingWhitespace: true },
     underline: { open: '<u>', close: '</u>', mixable: true, expelEnclosingWhitespace: true },
     strike: { open: '~~', close: '~~', mixable: true, expelEnclosingWhitespace: true },
+    // Markdown has no colours: the text is kept, plain (see docs/formatting.md).
+    color: { open: '', close: '', mixable: true },
+    highlight: { open: '', close: '', mixable: true },
     link: {
       open: '[',
       close: (_state, mark) => {
