@@ -3,6 +3,7 @@ import App from './App.svelte';
 import { adoptFormatStyles } from './lib/editor/formatStyles.js';
 import './styles/global.css';
 import './styles/trash.css';
+import './styles/formatting.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks #app');
