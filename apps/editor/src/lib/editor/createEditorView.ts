@@ -1,3 +1,4 @@
+import { search } from 'prosemirror-search';
 import { EditorState, type Plugin } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import { ySyncPlugin, ySyncPluginKey, yUndoPlugin } from 'y-prosemirror';
@@ -34,6 +35,8 @@ export function createEditorView(
       yUndoPlugin(),
       ...tandemKeymap({ link: () => options.onLinkRequest?.() }),
       tandemInputRules(),
+      // The find bar's query and its highlighted matches.
+      search(),
       ...(options.plugins ?? []),
     ],
   });
