@@ -1,6 +1,7 @@
 import type { Node as PMNode } from 'prosemirror-model';
 import type { Command, EditorState } from 'prosemirror-state';
 import type { Alignment } from '@tandem/crdt-bridge';
+import { asOwnUndoStep } from './undoSteps.js';
 
 /** The textblocks of the selection that can be aligned (paragraphs and headings), with positions. */
 function alignableBlocks(state: EditorState): { node: PMNode; pos: number }[] {
@@ -16,7 +17,7 @@ function alignableBlocks(state: EditorState): { node: PMNode; pos: number }[] {
   return blocks;
 }
 
-/** Aligns every paragraph and heading the selection touches, in one step (null: back to the start). */
+/** Aligns every paragraph and heading the selection touches, as one undo step (null: back to the start). */
 export function setAlign(align: Alignment | null): Command {
   return (state, dispatch) => {
     const blocks = alignableBlocks(state);
@@ -24,7 +25,7 @@ export function setAlign(align: Alignment | null): Command {
     if (dispatch) {
       const tr = state.tr;
       for (const { node, pos } of blocks) if (node.attrs.align !== align) tr.setNodeAttribute(pos, 'align', align);
-      dispatch(tr.scrollIntoView());
+      asOwnUndoStep(state, () => dispatch(tr.scrollIntoView()));
     }
     return true;
   };

@@ -1,7 +1,7 @@
 import { findNext, findPrev, replaceAll, replaceNext, setSearchState, type SearchQuery } from 'prosemirror-search';
 import { TextSelection, type Command } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
-import { yUndoPluginKey } from 'y-prosemirror';
+import { asOwnUndoStep } from './undoSteps.js';
 
 /**
  * Makes `query` the editor's search (its matches are highlighted) and selects the first
@@ -34,9 +34,5 @@ export { findNext, findPrev, replaceNext };
  * manager would otherwise merge it with typing done just before or after it.
  */
 export function replaceEverywhere(view: EditorView): boolean {
-  const undoManager = yUndoPluginKey.getState(view.state)?.undoManager as { stopCapturing(): void } | undefined;
-  undoManager?.stopCapturing();
-  const done = replaceAll(view.state, view.dispatch, view);
-  undoManager?.stopCapturing();
-  return done;
+  return asOwnUndoStep(view.state, () => replaceAll(view.state, view.dispatch, view));
 }
