@@ -1,5 +1,7 @@
 import { expect, expectConverged, test } from '../fixtures/index.js';
 import type { DocPage } from '../fixtures/DocPage.js';
+import { TandemServer } from '../fixtures/TandemServer.js';
+import { docText, mintToken } from '../fixtures/tokens.js';
 
 /** The text `user`'s editor has selected. */
 function selectedText(user: DocPage): Promise<string> {
@@ -123,5 +125,44 @@ test.describe('find and replace', () => {
     await expect(alice.page.getByTestId('find-count')).toHaveText('1 of 2');
     await alice.page.getByTestId('replace-input').press('Enter');
     await bob.expectText('b2 b2 a1');
+  });
+});
+
+test.describe('find for someone who may only view', () => {
+  const SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e-0123';
+  let server: TandemServer;
+  test.beforeAll(async () => {
+    server = await TandemServer.start({ TANDEM_AUTH_SECRET: SECRET });
+  });
+  test.afterAll(async () => server.stop());
+
+  test('a viewer finds and steps through matches, but is offered no replace', async ({ browser }) => {
+    const editorContext = await browser.newContext();
+    const editor = await editorContext.newPage();
+    await editor.goto(
+      `${server.url}/auth#token=${encodeURIComponent(await mintToken(SECRET, 'Ana', { memo: 'editor' }))}&doc=memo`,
+    );
+    await editor.getByTestId('editor').click();
+    await editor.keyboard.type('note one, note two');
+    await expect(editor.getByTestId('connection-status')).toHaveAttribute('data-save', 'saved');
+
+    const viewerContext = await browser.newContext();
+    const viewer = await viewerContext.newPage();
+    await viewer.goto(
+      `${server.url}/auth#token=${encodeURIComponent(await mintToken(SECRET, 'Vic', { memo: 'viewer' }))}&doc=memo`,
+    );
+    await expect(viewer.getByTestId('view-only')).toBeVisible();
+    await expect.poll(() => docText(viewer)).toBe('note one, note two');
+    await viewer.getByTestId('editor').click();
+    await viewer.keyboard.press('Control+h');
+    await expect(viewer.getByTestId('find-input')).toBeFocused();
+    await viewer.keyboard.type('note');
+    await expect(viewer.getByTestId('find-count')).toHaveText(/of 2$/);
+    await viewer.keyboard.press('Enter');
+    await expect(viewer.getByTestId('find-count')).toHaveText(/^\d of 2$/);
+    await expect(viewer.getByTestId('replace-input')).toHaveCount(0);
+    await expect(viewer.getByTestId('replace-all')).toHaveCount(0);
+    await expect(viewer.getByTestId('find-show-replace')).toHaveCount(0);
+    await Promise.all([editorContext.close(), viewerContext.close()]);
   });
 });
