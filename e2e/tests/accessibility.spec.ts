@@ -32,6 +32,19 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expectNoSeriousViolations(alice.page, `editor, ${colorScheme}`);
     });
 
+    test('the find bar with replace, and the highlight menu', async ({ alice, docId }) => {
+      await alice.open(docId);
+      await alice.typeText('Find this word, and this word too.');
+      await alice.page.keyboard.press('Control+h');
+      await alice.page.keyboard.type('word');
+      await expect(alice.page.getByTestId('find-count')).toHaveText(/of 2$/);
+      await expectNoSeriousViolations(alice.page, `find bar, ${colorScheme}`);
+      await alice.page.keyboard.press('Escape');
+      await alice.tool('highlight').click();
+      await expect(alice.page.getByRole('menu', { name: 'Highlight' })).toBeVisible();
+      await expectNoSeriousViolations(alice.page, `highlight menu, ${colorScheme}`);
+    });
+
     test('version history with a comparison shown', async ({ alice, docId }) => {
       await alice.open(docId);
       await writeSampleDocument(alice);

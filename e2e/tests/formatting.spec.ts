@@ -107,10 +107,10 @@ test.describe('formatting, seen in both browsers', () => {
         'contenteditable="false"><input type="checkbox" tabindex="-1" contenteditable="false" aria-label="todo"></span>' +
         '<div class="task-content"><p>todo</p></div></li></ul><blockquote><p>quoted</p></blockquote>' +
         '<pre><code>let x = 1;</code></pre><p>a <strong>strong</strong> and <em>slanted</em> <code>mono</code> end</p>' +
-        '<hr contenteditable="false">',
+        '<hr contenteditable="false"><p></p>',
     );
-    // One line per block; the divider is the last, empty one. (Alice's divider is selected, so compare text.)
-    const text = 'Title\nSection\nbullet\nfirst\ntodo\nquoted\nlet x = 1;\na strong and slanted mono end\n';
+    // One line per block; the divider and the paragraph the caret went to after it are empty.
+    const text = 'Title\nSection\nbullet\nfirst\ntodo\nquoted\nlet x = 1;\na strong and slanted mono end\n\n';
     await bob.expectText(text);
     await alice.expectText(text);
   });
@@ -171,17 +171,26 @@ test('accessibility: a labelled toolbar reachable by keyboard, and a named text 
         - button "Quote"
         - button "Code block"
         - button "Divider"
+      - group:
+        - button "Align left" [pressed]
+        - button "Align center"
+        - button "Align right"
+        - button "Justify"
+      - group "Colours":
+        - button "Text colour"
+        - button "Highlight"
       - button "Insert table"
   `);
   const buttons = toolbar.getByRole('button');
   const count = await buttons.count();
-  expect(count).toBe(17);
-  // Every toggle says whether it is on; only the one-shot Divider and the table picker's opener do not.
+  expect(count).toBe(23);
+  // Every toggle says whether it is on; the one-shot Divider, the colour menus and the table picker's opener do not.
   for (let i = 0; i < count; i++) {
     const button = buttons.nth(i);
     const label = await button.getAttribute('aria-label');
     expect(label, `button ${i} has a name`).toBeTruthy();
-    if (label === 'Divider' || label === 'Insert table') await expect(button).not.toHaveAttribute('aria-pressed');
+    if (label === 'Divider' || label === 'Insert table' || (await button.getAttribute('aria-haspopup')) === 'menu')
+      await expect(button).not.toHaveAttribute('aria-pressed');
     else await expect(button).toHaveAttribute('aria-pressed', /^(true|false)$/);
   }
   await expect(alice.page.getByRole('textbox', { name: 'Document text' })).toHaveAttribute('data-testid', 'editor');
@@ -217,4 +226,113 @@ test('accessibility: a labelled toolbar reachable by keyboard, and a named text 
   // The toolbar is one Tab stop: the next Tab leaves it for the text.
   await alice.page.keyboard.press('Tab');
   await expect(alice.editor).toBeFocused();
+});
+
+test.describe('colour, highlight, alignment and strike, seen by a second person and after a reload', () => {
+  test.beforeEach(async ({ alice, bob, docId }) => {
+    await alice.open(docId);
+    await bob.open(docId);
+  });
+
+  test('colour and highlight from the toolbar menus, by keyboard', async ({ alice, bob }) => {
+    await alice.typeText('plain red marked');
+    await bob.expectText('plain red marked');
+
+    await alice.select('red');
+    await alice.tool('color').focus();
+    await alice.page.keyboard.press('Enter');
+    const menu = alice.page.getByRole('menu', { name: 'Text colour' });
+    await expect(menu.getByRole('menuitemradio', { name: 'No colour' })).toBeFocused();
+    // Down past "No colour" and "Gray" to "Red".
+    await alice.page.keyboard.press('ArrowDown');
+    await alice.page.keyboard.press('ArrowDown');
+    await expect(menu.getByRole('menuitemradio', { name: 'Red' })).toBeFocused();
+    await alice.page.keyboard.press('Enter');
+    await expect(menu).toBeHidden();
+    await expect(alice.editor).toBeFocused();
+    await bob.expectHtml('<span data-color="red">red</span>');
+    await expect(alice.tool('color')).toHaveAttribute('aria-label', 'Text colour: Red');
+
+    await alice.select('marked');
+    await alice.tool('highlight').click();
+    await alice.page.getByRole('menuitemradio', { name: 'Yellow' }).click();
+    await bob.expectHtml('<mark data-highlight="yellow">marked</mark>');
+    // The highlight is drawn from the palette, not the browser's default <mark> yellow-and-black.
+    const background = await bob.editor
+      .locator('mark[data-highlight="yellow"]')
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(background).toBe('rgb(255, 243, 163)');
+
+    // Escape closes a menu without a change, back in the text.
+    await alice.tool('highlight').click();
+    await alice.page.keyboard.press('Escape');
+    await expect(alice.page.getByRole('menu', { name: 'Highlight' })).toBeHidden();
+    await expect(alice.editor).toBeFocused();
+
+    // "No colour" takes it off again.
+    await alice.select('red');
+    await alice.tool('color').click();
+    await alice.page.getByRole('menuitemradio', { name: 'No colour' }).click();
+    await bob.expectHtml('<p>plain red <mark data-highlight="yellow">marked</mark></p>');
+
+    await bob.reload();
+    await bob.expectHtml('<p>plain red <mark data-highlight="yellow">marked</mark></p>');
+    await expectConverged([alice, bob]);
+  });
+
+  test('alignment by shortcut and toolbar, over several paragraphs in one undo step', async ({ alice, bob }) => {
+    await alice.typeText('first\nsecond\nthird');
+    await bob.expectText('first\nsecond\nthird');
+    await alice.select('third');
+    await alice.page.keyboard.press('Control+Shift+E');
+    await bob.expectHtml('<p data-align="center">third</p>');
+    await expect(alice.tool('align-center')).toHaveAttribute('aria-pressed', 'true');
+    await expect(alice.tool('align-left')).toHaveAttribute('aria-pressed', 'false');
+    const align = await bob.editor
+      .locator('p')
+      .nth(2)
+      .evaluate((p) => getComputedStyle(p).textAlign);
+    expect(align).toBe('center');
+
+    // Select from "first" to "second" and right-align both at once.
+    await alice.editor.focus();
+    await alice.moveCaret('Control+Home');
+    await alice.page.keyboard.press('ArrowDown');
+    await alice.page.keyboard.press('Shift+End');
+    await alice.page.keyboard.press('Shift+ArrowUp');
+    await alice.tool('align-right').click();
+    await bob.expectHtml(
+      '<p data-align="right">first</p><p data-align="right">second</p><p data-align="center">third</p>',
+    );
+    await alice.page.keyboard.press('Control+Shift+J');
+    await bob.expectHtml('<p data-align="justify">first</p><p data-align="justify">second</p>');
+
+    // One undo takes back the whole justify, both paragraphs.
+    await alice.page.keyboard.press('Control+z');
+    await bob.expectHtml('<p data-align="right">first</p><p data-align="right">second</p>');
+
+    await alice.page.keyboard.press('Control+Shift+L');
+    await bob.expectHtml('<p>first</p><p>second</p><p data-align="center">third</p>');
+    await bob.reload();
+    await bob.expectHtml('<p>first</p><p>second</p><p data-align="center">third</p>');
+    await expectConverged([alice, bob]);
+  });
+
+  test('~~text~~ typed becomes strikethrough', async ({ alice, bob }) => {
+    await alice.typeText('keep ~~gone~~ now');
+    await bob.expectHtml('<p>keep <s>gone</s> now</p>');
+  });
+
+  test('typing --- makes a divider and goes on typing in a paragraph after it', async ({ alice, bob }) => {
+    await alice.typeText('above\n---abc');
+    await bob.expectHtml('<p>above</p><hr contenteditable="false"><p>abc</p>');
+    await alice.expectHtml('<p>above</p><hr contenteditable="false"><p>abc</p>');
+  });
+
+  test('--- before a list keeps the list and types into a new paragraph between them', async ({ alice, bob }) => {
+    await alice.typeText('\n- item');
+    await alice.moveCaret('Control+Home');
+    await alice.typeText('---x', 'caret');
+    await bob.expectHtml('<hr contenteditable="false"><p>x</p><ul><li><p>item</p></li></ul>');
+  });
 });

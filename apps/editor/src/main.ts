@@ -1,14 +1,18 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { adoptFormatStyles } from './lib/editor/formatStyles.js';
 import './styles/global.css';
 import './styles/trash.css';
 import './styles/import.css';
 import './styles/tables.css';
 import './styles/outline.css';
 import './styles/print.css';
+import './styles/formatting.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks #app');
+
+adoptFormatStyles(document);
 
 export default mount(App, { target });
 

@@ -42,6 +42,16 @@ function checkAttr(spec: AttributeSpec | undefined, value: unknown): void {
   }
 }
 
+/**
+ * Throws unless `attrs` passes each attribute's validator and holds every attribute without
+ * a default: a colour mark with no colour would make every client's editor throw.
+ */
+function checkMarkAttrs(specs: Record<string, AttributeSpec>, attrs: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(attrs)) checkAttr(specs[name], value);
+  for (const [name, spec] of Object.entries(specs))
+    if (!('default' in spec) && !(name in attrs)) throw new RangeError(`no value for ${name}`);
+}
+
 /** Finds an item by id: among the update's own items (binary search per client), then in the document. */
 class ItemIndex {
   private readonly byClient = new Map<number, Y.Item[]>();
@@ -290,7 +300,7 @@ export class SchemaCheck {
           }
           try {
             const attrs = typeof content.value === 'object' ? (content.value as Record<string, unknown>) : {};
-            for (const [name, value] of Object.entries(attrs)) checkAttr(markType.spec.attrs?.[name], value);
+            checkMarkAttrs(markType.spec.attrs ?? {}, attrs);
           } catch {
             return `Invalid attributes for "${markType.name}".`;
           }

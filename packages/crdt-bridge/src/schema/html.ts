@@ -1,4 +1,5 @@
 import type { DOMOutputSpec, Mark, Node as PMNode } from 'prosemirror-model';
+import { alignCss, formatCss } from './formatCss.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -66,7 +67,9 @@ export function htmlPage(title: string, body: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title || 'Untitled')}</title>
-<style>body{max-width:46rem;margin:2rem auto;padding:0 1rem;font:18px/1.6 Georgia,serif;color:#1d1d1f}pre{background:#f4f4f2;padding:1em;overflow:auto}code{font-family:ui-monospace,monospace}blockquote{border-left:3px solid #ddd;margin-left:0;padding-left:1em;color:#555}ul[data-type=task-list]{list-style:none;padding-left:0}li[data-checked=true]{text-decoration:line-through;color:#777}li[data-type=task-item]::before{content:'☐ '}li[data-checked=true]::before{content:'☑ '}${TABLE_CSS}</style>
+<style>body{max-width:46rem;margin:2rem auto;padding:0 1rem;font:18px/1.6 Georgia,serif;color:#1d1d1f}pre{background:#f4f4f2;padding:1em;overflow:auto}code{font-family:ui-monospace,monospace}blockquote{border-left:3px solid #ddd;margin-left:0;padding-left:1em;color:#555}ul[data-type=task-list]{list-style:none;padding-left:0}li[data-checked=true]{text-decoration:line-through;color:#777}li[data-type=task-item]::before{content:'☐ '}li[data-checked=true]::before{content:'☑ '}${TABLE_CSS}
+${formatCss('', 'light')}
+${alignCss('')}</style>
 </head>
 <body>
 ${body}

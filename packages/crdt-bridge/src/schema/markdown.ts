@@ -127,6 +127,9 @@ const serializer = new MarkdownSerializer(
     bold: { open: '**', close: '**', mixable: true, expelEnclosingWhitespace: true },
     underline: { open: '<u>', close: '</u>', mixable: true, expelEnclosingWhitespace: true },
     strike: { open: '~~', close: '~~', mixable: true, expelEnclosingWhitespace: true },
+    // Markdown has no colours: the text is kept, plain (README, "Colour and alignment").
+    color: { open: '', close: '', mixable: true },
+    highlight: { open: '', close: '', mixable: true },
     link: {
       open: '[',
       close: (_state, mark) => {

@@ -60,12 +60,6 @@ export function toggleList(listType: NodeType, itemType: NodeType): Command {
 export const toggleBlockquote: Command = (state, dispatch) =>
   insideNode(state, nodes.blockquote!) ? lift(state, dispatch) : wrapIn(nodes.blockquote!)(state, dispatch);
 
-/** Inserts a horizontal rule in place of the selection. */
-export const insertHorizontalRule: Command = (state, dispatch) => {
-  if (dispatch) dispatch(state.tr.replaceSelectionWith(nodes.horizontal_rule!.create()).scrollIntoView());
-  return true;
-};
-
 /** Inserts a hard line break. */
 export const insertHardBreak: Command = (state, dispatch) => {
   if (dispatch) dispatch(state.tr.replaceSelectionWith(nodes.hard_break!.create()).scrollIntoView());
@@ -77,6 +71,7 @@ export const toggleItalic = toggleMark(marks.italic!);
 export const toggleUnderline = toggleMark(marks.underline!);
 export const toggleStrike = toggleMark(marks.strike!);
 export const toggleCode = toggleMark(marks.code!);
+export { insertHorizontalRule } from './divider.js';
 
 /** Ticks or unticks the task item holding the cursor; not applicable (false) outside a task. */
 export const toggleTaskAtCaret: Command = (state, dispatch) => {

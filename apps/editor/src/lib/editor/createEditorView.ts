@@ -1,3 +1,4 @@
+import { search } from 'prosemirror-search';
 import { EditorState, type Plugin } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import { ySyncPlugin, ySyncPluginKey, yUndoPlugin } from 'y-prosemirror';
@@ -37,6 +38,8 @@ export function createEditorView(
       ...tablePlugins(),
       ...tandemKeymap({ link: () => options.onLinkRequest?.() }),
       tandemInputRules(),
+      // The find bar's query and its highlighted matches.
+      search(),
       ...(options.plugins ?? []),
     ],
   });

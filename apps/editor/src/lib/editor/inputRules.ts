@@ -2,6 +2,7 @@ import { InputRule, inputRules, textblockTypeInputRule, wrappingInputRule } from
 import type { MarkType } from 'prosemirror-model';
 import type { Plugin } from 'prosemirror-state';
 import { schema } from '@tandem/crdt-bridge';
+import { replaceWithDivider } from './divider.js';
 
 const { nodes, marks } = schema;
 
@@ -38,13 +39,12 @@ export function tandemInputRules(): Plugin {
       new InputRule(/^---$/, (state, _match, start, end) => {
         const $start = state.doc.resolve(start);
         if ($start.parent.type !== nodes.paragraph) return null;
-        return state.tr
-          .replaceRangeWith($start.before(), $start.after(), nodes.horizontal_rule!.create())
-          .scrollIntoView();
+        return replaceWithDivider(state.tr, $start.before(), $start.after()).scrollIntoView();
       }),
       markRule(/\*\*([^*\s](?:[^*]*[^*\s])?)\*\*$/, marks.bold!, '**'),
       markRule(/(?:^|[^*])\*([^*\s](?:[^*]*[^*\s])?)\*$/, marks.italic!, '*'),
       markRule(/`([^`]+)`$/, marks.code!, '`'),
+      markRule(/~~([^~\s](?:[^~]*[^~\s])?)~~$/, marks.strike!, '~~'),
     ],
   });
 }

@@ -17,11 +17,13 @@ import {
   toggleUnderline,
 } from './commands.js';
 import { nextCellOrNewRow, previousCell } from './tables.js';
+import { ALIGN_ACTIONS } from './alignActions.js';
 
 const { nodes } = schema;
 
 /** Something the page around the editor does (opens a dialog or panel), rather than an editor command. */
-export type PageAction = 'link' | 'history' | 'shortcuts' | 'outline';
+export type PageAction =
+  'link' | 'history' | 'shortcuts' | 'outline' | 'find' | 'replace' | 'find-next' | 'find-previous';
 
 /** Headings of the shortcuts sheet, in the order it shows them. */
 export const SHORTCUT_GROUPS = ['Text style', 'Paragraphs', 'Lists and tasks', 'Editing', 'Document'] as const;
@@ -80,6 +82,7 @@ export const EDITOR_ACTIONS: readonly EditorAction[] = [
     group: 'Paragraphs',
     run: toggleBlock(nodes.code_block!),
   },
+  ...ALIGN_ACTIONS,
   { id: 'hr', label: 'Divider', keys: ['Mod-Shift--'], group: 'Paragraphs', run: insertHorizontalRule },
   {
     id: 'bullet-list',
@@ -138,6 +141,16 @@ export const EDITOR_ACTIONS: readonly EditorAction[] = [
     keys: ['Shift-Enter'],
     group: 'Editing',
     run: chainCommands(exitCode, insertHardBreak),
+  },
+  { id: 'find', label: 'Find in the document', keys: ['Mod-f'], group: 'Editing', run: 'find' },
+  { id: 'replace', label: 'Find and replace', keys: ['Mod-h'], group: 'Editing', run: 'replace' },
+  { id: 'find-next', label: 'Next match (while finding)', keys: ['F3'], group: 'Editing', run: 'find-next' },
+  {
+    id: 'find-previous',
+    label: 'Previous match (while finding)',
+    keys: ['Shift-F3'],
+    group: 'Editing',
+    run: 'find-previous',
   },
   { id: 'history', label: 'Version history', keys: ['Mod-Alt-Shift-h'], group: 'Document', run: 'history' },
   { id: 'shortcuts', label: 'Keyboard shortcuts', keys: ['Mod-/'], group: 'Document', run: 'shortcuts' },

@@ -1,6 +1,9 @@
 import type { Command, EditorState } from 'prosemirror-state';
+import type { IconName } from '../ui/Icon.svelte';
 import { schema } from '@tandem/crdt-bridge';
 import { blockActive, insideNode, markActive } from './commands.js';
+import { ALIGN_CHOICES } from './alignActions.js';
+import { alignActive } from './alignment.js';
 import { editorAction, type EditorAction } from './shortcuts.js';
 
 const { nodes, marks } = schema;
@@ -20,7 +23,7 @@ export interface ToolbarItem {
   /** Visual style of the glyph. */
   style?: 'bold' | 'italic' | 'underline' | 'strike' | 'mono';
   /** An icon to draw instead of the glyph. */
-  icon?: 'link';
+  icon?: IconName;
   /** Opens a UI instead of running a command directly. */
   opens?: 'link';
 }
@@ -67,6 +70,7 @@ export const TOOLBAR_GROUPS: ToolbarItem[][] = [
     tool('code-block', { glyph: '{ }', active: (s) => blockActive(s, nodes.code_block!), style: 'mono' }),
     tool('hr', { glyph: '—' }),
   ],
+  ALIGN_CHOICES.map(({ id, align }) => tool(id, { glyph: '', icon: id, active: (s) => alignActive(s, align) })),
 ];
 
 /**
