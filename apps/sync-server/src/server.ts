@@ -10,6 +10,7 @@ import { TrashSweep } from './documents/TrashSweep.js';
 import { HistoryService } from './history/HistoryService.js';
 import { retentionPolicy } from './history/retention.js';
 import { apiRoutes } from './http/api.js';
+import { DocumentImages } from './images/DocumentImages.js';
 import { RequestBodies } from './http/requestBodies.js';
 import { answerRequests, createHttpServer } from './http/requests.js';
 import { siteRules } from './http/sameOrigin.js';
@@ -293,6 +294,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     ...(cluster && { cluster }),
     tokens,
     metricsToken: config.metricsToken,
+    images: new DocumentImages(store.images, config.maxImageBytes),
   });
   const bodies = new RequestBodies({ maxConcurrent: config.maxConcurrentBodies, timeoutMs: config.bodyTimeoutMs }, log);
   answerRequests(httpServer, {

@@ -15,7 +15,7 @@ import { trashEntryJson } from './trashRoutes.js';
 const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 
 /** The document id from the path, or a 404 when it is not a document that exists. */
-async function existingDoc(deps: ApiDeps, ctx: RouteContext): Promise<string | null> {
+export async function existingDoc(deps: ApiDeps, ctx: RouteContext): Promise<string | null> {
   const id = ctx.params.id!;
   if (!isValidDocId(id) || !(await deps.documents.get(id))) {
     sendError(ctx.res, 404, 'NOT_FOUND', 'There is no document with that id.');
