@@ -2,6 +2,7 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import './styles/global.css';
 import './styles/trash.css';
+import './styles/images.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks #app');

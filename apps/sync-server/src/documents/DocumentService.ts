@@ -1,3 +1,4 @@
+import { imagePath } from '../images/DocumentImages.js';
 import type { Logger } from 'pino';
 import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import { setStoredTitle } from '@tandem/crdt-bridge/schema';
@@ -87,7 +88,8 @@ export class DocumentService {
     // Read as it is (the live state, or the stored rows of a document nobody has open).
     const updates = await this.deps.registry.contentOf(docId);
     if (!updates) return null;
-    return this.deps.work.run('exportDocument', { source: { updates }, format });
+    const imageBase = imagePath(docId, '');
+    return this.deps.work.run('exportDocument', { source: { updates }, format, imageBase });
   }
 
   /**

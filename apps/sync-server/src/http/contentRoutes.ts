@@ -2,6 +2,7 @@ import type { DocumentDetailJSON } from '@tandem/crdt-bridge/api';
 import { ErrorCode, isValidDocId, newDocId } from '@tandem/crdt-bridge/protocol';
 import { cleanTitle } from '@tandem/crdt-bridge/schema';
 import { atLeast, roleFor } from '../auth/roles.js';
+import { embedImages } from '../images/embedImages.js';
 import { JobRefused } from '../work/jobs.js';
 import { WorkError } from '../work/WorkerPool.js';
 import type { ApiDeps } from './api.js';
@@ -64,7 +65,9 @@ const exportDocument: ContentHandler = async (deps, ctx) => {
     sendError(ctx.res, 404, 'NOT_FOUND', 'There is no document with that id.');
     return;
   }
-  const { body, title } = exported;
+  const { title } = exported;
+  const body =
+    format === 'html' ? await embedImages(exported.body, (image) => deps.images.load(id, image)) : exported.body;
   const type = format === 'markdown' ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8';
   const name = fileName(title, id, format === 'markdown' ? 'md' : 'html');
   ctx.res.writeHead(200, {
@@ -72,7 +75,7 @@ const exportDocument: ContentHandler = async (deps, ctx) => {
     'content-disposition': `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`,
     'cache-control': 'no-store',
     // An exported page is a download, never a page of ours that runs anything.
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
   });
   ctx.res.end(body);
 };

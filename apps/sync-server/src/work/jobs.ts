@@ -131,8 +131,11 @@ export function copyVersion(input: { version: PackedState; maxStateBytes: number
   return newContent(schema.nodeFromJSON(content.doc), title, title, input.maxStateBytes);
 }
 
-/** A live or stored document as a Markdown or HTML download, and its title. */
-export function exportDocument(input: { source: StateSource; format: 'markdown' | 'html' }): {
+/**
+ * A live or stored document as a Markdown or HTML download, and its title. Markdown links
+ * images to `imageBase` + their id (HTML gets their bytes later, on the main thread).
+ */
+export function exportDocument(input: { source: StateSource; format: 'markdown' | 'html'; imageBase?: string }): {
   body: Uint8Array;
   title: string;
 } {
@@ -140,7 +143,9 @@ export function exportDocument(input: { source: StateSource; format: 'markdown' 
   try {
     const node = docFromY(doc);
     const title = docTitle(doc);
-    return { body: bytesOf(input.format === 'markdown' ? toMarkdown(node) : htmlPage(title, toHtml(node))), title };
+    const { imageBase } = input;
+    const markdown = () => toMarkdown(node, imageBase === undefined ? {} : { imagePath: (id) => imageBase + id });
+    return { body: bytesOf(input.format === 'markdown' ? markdown() : htmlPage(title, toHtml(node))), title };
   } finally {
     doc.destroy();
   }

@@ -8,6 +8,7 @@ import {
 } from 'prosemirror-markdown';
 import { safeHref } from './links.js';
 import { serializeMarkdown } from './markdownState.js';
+import { writeImageMarkdown, type ImageMarkdownOptions } from './markdownImages.js';
 import { schema } from './schema.js';
 
 const { nodes } = schema;
@@ -154,6 +155,7 @@ const serializer = new MarkdownSerializer(
       if (index < lastNonBreak(parent, node.type)) state.write('\\\n');
     },
     text: (state, node) => state.text(node.text ?? ''),
+    image: writeImageMarkdown,
   },
   {
     italic: { open: '*', close: '*', mixable: true, expelEnclosingWhitespace: true },
@@ -178,6 +180,6 @@ const serializer = new MarkdownSerializer(
  * tasks), in time linear in its size; text that looks like HTML is escaped, so the file is
  * safe to render with HTML allowed.
  */
-export function toMarkdown(doc: PMNode): string {
-  return serializeMarkdown(serializer, doc, { tightLists: true });
+export function toMarkdown(doc: PMNode, options: ImageMarkdownOptions = {}): string {
+  return serializeMarkdown(serializer, doc, { tightLists: true, ...options });
 }

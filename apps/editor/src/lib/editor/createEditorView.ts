@@ -8,6 +8,8 @@ import { tandemInputRules } from './inputRules.js';
 import { tandemKeymap } from './keymap.js';
 import { markdownClipboardParser } from './paste.js';
 import { TaskItemView } from './taskItemView.js';
+import { ImageView } from '../images/imageView.js';
+import { imagePlugins } from '../images/imagePlugins.js';
 
 /** Options for {@link createEditorView}. */
 export interface EditorViewOptions {
@@ -19,6 +21,8 @@ export interface EditorViewOptions {
   onLocalEdit?: () => void;
   /** Called for Mod-K: open the link editor. */
   onLinkRequest?: () => void;
+  /** The document's id: images are uploaded to it and loaded from it. */
+  docId?: string;
 }
 
 /** Mounts a ProseMirror editor on `mount`, bound to the shared `fragment`. */
@@ -34,6 +38,7 @@ export function createEditorView(
       yUndoPlugin(),
       ...tandemKeymap({ link: () => options.onLinkRequest?.() }),
       tandemInputRules(),
+      ...(options.docId === undefined ? [] : imagePlugins(options.docId)),
       ...(options.plugins ?? []),
     ],
   });
@@ -50,6 +55,7 @@ export function createEditorView(
     clipboardTextParser: markdownClipboardParser,
     nodeViews: {
       task_item: (node, v, getPos) => new TaskItemView(node, v, getPos),
+      image: (node, v, getPos) => new ImageView(node, v, getPos, options.docId ?? ''),
     },
     // `this` rather than `view`: plugins may dispatch while the constructor is still running.
     dispatchTransaction(this: EditorView, tr) {

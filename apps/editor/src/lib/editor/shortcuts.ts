@@ -20,7 +20,7 @@ import {
 const { nodes } = schema;
 
 /** Something the page around the editor does (opens a dialog or panel), rather than an editor command. */
-export type PageAction = 'link' | 'history' | 'shortcuts';
+export type PageAction = 'link' | 'history' | 'shortcuts' | 'image';
 
 /** Headings of the shortcuts sheet, in the order it shows them. */
 export const SHORTCUT_GROUPS = ['Text style', 'Paragraphs', 'Lists and tasks', 'Editing', 'Document'] as const;
@@ -138,6 +138,7 @@ export const EDITOR_ACTIONS: readonly EditorAction[] = [
     group: 'Editing',
     run: chainCommands(exitCode, insertHardBreak),
   },
+  { id: 'image', label: 'Insert image', keys: [], group: 'Document', run: 'image' },
   { id: 'history', label: 'Version history', keys: ['Mod-Alt-Shift-h'], group: 'Document', run: 'history' },
   { id: 'shortcuts', label: 'Keyboard shortcuts', keys: ['Mod-/'], group: 'Document', run: 'shortcuts' },
 ];

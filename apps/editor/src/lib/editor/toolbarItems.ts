@@ -20,9 +20,9 @@ export interface ToolbarItem {
   /** Visual style of the glyph. */
   style?: 'bold' | 'italic' | 'underline' | 'strike' | 'mono';
   /** An icon to draw instead of the glyph. */
-  icon?: 'link';
+  icon?: 'link' | 'image';
   /** Opens a UI instead of running a command directly. */
-  opens?: 'link';
+  opens?: 'link' | 'image';
 }
 
 type Look = Pick<ToolbarItem, 'glyph' | 'active' | 'style' | 'icon'>;
@@ -36,7 +36,7 @@ function tool(id: string, look: Look): ToolbarItem {
     label: action.label,
     ...(action.keys[0] !== undefined && { shortcut: action.keys[0] }),
     command: typeof run === 'function' ? run : () => true,
-    ...(run === 'link' && { opens: 'link' as const }),
+    ...((run === 'link' || run === 'image') && { opens: run }),
     ...look,
   };
 }
@@ -66,6 +66,7 @@ export const TOOLBAR_GROUPS: ToolbarItem[][] = [
     tool('blockquote', { glyph: '❝', active: (s) => insideNode(s, nodes.blockquote!) }),
     tool('code-block', { glyph: '{ }', active: (s) => blockActive(s, nodes.code_block!), style: 'mono' }),
     tool('hr', { glyph: '—' }),
+    tool('image', { glyph: '', icon: 'image' }),
   ],
 ];
 
