@@ -1,5 +1,6 @@
 import { Plugin, PluginKey, type EditorState, type Transaction } from 'prosemirror-state';
 import { Decoration, DecorationSet, type EditorView } from 'prosemirror-view';
+import type { Node as PMNode } from 'prosemirror-model';
 import { schema } from '@tandem/crdt-bridge';
 import { rememberImage } from './imageUrls.js';
 import { ImageUploadError, uploadImage } from './imageUpload.js';
@@ -56,6 +57,21 @@ function placeholderElement(name: string): { element: HTMLElement; progress: HTM
   return { element, progress, text };
 }
 
+/**
+ * Puts an image at `pos` as a block of its own: before the paragraph when the cursor is at
+ * its start or it is empty (so the empty line stays for typing), after it when at its end,
+ * and splitting it only when in the middle.
+ */
+function placeImage(tr: Transaction, pos: number, image: PMNode): void {
+  const $pos = tr.doc.resolve(pos);
+  const block = $pos.parent;
+  if (block.isTextblock && $pos.depth > 0) {
+    if ($pos.parentOffset === 0) return void tr.insert($pos.before(), image);
+    if ($pos.parentOffset === block.content.size) return void tr.insert($pos.after(), image);
+  }
+  tr.replaceRangeWith(pos, pos, image);
+}
+
 function removePlaceholder(view: EditorView, key: string): Transaction {
   return view.state.tr.setMeta(uploadPlaceholderKey, { remove: key } satisfies Action);
 }
@@ -76,7 +92,7 @@ export function insertImages(view: EditorView, docId: string, images: readonly B
         rememberImage(docId, id, blob);
         const at = placeholderPos(view.state, key);
         const tr = removePlaceholder(view, key);
-        if (at !== null && view.editable) tr.replaceRangeWith(at, at, schema.nodes.image!.create({ id }));
+        if (at !== null && view.editable) placeImage(tr, at, schema.nodes.image!.create({ id }));
         view.dispatch(tr);
       },
       (err: unknown) => {
