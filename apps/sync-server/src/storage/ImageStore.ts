@@ -32,8 +32,12 @@ export interface ImageStore {
   load(docId: string, imageId: string): Promise<StoredImage | null>;
   /** Attachments made before `before`, oldest first (the sweep's candidates). */
   attachedBefore(before: number, limit: number): Promise<ImageAttachment[]>;
+  /** Records that the image is still used by the document: the sweep looks at it again a grace period from `now`. */
+  touch(docId: string, imageId: string, now: number): Promise<void>;
   /** Detaches the image from the document; an image attached to no document any more is deleted. */
   detach(docId: string, imageId: string): Promise<void>;
+  /** Deletes images stored before `before` that no document has (left by documents deleted for good); resolves how many. */
+  deleteOrphans(before: number): Promise<number>;
   /** How many images are stored (bytes held once however many documents share them). */
   count(): Promise<number>;
 }

@@ -35,9 +35,13 @@ export class SqliteImageStore implements ImageStore {
       before: db.prepare<[number, number], AttachmentRow>(
         'SELECT * FROM document_images WHERE attached_at < ? ORDER BY attached_at, doc_id, image_id LIMIT ?',
       ),
+      touch: db.prepare('UPDATE document_images SET attached_at = ? WHERE doc_id = ? AND image_id = ?'),
       detach: db.prepare('DELETE FROM document_images WHERE doc_id = ? AND image_id = ?'),
       deleteOrphan: db.prepare(
         'DELETE FROM images WHERE id = ? AND NOT EXISTS (SELECT 1 FROM document_images WHERE image_id = ?)',
+      ),
+      orphans: db.prepare(
+        'DELETE FROM images WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM document_images WHERE image_id = images.id)',
       ),
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM images'),
     };
@@ -69,8 +73,16 @@ export class SqliteImageStore implements ImageStore {
       .map((row) => ({ docId: row.doc_id, imageId: row.image_id, attachedAt: row.attached_at }));
   }
 
+  async touch(docId: string, imageId: string, now: number): Promise<void> {
+    this.stmts.touch.run(now, docId, imageId);
+  }
+
   async detach(docId: string, imageId: string): Promise<void> {
     this.detachTx(docId, imageId);
+  }
+
+  async deleteOrphans(before: number): Promise<number> {
+    return this.stmts.orphans.run(before).changes;
   }
 
   async count(): Promise<number> {

@@ -30,6 +30,7 @@ import {
 } from '@tandem/crdt-bridge/schema';
 import type { Node as PMNode } from 'prosemirror-model';
 import { attributeChanges } from '../history/attribution.js';
+import { imageIdsOf } from '../images/imageReferences.js';
 import { splitUpdate as splitIntoParts } from '../rooms/v1Update.js';
 import { unpackState, type PackedState } from '../storage/rowCodec.js';
 import type { AuthorEntry } from '../storage/VersionStore.js';
@@ -258,6 +259,22 @@ export function splitUpdate(input: { update: Uint8Array; maxStructs: number }): 
   }
 }
 
+/** Which of `ids` any of the states (a document's current one, its versions) shows: what the image sweep must keep. */
+export function imagesReferenced(input: { sources: StateSource[]; ids: string[] }): { referenced: string[] } {
+  const wanted = new Set(input.ids);
+  const found = new Set<string>();
+  for (const source of input.sources) {
+    const doc = docOf(source);
+    try {
+      for (const id of imageIdsOf(docFromY(doc))) if (wanted.has(id)) found.add(id);
+    } finally {
+      doc.destroy();
+    }
+    if (found.size === wanted.size) break;
+  }
+  return { referenced: [...found] };
+}
+
 /** Every job, by name: what a worker can be asked to run. */
 export const JOBS = {
   importMarkdown,
@@ -268,6 +285,7 @@ export const JOBS = {
   diff,
   restore,
   splitUpdate,
+  imagesReferenced,
 } as const;
 
 /** The name of a job. */

@@ -42,6 +42,14 @@ export class PgImageStore implements ImageStore {
     return rows.map((row) => ({ docId: row.doc_id, imageId: row.image_id, attachedAt: Number(row.attached_at) }));
   }
 
+  async touch(docId: string, imageId: string, now: number): Promise<void> {
+    await this.pool.query('UPDATE document_images SET attached_at = $1 WHERE doc_id = $2 AND image_id = $3', [
+      now,
+      docId,
+      imageId,
+    ]);
+  }
+
   async detach(docId: string, imageId: string): Promise<void> {
     await inTransaction(this.pool, async (client) => {
       await client.query('DELETE FROM document_images WHERE doc_id = $1 AND image_id = $2', [docId, imageId]);
@@ -50,6 +58,14 @@ export class PgImageStore implements ImageStore {
         [imageId],
       );
     });
+  }
+
+  async deleteOrphans(before: number): Promise<number> {
+    const result = await this.pool.query(
+      'DELETE FROM images i WHERE created_at < $1 AND NOT EXISTS (SELECT 1 FROM document_images d WHERE d.image_id = i.id)',
+      [before],
+    );
+    return result.rowCount ?? 0;
   }
 
   async count(): Promise<number> {
