@@ -122,3 +122,28 @@ describe('image uploads (token mode)', () => {
     expect((await api(url, stranger)).status).toBe(403);
   });
 });
+
+describe('images in Markdown import and export', () => {
+  it('stores embedded images, keeps remote ones as links (counted, never fetched), and exports them back', async () => {
+    ts = await startTestServer();
+    const png = Buffer.from(PNG_3x2).toString('base64');
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>').toString('base64');
+    const markdown = [
+      '# Trip',
+      `![A sun](data:image/png;base64,${png})`,
+      '![chart](https://example.com/chart.png)',
+      `![fake](data:image/png;base64,${svg})`,
+    ].join('\n\n');
+    const res = await api('/api/docs/import', undefined, { method: 'POST', body: markdown });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { id: string; remoteImagesKeptAsLinks: number };
+    expect(body.remoteImagesKeptAsLinks).toBe(1);
+    expect(await ts.server.store.images!.count()).toBe(1);
+    const exported = await (await api(`/api/docs/${body.id}/export?format=markdown`)).text();
+    const match = /!\[A sun\]\(<(\/api\/docs\/[^>]+\/images\/[0-9a-f]{64})>\)/.exec(exported);
+    expect(match).not.toBeNull();
+    expect(exported).toContain('[chart](https://example.com/chart.png)');
+    expect(exported).not.toContain('data:');
+    expect(new Uint8Array(await (await api(match![1]!)).arrayBuffer())).toEqual(PNG_3x2);
+  });
+});

@@ -25,6 +25,12 @@ export interface DocumentServiceDeps {
   maxStateBytes: number;
 }
 
+/** A document made by an import, and how many images from elsewhere it kept as links. */
+export interface ImportedDocument {
+  meta: DocumentMeta;
+  remoteImagesKeptAsLinks: number;
+}
+
 /** A document rendered for download. */
 export interface ExportedDocument {
   body: Uint8Array;
@@ -58,13 +64,17 @@ export class DocumentService {
    * Creates document `docId` from Markdown, parsed on a worker. Rejects with the worker's
    * refusal (`JobRefused`, `WorkError`) when the Markdown is too much for one document.
    */
-  async importMarkdown(docId: string, markdown: string, title: string): Promise<DocumentMeta> {
+  async importMarkdown(docId: string, markdown: string, title: string): Promise<ImportedDocument> {
     const content = await this.deps.work.run('importMarkdown', {
       markdown,
       title,
       maxStateBytes: this.deps.maxStateBytes,
     });
-    return this.createWith(docId, content);
+    const meta = await this.createWith(docId, content);
+    // The images it embedded, attached now that the document exists to attach them to.
+    const now = Date.now();
+    for (const image of content.images) await this.deps.store.images?.put(docId, image, now);
+    return { meta, remoteImagesKeptAsLinks: content.remoteImagesKeptAsLinks };
   }
 
   /** Creates document `copyId` holding a version's content (`version`, as stored). */

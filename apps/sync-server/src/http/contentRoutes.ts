@@ -101,10 +101,13 @@ const importDocument: ContentHandler = async (deps, ctx) => {
   }
   takeDocumentCreation(deps.quotas, ctx);
   const { markdown, title } = await importRequest(ctx);
-  const meta = await deps.documents.importMarkdown(id, markdown, cleanTitle(title)).catch((err: unknown) => {
+  const imported = await deps.documents.importMarkdown(id, markdown, cleanTitle(title)).catch((err: unknown) => {
     throw importTooLarge(err);
   });
-  sendJson(ctx.res, 201, documentJson(meta));
+  sendJson(ctx.res, 201, {
+    ...documentJson(imported.meta),
+    remoteImagesKeptAsLinks: imported.remoteImagesKeptAsLinks,
+  });
 };
 
 /**

@@ -27,10 +27,13 @@ import {
   toHtml,
   toMarkdown,
   yUpdateFromDoc,
+  type ImageImport,
 } from '@tandem/crdt-bridge/schema';
 import type { Node as PMNode } from 'prosemirror-model';
 import { attributeChanges } from '../history/attribution.js';
 import { imageIdsOf } from '../images/imageReferences.js';
+import { embeddedImageCollector } from '../images/embeddedImages.js';
+import type { NewImage } from '../storage/ImageStore.js';
 import { splitUpdate as splitIntoParts } from '../rooms/v1Update.js';
 import { unpackState, type PackedState } from '../storage/rowCodec.js';
 import type { AuthorEntry } from '../storage/VersionStore.js';
@@ -119,10 +122,22 @@ function newContent(
 }
 
 /** Parses Markdown into a new document's content; the title given (cleaned by the caller) or else the first line. */
-export function importMarkdown(input: { markdown: string; title: string; maxStateBytes: number }): NewDocumentContent {
-  const node = parseMarkdown(input.markdown);
+export function importMarkdown(input: { markdown: string; title: string; maxStateBytes: number }): ImportedContent {
+  const collector = embeddedImageCollector();
+  const how: ImageImport = { storeEmbedded: (src) => collector.storeEmbedded(src), remoteImagesKeptAsLinks: 0 };
+  const node = parseMarkdown(input.markdown, how);
   const title = input.title || cleanTitle(firstTextLineOfNode(node));
-  return newContent(node, input.title || undefined, title, input.maxStateBytes);
+  return {
+    ...newContent(node, input.title || undefined, title, input.maxStateBytes),
+    images: collector.images,
+    remoteImagesKeptAsLinks: how.remoteImagesKeptAsLinks,
+  };
+}
+
+/** An imported document's content, with the images it embedded (to store) and how many it kept as links. */
+export interface ImportedContent extends NewDocumentContent {
+  images: NewImage[];
+  remoteImagesKeptAsLinks: number;
 }
 
 /** A version's content as a new document's, titled "Copy of …", with a history of its own. */

@@ -13,6 +13,7 @@ export {
 } from './title.js';
 export { docFromY, minimumStateBytes, yUpdateFromDoc } from './convert.js';
 export { parseMarkdown, toMarkdown } from './markdown.js';
+export type { ImageImport } from './markdownImages.js';
 export { escapeHtml, htmlPage, toHtml } from './html.js';
 export { ALIGNMENTS, HIGHLIGHT_COLORS, TEXT_COLORS, swatch, type Alignment, type Swatch } from './palette.js';
 export {

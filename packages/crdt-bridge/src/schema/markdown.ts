@@ -8,7 +8,14 @@ import {
 } from 'prosemirror-markdown';
 import { safeHref } from './links.js';
 import { serializeMarkdown } from './markdownState.js';
-import { writeImageMarkdown, type ImageMarkdownOptions } from './markdownImages.js';
+import {
+  importImage,
+  withoutEmptySplits,
+  writeImageMarkdown,
+  type ImageImport,
+  type ImageMarkdownOptions,
+  type ImageParseState,
+} from './markdownImages.js';
 import { schema } from './schema.js';
 
 const { nodes } = schema;
@@ -43,7 +50,6 @@ const parser = new MarkdownParser(schema, markdownIt, {
   strong: { mark: 'bold' },
   s: { mark: 'strike' },
   code_inline: { mark: 'code', noCloseToken: true },
-  image: { ignore: true, noCloseToken: true },
   html_block: { ignore: true, noCloseToken: true },
 });
 
@@ -58,6 +64,9 @@ handlers.link_open = (state, token) => {
 handlers.link_close = (state) => {
   if (linkStack.pop()) state.closeMark(schema.marks.link!);
 };
+let imageImport: ImageImport = { remoteImagesKeptAsLinks: 0 };
+handlers.image = (state, token) =>
+  importImage(state as unknown as ImageParseState, token.attrGet('src') ?? '', token.content, imageImport);
 handlers.html_inline = (state, token) => {
   const tag = token.content.trim().toLowerCase();
   if (tag === '<u>') state.openMark(schema.marks.underline!.create());
@@ -89,11 +98,16 @@ function liftTaskLists(node: PMNode): PMNode {
   return allTasks && items.length > 0 ? nodes.task_list!.create(null, items) : rebuilt;
 }
 
-/** Parses Markdown into a document of Tandem's schema; unsupported constructs are dropped, never rendered raw. */
-export function parseMarkdown(markdown: string): PMNode {
+/**
+ * Parses Markdown into a document of Tandem's schema; unsupported constructs are dropped,
+ * never rendered raw. Images are handled as `images` says (see {@link importImage}); by
+ * default all of them become links or text.
+ */
+export function parseMarkdown(markdown: string, images: ImageImport = { remoteImagesKeptAsLinks: 0 }): PMNode {
   linkStack.length = 0;
+  imageImport = images;
   const doc = parser.parse(markdown);
-  const result = liftTaskLists(doc);
+  const result = withoutEmptySplits(liftTaskLists(doc));
   result.check();
   return result;
 }
