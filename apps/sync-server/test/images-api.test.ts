@@ -1,6 +1,8 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import type { Role } from '@tandem/crdt-bridge';
+import { CONTENT_FRAGMENT } from '@tandem/crdt-bridge/schema';
 import { issueToken } from '../src/auth/tokens.js';
 import { startTestServer, type TestServer } from './helpers.js';
 import { GIF_1x1, JPEG_3x2, PNG_3x2, joined } from './imageFixtures.js';
@@ -145,5 +147,26 @@ describe('images in Markdown import and export', () => {
     expect(exported).toContain('[chart](https://example.com/chart.png)');
     expect(exported).not.toContain('data:');
     expect(new Uint8Array(await (await api(match![1]!)).arrayBuffer())).toEqual(PNG_3x2);
+  });
+});
+
+describe('images in copies of versions', () => {
+  it('a copy of a version shows the original’s images', async () => {
+    ts = await startTestServer();
+    await newDoc('source');
+    const { id } = (await (await upload('source', PNG_3x2)).json()) as { id: string };
+    const session = ts.client().open('source');
+    await session.whenSynced();
+    const image = new Y.XmlElement('image');
+    image.setAttribute('id', id);
+    session.doc.getXmlFragment(CONTENT_FRAGMENT).insert(0, [image]);
+    await session.whenSaved();
+    const version = (await (
+      await api('/api/docs/source/versions', undefined, { method: 'POST', body: JSON.stringify({ name: 'v' }) })
+    ).json()) as { id: number };
+    const copy = await api(`/api/docs/source/versions/${version.id}/copy`, undefined, { method: 'POST' });
+    expect(copy.status).toBe(201);
+    const copyId = ((await copy.json()) as { id: string }).id;
+    expect((await api(`/api/docs/${copyId}/images/${id}`)).status).toBe(200);
   });
 });

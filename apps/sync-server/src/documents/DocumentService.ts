@@ -77,10 +77,13 @@ export class DocumentService {
     return { meta, remoteImagesKeptAsLinks: content.remoteImagesKeptAsLinks };
   }
 
-  /** Creates document `copyId` holding a version's content (`version`, as stored). */
-  async copyVersion(version: PackedState, copyId: string): Promise<DocumentMeta> {
+  /** Creates document `copyId` holding a version's content (`version`, as stored) of document `fromId`. */
+  async copyVersion(version: PackedState, copyId: string, fromId: string): Promise<DocumentMeta> {
     const content = await this.deps.work.run('copyVersion', { version, maxStateBytes: this.deps.maxStateBytes });
-    return this.createWith(copyId, content);
+    const meta = await this.createWith(copyId, content);
+    // The copy may show any image of the original; the image sweep later detaches those it does not.
+    await this.deps.store.images?.copyAttachments(fromId, copyId, Date.now());
+    return meta;
   }
 
   /** Renames a document; the title lives in the document, so open editors see it live. */

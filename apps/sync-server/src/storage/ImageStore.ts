@@ -28,6 +28,8 @@ export interface ImageAttachment {
 export interface ImageStore {
   /** Stores the image unless it is there already, and attaches it to the document; true when its bytes were new. */
   put(docId: string, image: NewImage, now: number): Promise<boolean>;
+  /** Attaches every image of document `from` to document `to` as well (a copy of it). */
+  copyAttachments(from: string, to: string, now: number): Promise<void>;
   /** The image, if it is attached to the document. */
   load(docId: string, imageId: string): Promise<StoredImage | null>;
   /** Attachments made before `before`, oldest first (the sweep's candidates). */

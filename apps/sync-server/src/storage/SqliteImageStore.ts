@@ -28,6 +28,10 @@ export class SqliteImageStore implements ImageStore {
          VALUES (@id, @mime, @width, @height, @size, @bytes, @now)`,
       ),
       attach: db.prepare('INSERT OR IGNORE INTO document_images (doc_id, image_id, attached_at) VALUES (?, ?, ?)'),
+      copy: db.prepare(
+        `INSERT OR IGNORE INTO document_images (doc_id, image_id, attached_at)
+         SELECT ?, image_id, ? FROM document_images WHERE doc_id = ?`,
+      ),
       load: db.prepare<[string, string], ImageRow>(
         `SELECT i.mime, i.width, i.height, i.bytes FROM images i
            JOIN document_images d ON d.image_id = i.id WHERE d.doc_id = ? AND d.image_id = ?`,
@@ -59,6 +63,10 @@ export class SqliteImageStore implements ImageStore {
 
   async put(docId: string, image: NewImage, now: number): Promise<boolean> {
     return this.putTx(docId, image, now);
+  }
+
+  async copyAttachments(from: string, to: string, now: number): Promise<void> {
+    this.stmts.copy.run(to, now, from);
   }
 
   async load(docId: string, imageId: string): Promise<StoredImage | null> {

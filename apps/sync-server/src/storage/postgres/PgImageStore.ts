@@ -24,6 +24,14 @@ export class PgImageStore implements ImageStore {
     });
   }
 
+  async copyAttachments(from: string, to: string, now: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO document_images (doc_id, image_id, attached_at)
+       SELECT $1, image_id, $2 FROM document_images WHERE doc_id = $3 ON CONFLICT DO NOTHING`,
+      [to, now, from],
+    );
+  }
+
   async load(docId: string, imageId: string): Promise<StoredImage | null> {
     const { rows } = await this.pool.query<{ mime: ImageMime; width: number; height: number; bytes: Buffer }>(
       `SELECT i.mime, i.width, i.height, i.bytes FROM images i
