@@ -23,10 +23,11 @@ describe('the schema check on images', () => {
     expect(verdictOn({ id: GOOD_ID, alt: 'A sun', caption: 'Noon', width: 300 })).toBeNull();
   });
 
-  it('refuses an id that is not 64 lowercase hex digits', () => {
+  it('refuses an id that is not 64 lowercase hex digits, or none', () => {
     expect(verdictOn({ id: 'https://elsewhere.example/x.png' })).not.toBeNull();
     expect(verdictOn({ id: 'A'.repeat(64) })).not.toBeNull();
     expect(verdictOn({ id: 'a'.repeat(63) })).not.toBeNull();
+    expect(verdictOn({ alt: 'no id' })).toBe('"image" needs "id".');
   });
 
   it('refuses a width out of range or not a number', () => {
