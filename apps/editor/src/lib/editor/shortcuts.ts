@@ -138,7 +138,7 @@ export const EDITOR_ACTIONS: readonly EditorAction[] = [
     group: 'Editing',
     run: chainCommands(exitCode, insertHardBreak),
   },
-  { id: 'image', label: 'Insert image', keys: [], group: 'Document', run: 'image' },
+  { id: 'image', label: 'Insert image', keys: ['Mod-Alt-Shift-i'], group: 'Document', run: 'image' },
   { id: 'history', label: 'Version history', keys: ['Mod-Alt-Shift-h'], group: 'Document', run: 'history' },
   { id: 'shortcuts', label: 'Keyboard shortcuts', keys: ['Mod-/'], group: 'Document', run: 'shortcuts' },
 ];
