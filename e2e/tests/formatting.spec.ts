@@ -171,16 +171,17 @@ test('accessibility: a labelled toolbar reachable by keyboard, and a named text 
         - button "Quote"
         - button "Code block"
         - button "Divider"
+        - button "Insert image"
   `);
   const buttons = toolbar.getByRole('button');
   const count = await buttons.count();
-  expect(count).toBe(16);
-  // Every toggle says whether it is on; only the one-shot Divider does not.
+  expect(count).toBe(17);
+  // Every toggle says whether it is on; only the one-shot Divider and Insert image do not.
   for (let i = 0; i < count; i++) {
     const button = buttons.nth(i);
     const label = await button.getAttribute('aria-label');
     expect(label, `button ${i} has a name`).toBeTruthy();
-    if (label === 'Divider') await expect(button).not.toHaveAttribute('aria-pressed');
+    if (label === 'Divider' || label === 'Insert image') await expect(button).not.toHaveAttribute('aria-pressed');
     else await expect(button).toHaveAttribute('aria-pressed', /^(true|false)$/);
   }
   await expect(alice.page.getByRole('textbox', { name: 'Document text' })).toHaveAttribute('data-testid', 'editor');
@@ -204,15 +205,15 @@ test('accessibility: a labelled toolbar reachable by keyboard, and a named text 
     visited.push(await focusedTool());
   }
   expect(new Set(visited).size).toBe(count);
-  expect(visited.at(-1)).toBe('tool-hr');
+  expect(visited.at(-1)).toBe('tool-image');
   await alice.page.keyboard.press('ArrowRight');
   expect(await focusedTool(), 'ArrowRight wraps around').toBe('tool-paragraph');
   await alice.page.keyboard.press('ArrowLeft');
-  expect(await focusedTool()).toBe('tool-hr');
+  expect(await focusedTool()).toBe('tool-image');
   await alice.page.keyboard.press('Home');
   expect(await focusedTool()).toBe('tool-paragraph');
   await alice.page.keyboard.press('End');
-  expect(await focusedTool()).toBe('tool-hr');
+  expect(await focusedTool()).toBe('tool-image');
   // The toolbar is one Tab stop: the next Tab leaves it for the text.
   await alice.page.keyboard.press('Tab');
   await expect(alice.editor).toBeFocused();
