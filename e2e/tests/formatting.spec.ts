@@ -171,6 +171,7 @@ test('accessibility: a labelled toolbar reachable by keyboard, and a named text 
         - button "Quote"
         - button "Code block"
         - button "Divider"
+        - button "Insert image"
       - group:
         - button "Align left" [pressed]
         - button "Align center"
@@ -183,13 +184,18 @@ test('accessibility: a labelled toolbar reachable by keyboard, and a named text 
   `);
   const buttons = toolbar.getByRole('button');
   const count = await buttons.count();
-  expect(count).toBe(23);
-  // Every toggle says whether it is on; the one-shot Divider, the colour menus and the table picker's opener do not.
+  expect(count).toBe(24);
+  // Every toggle says whether it is on; the one-shot Divider and Insert image, the colour menus and the table picker's opener do not.
   for (let i = 0; i < count; i++) {
     const button = buttons.nth(i);
     const label = await button.getAttribute('aria-label');
     expect(label, `button ${i} has a name`).toBeTruthy();
-    if (label === 'Divider' || label === 'Insert table' || (await button.getAttribute('aria-haspopup')) === 'menu')
+    if (
+      label === 'Divider' ||
+      label === 'Insert image' ||
+      label === 'Insert table' ||
+      (await button.getAttribute('aria-haspopup')) === 'menu'
+    )
       await expect(button).not.toHaveAttribute('aria-pressed');
     else await expect(button).toHaveAttribute('aria-pressed', /^(true|false)$/);
   }

@@ -8,6 +8,7 @@ import './styles/tables.css';
 import './styles/outline.css';
 import './styles/print.css';
 import './styles/formatting.css';
+import './styles/images.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks #app');

@@ -109,6 +109,8 @@ export interface Config {
   maxConnections: number;
   /** Most HTTP request bodies being received at once; more are answered 503 without being read. */
   maxConcurrentBodies: number;
+  /** Largest image accepted for upload; larger ones are answered 413. */
+  maxImageBytes: number;
   /** A request body not fully received this long after its headers is answered 408 and its connection closed. */
   bodyTimeoutMs: number;
   /** Request headers not fully received this long after the connection opened: the connection is closed. */
@@ -305,6 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     docsBurst: int(env, 'DOCS_BURST', 50, 1, 100_000_000),
     maxConnections: int(env, 'MAX_CONNECTIONS', 10_000, 1, 10_000_000),
     maxConcurrentBodies: int(env, 'MAX_CONCURRENT_BODIES', 32, 1, 1_000_000),
+    maxImageBytes: int(env, 'MAX_IMAGE_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     bodyTimeoutMs: int(env, 'BODY_TIMEOUT_MS', 30_000, 100, 3_600_000),
     headersTimeoutMs: int(env, 'HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000),
     workerThreads: int(env, 'WORKER_THREADS', 1, 1, 64),

@@ -7,9 +7,11 @@ import type { Config } from './config.js';
 import { DocumentService } from './documents/DocumentService.js';
 import { EditDoor } from './documents/EditDoor.js';
 import { TrashSweep } from './documents/TrashSweep.js';
+import { ImageSweep } from './images/ImageSweep.js';
 import { HistoryService } from './history/HistoryService.js';
-import { retentionPolicy } from './history/retention.js';
+import { DAY_MS, HOUR_MS, retentionPolicy } from './history/retention.js';
 import { apiRoutes } from './http/api.js';
+import { DocumentImages } from './images/DocumentImages.js';
 import { RequestBodies } from './http/requestBodies.js';
 import { answerRequests, createHttpServer } from './http/requests.js';
 import { siteRules } from './http/sameOrigin.js';
@@ -51,6 +53,8 @@ export interface TandemServer {
   readonly documents: DocumentService;
   /** Deletes for good what has been in Trash longer than TRASH_DAYS. */
   readonly trashSweep: TrashSweep;
+  /** Deletes images no document or version uses any more. */
+  readonly imageSweep: ImageSweep;
   /** Worker threads for heavy requests. */
   readonly work: WorkerPool;
   /** Keeps update logs short. */
@@ -150,7 +154,9 @@ function documentPieces(
   const deleteForever = (docId: string): Promise<boolean> => documents.deleteForever(docId);
   const trashSweep = new TrashSweep({ trash: store.trash, deleteForever, log, days: config.trashDays });
   const search = searchPieces(store, registry, pools.work, log);
-  return { registry, compaction, titles, history, documents, trashSweep, search };
+  const graceMs = Math.max(config.historyKeepAllHours * HOUR_MS, config.historyHourlyDays * DAY_MS, DAY_MS);
+  const imageSweep = new ImageSweep({ store, registry, work: pools.work, log, graceMs });
+  return { registry, compaction, titles, history, documents, trashSweep, imageSweep, search };
 }
 
 /** In a cluster: the carriers other nodes open to this one, and this node's clients of documents others run. */
@@ -227,6 +233,7 @@ async function shutDown(parts: {
   const { io, httpServer, store, pools, pieces, cluster } = parts;
   io.close();
   await pieces.trashSweep.stop();
+  await pieces.imageSweep.stop();
   await pieces.search?.backfill.stop();
   // Unloading every room snapshots what changed since the last snapshot; then no more.
   await pieces.registry.closeAll();
@@ -293,6 +300,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
     ...(cluster && { cluster }),
     tokens,
     metricsToken: config.metricsToken,
+    images: new DocumentImages(store.images, config.maxImageBytes),
   });
   const bodies = new RequestBodies({ maxConcurrent: config.maxConcurrentBodies, timeoutMs: config.bodyTimeoutMs }, log);
   answerRequests(httpServer, {
@@ -313,8 +321,10 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   return {
     ...{ http: httpServer, io, store, registry, writes, history, documents, work: pools.work, compaction, log },
     trashSweep,
+    imageSweep: pieces.imageSweep,
     listen: () => {
       trashSweep.start();
+      pieces.imageSweep.start();
       return listen(httpServer, config);
     },
     close: () => (closing ??= close()),

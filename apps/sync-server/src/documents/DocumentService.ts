@@ -1,3 +1,4 @@
+import { imagePath } from '../images/DocumentImages.js';
 import type { Logger } from 'pino';
 import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import { setStoredTitle, type ImportReport } from '@tandem/crdt-bridge/schema';
@@ -10,7 +11,7 @@ import type { NewDocumentContent } from '../work/jobs.js';
 import type { TitleKeeper } from '../rooms/TitleKeeper.js';
 import type { EditDoor } from './EditDoor.js';
 import { indexedText } from '../search/searchText.js';
-import { loadImages, type ImageLoader } from '../export/images.js';
+import { loadImages } from '../export/images.js';
 
 /** What the document service needs. */
 export interface DocumentServiceDeps {
@@ -23,8 +24,13 @@ export interface DocumentServiceDeps {
   log: Logger;
   /** Largest state a new document may start with: what one client message may carry. */
   maxStateBytes: number;
-  /** Finds the images a Word export embeds; without it, images are exported as their alt text. */
-  images?: ImageLoader;
+}
+
+/** A document made by an import, and how many images from elsewhere it kept as links. */
+export interface ImportedDocument {
+  meta: DocumentMeta;
+  /** What the import kept in another form (as text, as a link…), by kind. */
+  kept: ImportReport;
 }
 
 /** A document rendered for download. */
@@ -61,23 +67,26 @@ export class DocumentService {
    * kept in another form. Rejects with the worker's refusal (`JobRefused`, `WorkError`) when
    * the Markdown is too much for one document.
    */
-  async importMarkdown(
-    docId: string,
-    markdown: string,
-    title: string,
-  ): Promise<{ meta: DocumentMeta; kept: ImportReport }> {
+  async importMarkdown(docId: string, markdown: string, title: string): Promise<ImportedDocument> {
     const { report, ...content } = await this.deps.work.run('importMarkdown', {
       markdown,
       title,
       maxStateBytes: this.deps.maxStateBytes,
     });
-    return { meta: await this.createWith(docId, content), kept: report };
+    const meta = await this.createWith(docId, content);
+    // The images it embedded, attached now that the document exists to attach them to.
+    const now = Date.now();
+    for (const image of content.images) await this.deps.store.images?.put(docId, image, now);
+    return { meta, kept: report };
   }
 
-  /** Creates document `copyId` holding a version's content (`version`, as stored). */
-  async copyVersion(version: PackedState, copyId: string): Promise<DocumentMeta> {
+  /** Creates document `copyId` holding a version's content (`version`, as stored) of document `fromId`. */
+  async copyVersion(version: PackedState, copyId: string, fromId: string): Promise<DocumentMeta> {
     const content = await this.deps.work.run('copyVersion', { version, maxStateBytes: this.deps.maxStateBytes });
-    return this.createWith(copyId, content);
+    const meta = await this.createWith(copyId, content);
+    // The copy may show any image of the original; the image sweep later detaches those it does not.
+    await this.deps.store.images?.copyAttachments(fromId, copyId, Date.now());
+    return meta;
   }
 
   /** Renames a document; the title lives in the document, so open editors see it live. */
@@ -95,7 +104,8 @@ export class DocumentService {
     // Read as it is (the live state, or the stored rows of a document nobody has open).
     const updates = await this.deps.registry.contentOf(docId);
     if (!updates) return null;
-    return this.deps.work.run('exportDocument', { source: { updates }, format });
+    const imageBase = imagePath(docId, '');
+    return this.deps.work.run('exportDocument', { source: { updates }, format, imageBase });
   }
 
   /**
@@ -105,7 +115,8 @@ export class DocumentService {
   async exportDocx(docId: string): Promise<ExportedDocument | null> {
     const updates = await this.deps.registry.contentOf(docId);
     if (!updates) return null;
-    const load = this.deps.images;
+    const store = this.deps.store.images;
+    const load = store ? (imageId: string) => store.load(docId, imageId) : undefined;
     const { ids } = load ? await this.deps.work.run('documentImages', { source: { updates } }) : { ids: [] };
     const images = load ? await loadImages(ids, load) : {};
     return this.deps.work.run('exportDocx', { source: { updates }, images });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { schema } from '@tandem/crdt-bridge/schema';
 import type { Node as PMNode } from 'prosemirror-model';
 import { buildDocx } from './docx.js';
-import { imageIdsOf, loadImages, type ImageSet } from './images.js';
+import { imageIdsOf } from '../images/imageReferences.js';
+import { loadImages, type ImageSet } from './images.js';
 import { tinyPng } from './testImage.js';
 
 const PNG_ID = 'a'.repeat(64);
@@ -127,7 +128,7 @@ describe('the Word export', () => {
   });
 
   it('finds each image once and loads only those the store has', async () => {
-    const ids = imageIdsOf(richDoc());
+    const ids = [...imageIdsOf(richDoc())];
     expect(ids).toEqual([PNG_ID, WEBP_ID]);
     const loaded = await loadImages(ids, async (id) => (id === PNG_ID ? images()[PNG_ID]! : null));
     expect(Object.keys(loaded)).toEqual([PNG_ID]);

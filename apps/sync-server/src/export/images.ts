@@ -1,5 +1,3 @@
-import type { Node as PMNode } from 'prosemirror-model';
-
 /** An image's bytes and size, as the image store hands them to an export. */
 export interface LoadedImage {
   bytes: Uint8Array;
@@ -15,17 +13,6 @@ export type ImageLoader = (id: string) => Promise<LoadedImage | null>;
 
 /** Images an export has at hand, by id. */
 export type ImageSet = Record<string, LoadedImage>;
-
-/** The ids of the images `node` shows, each once, in document order. */
-export function imageIdsOf(node: PMNode): string[] {
-  const ids = new Set<string>();
-  node.descendants((child) => {
-    if (child.type.name === 'image') ids.add(child.attrs.id as string);
-    // Images are blocks: nothing inside a textblock can be one.
-    return !child.isTextblock;
-  });
-  return [...ids];
-}
 
 /** Loads each of `ids` with `load`, leaving out those it does not find. */
 export async function loadImages(ids: readonly string[], load: ImageLoader): Promise<ImageSet> {

@@ -17,6 +17,8 @@ import type { DocumentStore } from '../storage/DocumentStore.js';
 import { documentRoutes } from './documentRoutes.js';
 import type { ServerMetrics } from '../metrics.js';
 import { healthRoutes } from './healthRoutes.js';
+import { imageRoutes } from './imageRoutes.js';
+import type { DocumentImages } from '../images/DocumentImages.js';
 import { linkRoutes } from './linkRoutes.js';
 import { BadRequest, sendError } from './json.js';
 import { matchRoute, type Route } from './router.js';
@@ -32,6 +34,8 @@ export interface ApiDeps {
   store: DocumentStore;
   /** Creating, importing, copying, renaming, exporting and deleting documents. */
   documents: DocumentService;
+  /** Documents' uploaded images; `images.load(docId, imageId)` for exports. */
+  images: DocumentImages;
   /** When Trash deletes a document for good. */
   trashSweep: TrashSweep;
   registry: RoomRegistry;
@@ -61,6 +65,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
     ...versionRoutes(deps),
     ...linkRoutes(deps),
     ...trashRoutes(deps),
+    ...imageRoutes(deps),
   ];
 }
 

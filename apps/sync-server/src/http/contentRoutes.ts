@@ -2,6 +2,7 @@ import type { DocumentDetailJSON, ImportDocumentResponse } from '@tandem/crdt-br
 import { ErrorCode, isValidDocId, newDocId } from '@tandem/crdt-bridge/protocol';
 import { cleanTitle, importSentence } from '@tandem/crdt-bridge/schema';
 import { atLeast, roleFor } from '../auth/roles.js';
+import { embedImages } from '../images/embedImages.js';
 import { JobRefused } from '../work/jobs.js';
 import { WorkError } from '../work/WorkerPool.js';
 import type { ApiDeps } from './api.js';
@@ -15,7 +16,7 @@ import { trashEntryJson } from './trashRoutes.js';
 const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 
 /** The document id from the path, or a 404 when it is not a document that exists. */
-async function existingDoc(deps: ApiDeps, ctx: RouteContext): Promise<string | null> {
+export async function existingDoc(deps: ApiDeps, ctx: RouteContext): Promise<string | null> {
   const id = ctx.params.id!;
   if (!isValidDocId(id) || !(await deps.documents.get(id))) {
     sendError(ctx.res, 404, 'NOT_FOUND', 'There is no document with that id.');
@@ -71,7 +72,9 @@ const exportDocument: ContentHandler = async (deps, ctx) => {
     sendError(ctx.res, 404, 'NOT_FOUND', 'There is no document with that id.');
     return;
   }
-  const { body, title } = exported;
+  const { title } = exported;
+  const body =
+    format === 'html' ? await embedImages(exported.body, (image) => deps.images.load(id, image)) : exported.body;
   const { type, extension } = EXPORT_FORMATS[format];
   const name = fileName(title, id, extension);
   ctx.res.writeHead(200, {
@@ -79,7 +82,7 @@ const exportDocument: ContentHandler = async (deps, ctx) => {
     'content-disposition': `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`,
     'cache-control': 'no-store',
     // An exported page is a download, never a page of ours that runs anything.
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
   });
   ctx.res.end(body);
 };

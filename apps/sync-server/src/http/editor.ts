@@ -8,13 +8,14 @@ import sirv from 'sirv';
  * no inline script), the page talks only to this server (`'self'` covers the same-origin
  * WebSocket), and nobody frames it. Styles allow `'unsafe-inline'` for the style attributes
  * ProseMirror, y-prosemirror's carets and Svelte set; style elements still must be ours.
+ * Images show from `blob:` object URLs of bytes fetched with the token in a header.
  */
 export const EDITOR_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "style-src-elem 'self'",
-  "img-src 'self' data:",
+  "img-src 'self' data: blob:",
   "font-src 'self'",
   "connect-src 'self'",
   "worker-src 'self'",

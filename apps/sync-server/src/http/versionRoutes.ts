@@ -147,7 +147,7 @@ const copyVersion: VersionHandler = async (deps, ctx, docId) => {
   if (!atLeast(roleFor(ctx.user, copyId), 'editor'))
     throw new BadRequest(403, ErrorCode.Forbidden, 'You may not create documents here.');
   const { packed } = accepted(await deps.history.version(docId, id));
-  sendJson(ctx.res, 201, documentJson(await deps.documents.copyVersion(packed, copyId)));
+  sendJson(ctx.res, 201, documentJson(await deps.documents.copyVersion(packed, copyId, docId)));
 };
 
 /**

@@ -156,6 +156,8 @@ export class SchemaCheck {
   private readonly index: ItemIndex;
   private readonly containers = new Map<Y.Item, Container | null | typeof RESOLVING>();
   private readonly keys = new Map<Y.Item, string | null | typeof RESOLVING>();
+  /** The attributes this update gives elements it names by id ("client:clock key"): a new element's required ones must be among them. */
+  private readonly attrsGiven = new Set<string>();
   private next = 0;
 
   constructor(doc: Y.Doc) {
@@ -168,6 +170,8 @@ export class SchemaCheck {
       if (!(struct instanceof Y.Item)) continue;
       this.items.push(struct);
       this.index.add(struct);
+      if (struct.parent instanceof Y.ID && struct.parentSub !== null)
+        this.attrsGiven.add(`${struct.parent.client}:${struct.parent.clock} ${struct.parentSub}`);
     }
   }
 
@@ -331,6 +335,15 @@ export class SchemaCheck {
     const childName = child instanceof Y.XmlElement ? child.nodeName : child instanceof Y.XmlText ? 'text' : null;
     if (childName === null || !schema.nodes[childName]) return `Unknown content in "${parentName}".`;
     if (!ALLOWED_CHILDREN.get(parentName)?.has(childName)) return `"${childName}" cannot go inside "${parentName}".`;
+    return this.missingAttr(item, childName);
+  }
+
+  /** Why a new element lacks an attribute its node needs (one without a default, e.g. an image's id), or null. */
+  private missingAttr(item: Y.Item, name: string): string | null {
+    for (const [attr, spec] of Object.entries(schema.nodes[name]!.spec.attrs ?? {})) {
+      if ('default' in spec) continue;
+      if (!this.attrsGiven.has(`${item.id.client}:${item.id.clock} ${attr}`)) return `"${name}" needs "${attr}".`;
+    }
     return null;
   }
 }

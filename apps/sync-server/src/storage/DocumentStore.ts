@@ -1,3 +1,4 @@
+import type { ImageStore } from './ImageStore.js';
 import type { LinkStore } from './LinkStore.js';
 import type { SearchIndex } from './SearchIndex.js';
 import type { TrashStore } from './TrashStore.js';
@@ -83,6 +84,8 @@ export interface DocumentStore {
   readonly versions?: VersionStore;
   /** Share links (token mode), when this store keeps them; without it only `npm run token`'s unlisted tokens work. */
   readonly links?: LinkStore;
+  /** Uploaded images, when this store keeps them; without it uploads answer 501. */
+  readonly images?: ImageStore;
   /** The full-text index of titles and text, when this store keeps one; without it a search looks at titles alone. */
   readonly search?: SearchIndex;
   /** Trash: documents deleted but not yet for good. Everything below ignores them, as if they did not exist. */

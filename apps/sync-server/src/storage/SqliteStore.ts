@@ -16,6 +16,7 @@ import { migrate } from './migrations.js';
 import { encodeRowAsync } from './rowCodec.js';
 import { documentMeta as toMeta, storedDocument as toStored, type DocumentRow, type UpdateRow } from './storedRows.js';
 import { SqliteVersionStore } from './SqliteVersionStore.js';
+import { SqliteImageStore } from './SqliteImageStore.js';
 import { SqliteLinkStore } from './SqliteLinkStore.js';
 import { SqliteSearchIndex } from './SqliteSearchIndex.js';
 import { SqliteTrash } from './SqliteTrash.js';
@@ -63,6 +64,8 @@ export class SqliteStore implements DocumentStore {
   readonly versions: SqliteVersionStore;
   /** Share links, in the same database. */
   readonly links: SqliteLinkStore;
+  /** Uploaded images, in the same database. */
+  readonly images: SqliteImageStore;
   /** The full-text index, in the same database. */
   readonly search: SqliteSearchIndex;
   /** Trash, a mark on the documents' rows. */
@@ -104,6 +107,7 @@ export class SqliteStore implements DocumentStore {
     this.commits = options.commitThread !== false && file !== ':memory:' ? new CommitThread(file) : null;
     this.versions = new SqliteVersionStore(db);
     this.links = new SqliteLinkStore(db);
+    this.images = new SqliteImageStore(db);
     this.search = new SqliteSearchIndex(db);
     this.trash = new SqliteTrash(db);
     this.stmts = {

@@ -98,6 +98,24 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TRIGGER search_docs_gone AFTER DELETE ON search_docs BEGIN
      DELETE FROM search_text WHERE rowid = old.id;
    END;`,
+  // 11: images, stored once by the SHA-256 of their bytes, and which documents each is
+  // attached to (access is per document; the attachment goes with its document).
+  `CREATE TABLE images (
+     id TEXT PRIMARY KEY,
+     mime TEXT NOT NULL,
+     width INTEGER NOT NULL,
+     height INTEGER NOT NULL,
+     size INTEGER NOT NULL,
+     bytes BLOB NOT NULL,
+     created_at INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE document_images (
+     doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+     image_id TEXT NOT NULL REFERENCES images (id),
+     attached_at INTEGER NOT NULL,
+     PRIMARY KEY (doc_id, image_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX document_images_image ON document_images (image_id);`,
 ];
 
 /** Brings `db` up to the latest schema; throws if the file is from a newer Tandem. */

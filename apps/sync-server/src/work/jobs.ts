@@ -28,10 +28,14 @@ import {
   toMarkdown,
   yUpdateFromDoc,
   type ImportReport,
+  type ImageImport,
 } from '@tandem/crdt-bridge/schema';
 import type { Node as PMNode } from 'prosemirror-model';
-import { imageIdsOf, type ImageSet } from '../export/images.js';
+import type { ImageSet } from '../export/images.js';
 import { attributeChanges } from '../history/attribution.js';
+import { imageIdsOf } from '../images/imageReferences.js';
+import { embeddedImageCollector } from '../images/embeddedImages.js';
+import type { NewImage } from '../storage/ImageStore.js';
 import { splitUpdate as splitIntoParts } from '../rooms/v1Update.js';
 import { unpackState, type PackedState } from '../storage/rowCodec.js';
 import type { AuthorEntry } from '../storage/VersionStore.js';
@@ -121,16 +125,21 @@ function newContent(
 
 /**
  * Parses Markdown into a new document's content; the title given (cleaned by the caller) or
- * else the first line. `report` counts what was kept in another form (see ImportReport).
+ * else the first line. `report` counts what was kept in another form (see ImportReport);
+ * `images` are the embedded images to store.
  */
-export function importMarkdown(input: {
-  markdown: string;
-  title: string;
-  maxStateBytes: number;
-}): NewDocumentContent & { report: ImportReport } {
-  const { doc, report } = parseMarkdownWithReport(input.markdown);
+export function importMarkdown(input: { markdown: string; title: string; maxStateBytes: number }): ImportedContent {
+  const collector = embeddedImageCollector();
+  const how: ImageImport = { storeEmbedded: (src) => collector.storeEmbedded(src), remoteImagesKeptAsLinks: 0 };
+  const { doc, report } = parseMarkdownWithReport(input.markdown, how);
   const title = input.title || cleanTitle(firstTextLineOfNode(doc));
-  return { ...newContent(doc, input.title || undefined, title, input.maxStateBytes), report };
+  return { ...newContent(doc, input.title || undefined, title, input.maxStateBytes), images: collector.images, report };
+}
+
+/** An imported document's content, with the images it embedded (to store) and what it kept in another form. */
+export interface ImportedContent extends NewDocumentContent {
+  images: NewImage[];
+  report: ImportReport;
 }
 
 /** A version's content as a new document's, titled "Copy of …", with a history of its own. */
@@ -140,8 +149,11 @@ export function copyVersion(input: { version: PackedState; maxStateBytes: number
   return newContent(schema.nodeFromJSON(content.doc), title, title, input.maxStateBytes);
 }
 
-/** A live or stored document as a Markdown or HTML download, and its title. */
-export function exportDocument(input: { source: StateSource; format: 'markdown' | 'html' }): {
+/**
+ * A live or stored document as a Markdown or HTML download, and its title. Markdown links
+ * images to `imageBase` + their id (HTML gets their bytes later, on the main thread).
+ */
+export function exportDocument(input: { source: StateSource; format: 'markdown' | 'html'; imageBase?: string }): {
   body: Uint8Array;
   title: string;
 } {
@@ -149,7 +161,9 @@ export function exportDocument(input: { source: StateSource; format: 'markdown' 
   try {
     const node = docFromY(doc);
     const title = docTitle(doc);
-    return { body: bytesOf(input.format === 'markdown' ? toMarkdown(node) : htmlPage(title, toHtml(node))), title };
+    const { imageBase } = input;
+    const markdown = () => toMarkdown(node, imageBase === undefined ? {} : { imagePath: (id) => imageBase + id });
+    return { body: bytesOf(input.format === 'markdown' ? markdown() : htmlPage(title, toHtml(node))), title };
   } finally {
     doc.destroy();
   }
@@ -159,7 +173,7 @@ export function exportDocument(input: { source: StateSource; format: 'markdown' 
 export function documentImages(input: { source: StateSource }): { ids: string[] } {
   const doc = docOf(input.source);
   try {
-    return { ids: imageIdsOf(docFromY(doc)) };
+    return { ids: [...imageIdsOf(docFromY(doc))] };
   } finally {
     doc.destroy();
   }
@@ -288,6 +302,22 @@ export function splitUpdate(input: { update: Uint8Array; maxStructs: number }): 
   }
 }
 
+/** Which of `ids` any of the states (a document's current one, its versions) shows: what the image sweep must keep. */
+export function imagesReferenced(input: { sources: StateSource[]; ids: string[] }): { referenced: string[] } {
+  const wanted = new Set(input.ids);
+  const found = new Set<string>();
+  for (const source of input.sources) {
+    const doc = docOf(source);
+    try {
+      for (const id of imageIdsOf(docFromY(doc))) if (wanted.has(id)) found.add(id);
+    } finally {
+      doc.destroy();
+    }
+    if (found.size === wanted.size) break;
+  }
+  return { referenced: [...found] };
+}
+
 /** Every job, by name: what a worker can be asked to run. */
 export const JOBS = {
   importMarkdown,
@@ -300,6 +330,7 @@ export const JOBS = {
   diff,
   restore,
   splitUpdate,
+  imagesReferenced,
 } as const;
 
 /** The name of a job. */

@@ -13,6 +13,14 @@ import { serializeMarkdown } from './markdownState.js';
 import { liftTaskLists } from './markdownTasks.js';
 import { tableTokenHandlers, writeTable } from './markdownTables.js';
 import type { TokenHandlers } from './markdownTokens.js';
+import {
+  importImage,
+  withoutEmptySplits,
+  writeImageMarkdown,
+  type ImageImport,
+  type ImageMarkdownOptions,
+  type ImageParseState,
+} from './markdownImages.js';
 import { schema } from './schema.js';
 
 // HTML is parsed so `<u>…</u>` (underline, which Markdown lacks) survives a round trip;
@@ -37,7 +45,6 @@ const parser = new MarkdownParser(schema, markdownIt, {
   strong: { mark: 'bold' },
   s: { mark: 'strike' },
   code_inline: { mark: 'code', noCloseToken: true },
-  image: { ignore: true, noCloseToken: true },
 });
 
 // prosemirror-markdown exposes its handler table; extend it for what the spec table cannot say.
@@ -45,22 +52,35 @@ const handlers = (parser as unknown as { tokenHandlers: TokenHandlers }).tokenHa
 const resetKeptHandlers = installKeptHandlers(handlers, importTally);
 installFootnoteHandlers(handlers, importTally);
 Object.assign(handlers, tableTokenHandlers);
+let imageImport: ImageImport = { remoteImagesKeptAsLinks: 0 };
+handlers.image = (state, token) => {
+  const before = imageImport.remoteImagesKeptAsLinks;
+  importImage(state as unknown as ImageParseState, token.attrGet('src') ?? '', token.content, imageImport);
+  if (imageImport.remoteImagesKeptAsLinks > before) importTally.add('remoteImagesKeptAsLinks');
+};
 
 /**
  * Parses Markdown into a document of Tandem's schema, and counts what it kept in another
  * form (as text, as a smaller heading…): nothing is dropped silently, and raw HTML is never rendered.
  */
-export function parseMarkdownWithReport(markdown: string): { doc: PMNode; report: ImportReport } {
+export function parseMarkdownWithReport(
+  markdown: string,
+  images: ImageImport = { remoteImagesKeptAsLinks: 0 },
+): { doc: PMNode; report: ImportReport } {
   importTally.reset();
   resetKeptHandlers();
-  const doc = liftTaskLists(parser.parse(markdown), importTally);
+  imageImport = images;
+  const doc = withoutEmptySplits(liftTaskLists(parser.parse(markdown), importTally));
   doc.check();
   return { doc, report: importTally.report() };
 }
 
-/** Parses Markdown into a document of Tandem's schema (see parseMarkdownWithReport). */
-export function parseMarkdown(markdown: string): PMNode {
-  return parseMarkdownWithReport(markdown).doc;
+/**
+ * Parses Markdown into a document of Tandem's schema (see parseMarkdownWithReport). Images
+ * are handled as `images` says (see {@link importImage}); by default all become links or text.
+ */
+export function parseMarkdown(markdown: string, images?: ImageImport): PMNode {
+  return parseMarkdownWithReport(markdown, images).doc;
 }
 
 const codeMark = defaultMarkdownSerializer.marks.code!;
@@ -121,6 +141,7 @@ const serializer = new MarkdownSerializer(
     },
     text: (state, node) => state.text(node.text ?? ''),
     table: (state, node) => writeTable(state, node, (content) => toMarkdown(nodes.doc!.create(null, content))),
+    image: writeImageMarkdown,
   },
   {
     italic: { open: '*', close: '*', mixable: true, expelEnclosingWhitespace: true },
@@ -148,6 +169,6 @@ const serializer = new MarkdownSerializer(
  * tasks), in time linear in its size; text that looks like HTML is escaped, so the file is
  * safe to render with HTML allowed.
  */
-export function toMarkdown(doc: PMNode): string {
-  return serializeMarkdown(serializer, doc, { tightLists: true });
+export function toMarkdown(doc: PMNode, options: ImageMarkdownOptions = {}): string {
+  return serializeMarkdown(serializer, doc, { tightLists: true, ...options });
 }

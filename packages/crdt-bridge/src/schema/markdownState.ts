@@ -84,7 +84,7 @@ class LinearState extends (MarkdownSerializerState as unknown as StateConstructo
 export function serializeMarkdown(
   serializer: MarkdownSerializer,
   doc: PMNode,
-  options: { tightLists?: boolean } = {},
+  options: { tightLists?: boolean; imagePath?: (imageId: string) => string } = {},
 ): string {
   const state = new LinearState(serializer.nodes, serializer.marks, { ...serializer.options, ...options });
   state.renderContent(doc);

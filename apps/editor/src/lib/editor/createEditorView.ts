@@ -10,6 +10,8 @@ import { tandemKeymap } from './keymap.js';
 import { markdownClipboardParser } from './paste.js';
 import { tablePlugins } from './tables.js';
 import { TaskItemView } from './taskItemView.js';
+import { ImageView } from '../images/imageView.js';
+import { imagePlugins } from '../images/imagePlugins.js';
 
 /** Options for {@link createEditorView}. */
 export interface EditorViewOptions {
@@ -21,6 +23,8 @@ export interface EditorViewOptions {
   onLocalEdit?: () => void;
   /** Called for Mod-K: open the link editor. */
   onLinkRequest?: () => void;
+  /** The document's id: images are uploaded to it and loaded from it. */
+  docId?: string;
 }
 
 /** Mounts a ProseMirror editor on `mount`, bound to the shared `fragment`. */
@@ -40,6 +44,7 @@ export function createEditorView(
       tandemInputRules(),
       // The find bar's query and its highlighted matches.
       search(),
+      ...(options.docId === undefined ? [] : imagePlugins(options.docId)),
       ...(options.plugins ?? []),
     ],
   });
@@ -56,6 +61,7 @@ export function createEditorView(
     clipboardTextParser: markdownClipboardParser,
     nodeViews: {
       task_item: (node, v, getPos) => new TaskItemView(node, v, getPos),
+      image: (node, v, getPos) => new ImageView(node, v, getPos, options.docId ?? ''),
     },
     // `this` rather than `view`: plugins may dispatch while the constructor is still running.
     dispatchTransaction(this: EditorView, tr) {

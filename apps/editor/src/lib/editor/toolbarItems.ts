@@ -25,7 +25,7 @@ export interface ToolbarItem {
   /** An icon to draw instead of the glyph. */
   icon?: IconName;
   /** Opens a UI instead of running a command directly. */
-  opens?: 'link';
+  opens?: 'link' | 'image';
 }
 
 type Look = Pick<ToolbarItem, 'glyph' | 'active' | 'style' | 'icon'>;
@@ -39,7 +39,7 @@ function tool(id: string, look: Look): ToolbarItem {
     label: action.label,
     ...(action.keys[0] !== undefined && { shortcut: action.keys[0] }),
     command: typeof run === 'function' ? run : () => true,
-    ...(run === 'link' && { opens: 'link' as const }),
+    ...((run === 'link' || run === 'image') && { opens: run }),
     ...look,
   };
 }
@@ -69,6 +69,7 @@ export const TOOLBAR_GROUPS: ToolbarItem[][] = [
     tool('blockquote', { glyph: '❝', active: (s) => insideNode(s, nodes.blockquote!) }),
     tool('code-block', { glyph: '{ }', active: (s) => blockActive(s, nodes.code_block!), style: 'mono' }),
     tool('hr', { glyph: '—' }),
+    tool('image', { glyph: '', icon: 'image' }),
   ],
   ALIGN_CHOICES.map(({ id, align }) => tool(id, { glyph: '', icon: id, active: (s) => alignActive(s, align) })),
 ];

@@ -22,6 +22,7 @@ import {
 import { Claims } from './Claims.js';
 import { durabilityProblem, migratePostgres } from './pgMigrations.js';
 import { openPool, redactDatabaseUrl } from './pgPool.js';
+import { PgImageStore } from './PgImageStore.js';
 import { PgLinkStore } from './PgLinkStore.js';
 import { PgSearchIndex } from './PgSearchIndex.js';
 import { PgTrash } from './PgTrash.js';
@@ -85,6 +86,7 @@ export class PostgresOpenError extends Error {
 export class PgStore implements DocumentStore {
   readonly versions: PgVersionStore;
   readonly links: PgLinkStore;
+  readonly images: PgImageStore;
   readonly search: PgSearchIndex;
   readonly trash: PgTrash;
   readonly claims: Claims;
@@ -97,6 +99,7 @@ export class PgStore implements DocumentStore {
     this.claims = new Claims(pool, options.nodeId, options.shared);
     this.versions = new PgVersionStore(pool, this.claims);
     this.links = new PgLinkStore(pool);
+    this.images = new PgImageStore(pool);
     this.search = new PgSearchIndex(pool);
     this.trash = new PgTrash(pool);
   }

@@ -114,6 +114,23 @@ export const PG_MIGRATIONS: readonly string[] = [
      tsv tsvector NOT NULL
    );
    CREATE INDEX doc_search_tsv ON doc_search USING gin (tsv);`,
+  // Images, stored once by the SHA-256 of their bytes, and the documents each is attached to.
+  `CREATE TABLE images (
+     id text PRIMARY KEY,
+     mime text NOT NULL,
+     width integer NOT NULL,
+     height integer NOT NULL,
+     size integer NOT NULL,
+     bytes bytea NOT NULL,
+     created_at bigint NOT NULL
+   );
+   CREATE TABLE document_images (
+     doc_id text NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+     image_id text NOT NULL REFERENCES images (id),
+     attached_at bigint NOT NULL,
+     PRIMARY KEY (doc_id, image_id)
+   );
+   CREATE INDEX document_images_image ON document_images (image_id);`,
 ];
 
 /** Any constant both nodes agree on: the advisory lock that lets one node at a time migrate. */
