@@ -73,6 +73,11 @@ test.describe('images', () => {
     expect(img).toContain('width="120"');
     expect(img).toMatch(/ src="data:image\/png;base64,iVBORw0KGgo[^"]+"/);
 
+    // The Word file carries the picture itself (zip entry names are stored uncompressed, so the name shows).
+    const docx = await (await request.get(`${server.url}/api/docs/${docId}/export?format=docx`)).body();
+    expect(docx.subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(docx.includes('word/media/')).toBe(true);
+
     await server.kill('SIGKILL');
     await server.restart();
     await bob.reload();

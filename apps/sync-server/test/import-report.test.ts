@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportDocumentResponse } from '@tandem/crdt-bridge';
 import { startTestServer, type TestServer } from './helpers.js';
 import { call } from './historyHelpers.js';
+import { PNG_3x2 } from './imageFixtures.js';
 
 /** A file with something of every kind the import keeps in another form. */
 const MIXED = [
@@ -58,6 +59,54 @@ describe('POST /api/docs/import reports what it kept in another form', () => {
     expect(exported.body).toContain('```python\nprint("ready")\n```');
     expect(exported.body).toContain('```html\n<details>\nSpare keys\n</details>\n```');
     expect(exported.body).toContain('### Footnotes\n\n1. About 5 am.\n2. Borrowed from Sam.');
+  });
+
+  it('keeps everything of a team handbook: tables, both kinds of image, tasks, nested lists, code language, footnotes', async () => {
+    const png = Buffer.from(PNG_3x2).toString('base64');
+    const markdown = [
+      '# Handbook',
+      '',
+      '| Role | Person |',
+      '| :--- | -----: |',
+      '| Lead | **Ana** |',
+      '| Ops | Bo |',
+      '',
+      `![Org chart](data:image/png;base64,${png})`,
+      '',
+      '![Logo](https://example.com/logo.png)',
+      '',
+      '- [x] Laptop',
+      '- [ ] Badge',
+      '',
+      '1. Week one',
+      '   - Meet the team',
+      '     - Coffee[^1]',
+      '2. Week two',
+      '',
+      '```ts',
+      'const ready = true;',
+      '```',
+      '',
+      '[^1]: On the house.',
+      '',
+    ].join('\n');
+    const { status, body } = await importJson(ts, markdown);
+    expect(status).toBe(201);
+    expect(body.kept).toEqual({ footnotes: 1, remoteImagesKeptAsLinks: 1 });
+    expect(body.message).toContain('1 image from another site was kept as a link');
+    const md = (await call(ts, `/api/docs/${body.id}/export?format=markdown`)).body;
+    expect(md).toMatch(/\| Role +\| Person +\|\n\| *:?-+ *\| *-+:? *\|\n\| Lead +\| \*\*Ana\*\* +\|\n\| Ops +\| Bo +\|/);
+    // The embedded image was stored with the document, and the remote one is a link, never fetched.
+    const stored = /!\[Org chart\]\(<\/api\/docs\/[^/]+\/images\/([0-9a-f]{64})>\)/.exec(md);
+    expect(stored).not.toBeNull();
+    const image = await fetch(`${ts.url}/api/docs/${body.id}/images/${stored![1]}`);
+    expect(image.status).toBe(200);
+    expect(Buffer.from(await image.arrayBuffer()).equals(Buffer.from(PNG_3x2))).toBe(true);
+    expect(md).toContain('[Logo](https://example.com/logo.png)');
+    expect(md).toMatch(/- \[x\] Laptop\n+- \[ \] Badge/);
+    expect(md).toMatch(/1\. Week one\n+ {3}- Meet the team\n+ {5}- Coffee\\\[1\\\]\n+2\. Week two/);
+    expect(md).toContain('```ts\nconst ready = true;\n```');
+    expect(md).toContain('### Footnotes\n\n1. On the house.');
   });
 
   it('answers an empty report and a plain "Imported." for a file that came in as it was; a text body too', async () => {
