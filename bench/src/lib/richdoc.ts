@@ -3,7 +3,8 @@
  * headings, paragraphs with bold, italic, links and inline code, bullet, ordered and task
  * lists, blockquotes, code blocks, tables, images and rules, in the proportions of a long design document.
  */
-import { parseMarkdown } from '@tandem/crdt-bridge/schema';
+import { parseMarkdown, type ImageImport } from '@tandem/crdt-bridge/schema';
+import { bandedPng } from './png.js';
 
 /** The generated document and what the scenario needs to know about it. */
 export interface RichDoc {
@@ -132,6 +133,17 @@ class Writer {
     return [header, rule, ...body].join('\n');
   }
 
+  /** An embedded PNG (the server stores it on import), a few kilobytes, distinct per `k`. */
+  image(k: number): string {
+    const colours: [number, number, number][] = [
+      [26, 95, 180],
+      [19, 115, 51],
+      [197, 34, 31],
+    ];
+    const png = bandedPng(320, 180, colours[k % 3]!, k).toString('base64');
+    return `![Figure ${k}: ${this.words(3).join(' ')}](data:image/png;base64,${png})`;
+  }
+
   section(k: number): string {
     const out: string[] = [`## ${k}. ${this.title()}`, this.paragraph(), this.paragraph()];
     out.push(Array.from({ length: this.int(3, 5) }, () => `- ${this.formattedSentence()}`).join('\n'));
@@ -148,10 +160,17 @@ class Writer {
     );
     if (k % 3 === 0) out.push(this.codeBlock());
     if (k % 4 === 1) out.push(this.table());
+    if (k % 4 === 3) out.push(this.image(k));
     out.push(this.paragraph(), this.paragraph());
     if (k % 5 === 4) out.push('---');
     return out.join('\n\n');
   }
+}
+
+/** Parses as the server's import does, with every embedded image kept as an image block. */
+function parse(markdown: string): ReturnType<typeof parseMarkdown> {
+  const images: ImageImport = { storeEmbedded: () => '0'.repeat(64), remoteImagesKeptAsLinks: 0 };
+  return parseMarkdown(markdown, images);
 }
 
 /** Builds a document of at least `targetChars` characters of text (seeded, so always the same one). */
@@ -159,14 +178,14 @@ export function richDocument(targetChars: number, seed = 7): RichDoc {
   const writer = new Writer(seed);
   const sections: string[] = [`# ${writer.title()}`, writer.paragraph()];
   // Sections start with a heading and end with a paragraph or rule, so their text lengths add up.
-  let chars = parseMarkdown(sections.join('\n\n')).textContent.length;
+  let chars = parse(sections.join('\n\n')).textContent.length;
   for (let k = 1; chars < targetChars && k <= 10_000; k++) {
     const section = writer.section(k);
     sections.push(section);
-    chars += parseMarkdown(section).textContent.length;
+    chars += parse(section).textContent.length;
   }
   const markdown = `${sections.join('\n\n')}\n`;
-  const doc = parseMarkdown(markdown);
+  const doc = parse(markdown);
   const blockTypes: Record<string, number> = {};
   const paragraphs: number[] = [];
   doc.forEach((node, _offset, index) => {

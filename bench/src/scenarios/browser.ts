@@ -444,7 +444,9 @@ export async function runBrowser(run: RunOptions, config: BrowserConfig): Promis
     `Document: ${doc.chars.toLocaleString('en-US')} characters of generated text in ${doc.blocks} top-level blocks ` +
     `(${Object.entries(doc.blockTypes)
       .map(([type, n]) => `${n} ${type.replace('_', ' ')}`)
-      .join(', ')}), with bold, italic, links and inline code; imported as Markdown. ` +
+      .join(
+        ', ',
+      )}), with bold, italic, links and inline code; imported as Markdown (its images as embedded PNGs, which the server stores). ` +
     `${version ? `Chromium ${version}, headless, software compositing (--disable-gpu), ` : ''}${VIEWPORT.width}×${VIEWPORT.height}.`;
   return [
     {
