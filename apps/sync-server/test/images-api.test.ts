@@ -138,8 +138,8 @@ describe('images in Markdown import and export', () => {
     ].join('\n\n');
     const res = await api('/api/docs/import', undefined, { method: 'POST', body: markdown });
     expect(res.status).toBe(201);
-    const body = (await res.json()) as { id: string; remoteImagesKeptAsLinks: number };
-    expect(body.remoteImagesKeptAsLinks).toBe(1);
+    const body = (await res.json()) as { id: string; kept: { remoteImagesKeptAsLinks?: number } };
+    expect(body.kept.remoteImagesKeptAsLinks).toBe(1);
     expect(await ts.server.store.images!.count()).toBe(1);
     const exported = await (await api(`/api/docs/${body.id}/export?format=markdown`)).text();
     const match = /!\[A sun\]\(<(\/api\/docs\/[^>]+\/images\/[0-9a-f]{64})>\)/.exec(exported);
