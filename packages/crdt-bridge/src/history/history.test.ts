@@ -81,7 +81,7 @@ describe('snapshot content', () => {
     const doc = peer(1);
     body(doc).push([element('heading', 'Odd', { level: 7 }), element('heading', 'Fine', { level: 3 })]);
     expect(docJSON(doc).content!.map((node) => node.attrs)).toEqual([undefined, { level: 3 }]);
-    expect(schema.nodeFromJSON(docJSON(doc)).child(0).attrs).toEqual({ level: 1 });
+    expect(schema.nodeFromJSON(docJSON(doc)).child(0).attrs).toEqual({ align: null, level: 1 });
   });
 });
 
