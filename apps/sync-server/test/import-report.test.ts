@@ -95,7 +95,9 @@ describe('POST /api/docs/import reports what it kept in another form', () => {
     expect(body.kept).toEqual({ footnotes: 1, remoteImagesKeptAsLinks: 1 });
     expect(body.message).toContain('1 image from another site was kept as a link');
     const md = (await call(ts, `/api/docs/${body.id}/export?format=markdown`)).body;
-    expect(md).toMatch(/\| Role +\| Person +\|\n\| *:?-+ *\| *-+:? *\|\n\| Lead +\| \*\*Ana\*\* +\|\n\| Ops +\| Bo +\|/);
+    expect(md).toMatch(
+      /\| Role +\| Person +\|\n\| *:?-+ *\| *-+:? *\|\n\| Lead +\| \*\*Ana\*\* +\|\n\| Ops +\| Bo +\|/,
+    );
     // The embedded image was stored with the document, and the remote one is a link, never fetched.
     const stored = /!\[Org chart\]\(<\/api\/docs\/[^/]+\/images\/([0-9a-f]{64})>\)/.exec(md);
     expect(stored).not.toBeNull();
