@@ -1,6 +1,7 @@
 import { baseKeymap } from 'prosemirror-commands';
 import { keymap } from 'prosemirror-keymap';
 import type { Command, Plugin } from 'prosemirror-state';
+import { DOCUMENT_END_KEYS } from './documentEnds.js';
 import { EDITOR_ACTIONS, type PageAction } from './shortcuts.js';
 
 /** What the page does for its actions while the editor has focus; an action left out falls through to the page. */
@@ -32,5 +33,5 @@ export function keyBindings(page: PageActionHandlers = {}): Record<string, Comma
 
 /** Tandem's keyboard shortcuts, then ProseMirror's basic editing keys. */
 export function tandemKeymap(page: PageActionHandlers = {}): Plugin[] {
-  return [keymap(keyBindings(page)), keymap(baseKeymap)];
+  return [keymap(keyBindings(page)), keymap(DOCUMENT_END_KEYS), keymap(baseKeymap)];
 }
