@@ -94,7 +94,7 @@ describe('POST /api/docs/import reports what it kept in another form', () => {
     expect(status).toBe(201);
     expect(body.kept).toEqual({ footnotes: 1, remoteImagesKeptAsLinks: 1 });
     expect(body.message).toContain('1 image from another site was kept as a link');
-    const md = (await call(ts, `/api/docs/${body.id}/export?format=markdown`)).body;
+    const md = (await call<string>(ts, `/api/docs/${body.id}/export?format=markdown`)).body;
     expect(md).toMatch(
       /\| Role +\| Person +\|\n\| *:?-+ *\| *-+:? *\|\n\| Lead +\| \*\*Ana\*\* +\|\n\| Ops +\| Bo +\|/,
     );
