@@ -31,22 +31,60 @@ export interface MatchCount {
   current: number | null;
 }
 
-/** Counts `query`'s matches in `state`'s document, up to `limit`. */
-export function countMatches(state: EditorState, query: SearchQuery, limit = MATCH_COUNT_LIMIT): MatchCount {
-  const result: MatchCount = { total: 0, capped: false, current: null };
-  if (!query.valid) return result;
-  const { from, to } = state.selection;
+/** A document's matches for one query: their ranges in order, and whether counting stopped at the limit. */
+interface Found {
+  query: SearchQuery;
+  limit: number;
+  ranges: { from: number; to: number }[];
+  capped: boolean;
+}
+
+// The last search of each document: the caret moving, or others' carets, change the state but not
+// the document, and must not search the whole document again.
+const lastFound = new WeakMap<EditorState['doc'], Found>();
+
+/** Every match of `query` in `state`'s document, up to `limit`, searched once per document and query. */
+function matchesOf(state: EditorState, query: SearchQuery, limit: number): Found {
+  const known = lastFound.get(state.doc);
+  if (known && known.limit === limit && known.query.eq(query)) return known;
+  const found: Found = { query, limit, ranges: [], capped: false };
   const end = state.doc.content.size;
   let pos = 0;
   for (;;) {
     const match = pos <= end ? query.findNext(state, pos) : null;
-    if (!match) return result;
-    if (result.total === limit) return { ...result, capped: true };
-    result.total++;
-    if (match.from === from && match.to === to) result.current = result.total;
+    if (!match) break;
+    if (found.ranges.length === limit) {
+      found.capped = true;
+      break;
+    }
+    found.ranges.push({ from: match.from, to: match.to });
     // A match is never empty for a literal query; the +1 only guards against looping forever.
     pos = match.to > match.from ? match.to : match.to + 1;
   }
+  lastFound.set(state.doc, found);
+  return found;
+}
+
+/** Counts `query`'s matches in `state`'s document, up to `limit`. */
+export function countMatches(state: EditorState, query: SearchQuery, limit = MATCH_COUNT_LIMIT): MatchCount {
+  if (!query.valid) return { total: 0, capped: false, current: null };
+  const { ranges, capped } = matchesOf(state, query, limit);
+  const { from, to } = state.selection;
+  // Matches are in document order and never overlap: find the one starting at the selection.
+  let low = 0;
+  let high = ranges.length - 1;
+  let current: number | null = null;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const range = ranges[mid]!;
+    if (range.from < from) low = mid + 1;
+    else if (range.from > from) high = mid - 1;
+    else {
+      if (range.to === to) current = mid + 1;
+      break;
+    }
+  }
+  return { total: ranges.length, capped, current };
 }
 
 /** The count as the find bar says it: "3 of 12", "12 matches", "1 match", "No matches", "1000+ matches". */
