@@ -8,3 +8,4 @@ export * from './api/index.js';
 export * from './provider/index.js';
 export * from './history/index.js';
 export * from './tables/index.js';
+export * from './comments/index.js';

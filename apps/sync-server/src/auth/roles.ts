@@ -1,7 +1,7 @@
 import type { Role } from '@tandem/crdt-bridge/protocol';
 import type { DocumentAccess } from '../storage/DocumentStore.js';
 
-const RANK: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };
+const RANK: Record<Role, number> = { viewer: 1, commenter: 2, editor: 3, owner: 4 };
 
 /** Who is connected, as their token says. */
 export interface AuthUser {
@@ -11,9 +11,9 @@ export interface AuthUser {
   roles: Record<string, Role>;
 }
 
-/** True when `value` is one of the three roles. */
+/** True when `value` is one of the four roles. */
 export function isRole(value: unknown): value is Role {
-  return value === 'viewer' || value === 'editor' || value === 'owner';
+  return value === 'viewer' || value === 'commenter' || value === 'editor' || value === 'owner';
 }
 
 /** Whether `role` allows what `needed` allows. */

@@ -14,7 +14,7 @@ export interface JoinRequest {
 }
 
 /** What a person may do with a document: read it, edit it, or also delete it and manage access. */
-export type Role = 'viewer' | 'editor' | 'owner';
+export type Role = 'viewer' | 'commenter' | 'editor' | 'owner';
 
 /** Outcome of a join, an update, or any request the server acknowledges. A join's success names the role. */
 export type AckResult = { ok: true; role?: Role } | { ok: false; error: DocError };

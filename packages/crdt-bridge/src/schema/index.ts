@@ -27,3 +27,11 @@ export {
   MAX_IMAGE_WIDTH,
   MIN_IMAGE_WIDTH,
 } from './blocks.js';
+export {
+  DELETION_MARK,
+  INSERTION_MARK,
+  SUGGESTION_ID,
+  suggestionMarks,
+  suggestionOf,
+  type SuggestionAttrs,
+} from './suggestionMarks.js';

@@ -2,6 +2,7 @@ import { Schema, type DOMOutputSpec, type NodeSpec, type MarkSpec } from 'prosem
 import { alignAttr, alignDOM, CODE_LANGUAGE, parseAlign, richNodes } from './blocks.js';
 import { safeHref } from './links.js';
 import { HIGHLIGHT_COLORS, TEXT_COLORS, swatch, type Swatch } from './palette.js';
+import { DELETION_MARK, INSERTION_MARK, suggestionMarks } from './suggestionMarks.js';
 
 /** Heading levels the editor offers. */
 export const HEADING_LEVELS = [1, 2, 3] as const;
@@ -54,7 +55,8 @@ const nodes: Record<string, NodeSpec> = {
       },
     },
     content: 'text*',
-    marks: '',
+    // Code holds no formatting, but can be suggested into and out of like any text.
+    marks: `${INSERTION_MARK} ${DELETION_MARK}`,
     group: 'block',
     code: true,
     defining: true,
@@ -226,10 +228,12 @@ const marks: Record<string, MarkSpec> = {
   color: colorMark('color', 'span', 'data-color', TEXT_COLORS),
   highlight: colorMark('highlight', 'mark', 'data-highlight', HIGHLIGHT_COLORS),
   code: {
-    excludes: '_',
+    // Every formatting mark, but not the suggestion marks: inline code can be suggested too.
+    excludes: 'link bold italic underline strike color highlight code',
     parseDOM: [{ tag: 'code' }],
     toDOM: (): DOMOutputSpec => ['code', 0],
   },
+  ...suggestionMarks,
 };
 
 /** THE document schema: the editor renders it, the server validates and exports with it. */

@@ -46,7 +46,7 @@ function claimsOf(token: string | null): Record<string, unknown> | null {
   }
 }
 
-const RANK: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };
+const RANK: Record<Role, number> = { viewer: 1, commenter: 2, editor: 3, owner: 4 };
 
 /**
  * The role this browser's link gives on `docId` (exact ids and patterns, as the server reads
