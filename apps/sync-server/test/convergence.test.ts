@@ -21,6 +21,7 @@ import {
   waitForConvergence,
   type Peer,
 } from '@tandem/crdt-bridge/testing';
+import { readThreads } from '@tandem/crdt-bridge/comments';
 import { readCommitted, startTestServer, text, type TestServer } from './helpers.js';
 
 let ts: TestServer | null = null;
@@ -83,6 +84,10 @@ describe('randomized convergence through the server', () => {
       await waitForConvergence(peers, { extra: () => serverCopy(server, docId) });
 
       expect(violations).toEqual([]);
+      // The edits included comment threads and suggestions; everyone reads the same ones.
+      const threads = readThreads(peers[0]!.doc);
+      expect(threads.length).toBeGreaterThan(0);
+      for (const peer of peers) expect(readThreads(peer.doc)).toEqual(threads);
       const acknowledgedEdits = ledgers.reduce((n, l) => n + l.acknowledgedCount, 0);
       expect(acknowledgedEdits).toBeGreaterThan(STEPS / 2);
       const finalState = stateFingerprint(peers[0]!.doc);

@@ -87,7 +87,8 @@ export function parseMessage(key: string, value: unknown): CommentMessage | null
   if (!isObject(value) || value.id !== key || !COMMENT_ID.test(key)) return null;
   const author = parsePerson(value.author);
   const { text, createdAt, editedAt } = value;
-  if (author === null || typeof text !== 'string' || text.trim() === '' || text.length > MAX_MESSAGE_LENGTH) return null;
+  if (author === null || typeof text !== 'string' || text.trim() === '' || text.length > MAX_MESSAGE_LENGTH)
+    return null;
   if (!isTime(createdAt) || (editedAt !== null && editedAt !== undefined && !isTime(editedAt))) return null;
   const mentionsIn = value.mentions ?? [];
   if (!Array.isArray(mentionsIn) || mentionsIn.length > MAX_MENTIONS) return null;

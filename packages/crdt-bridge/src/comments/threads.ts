@@ -113,7 +113,13 @@ export function deleteThread(doc: Y.Doc, threadId: string): void {
 }
 
 /** Resolves or reopens a thread. */
-export function setThreadStatus(doc: Y.Doc, threadId: string, status: 'open' | 'resolved', by: CommentPerson, at: number): void {
+export function setThreadStatus(
+  doc: Y.Doc,
+  threadId: string,
+  status: 'open' | 'resolved',
+  by: CommentPerson,
+  at: number,
+): void {
   const thread = commentsMap(doc).get(threadId);
   if (!thread) return;
   doc.transact(() => {

@@ -24,7 +24,8 @@ export interface SuggestionAttrs {
 const attrs = {
   id: {
     validate: (v: unknown) => {
-      if (typeof v !== 'string' || !SUGGESTION_ID.test(v)) throw new RangeError('a suggestion id is 1–40 letters, digits, _ or -');
+      if (typeof v !== 'string' || !SUGGESTION_ID.test(v))
+        throw new RangeError('a suggestion id is 1–40 letters, digits, _ or -');
     },
   },
   author: {

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT, schema } from '../schema/schema.js';
+import { commentsMap, readThreads } from '../comments/threads.js';
+import { DELETION_MARK, INSERTION_MARK } from '../schema/suggestionMarks.js';
+import { randomCommentEdit, randomSuggestionEdit } from './commentEdits.js';
 import { TEST_TEXT, randomEdits, randomTextEdit, randomXmlEdit } from './edits.js';
 import { stateFingerprint } from './peers.js';
 import { createRandom } from './random.js';
@@ -62,5 +65,39 @@ describe('random edits', () => {
       if (text.length < before) shrank = true;
     }
     expect(shrank).toBe(true);
+  });
+});
+
+describe('random comment and suggestion edits', () => {
+  it('write threads every client reads and suggestion marks the schema accepts, and two copies converge', () => {
+    const random = createRandom(5);
+    const a = docWithClient(1);
+    const b = docWithClient(2);
+    a.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== 'peer') Y.applyUpdate(b, update, 'peer');
+    });
+    b.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== 'peer') Y.applyUpdate(a, update, 'peer');
+    });
+    for (let i = 0; i < 40; i++) a.transact(() => randomXmlEdit(random, a.getXmlFragment(CONTENT_FRAGMENT)));
+    let suggested = 0;
+    for (let i = 0; i < 300; i++) {
+      const doc = random.pick([a, b]);
+      doc.transact(() => (random.chance(0.5) ? randomCommentEdit(random, doc) : randomSuggestionEdit(random, doc)));
+      const node = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(CONTENT_FRAGMENT), schema);
+      expect(() => node.check(), `after edit ${i}`).not.toThrow();
+      node.descendants((child) => {
+        if (child.marks.some((m) => m.type.name === INSERTION_MARK || m.type.name === DELETION_MARK)) suggested++;
+      });
+    }
+    const threads = readThreads(a);
+    expect(threads.length).toBeGreaterThan(3);
+    expect(threads.some((t) => t.messages.length > 1)).toBe(true);
+    expect(threads.some((t) => t.status === 'resolved')).toBe(true);
+    // Every thread written is one readThreads accepts: none dropped as malformed.
+    expect(threads.length).toBe(commentsMap(a).size);
+    expect(readThreads(b)).toEqual(threads);
+    expect(suggested).toBeGreaterThan(0);
+    expect(stateFingerprint(a)).toBe(stateFingerprint(b));
   });
 });

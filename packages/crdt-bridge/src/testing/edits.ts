@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT } from '../schema/schema.js';
+import { randomCommentEdit, randomSuggestionEdit } from './commentEdits.js';
 import type { Random } from './random.js';
 
 /** Name of the plain Y.Text that randomized tests edit beside the ProseMirror fragment. */
@@ -84,12 +85,16 @@ export function randomXmlEdit(random: Random, fragment: Y.XmlFragment): void {
 
 /**
  * Makes `count` random changes to `doc`, each in its own transaction (so each is its
- * own update on the wire), to the "t" text or the ProseMirror fragment.
+ * own update on the wire), to the "t" text, the ProseMirror fragment, its suggestions or
+ * the comment threads.
  */
 export function randomEdits(random: Random, doc: Y.Doc, count = 1): void {
   for (let i = 0; i < count; i++) {
-    if (random.chance(0.5)) doc.transact(() => randomTextEdit(random, doc.getText(TEST_TEXT)));
-    else doc.transact(() => randomXmlEdit(random, doc.getXmlFragment(CONTENT_FRAGMENT)));
+    const roll = random.next();
+    if (roll < 0.45) doc.transact(() => randomTextEdit(random, doc.getText(TEST_TEXT)));
+    else if (roll < 0.8) doc.transact(() => randomXmlEdit(random, doc.getXmlFragment(CONTENT_FRAGMENT)));
+    else if (roll < 0.9) doc.transact(() => randomSuggestionEdit(random, doc));
+    else doc.transact(() => randomCommentEdit(random, doc));
   }
 }
 

@@ -6,6 +6,7 @@
  */
 export { createRandom, type Random } from './random.js';
 export { TEST_TEXT, randomEdits, randomTextEdit, randomXmlEdit, startRandomEditing } from './edits.js';
+export { randomCommentEdit, randomSuggestionEdit, testPerson } from './commentEdits.js';
 export {
   createPeers,
   describePeers,
