@@ -7,6 +7,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { readThreads } from '@tandem/crdt-bridge/comments';
+import { DELETION_MARK, INSERTION_MARK, docFromY } from '@tandem/crdt-bridge/schema';
+import { REMOTE, TandemConnection } from '../src/clients/index.js';
+import { addReview } from '../src/clients/reviewer.js';
 import { markdown, verdicts } from '../src/lib/report.js';
 import { richDocument } from '../src/lib/richdoc.js';
 import { latencyChart } from '../src/lib/svg.js';
@@ -106,6 +111,31 @@ describe('bench harness', () => {
     const [verdict] = verdicts([scenario]);
     expect(Number.isFinite(verdict!.ratios.relay)).toBe(true);
     expect(latencyChart([scenario], 'smoke')).toContain('<polyline');
+  });
+
+  it("adds scenario 7's review to the document through the server: 20 open threads, 20 suggestions", async () => {
+    const tandem = servers[0]!;
+    const doc = richDocument(100_000);
+    const res = await fetch(`${tandem.url}/api/docs/import`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ markdown: doc.markdown, title: 'review smoke' }),
+    });
+    const { id } = (await res.json()) as { id: string };
+    await addReview({ port: tandem.port, docId: id, threads: 20, suggestions: 20, avoid: [doc.middleParagraph] });
+    // Read back by a fresh client: what the browser will be given.
+    const reader = new Y.Doc();
+    const connection = new TandemConnection(tandem.port);
+    await connection.join(id, reader, { onUpdate: (update) => Y.applyUpdate(reader, update, REMOTE) });
+    connection.close();
+    expect(readThreads(reader).filter((t) => t.status === 'open')).toHaveLength(20);
+    const suggestionIds = new Set<string>();
+    docFromY(reader).descendants((node) => {
+      for (const mark of node.marks)
+        if (mark.type.name === INSERTION_MARK || mark.type.name === DELETION_MARK)
+          suggestionIds.add(mark.attrs.id as string);
+    });
+    expect(suggestionIds.size).toBe(20);
   });
 
   // The browser scenario itself needs Chromium and takes half a minute: too heavy here. These

@@ -10,11 +10,13 @@
  *      carets on screen). Those two are Node clients speaking the Tandem protocol, so they
  *      cost the 2-core machine almost nothing: the browser gets the CPU a person's own
  *      machine would give it, and the page still renders their edits and carets.
+ * The document carries 20 open comment threads and 20 suggestions by someone else.
  * Every repetition uses a fresh copy of the document and a fresh context.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
+import { addReview } from '../clients/reviewer.js';
 import { Typist } from '../clients/typist.js';
 import { EDITOR_DIST, launchChromium } from '../lib/chromium.js';
 import { SelfCpu, machineBusyMs, sampleProc, sampleTree } from '../lib/proc.js';
@@ -43,6 +45,8 @@ export interface BrowserConfig {
   othersKeysPerSec: number;
 }
 
+/** Open comment threads and suggestions in the document (issue 14's target: 20 of each). */
+const REVIEW = { threads: 20, suggestions: 20 };
 const PROBE_SCRIPT = path.join(BENCH_DIR, 'src/scenarios/browser-probe.js');
 const VIEWPORT = { width: 1280, height: 800 };
 /** What the measured user types: letters and spaces, so no input rule (Markdown shortcut) fires. */
@@ -225,6 +229,13 @@ async function browserRep(
   opts: { label: string; control: boolean; floor: boolean; screenshot: string | null },
 ): Promise<BrowserRep> {
   const docId = await importDocument(server, doc.markdown, `Browser benchmark ${opts.label}`);
+  // A document under review, as teams keep them: open threads and suggestions, some on screen.
+  await addReview({
+    port: server.port,
+    docId,
+    ...REVIEW,
+    avoid: [doc.middleParagraph, ...doc.neighbourParagraphs],
+  });
   const context = await browser.newContext({ baseURL: server.url, viewport: VIEWPORT });
   const typists: Typist[] = [];
   try {
