@@ -105,6 +105,10 @@ export interface Config {
   docsPerHour: number;
   /** …and at once. */
   docsBurst: number;
+  /** Images one identity may upload per hour, sustained… */
+  imagesPerHour: number;
+  /** …and at once. */
+  imagesBurst: number;
   /** Most Socket.IO connections at once; more are refused in the handshake with SERVER_BUSY. */
   maxConnections: number;
   /** Most HTTP request bodies being received at once; more are answered 503 without being read. */
@@ -305,6 +309,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     restoresBurst: int(env, 'RESTORES_BURST', 20, 1, 100_000_000),
     docsPerHour: int(env, 'DOCS_PER_HOUR', 100, 1, 100_000_000),
     docsBurst: int(env, 'DOCS_BURST', 50, 1, 100_000_000),
+    imagesPerHour: int(env, 'IMAGES_PER_HOUR', 300, 1, 100_000_000),
+    imagesBurst: int(env, 'IMAGES_BURST', 60, 1, 100_000_000),
     maxConnections: int(env, 'MAX_CONNECTIONS', 10_000, 1, 10_000_000),
     maxConcurrentBodies: int(env, 'MAX_CONCURRENT_BODIES', 32, 1, 1_000_000),
     maxImageBytes: int(env, 'MAX_IMAGE_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

@@ -105,6 +105,20 @@ describe('image uploads (open mode)', () => {
     expect(status).toBe(413);
     expect(await ts.server.store.images!.count()).toBe(0);
   });
+
+  it('refuses uploads past the hourly allowance per person with 429 saying when to try again', async () => {
+    ts = await startTestServer({ imagesPerHour: 60, imagesBurst: 2 });
+    await newDoc('many');
+    expect((await upload('many', PNG_3x2)).status).toBe(201);
+    expect((await upload('many', GIF_1x1, undefined, 'image/gif')).status).toBe(201);
+    const refused = await upload('many', JPEG_3x2, undefined, 'image/jpeg');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    const body = (await refused.json()) as { error: { code: string; message: string } };
+    expect(body.error).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(body.error.message).toBe('You have added many images recently. You can add another in 1 minute.');
+    expect(await ts.server.store.images!.count()).toBe(2);
+  });
 });
 
 describe('image uploads (token mode)', () => {

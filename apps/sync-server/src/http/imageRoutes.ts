@@ -3,6 +3,7 @@ import { imagePath } from '../images/DocumentImages.js';
 import type { ApiDeps } from './api.js';
 import { existingDoc } from './contentRoutes.js';
 import { BadRequest, readBody, sendError, sendJson } from './json.js';
+import { takeImageUpload } from './quotas.js';
 import type { Route, RouteContext } from './router.js';
 
 /** An image's bytes never change under its id, so a reader may keep them as long as it likes. */
@@ -28,6 +29,8 @@ async function readImage(ctx: RouteContext, maxBytes: number): Promise<Buffer> {
 async function uploadImage(deps: ApiDeps, ctx: RouteContext): Promise<void> {
   const docId = await existingDoc(deps, ctx);
   if (!docId) return;
+  // Counted before the body is read: a refused upload costs the server nothing.
+  takeImageUpload(deps.quotas, ctx);
   const bytes = await readImage(ctx, deps.images.maxBytes);
   const outcome = await deps.images.upload(docId, bytes);
   if ('refused' in outcome) {

@@ -12,6 +12,11 @@ export function takeDocumentCreation(quotas: Quotas, ctx: RouteContext): void {
   refuse(quotas.documentCreation(quotaIdentity(ctx.user, ctx.req.socket.remoteAddress)));
 }
 
+/** Counts an image the asker uploads; over their hourly quota, throws a 429 saying when to retry. */
+export function takeImageUpload(quotas: Quotas, ctx: RouteContext): void {
+  refuse(quotas.imageUpload(quotaIdentity(ctx.user, ctx.req.socket.remoteAddress)));
+}
+
 /** Counts a named version of `docId`; over the document's hourly limit, throws a 429 saying when to retry. */
 export function takeNamedVersion(quotas: Quotas, docId: string): void {
   refuse(quotas.namedVersion(docId));

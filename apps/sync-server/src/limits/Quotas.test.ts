@@ -25,12 +25,18 @@ describe('Quotas', () => {
         restoresBurst: 1,
         docsPerHour: 60,
         docsBurst: 1,
+        imagesPerHour: 60,
+        imagesBurst: 1,
       },
       () => now,
     );
     expect(quotas.namedVersion('a')).toBeNull();
     expect(quotas.restore('a')).toBeNull();
     expect(quotas.documentCreation('address:1.2.3.4')).toBeNull();
+    expect(quotas.imageUpload('address:1.2.3.4')).toBeNull();
+    expect(quotas.imageUpload('address:1.2.3.4')?.message).toBe(
+      'You have added many images recently. You can add another in 1 minute.',
+    );
     expect(quotas.namedVersion('b')).toBeNull();
     expect(quotas.namedVersion('a')).toEqual({
       retryAfterMs: 60_000,

@@ -8,6 +8,8 @@ export interface QuotaSettings {
   restoresBurst: number;
   docsPerHour: number;
   docsBurst: number;
+  imagesPerHour: number;
+  imagesBurst: number;
 }
 
 /** Why something was refused, and when trying again makes sense. */
@@ -35,12 +37,24 @@ export class Quotas {
   private readonly namedVersions: RateLimiter;
   private readonly restores: RateLimiter;
   private readonly documents: RateLimiter;
+  private readonly images: RateLimiter;
 
   constructor(settings: QuotaSettings, now?: () => number) {
     const options = now ? { now } : {};
     this.namedVersions = new RateLimiter(perHour(settings.namedVersionsPerHour, settings.namedVersionsBurst), options);
     this.restores = new RateLimiter(perHour(settings.restoresPerHour, settings.restoresBurst), options);
     this.documents = new RateLimiter(perHour(settings.docsPerHour, settings.docsBurst), options);
+    this.images = new RateLimiter(perHour(settings.imagesPerHour, settings.imagesBurst), options);
+  }
+
+  /** One more image uploaded by `identity` (see `quotaIdentity`): disk grows by at most this many images an hour; null when allowed. */
+  imageUpload(identity: string): QuotaRefusal | null {
+    const decision = this.images.take(identity);
+    if (decision.ok) return null;
+    return {
+      retryAfterMs: decision.retryAfterMs,
+      message: `You have added many images recently. You can add another ${waitInWords(decision.retryAfterMs)}.`,
+    };
   }
 
   /** One more document created by `identity` (see `quotaIdentity`); null when allowed. */
