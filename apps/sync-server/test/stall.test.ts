@@ -22,11 +22,13 @@ import { SLOW_UPLOADER } from './slowUploads.js';
  * timed from one client to a second one in the same document, through the server) and a
  * monitor asks `/healthz` every 200 ms. However heavy the request, the typing stays
  * responsive and the server keeps answering. The limits are generous for a busy CI
- * machine (2 cores shared with the test process); a stall like the ones this suite
- * was written against lasted seconds to minutes.
+ * machine (2 cores shared with the test process and another test file): CI once saw a
+ * p99 of 178 ms while four workers diffed 1 MB versions on those two cores. A stall like
+ * the ones this suite was written against lasted seconds to minutes; how fast typing is
+ * under load is measured by the benchmarks, not here.
  */
 
-const KEYSTROKE_P99_LIMIT_MS = 100;
+const KEYSTROKE_P99_LIMIT_MS = 400;
 const HEALTH_LIMIT_MS = 1_000;
 const TYPING_INTERVAL_MS = 25;
 
