@@ -90,13 +90,15 @@ describe('Markdown export', () => {
     expect(parseMarkdown(toMarkdown(doc)).toJSON()).toEqual(doc.toJSON());
   });
 
-  it('takes time in proportion to the document: ten times the paragraphs, not a hundred times the time', () => {
-    const small = longDocument(2_000);
-    const large = longDocument(20_000);
+  it('takes time in proportion to the document: forty times the paragraphs, not 1,600 times the time', () => {
+    const small = longDocument(1_000);
+    const large = longDocument(40_000);
     fastest(() => toMarkdown(small), 2); // Warm the code up before timing it.
     const ratio = fastest(() => toMarkdown(large), 3) / fastest(() => toMarkdown(small), 5);
-    // Linear growth gives about 10; the library's own state gave over 100 (each look at the output copied it).
-    expect(ratio).toBeLessThan(30);
+    // Linear growth gives about 40 (up to twice that as caches overflow, and a busy CI machine
+    // has shown 3.75 times a ratio's usual value); the library's own state gave over 1,000
+    // (each look at the output copied it). The gap is wide so only a change of order fails.
+    expect(ratio).toBeLessThan(400);
   });
 
   it('writes a long run of line breaks in time linear in its length', () => {
@@ -107,11 +109,12 @@ describe('Markdown export', () => {
           ...Array.from({ length: count }, () => n.hard_break!.create()),
         ]),
       ]);
-    const small = breaks(20_000);
+    const small = breaks(5_000);
     const large = breaks(200_000);
     fastest(() => toMarkdown(large), 2);
     const ratio = fastest(() => toMarkdown(large), 5) / fastest(() => toMarkdown(small), 10);
-    expect(ratio).toBeLessThan(30);
+    // Forty times the breaks: linear gives about 40, quadratic 1,600 (see above for the margin).
+    expect(ratio).toBeLessThan(400);
     expect(toMarkdown(small)).toBe('before');
   });
 });
