@@ -85,6 +85,53 @@ test.describe('images', () => {
     await expect(shownImage(bob)).toHaveAttribute('alt', 'A yellow sun on blue');
   });
 
+  test('an image copied from one document and pasted into another is copied there and shows for everyone', async ({
+    alice,
+    bob,
+    server,
+    request,
+    docId,
+  }) => {
+    const otherId = `${docId}-copy`;
+    await alice.open(docId);
+    await alice.typeText('Original:');
+    await pastePng(alice);
+    await expect(shownImage(alice)).toBeVisible();
+    const imageId = await alice.page.locator('figure.image-block').getAttribute('data-image');
+    expect(imageId).toMatch(/^[0-9a-f]{64}$/);
+
+    // What Ctrl+C puts on the clipboard, read from the copy event itself.
+    await alice.editor.press('ControlOrMeta+a');
+    const html = await alice.page.evaluate(() => {
+      const data = new DataTransfer();
+      document
+        .querySelector('[data-testid="editor"]')!
+        .dispatchEvent(new ClipboardEvent('copy', { clipboardData: data, bubbles: true, cancelable: true }));
+      return data.getData('text/html');
+    });
+    expect(html).toContain(`data-image-doc="${docId}"`);
+
+    // Images are stored per document: before the paste, the other one does not have it.
+    expect((await request.get(`${server.url}/api/docs/${otherId}/images/${imageId}`)).status()).toBe(404);
+    await alice.open(otherId);
+    await bob.open(otherId);
+    await alice.editor.focus();
+    await alice.page.evaluate((pasted) => {
+      const data = new DataTransfer();
+      data.setData('text/html', pasted);
+      document
+        .querySelector('[data-testid="editor"]')!
+        .dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, html);
+    await expect(alice.editor).toContainText('Original:');
+    await expect(shownImage(alice)).toBeVisible();
+    await expect(shownImage(bob)).toBeVisible();
+    await expect(alice.page.locator('figure.image-block')).toHaveAttribute('data-image', imageId!);
+    const copy = await request.get(`${server.url}/api/docs/${otherId}/images/${imageId}`);
+    expect(copy.status()).toBe(200);
+    expect(copy.headers()['content-type']).toBe('image/png');
+  });
+
   test('a file that is not an image is refused in words, and nothing is inserted', async ({ alice, docId }) => {
     await alice.open(docId);
     await alice.typeText('Text');

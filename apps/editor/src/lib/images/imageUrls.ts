@@ -1,4 +1,5 @@
 import { authHeaders } from '../collab/accessToken.js';
+import { ImageUploadError } from './imageUpload.js';
 
 /** The address of a document's image on this server (as the upload answers it). */
 export function imagePath(docId: string, imageId: string): string {
@@ -28,6 +29,24 @@ async function fetchObjectUrl(docId: string, imageId: string): Promise<string> {
   const res = await fetch(imagePath(docId, imageId), { headers: authHeaders(), credentials: 'omit' });
   if (!res.ok) throw new Error(`image answered ${res.status}`);
   return URL.createObjectURL(await res.blob());
+}
+
+/**
+ * The bytes of an image of another document on this server, to copy them into this one
+ * (images are stored per document). Sent with this page's access, which in open mode reaches
+ * every document and with a link only its own.
+ */
+export async function fetchImageCopy(docId: string, imageId: string): Promise<Blob> {
+  let res: Response;
+  try {
+    res = await fetch(imagePath(docId, imageId), { headers: authHeaders(), credentials: 'omit' });
+  } catch {
+    throw new ImageUploadError('The image could not be copied. Check the connection and try again.');
+  }
+  if (res.status === 401 || res.status === 403 || res.status === 404)
+    throw new ImageUploadError('The image could not be copied: this page has no access to the document it came from.');
+  if (!res.ok) throw new ImageUploadError(`The image could not be copied (the server answered ${res.status}).`);
+  return res.blob();
 }
 
 /** An object URL for the image; call {@link releaseImageUrl} once it is no longer shown. */

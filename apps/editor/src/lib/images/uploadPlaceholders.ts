@@ -5,6 +5,9 @@ import { schema } from '@tandem/crdt-bridge';
 import { rememberImage } from './imageUrls.js';
 import { ImageUploadError, uploadImage } from './imageUpload.js';
 
+/** An image to add: its bytes, or a way to get them (a copy from another document). */
+export type ImageSource = Blob | (() => Promise<Blob>);
+
 type Action = { add: { key: string; pos: number; element: HTMLElement } } | { remove: string };
 
 /** Where uploads in progress are drawn: a widget at the insertion point, moved along by everyone's edits. */
@@ -80,30 +83,34 @@ function removePlaceholder(view: EditorView, key: string): Transaction {
  * Uploads each image and puts it in the document at `pos` (mapped through the edits made in
  * the meantime), showing progress there; a refusal is said in words in the same place.
  */
-export function insertImages(view: EditorView, docId: string, images: readonly Blob[], pos: number): void {
-  for (const blob of images) {
+export function insertImages(view: EditorView, docId: string, images: readonly ImageSource[], pos: number): void {
+  for (const source of images) {
     const key = `upload-${++nextKey}`;
-    const name = blob instanceof File && blob.name ? `“${blob.name}”` : 'the image';
+    const name = source instanceof File && source.name ? `“${source.name}”` : 'the image';
     const { element, progress, text } = placeholderElement(name);
     view.dispatch(view.state.tr.setMeta(uploadPlaceholderKey, { add: { key, pos, element } } satisfies Action));
-    uploadImage(docId, blob, (fraction) => (progress.value = fraction)).then(
-      (id) => {
-        if (view.isDestroyed) return;
-        rememberImage(docId, id, blob);
-        const at = placeholderPos(view.state, key);
-        const tr = removePlaceholder(view, key);
-        if (at !== null && view.editable) placeImage(tr, at, schema.nodes.image!.create({ id }));
-        view.dispatch(tr);
-      },
-      (err: unknown) => {
-        if (view.isDestroyed) return;
-        text.textContent =
-          err instanceof ImageUploadError ? err.message : 'The image could not be added. Try again in a moment.';
-        text.setAttribute('role', 'alert');
-        element.classList.add('image-upload-failed');
-        progress.remove();
-        setTimeout(() => view.isDestroyed || view.dispatch(removePlaceholder(view, key)), PROBLEM_SHOWN_MS);
-      },
-    );
+    let blob: Blob | null = source instanceof Blob ? source : null;
+    const bytes = blob ? Promise.resolve(blob) : (source as () => Promise<Blob>)();
+    bytes
+      .then((got) => uploadImage(docId, (blob = got), (fraction) => (progress.value = fraction)))
+      .then(
+        (id) => {
+          if (view.isDestroyed) return;
+          if (blob) rememberImage(docId, id, blob);
+          const at = placeholderPos(view.state, key);
+          const tr = removePlaceholder(view, key);
+          if (at !== null && view.editable) placeImage(tr, at, schema.nodes.image!.create({ id }));
+          view.dispatch(tr);
+        },
+        (err: unknown) => {
+          if (view.isDestroyed) return;
+          text.textContent =
+            err instanceof ImageUploadError ? err.message : 'The image could not be added. Try again in a moment.';
+          text.setAttribute('role', 'alert');
+          element.classList.add('image-upload-failed');
+          progress.remove();
+          setTimeout(() => view.isDestroyed || view.dispatch(removePlaceholder(view, key)), PROBLEM_SHOWN_MS);
+        },
+      );
   }
 }
