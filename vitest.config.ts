@@ -21,6 +21,7 @@ const ALSO_ON_POSTGRES = [
   'apps/sync-server/test/search.test.ts',
   'apps/sync-server/test/conformance.test.ts',
   'apps/sync-server/test/images-api.test.ts',
+  'apps/sync-server/test/image-sweep.test.ts',
 ];
 
 // "source" makes workspace packages resolve to their TypeScript sources, so tests need no build.

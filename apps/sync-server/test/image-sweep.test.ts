@@ -25,7 +25,7 @@ async function served(docId: string, id: string): Promise<number> {
   return (await fetch(`${ts.url}/api/docs/${docId}/images/${id}`)).status;
 }
 
-describe('the image sweep (real SQLite)', () => {
+describe('the image sweep (real SQLite; real PostgreSQL in the postgres project)', () => {
   it('keeps images the document or a version shows, and deletes the rest once past the grace period', async () => {
     ts = await startTestServer();
     await fetch(`${ts.url}/api/docs`, { method: 'POST', body: JSON.stringify({ id: 'album' }) });
