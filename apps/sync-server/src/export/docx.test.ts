@@ -47,6 +47,7 @@ function richDoc(): PMNode {
         ],
       },
       { type: 'ordered_list', content: [{ type: 'list_item', content: [para(text('first'))] }] },
+      { type: 'ordered_list', attrs: { order: 3 }, content: [{ type: 'list_item', content: [para(text('third'))] }] },
       { type: 'task_list', content: [{ type: 'task_item', attrs: { checked: true }, content: [para(text('done'))] }] },
       { type: 'blockquote', content: [para(text('wise words'))] },
       { type: 'code_block', content: [text('let x = 1;\nx++')] },
@@ -103,11 +104,20 @@ describe('the Word export', () => {
     expect(strFromU8(files['word/numbering.xml']!)).toContain('w:val="decimal"');
   });
 
+  it('starts a numbered list where the document does', async () => {
+    const numbering = strFromU8((await parts(richDoc()))['word/numbering.xml']!);
+    expect(numbering).toContain('<w:start w:val="1"/>');
+    expect(numbering).toContain('<w:start w:val="3"/>');
+  });
+
   it('writes tables with a header row and spans', async () => {
     const xml = strFromU8((await parts(richDoc()))['word/document.xml']!);
     expect(xml).toContain('<w:tbl>');
     expect(xml).toContain('<w:tblHeader/>');
     expect(xml).toContain('<w:gridSpan w:val="2"/>');
+    // Header cells' text is bold, as the editor shows it; body cells' is not.
+    expect(xml).toMatch(/<w:b\/>(?:(?!<\/w:r>).)*<w:t[^>]*>Name<\/w:t>/s);
+    expect(xml).not.toMatch(/<w:b\/>(?:(?!<\/w:r>).)*<w:t[^>]*>Ann<\/w:t>/s);
   });
 
   it('embeds images it can show, with alt text and caption, and names the others', async () => {

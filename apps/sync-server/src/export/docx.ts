@@ -6,10 +6,11 @@ import type { ImageSet } from './images.js';
 const BULLET_SYMBOLS = ['•', '◦', '▪'];
 const NUMBER_FORMATS = [LevelFormat.DECIMAL, LevelFormat.LOWER_LETTER, LevelFormat.LOWER_ROMAN];
 
-/** Nine list levels, each indented a step further than the one before. */
-function levels(ordered: boolean): ILevelsOptions[] {
+/** Nine list levels, each indented a step further than the one before; an ordered list's first counts from `start`. */
+function levels(ordered: boolean, start = 1): ILevelsOptions[] {
   return Array.from({ length: 9 }, (_, level) => ({
     level,
+    ...(ordered && level === 0 && { start }),
     format: ordered ? NUMBER_FORMATS[level % 3]! : LevelFormat.BULLET,
     text: ordered ? `%${level + 1}.` : BULLET_SYMBOLS[level % 3]!,
     alignment: AlignmentType.LEFT,
@@ -23,14 +24,20 @@ function levels(ordered: boolean): ILevelsOptions[] {
  */
 export async function buildDocx(node: PMNode, title: string, images: ImageSet): Promise<Uint8Array> {
   let instance = 0;
-  const children = blocksOf(node, { images, indent: 0, nextListInstance: () => ++instance });
+  // Word keeps a list's first number in its numbering definition: one definition per start used.
+  const starts = new Set<number>();
+  const numberedList = (start: number) => {
+    starts.add(start);
+    return { reference: `${NUMBERS}-${start}`, instance: ++instance };
+  };
+  const children = blocksOf(node, { images, indent: 0, numberedList });
   const document = new Document({
     title,
     creator: 'Tandem',
     numbering: {
       config: [
         { reference: BULLETS, levels: levels(false) },
-        { reference: NUMBERS, levels: levels(true) },
+        ...[...starts].map((start) => ({ reference: `${NUMBERS}-${start}`, levels: levels(true, start) })),
       ],
     },
     // Word wants at least one paragraph in a document.

@@ -33,8 +33,10 @@ export interface BlockContext {
   images: ImageSet;
   /** Indent levels (blockquotes, lists). */
   indent: number;
-  /** Numbers each ordered list so that it starts again from 1. */
-  nextListInstance: () => number;
+  /** Numbering for a new ordered list that starts at `start`: each list counts on its own. */
+  numberedList: (start: number) => { reference: string; instance: number };
+  /** Text in bold throughout (a table's header cells). */
+  strong?: boolean;
 }
 
 const ALIGN = {
@@ -55,7 +57,7 @@ function textblock(node: PMNode, ctx: BlockContext, extra: Partial<IParagraphOpt
   const align = ALIGN[node.attrs.align as keyof typeof ALIGN] as IParagraphOptions['alignment'];
   const heading = node.type.name === 'heading' ? HEADINGS[node.attrs.level as 1 | 2 | 3] : undefined;
   return new Paragraph({
-    children: inlineRuns(node),
+    children: inlineRuns(node, ctx.strong ? { bold: true } : {}),
     ...indented(ctx),
     ...(align && { alignment: align }),
     ...(heading && { heading }),
@@ -114,9 +116,8 @@ function image(node: PMNode, ctx: BlockContext): Paragraph[] {
 function list(node: PMNode, ctx: BlockContext, level: number): Block[] {
   const ordered = node.type.name === 'ordered_list';
   const numbering = {
-    reference: ordered ? NUMBERS : BULLETS,
+    ...(ordered ? ctx.numberedList(Number(node.attrs.order) || 1) : { reference: BULLETS }),
     level: Math.min(level, MAX_LIST_LEVEL),
-    ...(ordered && { instance: ctx.nextListInstance() }),
   };
   const out: Block[] = [];
   const inner: BlockContext = { ...ctx, indent: ctx.indent + 1 };

@@ -2,10 +2,10 @@ import { Paragraph, ShadingType, Table, TableCell, TableRow, WidthType } from 'd
 import type { Node as PMNode } from 'prosemirror-model';
 import { blocksOf, type BlockContext } from './docxBlocks.js';
 
-/** A table cell's blocks (header cells shaded), with its column and row spans. */
+/** A table cell's blocks (header cells shaded and bold, as the editor shows them), with its column and row spans. */
 function cellOf(cell: PMNode, ctx: BlockContext): TableCell {
   const header = cell.type.name === 'table_header';
-  const children = blocksOf(cell, { ...ctx, indent: 0 });
+  const children = blocksOf(cell, { ...ctx, indent: 0, strong: header });
   return new TableCell({
     // Word wants at least one paragraph in a cell.
     children: children.length > 0 ? children : [new Paragraph({})],
