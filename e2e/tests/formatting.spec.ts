@@ -93,7 +93,7 @@ test.describe('formatting, seen in both browsers', () => {
       '1. first\n\n',
       '[ ] todo\n\n',
       '> quoted\n\n',
-      '```',
+      '```js\n',
       'let x = 1;',
     ];
     for (const text of keys) await alice.typeText(text, 'caret');
@@ -106,7 +106,7 @@ test.describe('formatting, seen in both browsers', () => {
         '<ul data-type="task-list"><li data-type="task-item" data-checked="false"><span class="task-check" ' +
         'contenteditable="false"><input type="checkbox" tabindex="-1" contenteditable="false" aria-label="todo"></span>' +
         '<div class="task-content"><p>todo</p></div></li></ul><blockquote><p>quoted</p></blockquote>' +
-        '<pre><code>let x = 1;</code></pre><p>a <strong>strong</strong> and <em>slanted</em> <code>mono</code> end</p>' +
+        '<pre data-language="js"><code class="language-js">let x = 1;</code></pre><p>a <strong>strong</strong> and <em>slanted</em> <code>mono</code> end</p>' +
         '<hr contenteditable="false"><p></p>',
     );
     // One line per block; the divider and the paragraph the caret went to after it are empty.

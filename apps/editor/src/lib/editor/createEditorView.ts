@@ -5,6 +5,7 @@ import { ySyncPlugin, ySyncPluginKey, yUndoPlugin } from 'y-prosemirror';
 import type * as Y from 'yjs';
 import { schema } from '@tandem/crdt-bridge';
 import { seedEmptyTextblocksOnWrite } from './emptyTextblocks.js';
+import { codeFenceKeys } from './codeFence.js';
 import { tandemInputRules } from './inputRules.js';
 import { tandemKeymap } from './keymap.js';
 import { markdownClipboardParser } from './paste.js';
@@ -40,6 +41,7 @@ export function createEditorView(
       yUndoPlugin(),
       // Before the keymaps: cell selection takes arrow keys and the mouse in tables first.
       ...tablePlugins(),
+      codeFenceKeys(),
       ...tandemKeymap({ link: () => options.onLinkRequest?.() }),
       tandemInputRules(),
       // The find bar's query and its highlighted matches.

@@ -2,6 +2,7 @@ import { InputRule, inputRules, textblockTypeInputRule, wrappingInputRule } from
 import type { MarkType } from 'prosemirror-model';
 import type { Plugin } from 'prosemirror-state';
 import { schema } from '@tandem/crdt-bridge';
+import { codeFenceRule } from './codeFence.js';
 import { replaceWithDivider } from './divider.js';
 
 const { nodes, marks } = schema;
@@ -35,7 +36,7 @@ export function tandemInputRules(): Plugin {
       ),
       wrappingInputRule(/^\s*\[( |x)?\]\s$/, nodes.task_list!, null),
       wrappingInputRule(/^\s*>\s$/, nodes.blockquote!),
-      textblockTypeInputRule(/^```$/, nodes.code_block!),
+      codeFenceRule(),
       new InputRule(/^---$/, (state, _match, start, end) => {
         const $start = state.doc.resolve(start);
         if ($start.parent.type !== nodes.paragraph) return null;
