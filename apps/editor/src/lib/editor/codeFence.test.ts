@@ -1,7 +1,7 @@
 import { EditorState, TextSelection, type Transaction } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
 import { schema } from '@tandem/crdt-bridge';
-import { codeFenceRule, enterCodeFence } from './codeFence.js';
+import { FENCE_TYPED, enterCodeFence } from './codeFence.js';
 
 const { nodes } = schema;
 
@@ -43,7 +43,7 @@ describe('code fences', () => {
   });
 
   it('waits for the space after the fence, so a language can be typed first', () => {
-    const { match } = codeFenceRule();
+    const match = FENCE_TYPED;
     expect(match.test('```')).toBe(false);
     expect(match.test('```js')).toBe(false);
     expect(match.exec('```TypeScript ')?.[1]).toBe('TypeScript');

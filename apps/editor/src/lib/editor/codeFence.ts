@@ -1,4 +1,4 @@
-import { InputRule, textblockTypeInputRule } from 'prosemirror-inputrules';
+import { type InputRule, textblockTypeInputRule } from 'prosemirror-inputrules';
 import { keymap } from 'prosemirror-keymap';
 import { TextSelection, type Command, type Plugin } from 'prosemirror-state';
 import { schema } from '@tandem/crdt-bridge';
@@ -13,14 +13,15 @@ function languageOf(name: string | undefined): string | null {
   return name ? name.toLowerCase() : null;
 }
 
+/** A fence and its optional language followed by the space typed after them. */
+export const FENCE_TYPED = new RegExp(`${FENCE.source.slice(0, -1)}\\s$`, 'i');
+
 /**
  * ```` ```python ```` followed by a space becomes a code block in that language. The fence
  * waits for the space (or Enter, below) so that the language can be typed after it.
  */
 export function codeFenceRule(): InputRule {
-  return textblockTypeInputRule(new RegExp(`${FENCE.source.slice(0, -1)}\\s$`, 'i'), nodes.code_block!, (match) => ({
-    language: languageOf(match[1]),
-  }));
+  return textblockTypeInputRule(FENCE_TYPED, nodes.code_block!, (match) => ({ language: languageOf(match[1]) }));
 }
 
 /** Enter at the end of a paragraph that holds only a fence turns it into an empty code block. */
