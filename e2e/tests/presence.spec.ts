@@ -160,6 +160,40 @@ test.describe('two people', () => {
   });
 });
 
+test.describe('remote edits and the caret', () => {
+  test('the caret stays in view while someone adds lines above it, also without the browser’s scroll anchoring', async ({
+    alice,
+    bob,
+    docId,
+  }) => {
+    const lines = Array.from({ length: 50 }, (_, i) => `Line ${i + 1}`).join('\n');
+    await alice.open(docId);
+    await alice.typeText(lines);
+    await bob.open(docId);
+    await bob.expectText(lines);
+    // Safari has no scroll anchoring: without it, only the editor keeps the caret where it was.
+    await alice.page.evaluate(() => {
+      for (let el: HTMLElement | null = document.querySelector('[data-testid="editor"]'); el; el = el.parentElement)
+        el.style.overflowAnchor = 'none';
+    });
+    await alice.moveCaret('Control+End');
+    const caretInView = () =>
+      alice.page.evaluate(() => {
+        const rect = window.getSelection()!.getRangeAt(0).getBoundingClientRect();
+        return rect.bottom > 0 && rect.top < window.innerHeight;
+      });
+    expect(await caretInView()).toBe(true);
+    expect(await alice.page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+
+    await bob.typeText(`${Array.from({ length: 30 }, () => 'Added above').join('\n')}\n`, 'start');
+    await alice.expectText(`${Array.from({ length: 30 }, () => 'Added above').join('\n')}\n${lines}`);
+    await expect.poll(caretInView).toBe(true);
+    // And it is still where Alice left it: typing goes on at the end of the last line.
+    await alice.page.keyboard.type('!');
+    await expect(alice.editor.locator('p').last()).toHaveText('Line 50!');
+  });
+});
+
 test.describe('one person, two tabs', () => {
   test('shows as one avatar to others and to themselves, with both carets still drawn', async ({ openUser, docId }) => {
     const [alice, bob] = (await openAll(openUser, docId, ['Alice', 'Bob'])) as [DocPage, DocPage];

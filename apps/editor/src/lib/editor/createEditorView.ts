@@ -7,6 +7,7 @@ import { schema } from '@tandem/crdt-bridge';
 import { seedEmptyTextblocksOnWrite } from './emptyTextblocks.js';
 import { codeFenceKeys } from './codeFence.js';
 import { tandemInputRules } from './inputRules.js';
+import { remoteScroll } from './remoteScroll.js';
 import { tandemKeymap } from './keymap.js';
 import { markdownClipboardParser } from './paste.js';
 import { tablePlugins } from './tables.js';
@@ -42,6 +43,7 @@ export function createEditorView(
       // Before the keymaps: cell selection takes arrow keys and the mouse in tables first.
       ...tablePlugins(),
       codeFenceKeys(),
+      remoteScroll(),
       ...tandemKeymap({ link: () => options.onLinkRequest?.() }),
       tandemInputRules(),
       // The find bar's query and its highlighted matches.
