@@ -9,6 +9,7 @@ import type { ApplyResult, Refusal } from './results.js';
 import { SchemaCheck, schemaViolation } from './schemaGuard.js';
 import type { StoredState } from './StoredState.js';
 import { UpdateQueue } from './UpdateQueue.js';
+import type { UpdatePolicy } from './UpdatePolicy.js';
 import { decodeWholeV1Update, isEmptyDeleteSet, structCountHint, type DecodedUpdate } from './v1Update.js';
 
 /** What a room's content intake needs from the room. */
@@ -29,6 +30,8 @@ export interface IntakeDeps {
   splitUpdate(update: Uint8Array): Promise<Uint8Array[] | null>;
   /** Whether the room is gone (unloaded, or its document deleted). */
   isDestroyed(): boolean;
+  /** The role rules (see UpdatePolicy): why `member` may not apply the update, or null. */
+  policy: Pick<UpdatePolicy, 'check'>;
 }
 
 /** A member's change being applied; ChangeFanout sets `ticket` when it queues what it changed. */
@@ -92,6 +95,8 @@ export class ContentIntake {
     const added = this.clientsWithNewContent(doc, structs);
     const foreign = this.foreignContent(added, member);
     if (foreign) return foreign;
+    const refused = this.deps.policy.check(update, [decoded], member);
+    if (refused) return this.refusedByPolicy(member, refused);
     const origin: MemberOrigin = { source: 'member', member, clients: added };
     try {
       Y.applyUpdate(doc, update, origin);
@@ -154,6 +159,8 @@ export class ContentIntake {
     );
     const foreign = this.foreignContent(added, member);
     if (foreign) return foreign;
+    const refused = this.deps.policy.check(update, decoded, member);
+    if (refused) return this.refusedByPolicy(member, refused);
     const origin: MemberOrigin = { source: 'member', member, clients: added };
     for (const part of parts) {
       await nextTurn();
@@ -236,6 +243,14 @@ export class ContentIntake {
   private violatesSchema(member: Member, violation: string): Refusal {
     this.deps.log.warn({ doc: this.deps.docId, socket: member.id, violation }, 'update violating the schema refused');
     return this.refusal(ErrorCode.SchemaViolation, violation);
+  }
+
+  private refusedByPolicy(member: Member, refused: { code: ErrorCode; message: string }): Refusal {
+    this.deps.log.warn(
+      { doc: this.deps.docId, socket: member.id, role: member.role, refused },
+      'update refused by role',
+    );
+    return this.refusal(refused.code, refused.message);
   }
 
   private missingDependencies(): Refusal {

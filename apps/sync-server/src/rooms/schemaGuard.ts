@@ -52,8 +52,8 @@ function checkMarkAttrs(specs: Record<string, AttributeSpec>, attrs: Record<stri
     if (!('default' in spec) && !(name in attrs)) throw new RangeError(`no value for ${name}`);
 }
 
-/** Finds an item by id: among the update's own items (binary search per client), then in the document. */
-class ItemIndex {
+/** Finds an item by id (also used by updateRoots): among the update's own items (binary search per client), then in the document. */
+export class ItemIndex {
   private readonly byClient = new Map<number, Y.Item[]>();
   private sorted = true;
 
@@ -70,6 +70,7 @@ class ItemIndex {
     }
   }
 
+  /** The item holding `id`, or null when neither the update nor the document has it. */
   find(id: Y.ID): Y.Item | null {
     if (!this.sorted) {
       for (const items of this.byClient.values()) items.sort((a, b) => a.id.clock - b.id.clock);
