@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { ItemIndex } from './schemaGuard.js';
+import { ItemIndex } from './ItemIndex.js';
 import type { DecodedUpdate, DeleteRange } from './v1Update.js';
 
 /** Any shared type, as Yjs's own functions take it. */
