@@ -238,6 +238,43 @@ describe('comment threads', () => {
   });
 });
 
+describe('suggestion marks and the schema', () => {
+  it('refuses suggestion marks whose attributes are not valid, from anyone', async () => {
+    const { hands } = await setup(['Owen', 'owner']);
+    const bad = { ...suggestion('s1', 'Owen'), color: 'red' };
+    expect(await hands.Owen!.send((doc) => firstText(doc).insert(0, 'x', { insertion: bad }))).toMatchObject({
+      ok: false,
+      error: { code: 'SCHEMA_VIOLATION' },
+    });
+    expect(await hands.Owen!.send((doc) => firstText(doc).format(0, 1, { deletion: { id: 's1' } }))).toMatchObject({
+      ok: false,
+      error: { code: 'SCHEMA_VIOLATION' },
+    });
+    expect(bodyText(serverDoc())).toBe('Hello world');
+  });
+
+  it('checks a commenter’s change deep inside a later block too', async () => {
+    const { olga, hands } = await setup(['Carl', 'commenter']);
+    const list = new Y.XmlElement('bullet_list');
+    const item = new Y.XmlElement('list_item');
+    const p = new Y.XmlElement('paragraph');
+    p.insert(0, [new Y.XmlText('nested')]);
+    item.insert(0, [p]);
+    list.insert(0, [item]);
+    olga.doc.getXmlFragment('prosemirror').insert(1, [list]);
+    await olga.whenSaved();
+    const nested = (doc: Y.Doc) =>
+      (((doc.getXmlFragment('prosemirror').get(1) as Y.XmlElement).get(0) as Y.XmlElement).get(0) as Y.XmlElement).get(
+        0,
+      ) as Y.XmlText;
+    expect(await hands.Carl!.send((doc) => nested(doc).insert(0, 'un'))).toMatchObject(FORBIDDEN);
+    expect(
+      await hands.Carl!.send((doc) => nested(doc).insert(0, 'un', { insertion: suggestion('s1', 'Carl') })),
+    ).toEqual({ ok: true });
+    expect(bodyText(serverDoc())).toBe('Hello worldunnested');
+  });
+});
+
 describe('open mode', () => {
   it('takes anyone’s comments in any name, but still only well-formed ones', async () => {
     ts = await startTestServer();

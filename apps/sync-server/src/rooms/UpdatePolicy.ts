@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { COMMENTS_MAP } from '@tandem/crdt-bridge/comments';
 import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import { CONTENT_FRAGMENT } from '@tandem/crdt-bridge/schema';
-import { bodyWithoutSuggestionsOf } from './bodyShape.js';
+import { changesBodyBeyondSuggestions } from './bodyShape.js';
 import { commentsProblem, type Sender } from './commentRules.js';
 import type { Member } from './Member.js';
 import { mayTouchRoot } from './updateRoots.js';
@@ -52,9 +52,9 @@ export class UpdatePolicy {
     if (!commenter && !mayTouchRoot(doc, decoded, COMMENTS_MAP)) return null;
     const sender: Sender = { id: member.userId, role: member.role };
     const shadow = this.shadowOf(doc);
-    const changed = new Set<string | null>();
+    const changed = new Map<SharedType, string | null>();
     const collect = (tr: Y.Transaction) => {
-      if (tr.origin === TRIAL) for (const type of tr.changed.keys()) changed.add(rootName(type));
+      if (tr.origin === TRIAL) for (const type of tr.changed.keys()) changed.set(type, rootName(type));
     };
     shadow.on('afterTransaction', collect);
     try {
@@ -72,29 +72,33 @@ export class UpdatePolicy {
   }
 
   /** The rules, given the document before (`doc`) and after (`shadow`) the update and the root types it changed. */
-  private verdict(doc: Y.Doc, shadow: Y.Doc, sender: Sender, changed: Set<string | null>): PolicyRefusal | null {
+  private verdict(
+    doc: Y.Doc,
+    shadow: Y.Doc,
+    sender: Sender,
+    changed: Map<SharedType, string | null>,
+  ): PolicyRefusal | null {
+    const roots = new Set(changed.values());
     if (shadow.store.pendingStructs !== null || shadow.store.pendingDs !== null)
       return {
         code: ErrorCode.MissingDependencies,
         message: 'The update builds on changes the server does not have; re-syncing.',
       };
     if (sender.role === 'commenter') {
-      for (const root of changed) {
+      for (const root of roots) {
         if (root === COMMENTS_MAP || root === CONTENT_FRAGMENT) continue;
         return { code: ErrorCode.Forbidden, message: 'You can comment and suggest, but not change the document.' };
       }
+      // A commenter always has a token (open mode makes everyone an owner).
       const author = sender.id ?? '';
-      if (
-        changed.has(CONTENT_FRAGMENT) &&
-        bodyWithoutSuggestionsOf(doc.getXmlFragment(CONTENT_FRAGMENT), author) !==
-          bodyWithoutSuggestionsOf(shadow.getXmlFragment(CONTENT_FRAGMENT), author)
-      )
+      const inBody = [...changed].filter(([, root]) => root === CONTENT_FRAGMENT).map(([type]) => type);
+      if (changesBodyBeyondSuggestions(doc, shadow, CONTENT_FRAGMENT, inBody, author))
         return {
           code: ErrorCode.Forbidden,
           message: 'You can suggest changes (marked as yours), but not change the text directly.',
         };
     }
-    if (!changed.has(COMMENTS_MAP)) return null;
+    if (!roots.has(COMMENTS_MAP)) return null;
     const problem = commentsProblem(doc, shadow, sender);
     if (problem === null) return null;
     return {
@@ -121,6 +125,9 @@ export class UpdatePolicy {
     if (this.shadow) return this.shadow;
     const shadow = new Y.Doc({ gc: doc.gc });
     Y.applyUpdate(shadow, Y.encodeStateAsUpdate(doc));
+    // Typed now, once: typing a root later makes a new object, unlike the one a trial reports as changed.
+    shadow.getXmlFragment(CONTENT_FRAGMENT);
+    shadow.getMap(COMMENTS_MAP);
     const listener = (update: Uint8Array) => Y.applyUpdate(shadow, update);
     doc.on('update', listener);
     this.following = { doc, listener };

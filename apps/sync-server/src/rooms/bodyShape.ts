@@ -58,6 +58,47 @@ function nodeShape(node: Y.XmlElement | Y.XmlText | Y.XmlHook, author: string): 
   return 'H'; // The schema allows no hooks; the schema guard refuses them.
 }
 
+/** Any shared type, as Yjs's own functions take it. */
+type SharedType = Parameters<typeof Y.findRootTypeKey>[0];
+
+/**
+ * Whether the change from `before` to `after` (the same document without and with an
+ * update whose transaction changed `changed`) does more to `fragment`'s content than add
+ * or take out `author`'s suggestions. Only the top-level blocks the update changed are
+ * compared, so a keystroke in a large document costs one block; when the update adds or
+ * removes top-level blocks the whole body is compared.
+ */
+export function changesBodyBeyondSuggestions(
+  before: Y.Doc,
+  after: Y.Doc,
+  fragmentName: string,
+  changed: Iterable<SharedType>,
+  author: string,
+): boolean {
+  const fragment = after.getXmlFragment(fragmentName);
+  const blocks = new Map<string, Y.ID>();
+  for (const type of changed) {
+    if (type === fragment) {
+      return (
+        bodyWithoutSuggestionsOf(before.getXmlFragment(fragmentName), author) !==
+        bodyWithoutSuggestionsOf(fragment, author)
+      );
+    }
+    let t: SharedType | null = type;
+    while (t?._item && t._item.parent !== fragment) t = t._item.parent as SharedType | null;
+    if (t?._item) blocks.set(`${t._item.id.client}:${t._item.id.clock}`, t._item.id);
+  }
+  for (const id of blocks.values()) {
+    const was = Y.getItem(before.store, id);
+    const now = Y.getItem(after.store, id);
+    if (!(was instanceof Y.Item) || !(now instanceof Y.Item) || was.deleted !== now.deleted) return true;
+    const [a, b] = [was.content, now.content];
+    if (!(a instanceof Y.ContentType) || !(b instanceof Y.ContentType)) return true;
+    if (nodeShape(a.type as Y.XmlElement, author) !== nodeShape(b.type as Y.XmlElement, author)) return true;
+  }
+  return false;
+}
+
 /**
  * The document body (the `prosemirror` fragment) as a string, with every suggestion of
  * `author` taken out. A commenter's update is allowed in the body only when this is the
