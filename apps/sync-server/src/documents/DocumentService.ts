@@ -8,6 +8,7 @@ import type { TrashEntry } from '../storage/TrashStore.js';
 import type { PackedState } from '../storage/rowCodec.js';
 import type { WorkerPool } from '../work/WorkerPool.js';
 import type { NewDocumentContent } from '../work/jobs.js';
+import type { CommentsJSON } from '@tandem/crdt-bridge/api';
 import type { TitleKeeper } from '../rooms/TitleKeeper.js';
 import type { EditDoor } from './EditDoor.js';
 import { indexedText } from '../search/searchText.js';
@@ -106,6 +107,13 @@ export class DocumentService {
     if (!updates) return null;
     const imageBase = imagePath(docId, '');
     return this.deps.work.run('exportDocument', { source: { updates }, format, imageBase });
+  }
+
+  /** Every comment thread of the document with the text each is on now, read on a worker; null when it does not exist. */
+  async comments(docId: string): Promise<CommentsJSON | null> {
+    const updates = await this.deps.registry.contentOf(docId);
+    if (!updates) return null;
+    return this.deps.work.run('documentComments', { source: { updates } });
   }
 
   /**
