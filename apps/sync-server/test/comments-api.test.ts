@@ -14,7 +14,7 @@ const DOC = 'notes';
  * A relative position's JSON at `index` of `type`, as a thread's anchor stores it; an end
  * sticks to the character before it (assoc -1), so text typed right after is not taken in.
  */
-function at(type: Y.AbstractType<unknown>, index: number, assoc = 0): unknown {
+function at(type: Y.XmlText, index: number, assoc = 0): unknown {
   return Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(type, index, assoc));
 }
 

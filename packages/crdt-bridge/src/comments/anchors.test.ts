@@ -13,7 +13,7 @@ function textOf(doc: Y.Doc, block: number): Y.XmlText {
   return (doc.getXmlFragment(CONTENT_FRAGMENT).get(block) as Y.XmlElement).get(0) as Y.XmlText;
 }
 
-function at(type: Y.AbstractType<unknown>, index: number, assoc = 0): unknown {
+function at(type: Y.XmlText, index: number, assoc = 0): unknown {
   return Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(type, index, assoc));
 }
 
