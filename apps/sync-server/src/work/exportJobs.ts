@@ -2,26 +2,41 @@
 
 import type { CommentsJSON } from '@tandem/crdt-bridge/api';
 import { readThreads, threadJson } from '@tandem/crdt-bridge/comments';
-import { docFromY, docTitle, htmlPage, toHtml, toMarkdown } from '@tandem/crdt-bridge/schema';
+import { docFromY, docTitle, htmlPage, toHtml, toMarkdown, withoutSuggestions } from '@tandem/crdt-bridge/schema';
+import { commentsSection, linkNotes, noteComments } from '../export/commentNotes.js';
 import type { ImageSet } from '../export/images.js';
 import { imageIdsOf } from '../images/imageReferences.js';
 import { bytesOf, docOf, type StateSource } from './stateSource.js';
 
+/** What an export shows besides the document: suggestions (else left out as not yet accepted), comments (HTML only). */
+export interface ExportOptions {
+  suggestions?: boolean;
+  comments?: boolean;
+}
+
 /**
  * A live or stored document as a Markdown or HTML download, and its title. Markdown links
  * images to `imageBase` + their id (HTML gets their bytes later, on the main thread).
+ * Suggestions are left out (the document as if none were accepted) unless asked for:
+ * then Markdown writes them as CriticMarkup and HTML as `<ins>`/`<del>`. HTML may add the
+ * open comment threads as footnotes.
  */
-export function exportDocument(input: { source: StateSource; format: 'markdown' | 'html'; imageBase?: string }): {
-  body: Uint8Array;
-  title: string;
-} {
+export function exportDocument(
+  input: { source: StateSource; format: 'markdown' | 'html'; imageBase?: string } & ExportOptions,
+): { body: Uint8Array; title: string } {
   const doc = docOf(input.source);
   try {
-    const node = docFromY(doc);
     const title = docTitle(doc);
+    const notes = input.format === 'html' && input.comments ? noteComments(doc) : [];
+    const whole = docFromY(doc);
+    const node = input.suggestions ? whole : withoutSuggestions(whole);
     const { imageBase } = input;
-    const markdown = () => toMarkdown(node, imageBase === undefined ? {} : { imagePath: (id) => imageBase + id });
-    return { body: bytesOf(input.format === 'markdown' ? markdown() : htmlPage(title, toHtml(node))), title };
+    if (input.format === 'markdown')
+      return {
+        body: bytesOf(toMarkdown(node, imageBase === undefined ? {} : { imagePath: (id) => imageBase + id })),
+        title,
+      };
+    return { body: bytesOf(htmlPage(title, linkNotes(toHtml(node), notes) + commentsSection(notes))), title };
   } finally {
     doc.destroy();
   }
@@ -37,7 +52,7 @@ export function documentImages(input: { source: StateSource }): { ids: string[] 
   }
 }
 
-/** A live or stored document as a Word file, with the images the caller loaded, and its title. */
+/** A live or stored document as a Word file (suggestions left out), with the images the caller loaded, and its title. */
 export async function exportDocx(input: { source: StateSource; images: ImageSet }): Promise<{
   body: Uint8Array;
   title: string;
@@ -47,7 +62,8 @@ export async function exportDocx(input: { source: StateSource; images: ImageSet 
   const doc = docOf(input.source);
   try {
     const title = docTitle(doc);
-    return { body: await buildDocx(docFromY(doc), title, input.images), title };
+    // Suggestions are not part of the document until accepted: left out, as in Markdown.
+    return { body: await buildDocx(withoutSuggestions(docFromY(doc)), title, input.images), title };
   } finally {
     doc.destroy();
   }
