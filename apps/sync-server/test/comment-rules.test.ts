@@ -197,6 +197,30 @@ describe('comment threads', () => {
     expect(readThreads(serverDoc())).toHaveLength(1);
   });
 
+  it('checks the comments in a large update (applied in parts) too', async () => {
+    const { hands } = await setup(['Eddie', 'editor']);
+    const result = await hands.Eddie!.send((doc) => {
+      const blocks = Array.from({ length: 3_000 }, (_, i) => {
+        const p = new Y.XmlElement('paragraph');
+        p.insert(0, [new Y.XmlText(`pasted paragraph number ${i} with some words in it`)]);
+        return p;
+      });
+      doc.getXmlFragment('prosemirror').insert(1, blocks);
+      putMessage(doc, 't1', message('m9', 'Olga', 'Not really Olga', 2_000));
+    });
+    expect(result).toMatchObject(FORBIDDEN);
+    expect(serverDoc().getXmlFragment('prosemirror').length).toBe(1);
+    expect(readThreads(serverDoc())[0]!.messages).toHaveLength(1);
+    expect(
+      await hands.Eddie!.send((doc) =>
+        doc.getXmlFragment('prosemirror').insert(
+          1,
+          Array.from({ length: 3_000 }, () => new Y.XmlElement('paragraph')),
+        ),
+      ),
+    ).toEqual({ ok: true });
+  });
+
   it('lets an owner delete anyone’s message and thread, and an author their own thread', async () => {
     const { hands } = await setup(['Carl', 'commenter'], ['Owen', 'owner']);
     await hands.Carl!.send((doc) => putMessage(doc, 't1', message('m2', 'Carl', 'Mine', 2_000)));

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
+import { COMMENTS_MAP } from '@tandem/crdt-bridge/comments';
 import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import type { DurabilityTicket } from '../storage/WriteQueue.js';
 import { CHECK_SLICE_MS, LARGE_UPDATE_BYTES, UPDATE_PART_STRUCTS, buildsOnUnknown, nextTurn } from './largeUpdate.js';
@@ -8,6 +9,7 @@ import type { ChangeOrigin } from './origins.js';
 import type { ApplyResult, Refusal } from './results.js';
 import { SchemaCheck, schemaViolation } from './schemaGuard.js';
 import type { StoredState } from './StoredState.js';
+import { RootCheck } from './updateRoots.js';
 import { UpdateQueue } from './UpdateQueue.js';
 import type { UpdatePolicy } from './UpdatePolicy.js';
 import { decodeWholeV1Update, isEmptyDeleteSet, structCountHint, type DecodedUpdate } from './v1Update.js';
@@ -137,11 +139,13 @@ export class ContentIntake {
     const doc = this.deps.content();
     const decoded: DecodedUpdate[] = [];
     const check = new SchemaCheck(doc);
+    const comments = new RootCheck(doc, COMMENTS_MAP);
     for (const part of parts) {
       await nextTurn();
       const one = decodeWholeV1Update(part);
       decoded.push(one);
       check.add(one.structs);
+      comments.add(one);
     }
     let violation: string | null | undefined;
     do {
@@ -150,6 +154,12 @@ export class ContentIntake {
       violation = check.run(performance.now() + CHECK_SLICE_MS);
     } while (violation === undefined);
     if (violation !== null) return this.violatesSchema(member, violation);
+    let touchesComments: boolean | undefined;
+    do {
+      await nextTurn();
+      if (this.deps.isDestroyed()) return this.gone();
+      touchesComments = comments.run(performance.now() + CHECK_SLICE_MS);
+    } while (touchesComments === undefined);
     await nextTurn();
     if (this.deps.isDestroyed()) return this.gone();
     if (buildsOnUnknown(doc, decoded)) return this.missingDependencies();
@@ -159,7 +169,7 @@ export class ContentIntake {
     );
     const foreign = this.foreignContent(added, member);
     if (foreign) return foreign;
-    const refused = this.deps.policy.check(update, decoded, member);
+    const refused = this.deps.policy.check(update, decoded, member, touchesComments);
     if (refused) return this.refusedByPolicy(member, refused);
     const origin: MemberOrigin = { source: 'member', member, clients: added };
     for (const part of parts) {

@@ -45,11 +45,20 @@ export class UpdatePolicy {
 
   constructor(private readonly content: () => Y.Doc) {}
 
-  /** Why `member` may not apply `update` (decoded as `decoded`), or null when they may. */
-  check(update: Uint8Array, decoded: readonly DecodedUpdate[], member: Member): PolicyRefusal | null {
+  /**
+   * Why `member` may not apply `update` (decoded as `decoded`), or null when they may.
+   * `touchesComments` is whether the update may change the comments map, when the caller
+   * already worked it out (a large update, a slice at a time: see RootCheck).
+   */
+  check(
+    update: Uint8Array,
+    decoded: readonly DecodedUpdate[],
+    member: Member,
+    touchesComments?: boolean,
+  ): PolicyRefusal | null {
     const doc = this.content();
     const commenter = member.role === 'commenter';
-    if (!commenter && !mayTouchRoot(doc, decoded, COMMENTS_MAP)) return null;
+    if (!commenter && !(touchesComments ?? mayTouchRoot(doc, decoded, COMMENTS_MAP))) return null;
     const sender: Sender = { id: member.userId, role: member.role };
     const shadow = this.shadowOf(doc);
     const changed = new Map<SharedType, string | null>();

@@ -88,21 +88,46 @@ function deletesUnder(doc: Y.Doc, client: number, ranges: readonly DeleteRange[]
 }
 
 /**
- * Whether applying the update could change the root type `root` of `doc`: an item lands
- * there, or the delete set removes something there. Errs on yes when it cannot tell, so
- * a "no" may be trusted: the checks that need the whole update then need not run.
+ * Whether applying an update could change the root type `root` of a document: an item
+ * lands there, or the delete set removes something there. Errs on yes when it cannot
+ * tell, so a "no" may be trusted: the checks that need the whole update then need not
+ * run. In steps, like the schema check: {@link add} every part, then {@link run} until it
+ * gives a verdict, so a large update is looked at a slice at a time.
  */
-export function mayTouchRoot(doc: Y.Doc, decoded: readonly DecodedUpdate[], root: string): boolean {
-  const finder = new RootFinder(doc);
-  for (const d of decoded) finder.add(d.structs);
-  for (const d of decoded) {
-    for (const struct of d.structs) {
-      if (!(struct instanceof Y.Item)) continue;
-      const found = finder.rootOf(struct);
-      if (found === null || found === root) return true;
-    }
-    for (const [client, ranges] of d.ds.clients)
-      if (deletesUnder(doc, client, ranges as DeleteRange[], root)) return true;
+export class RootCheck {
+  private readonly finder: RootFinder;
+  private readonly items: Y.Item[] = [];
+  private readonly deletes: [number, DeleteRange[]][] = [];
+  private next = 0;
+
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly root: string,
+  ) {
+    this.finder = new RootFinder(doc);
   }
-  return false;
+
+  /** Adds a part of the update. */
+  add(decoded: DecodedUpdate): void {
+    this.finder.add(decoded.structs);
+    for (const struct of decoded.structs) if (struct instanceof Y.Item) this.items.push(struct);
+    for (const [client, ranges] of decoded.ds.clients) this.deletes.push([client, ranges as DeleteRange[]]);
+  }
+
+  /** True or false once known, undefined when the clock passed `deadline` (`performance.now()` ms) first: call again. */
+  run(deadline = Infinity): boolean | undefined {
+    for (; this.next < this.items.length; this.next++) {
+      if ((this.next & 255) === 0 && performance.now() > deadline) return undefined;
+      const found = this.finder.rootOf(this.items[this.next]!);
+      if (found === null || found === this.root) return true;
+    }
+    return this.deletes.some(([client, ranges]) => deletesUnder(this.doc, client, ranges, this.root));
+  }
+}
+
+/** {@link RootCheck} in one go, for an update small enough to look at whole. */
+export function mayTouchRoot(doc: Y.Doc, decoded: readonly DecodedUpdate[], root: string): boolean {
+  const check = new RootCheck(doc, root);
+  for (const d of decoded) check.add(d);
+  return check.run()!;
 }
