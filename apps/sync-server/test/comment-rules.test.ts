@@ -11,6 +11,7 @@ import {
   setThreadStatus,
 } from '@tandem/crdt-bridge/comments';
 import { META_MAP, TITLE_KEY } from '@tandem/crdt-bridge/schema';
+import { MAX_REFUSED_TRIALS } from '../src/rooms/UpdatePolicy.js';
 import { startTestServer, waitFor, type TestServer } from './helpers.js';
 import {
   SECRET,
@@ -123,6 +124,17 @@ describe('a commenter’s body changes', () => {
     ).toMatchObject(FORBIDDEN);
     expect(firstText(serverDoc()).toDelta()).toEqual([{ insert: 'Hello world' }]);
     expect(serverDoc().getXmlFragment('prosemirror').length).toBe(1);
+  });
+
+  it('after many refused changes, refuses the sender’s next ones untried until they rejoin', async () => {
+    const { hands } = await setup(['Carl', 'commenter']);
+    for (let i = 0; i < MAX_REFUSED_TRIALS; i++)
+      expect(await hands.Carl!.send((doc) => firstText(doc).insert(0, 'x'))).toMatchObject(FORBIDDEN);
+    const own = (doc: Y.Doc) => firstText(doc).insert(11, '!', { insertion: suggestion('s1', 'Carl') });
+    expect(await hands.Carl!.send(own)).toMatchObject(FORBIDDEN);
+    expect(bodyText(serverDoc())).toBe('Hello world');
+    const again = await handClient(ts, DOC, await tokenFor('Carl', DOC, 'commenter'));
+    expect(await again.send(own)).toEqual({ ok: true });
   });
 
   it('refuses the title and other root types', async () => {
