@@ -146,6 +146,32 @@ describe('a commenter’s body changes', () => {
   });
 });
 
+describe('the shadow copy', () => {
+  it('follows everyone’s changes, so a commenter can suggest in text an editor just wrote', async () => {
+    const { olga, hands } = await setup(['Carl', 'commenter'], ['Eddie', 'editor']);
+    // The first trial makes the shadow; everything after must reach it.
+    expect(
+      await hands.Carl!.send((doc) => firstText(doc).format(0, 5, { deletion: suggestion('s1', 'Carl') })),
+    ).toEqual({ ok: true });
+    expect(await hands.Eddie!.send((doc) => firstText(doc).insert(11, ' and more'))).toEqual({ ok: true });
+    firstText(olga.doc).insert(0, '> ');
+    await olga.whenSaved();
+    expect(
+      await hands.Carl!.send((doc) =>
+        firstText(doc).insert(firstText(doc).length, '?', { insertion: suggestion('s2', 'Carl') }),
+      ),
+    ).toEqual({ ok: true });
+    expect(await hands.Carl!.send((doc) => firstText(doc).delete(0, 2))).toMatchObject(FORBIDDEN);
+    // Refused: the shadow was dropped; the next trial makes a new one from the room's document.
+    expect(await hands.Carl!.send((doc) => firstText(doc).format(2, 5, { deletion: null }))).toEqual({ ok: true });
+    expect(bodyText(serverDoc())).toBe('> Hello world and more?');
+    expect(firstText(serverDoc()).toDelta()).toEqual([
+      { insert: '> Hello world and more' },
+      { insert: '?', attributes: { insertion: suggestion('s2', 'Carl') } },
+    ]);
+  });
+});
+
 describe('comment threads', () => {
   it('lets a commenter open a thread, reply and resolve', async () => {
     const { olga, hands } = await setup(['Carl', 'commenter']);
