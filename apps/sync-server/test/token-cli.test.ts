@@ -48,10 +48,23 @@ describe('npm run token', () => {
     }
   });
 
+  it('makes commenter tokens', async () => {
+    const result = run(['--doc', 'review', '--role', 'commenter', '--name', 'Carl', '--id', 'carl']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/\(commenter on review\)/);
+    const token = decodeURIComponent(/#token=([^&\s]+)/.exec(result.stdout)![1]!);
+    expect((await verifyToken(SECRET, token)).user).toEqual({
+      id: 'carl',
+      name: 'Carl',
+      roles: { review: 'commenter' },
+    });
+  });
+
   it('refuses bad arguments and a missing secret with a clear message', () => {
     const badRole = run(['--doc', 'plan', '--role', 'admin', '--name', 'Ana']);
     expect(badRole.status).toBe(64);
     expect(badRole.stderr).toMatch(/usage/);
+    expect(badRole.stderr).toMatch(/viewer\|commenter\|editor\|owner/);
     const noSecret = run(['--doc', 'plan', '--role', 'editor', '--name', 'Ana'], { TANDEM_AUTH_SECRET: '' });
     expect(noSecret.status).toBe(78);
     expect(noSecret.stderr).toMatch(/TANDEM_AUTH_SECRET/);

@@ -8,7 +8,7 @@ import { linkPath } from '../http/linkRoutes.js';
 import { createLogger } from '../logger.js';
 import { openConfiguredStore } from '../storage/openStore.js';
 
-const USAGE = `usage: npm run token -- --doc <id|prefix-*|*> --role viewer|editor|owner --name "Ana" [--ttl 7d] [--id ana]
+const USAGE = `usage: npm run token -- --doc <id|prefix-*|*> --role viewer|commenter|editor|owner --name "Ana" [--ttl 7d] [--id ana]
 
 Creates a share link (listed in the document's Share dialog, where its owners can revoke it) and
 prints its token and address: opening the address stores the token in the browser and opens the document.

@@ -7,7 +7,9 @@ import type { DocumentMeta, DocumentStore } from '../storage/DocumentStore.js';
 import type { TrashEntry } from '../storage/TrashStore.js';
 import type { PackedState } from '../storage/rowCodec.js';
 import type { WorkerPool } from '../work/WorkerPool.js';
+import type { ExportOptions } from '../work/exportJobs.js';
 import type { NewDocumentContent } from '../work/jobs.js';
+import type { CommentsJSON } from '@tandem/crdt-bridge/api';
 import type { TitleKeeper } from '../rooms/TitleKeeper.js';
 import type { EditDoor } from './EditDoor.js';
 import { indexedText } from '../search/searchText.js';
@@ -99,13 +101,24 @@ export class DocumentService {
     return (await this.deps.store.get(docId))!;
   }
 
-  /** The document rendered as Markdown or HTML on a worker, from its live or stored state; null when it does not exist. */
-  async export(docId: string, format: 'markdown' | 'html'): Promise<ExportedDocument | null> {
+  /** The document rendered as Markdown or HTML on a worker (see exportDocument), from its live or stored state; null when it does not exist. */
+  async export(
+    docId: string,
+    format: 'markdown' | 'html',
+    options: ExportOptions = {},
+  ): Promise<ExportedDocument | null> {
     // Read as it is (the live state, or the stored rows of a document nobody has open).
     const updates = await this.deps.registry.contentOf(docId);
     if (!updates) return null;
     const imageBase = imagePath(docId, '');
-    return this.deps.work.run('exportDocument', { source: { updates }, format, imageBase });
+    return this.deps.work.run('exportDocument', { source: { updates }, format, imageBase, ...options });
+  }
+
+  /** Every comment thread of the document with the text each is on now, read on a worker; null when it does not exist. */
+  async comments(docId: string): Promise<CommentsJSON | null> {
+    const updates = await this.deps.registry.contentOf(docId);
+    if (!updates) return null;
+    return this.deps.work.run('documentComments', { source: { updates } });
   }
 
   /**

@@ -12,6 +12,7 @@ import { NoSuchDocument, type RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { StorageHealth } from '../storage/StorageHealth.js';
 import { StorageUnavailableError, storageFailureReason } from '../storage/storageErrors.js';
 import type { Quotas } from '../limits/Quotas.js';
+import { commentRoutes } from './commentRoutes.js';
 import { contentRoutes } from './contentRoutes.js';
 import type { DocumentStore } from '../storage/DocumentStore.js';
 import { documentRoutes } from './documentRoutes.js';
@@ -62,6 +63,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
     ...healthRoutes(deps),
     ...documentRoutes(deps),
     ...contentRoutes(deps),
+    ...commentRoutes(deps),
     ...versionRoutes(deps),
     ...linkRoutes(deps),
     ...trashRoutes(deps),

@@ -58,7 +58,11 @@ const EXPORT_FORMATS = {
   docx: { type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', extension: 'docx' },
 } as const;
 
-/** `GET /api/docs/<id>/export?format=markdown|html|docx`: the document as a download, rendered on a worker. */
+/**
+ * `GET /api/docs/<id>/export?format=markdown|html|docx`: the document as a download, rendered
+ * on a worker; `suggestions=include` shows suggestions (Markdown, HTML), `comments=include`
+ * adds the open threads as footnotes (HTML).
+ */
 const exportDocument: ContentHandler = async (deps, ctx) => {
   const id = await existingDoc(deps, ctx);
   if (!id) return;
@@ -67,7 +71,13 @@ const exportDocument: ContentHandler = async (deps, ctx) => {
     sendError(ctx.res, 400, 'INVALID_FORMAT', 'format must be "markdown", "html" or "docx".');
     return;
   }
-  const exported = format === 'docx' ? await deps.documents.exportDocx(id) : await deps.documents.export(id, format);
+  const query = ctx.url.searchParams;
+  const options = {
+    suggestions: query.get('suggestions') === 'include',
+    comments: query.get('comments') === 'include',
+  };
+  const exported =
+    format === 'docx' ? await deps.documents.exportDocx(id) : await deps.documents.export(id, format, options);
   if (!exported) {
     sendError(ctx.res, 404, 'NOT_FOUND', 'There is no document with that id.');
     return;

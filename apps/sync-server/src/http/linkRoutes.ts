@@ -48,7 +48,7 @@ function ownsScope(user: AuthUser, scope: string): boolean {
 function linkRequest(body: unknown): Required<Pick<CreateShareLinkRequest, 'role'>> & CreateShareLinkRequest {
   const given = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   if (!isRole(given.role))
-    throw new BadRequest(400, 'INVALID_ROLE', 'A link needs a role: "viewer", "editor" or "owner".');
+    throw new BadRequest(400, 'INVALID_ROLE', 'A link needs a role: "viewer", "commenter", "editor" or "owner".');
   if (given.name !== undefined && typeof given.name !== 'string')
     throw new BadRequest(400, 'INVALID_NAME', 'A link’s name must be text.');
   const days = given.expiresInDays;

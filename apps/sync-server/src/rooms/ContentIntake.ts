@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
+import { COMMENTS_MAP } from '@tandem/crdt-bridge/comments';
 import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import type { DurabilityTicket } from '../storage/WriteQueue.js';
 import { CHECK_SLICE_MS, LARGE_UPDATE_BYTES, UPDATE_PART_STRUCTS, buildsOnUnknown, nextTurn } from './largeUpdate.js';
@@ -8,7 +9,9 @@ import type { ChangeOrigin } from './origins.js';
 import type { ApplyResult, Refusal } from './results.js';
 import { SchemaCheck, schemaViolation } from './schemaGuard.js';
 import type { StoredState } from './StoredState.js';
+import { RootCheck } from './updateRoots.js';
 import { UpdateQueue } from './UpdateQueue.js';
+import type { UpdatePolicy } from './UpdatePolicy.js';
 import { decodeWholeV1Update, isEmptyDeleteSet, structCountHint, type DecodedUpdate } from './v1Update.js';
 
 /** What a room's content intake needs from the room. */
@@ -29,6 +32,8 @@ export interface IntakeDeps {
   splitUpdate(update: Uint8Array): Promise<Uint8Array[] | null>;
   /** Whether the room is gone (unloaded, or its document deleted). */
   isDestroyed(): boolean;
+  /** The role rules (see UpdatePolicy): why `member` may not apply the update, or null. */
+  policy: Pick<UpdatePolicy, 'check'>;
 }
 
 /** A member's change being applied; ChangeFanout sets `ticket` when it queues what it changed. */
@@ -92,6 +97,8 @@ export class ContentIntake {
     const added = this.clientsWithNewContent(doc, structs);
     const foreign = this.foreignContent(added, member);
     if (foreign) return foreign;
+    const refused = this.deps.policy.check(update, [decoded], member);
+    if (refused) return this.refusedByPolicy(member, refused);
     const origin: MemberOrigin = { source: 'member', member, clients: added };
     try {
       Y.applyUpdate(doc, update, origin);
@@ -132,11 +139,13 @@ export class ContentIntake {
     const doc = this.deps.content();
     const decoded: DecodedUpdate[] = [];
     const check = new SchemaCheck(doc);
+    const comments = new RootCheck(doc, COMMENTS_MAP);
     for (const part of parts) {
       await nextTurn();
       const one = decodeWholeV1Update(part);
       decoded.push(one);
       check.add(one.structs);
+      comments.add(one);
     }
     let violation: string | null | undefined;
     do {
@@ -145,6 +154,12 @@ export class ContentIntake {
       violation = check.run(performance.now() + CHECK_SLICE_MS);
     } while (violation === undefined);
     if (violation !== null) return this.violatesSchema(member, violation);
+    let touchesComments: boolean | undefined;
+    do {
+      await nextTurn();
+      if (this.deps.isDestroyed()) return this.gone();
+      touchesComments = comments.run(performance.now() + CHECK_SLICE_MS);
+    } while (touchesComments === undefined);
     await nextTurn();
     if (this.deps.isDestroyed()) return this.gone();
     if (buildsOnUnknown(doc, decoded)) return this.missingDependencies();
@@ -154,6 +169,8 @@ export class ContentIntake {
     );
     const foreign = this.foreignContent(added, member);
     if (foreign) return foreign;
+    const refused = this.deps.policy.check(update, decoded, member, touchesComments);
+    if (refused) return this.refusedByPolicy(member, refused);
     const origin: MemberOrigin = { source: 'member', member, clients: added };
     for (const part of parts) {
       await nextTurn();
@@ -236,6 +253,14 @@ export class ContentIntake {
   private violatesSchema(member: Member, violation: string): Refusal {
     this.deps.log.warn({ doc: this.deps.docId, socket: member.id, violation }, 'update violating the schema refused');
     return this.refusal(ErrorCode.SchemaViolation, violation);
+  }
+
+  private refusedByPolicy(member: Member, refused: { code: ErrorCode; message: string }): Refusal {
+    this.deps.log.warn(
+      { doc: this.deps.docId, socket: member.id, role: member.role, refused },
+      'update refused by role',
+    );
+    return this.refusal(refused.code, refused.message);
   }
 
   private missingDependencies(): Refusal {

@@ -18,11 +18,14 @@ export class Member {
    *   key, or the connection id; a reconnecting client with the same key takes them back.
    * @param role what this connection may do in this document.
    * @param port how the room reaches this member alone.
+   * @param userId the token's subject in token mode, null in open mode (where anyone is
+   *   anyone): comment and suggestion rules name the sender by it.
    */
   constructor(
     readonly id: string,
     readonly key: string,
     readonly role: Role,
     readonly port: MemberPort,
+    readonly userId: string | null = null,
   ) {}
 }

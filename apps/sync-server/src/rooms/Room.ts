@@ -9,6 +9,7 @@ import { LOAD_ORIGIN } from './origins.js';
 import { RoomPresence } from './RoomPresence.js';
 import type { ApplyResult, PresenceResult } from './results.js';
 import { StoredState } from './StoredState.js';
+import { UpdatePolicy } from './UpdatePolicy.js';
 
 export type { ApplyResult, PresenceResult, Refusal } from './results.js';
 export type { ChangeListener, RoomJournal } from './ChangeFanout.js';
@@ -40,6 +41,7 @@ export class Room {
   private readonly liveKeys = new Map<string, number>();
   private readonly presence: RoomPresence;
   private readonly intake: ContentIntake;
+  private readonly policy = new UpdatePolicy(() => this.content());
   private readonly changes: ChangeFanout;
   private readonly destroyListeners = new Set<() => void>();
   /** The whole state as one V1 update, kept until the document next changes (cheap joins for newcomers). */
@@ -76,6 +78,7 @@ export class Room {
       ticket: () => deps.journal.ticket(),
       splitUpdate: deps.splitUpdate,
       isDestroyed: () => this.destroyed,
+      policy: this.policy,
     });
   }
 
@@ -181,6 +184,7 @@ export class Room {
     else this.liveKeys.delete(member.key);
     this.deps.audience.remove(member);
     this.presence.removeMember(member);
+    this.policy.membersChanged(this.members_.values());
     return member;
   }
 
@@ -202,6 +206,7 @@ export class Room {
     if (this.destroyed) return;
     for (const listener of this.destroyListeners) listener();
     this.destroyed = true;
+    this.policy.drop();
     this.presence.destroy();
     this.ydoc.destroy();
   }

@@ -1,7 +1,7 @@
 import type { AttributeSpec, NodeType } from 'prosemirror-model';
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT, META_MAP, TITLE_KEY, safeHref, schema, titleProblem } from '@tandem/crdt-bridge/schema';
-import { ItemIndex } from './itemIndex.js';
+import { ItemIndex } from './ItemIndex.js';
 
 /**
  * What holds an item: a root type by name, an XML element by node name, an XML text

@@ -174,7 +174,9 @@ export async function joinDocument(conn: Connection, request: unknown, rawAck: u
     for (const run of conn.memberships.abandon(docId)) run();
     return;
   }
-  const member = new Member(conn.id, memberKey(conn, join.sessionKey), role, new SocketMemberPort(conn.socket));
+  const { data } = conn.socket;
+  const userId = data.authenticated ? data.user.id : null;
+  const member = new Member(conn.id, memberKey(conn, join.sessionKey), role, new SocketMemberPort(conn.socket), userId);
   room.addMember(member);
   const waiting = conn.memberships.joined(docId, member, room);
   conn.joinedOne();

@@ -48,14 +48,17 @@ function answerUpdate(conn: Connection, room: Room, ack: Ack, received: number, 
   });
 }
 
-/** A step 2 or an update: applied for an editor (its ack waits for storage), refused for a viewer. */
+/**
+ * A step 2 or an update: refused for a viewer; from a commenter up, applied once the room's
+ * rules (ContentIntake, UpdatePolicy) allow it — its ack waits for storage.
+ */
 function applyUpdate(
   conn: Connection,
   { member, room }: { member: Member; room: Room },
   message: SyncMessage & { type: 'step2' | 'update' },
   ack: Ack,
 ): void {
-  if (!atLeast(member.role, 'editor')) {
+  if (!atLeast(member.role, 'commenter')) {
     // A viewer's step 2 is fine when it brings nothing; it is never applied either way.
     if (message.type === 'step2' && Y.parseUpdateMeta(message.update).to.size === 0) return ack({ ok: true });
     return ack(fail(ErrorCode.Forbidden, 'You can view this document but not edit it.', room.id));

@@ -39,9 +39,10 @@ import type { NewImage } from '../storage/ImageStore.js';
 import { splitUpdate as splitIntoParts } from '../rooms/v1Update.js';
 import { unpackState, type PackedState } from '../storage/rowCodec.js';
 import type { AuthorEntry } from '../storage/VersionStore.js';
+import { documentComments, documentImages, exportDocument, exportDocx } from './exportJobs.js';
+import { bytesOf, docOf, type StateSource } from './stateSource.js';
 
-/** A document's state as a job receives it: packed as a version is stored, or a document's stored updates (or its whole state) in order. */
-export type StateSource = { packed: PackedState } | { updates: Uint8Array[] };
+export type { StateSource } from './stateSource.js';
 
 /** A new document's content, ready to store as one compacted row. */
 export interface NewDocumentContent {
@@ -79,21 +80,6 @@ function stateOf(source: StateSource): Uint8Array {
   if ('packed' in source) return unpackState(source.packed);
   if (source.updates.length === 0) return new Uint8Array([0, 0]);
   return source.updates.length === 1 ? source.updates[0]! : Y.mergeUpdates(source.updates);
-}
-
-/** A Y.Doc holding the source (the caller destroys it). */
-function docOf(source: StateSource): Y.Doc {
-  const doc = new Y.Doc();
-  const updates = 'packed' in source ? [unpackState(source.packed)] : source.updates;
-  Y.transact(doc, () => {
-    for (const update of updates) Y.applyUpdate(doc, update);
-  });
-  return doc;
-}
-
-/** UTF-8 bytes of a text, in a buffer of their own (so they can be transferred). */
-function bytesOf(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
 }
 
 /** Builds a new document's content from `node`, refusing it when its state would be over `maxStateBytes`. */
@@ -147,52 +133,6 @@ export function copyVersion(input: { version: PackedState; maxStateBytes: number
   const content = stateContent(unpackState(input.version));
   const title = cleanTitle(`Copy of ${content.title || 'Untitled'}`);
   return newContent(schema.nodeFromJSON(content.doc), title, title, input.maxStateBytes);
-}
-
-/**
- * A live or stored document as a Markdown or HTML download, and its title. Markdown links
- * images to `imageBase` + their id (HTML gets their bytes later, on the main thread).
- */
-export function exportDocument(input: { source: StateSource; format: 'markdown' | 'html'; imageBase?: string }): {
-  body: Uint8Array;
-  title: string;
-} {
-  const doc = docOf(input.source);
-  try {
-    const node = docFromY(doc);
-    const title = docTitle(doc);
-    const { imageBase } = input;
-    const markdown = () => toMarkdown(node, imageBase === undefined ? {} : { imagePath: (id) => imageBase + id });
-    return { body: bytesOf(input.format === 'markdown' ? markdown() : htmlPage(title, toHtml(node))), title };
-  } finally {
-    doc.destroy();
-  }
-}
-
-/** The ids of the images a document shows: what a Word export must load before it is built. */
-export function documentImages(input: { source: StateSource }): { ids: string[] } {
-  const doc = docOf(input.source);
-  try {
-    return { ids: [...imageIdsOf(docFromY(doc))] };
-  } finally {
-    doc.destroy();
-  }
-}
-
-/** A live or stored document as a Word file, with the images the caller loaded, and its title. */
-export async function exportDocx(input: { source: StateSource; images: ImageSet }): Promise<{
-  body: Uint8Array;
-  title: string;
-}> {
-  // Loaded on the first Word export only: the docx package would slow every worker's start.
-  const { buildDocx } = await import('../export/docx.js');
-  const doc = docOf(input.source);
-  try {
-    const title = docTitle(doc);
-    return { body: await buildDocx(docFromY(doc), title, input.images), title };
-  } finally {
-    doc.destroy();
-  }
 }
 
 /** A stored document's title and the start of its text (at most about `maxChars`), for the search index. */
@@ -325,6 +265,7 @@ export const JOBS = {
   exportDocument,
   documentImages,
   exportDocx,
+  documentComments,
   documentText,
   versionContent,
   diff,

@@ -24,3 +24,4 @@ export type {
 } from './versions.js';
 export type { CreateShareLinkRequest, ShareLinkJSON, ShareLinkListJSON } from './links.js';
 export type { TrashEntryJSON, TrashListJSON } from './trash.js';
+export type { CommentThreadJSON, CommentsJSON } from './comments.js';

@@ -25,3 +25,5 @@ export {
   setThreadStatus,
   type NewThread,
 } from './threads.js';
+export { anchoredText, suggestionText, type AnchoredText } from './anchors.js';
+export { threadJson } from './json.js';

@@ -35,3 +35,4 @@ export {
   suggestionOf,
   type SuggestionAttrs,
 } from './suggestionMarks.js';
+export { withoutSuggestions } from './acceptedView.js';

@@ -161,6 +161,9 @@ const serializer = new MarkdownSerializer(
       mixable: false,
     },
     code: codeMark,
+    // Suggestions, when an export includes them, as CriticMarkup (exports leave them out by default: withoutSuggestions).
+    insertion: { open: '{++', close: '++}', mixable: true, expelEnclosingWhitespace: true },
+    deletion: { open: '{--', close: '--}', mixable: true, expelEnclosingWhitespace: true },
   },
 );
 

@@ -50,7 +50,8 @@ export function randomCommentEdit(random: Random, doc: Y.Doc): void {
   const message = (text: string) => ({
     id: newId(random),
     author: me,
-    text,
+    // A word may be all spaces; the editor never sends a blank message and the server refuses one.
+    text: text.trim() === '' ? `${text}ok` : text,
     mentions: [],
     createdAt: at,
     editedAt: null,
