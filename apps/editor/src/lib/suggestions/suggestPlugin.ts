@@ -1,0 +1,56 @@
+import { Plugin, PluginKey, type Transaction } from 'prosemirror-state';
+import { ySyncPluginKey } from 'y-prosemirror';
+import type { SuggestionAuthor } from './suggestionAuthor.js';
+import { newSuggestionId } from './suggestionAuthor.js';
+import { suggestChanges, type BlockedReason } from './suggestTransform.js';
+
+/** The suggest plugin's key; its meta on a transaction means "leave this one as it is". */
+export const suggestPluginKey = new PluginKey('tandem-suggest');
+
+/** Marks `tr` as made by the suggestions UI itself (accept, reject): never turned into a suggestion. */
+export function asDirectChange(tr: Transaction): Transaction {
+  return tr.setMeta(suggestPluginKey, 'direct');
+}
+
+/** What the plugin asks the page. */
+export interface SuggestPluginOptions {
+  /** Whether this person is in Suggesting mode now. */
+  isSuggesting: () => boolean;
+  /** Who they are, for the marks. */
+  author: () => SuggestionAuthor;
+  /** Told when a change was turned back because it cannot be a suggestion. */
+  onBlocked?: (reason: BlockedReason) => void;
+  /** Makes suggestion ids (tests pass a counter). */
+  newId?: () => string;
+}
+
+/** Whether `tr` is this person's own edit: not a collaborator's (y-prosemirror), nor one of ours. */
+function isOwnEdit(tr: Transaction): boolean {
+  return tr.docChanged && tr.getMeta(ySyncPluginKey) === undefined && tr.getMeta(suggestPluginKey) === undefined;
+}
+
+/**
+ * In Suggesting mode, turns the person's edits into suggestions (see {@link suggestChanges})
+ * in a transaction appended to theirs, so the shared document only ever sees the suggestion.
+ * Collaborators' changes arriving through y-prosemirror are never touched.
+ */
+export function suggestPlugin(options: SuggestPluginOptions): Plugin {
+  return new Plugin({
+    key: suggestPluginKey,
+    appendTransaction(trs, oldState, newState) {
+      if (!options.isSuggesting()) return null;
+      // A batch holding anything but the person's own edits (a remote change, an accept) is left alone whole.
+      if (!trs.some((tr) => tr.docChanged) || !trs.every((tr) => isOwnEdit(tr) || !tr.docChanged)) return null;
+      const result = suggestChanges(
+        trs.filter((tr) => tr.docChanged),
+        oldState,
+        newState,
+        options.author(),
+        options.newId ?? newSuggestionId,
+      );
+      if (result === null) return null;
+      if (result.kind === 'blocked') options.onBlocked?.(result.reason);
+      return result.tr.setMeta(suggestPluginKey, result.kind);
+    },
+  });
+}

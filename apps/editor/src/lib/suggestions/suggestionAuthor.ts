@@ -1,0 +1,40 @@
+import type { Mark, Node } from 'prosemirror-model';
+import { DELETION_MARK, INSERTION_MARK, suggestionOf, type SuggestionAttrs } from '@tandem/crdt-bridge';
+
+/** Who is suggesting: what every suggestion mark they make carries (besides its id). */
+export interface SuggestionAuthor {
+  /** A token's subject; in open mode, the browser's id. */
+  id: string;
+  name: string;
+  /** `#rrggbb`, lower case. */
+  color: string;
+}
+
+/** The suggestion marks' attributes for `author`'s suggestion `id`. */
+export function suggestionAttrs(author: SuggestionAuthor, id: string): SuggestionAttrs {
+  return { id, author: author.id, name: author.name, color: author.color };
+}
+
+/** The insertion or deletion mark `node` carries, if any. */
+export function suggestionMarkOf(node: Node | null | undefined, kind: 'insertion' | 'deletion'): Mark | null {
+  const name = kind === 'insertion' ? INSERTION_MARK : DELETION_MARK;
+  return node?.marks.find((m) => m.type.name === name) ?? null;
+}
+
+/** The id of `kind` suggestion `authorId` made on `node`, or null when the node carries none of theirs. */
+export function ownSuggestionId(
+  node: Node | null | undefined,
+  kind: 'insertion' | 'deletion',
+  authorId: string,
+): string | null {
+  const mark = suggestionMarkOf(node, kind);
+  return mark && suggestionOf(mark).author === authorId ? suggestionOf(mark).id : null;
+}
+
+/** 16 random URL-safe characters: a fresh suggestion id (`crypto.randomUUID` needs a secure context). */
+export function newSuggestionId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
+}
