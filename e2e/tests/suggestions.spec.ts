@@ -1,0 +1,196 @@
+import type { Locator, Page } from '@playwright/test';
+import { DocPage, expect, expectConverged, test } from '../fixtures/index.js';
+import { TandemServer } from '../fixtures/TandemServer.js';
+import { docText, mintToken } from '../fixtures/tokens.js';
+
+/** Gives the next page load of `user` a fixed name and colour (open mode picks random ones). */
+async function nameUser(user: DocPage, name: string, color: string): Promise<void> {
+  await user.page.addInitScript(
+    ([n, c]) => localStorage.setItem('tandem.user', JSON.stringify({ name: n, color: c })),
+    [name, color],
+  );
+}
+
+function modeSwitch(page: Page): Locator {
+  return page.getByRole('button', { name: 'Suggesting mode' });
+}
+
+/** The Suggestions panel's card for the suggestion whose text includes `text`. */
+function card(page: Page, text: string): Locator {
+  return page.getByTestId('suggestion').filter({ hasText: text });
+}
+
+/** Presses Backspace `times` times, waiting for the editor to take each. */
+async function backspace(user: DocPage, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) await user.moveCaret('Backspace');
+}
+
+test.describe('suggesting changes', () => {
+  test.beforeEach(async ({ alice, bob, openUser, docId }) => {
+    await nameUser(alice, 'Alice', '#1971c2');
+    await nameUser(bob, 'Bob', '#c2255c');
+    await alice.open(docId);
+    await alice.typeText('The quick fox jumps.');
+    await alice.waitSaved();
+    await bob.open(docId);
+    const carol = await openUser('carol');
+    await carol.open(docId);
+    await carol.expectText('The quick fox jumps.');
+  });
+
+  test('a suggester’s typing and deleting show for everyone; accepting converges and Ctrl+Z undoes it in one step', async ({
+    alice,
+    bob,
+    openUser,
+    docId,
+  }) => {
+    await expect(modeSwitch(bob.page)).toHaveAttribute('aria-pressed', 'false');
+    await modeSwitch(bob.page).click();
+    await expect(modeSwitch(bob.page)).toHaveAttribute('aria-pressed', 'true');
+    await expect(bob.page.getByTestId('mode-name')).toHaveText('Suggesting');
+
+    // Delete a word (struck through, not removed) and type at the end (underlined).
+    await bob.select('quick ');
+    await bob.page.keyboard.press('Backspace');
+    await bob.typeText(' Really.');
+    await bob.moveCaret('End');
+    await backspace(bob, 2);
+    const carol = await openUser('carol-late');
+    await carol.open(docId);
+    for (const user of [alice, bob, carol]) {
+      await expect(user.editor.locator('del.suggested-deletion').first()).toHaveText('quick ');
+      await expect(user.editor.locator('ins.suggested-insertion')).toHaveText(' Reall');
+    }
+    expect(await expectConverged([alice, bob, carol])).toBe('The quick fox jumps. Reall');
+    await expect(alice.editor.locator('del.suggested-deletion').first()).toHaveAttribute('title', /by Bob/);
+
+    await alice.page.getByRole('button', { name: 'Suggestions' }).click();
+    await expect(alice.page.getByTestId('suggestion')).toHaveCount(2);
+    await expect(card(alice.page, 'Delete')).toContainText('Bob');
+    await expect(card(alice.page, 'Add')).toContainText('“ Reall”');
+    await alice.page.screenshot({ path: test.info().outputPath('suggestions-panel.png') });
+
+    await card(alice.page, 'Delete').getByRole('button', { name: 'Accept suggestion by Bob' }).click();
+    await expect(alice.page.getByTestId('suggestion')).toHaveCount(1);
+    for (const user of [alice, bob, carol]) await user.expectText('The fox jumps. Reall');
+    expect(await expectConverged([alice, bob, carol])).toBe('The fox jumps. Reall');
+
+    await alice.editor.focus();
+    await alice.page.keyboard.press('Control+z');
+    for (const user of [alice, bob, carol]) {
+      await user.expectText('The quick fox jumps. Reall');
+      await expect(user.editor.locator('del.suggested-deletion').first()).toHaveText('quick ');
+    }
+    await expect(alice.page.getByTestId('suggestion')).toHaveCount(2);
+    await expectConverged([alice, bob, carol]);
+  });
+
+  test('rejecting a suggestion puts the text back as it was for everyone', async ({ alice, bob }) => {
+    await bob.editor.focus();
+    await bob.page.keyboard.press('Control+Alt+Shift+S');
+    await expect(modeSwitch(bob.page)).toHaveAttribute('aria-pressed', 'true');
+    await bob.select('quick');
+    await bob.page.keyboard.type('slow');
+    await alice.expectHtml('slow</ins>');
+    await alice.page.getByRole('button', { name: 'Suggestions' }).click();
+    await expect(card(alice.page, 'Replace')).toContainText('Replace: “quick” with “slow”');
+    await card(alice.page, 'Replace').getByRole('button', { name: 'Reject suggestion by Bob' }).click();
+    await alice.expectText('The quick fox jumps.');
+    await bob.expectText('The quick fox jumps.');
+    expect(await expectConverged([alice, bob])).toBe('The quick fox jumps.');
+    await expect(bob.editor.locator('ins, del')).toHaveCount(0);
+  });
+
+  test('Ctrl+Alt+Shift+S switches an editor between Editing and Suggesting', async ({ alice }) => {
+    await alice.editor.focus();
+    await expect(alice.page.getByTestId('mode-name')).toHaveText('Editing');
+    await alice.page.keyboard.press('Control+Alt+Shift+S');
+    await expect(modeSwitch(alice.page)).toHaveAttribute('aria-pressed', 'true');
+    await expect(alice.page.getByTestId('mode-name')).toHaveText('Suggesting');
+    await alice.typeText(' Yes');
+    await expect(alice.editor.locator('ins.suggested-insertion')).toHaveText(' Yes');
+    // Splitting a paragraph can't be suggested: it is turned back, and the page says why.
+    await alice.page.keyboard.press('Enter');
+    await expect(alice.page.getByTestId('suggest-notice')).toContainText('Only text can be suggested');
+    await alice.expectText('The quick fox jumps. Yes');
+    await alice.page.keyboard.press('Control+Alt+Shift+S');
+    await expect(alice.page.getByTestId('mode-name')).toHaveText('Editing');
+    await alice.typeText('!');
+    await alice.expectText('The quick fox jumps. Yes!');
+    await expect(alice.editor.locator('ins.suggested-insertion')).toHaveText(' Yes');
+  });
+});
+
+const SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e-0123';
+
+test.describe('a commenter', () => {
+  let server: TandemServer;
+  test.beforeAll(async () => {
+    server = await TandemServer.start({ TANDEM_AUTH_SECRET: SECRET });
+  });
+  test.afterAll(async () => server.stop());
+
+  /** Opens `docId` in a new context signed in with a token for `name` as `role`. */
+  async function signIn(
+    browser: import('@playwright/test').Browser,
+    name: string,
+    role: 'commenter' | 'owner',
+    docId: string,
+  ): Promise<Page> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(
+      `${server.url}/auth#token=${encodeURIComponent(await mintToken(SECRET, name, { [docId]: role }))}&doc=${docId}`,
+    );
+    await expect(page.getByTestId('connection-status')).toHaveAttribute('data-connection', 'synced');
+    return page;
+  }
+
+  test('is always in Suggesting mode and cannot switch to Editing', async ({ browser }) => {
+    const owner = await signIn(browser, 'Olga', 'owner', 'review-1');
+    await owner.getByTestId('editor').click();
+    await owner.keyboard.type('Please review this.');
+    await expect(owner.getByTestId('connection-status')).toHaveAttribute('data-save', 'saved');
+
+    const commenter = await signIn(browser, 'Cem', 'commenter', 'review-1');
+    await expect.poll(() => docText(commenter)).toBe('Please review this.');
+    const toggle = modeSwitch(commenter);
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    await expect(toggle).toHaveAttribute('aria-disabled', 'true');
+    await expect(commenter.getByTestId('mode-name')).toHaveText('Suggesting');
+    await toggle.click();
+    await commenter.getByTestId('editor').focus();
+    await commenter.keyboard.press('Control+Alt+Shift+S');
+    await expect(commenter.getByTestId('mode-name')).toHaveText('Suggesting');
+    await expect(commenter.getByTestId('suggest-notice')).toContainText('an editor decides');
+    // Only editors and owners accept or reject.
+    await commenter.getByRole('button', { name: 'Suggestions' }).click();
+    await expect(commenter.getByTestId('suggestions-panel')).toBeVisible();
+    await expect(commenter.getByTestId('accept-suggestion')).toHaveCount(0);
+    await expect(commenter.getByTestId('doc-title')).toBeDisabled();
+    await owner.context().close();
+    await commenter.context().close();
+  });
+
+  // Needs the server to accept a commenter's suggestions (the server branch of issue 14).
+  test('suggests by typing, and the owner accepts it', async ({ browser }) => {
+    const owner = await signIn(browser, 'Olga', 'owner', 'review-2');
+    await owner.getByTestId('editor').click();
+    await owner.keyboard.type('Please review this.');
+    await expect(owner.getByTestId('connection-status')).toHaveAttribute('data-save', 'saved');
+
+    const commenter = await signIn(browser, 'Cem', 'commenter', 'review-2');
+    await expect.poll(() => docText(commenter)).toBe('Please review this.');
+    await commenter.getByTestId('editor').focus();
+    await commenter.keyboard.press('Control+End');
+    await commenter.keyboard.type(' Done');
+    await expect(owner.getByTestId('editor').locator('ins.suggested-insertion')).toHaveText(' Done');
+    await expect(owner.getByTestId('editor').locator('ins.suggested-insertion')).toHaveAttribute('title', /by Cem/);
+    await owner.getByRole('button', { name: 'Suggestions' }).click();
+    await owner.getByRole('button', { name: 'Accept suggestion by Cem' }).click();
+    await expect.poll(() => docText(commenter)).toBe('Please review this. Done');
+    await expect(commenter.getByTestId('editor').locator('ins')).toHaveCount(0);
+    await owner.context().close();
+    await commenter.context().close();
+  });
+});
