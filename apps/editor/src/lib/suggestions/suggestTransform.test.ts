@@ -159,6 +159,18 @@ describe('changes that cannot be suggested', () => {
     expect(state.doc.eq(s.state.doc)).toBe(true);
     expect(s.blocked).toEqual([BLOCKED.structure, BLOCKED.structure]);
   });
+
+  it('turns back deleting a divider, which holds no text to strike', () => {
+    const doc = schema.node('doc', null, [
+      schema.node('paragraph', null, [schema.text('a')]),
+      schema.node('horizontal_rule'),
+      schema.node('paragraph', null, [schema.text('b')]),
+    ]);
+    const s = suggesting(doc);
+    const state = s.state.apply(s.state.tr.delete(3, 4));
+    expect(state.doc.eq(doc)).toBe(true);
+    expect(s.blocked).toEqual([BLOCKED.structure]);
+  });
 });
 
 describe('what the suggest plugin leaves alone', () => {

@@ -46,14 +46,6 @@ function inlineContent(slice: Slice): Fragment | null {
   return null;
 }
 
-/** Whether a step's removed range changes structure rather than text: it would join blocks. */
-function joinsBlocks(doc: Node, from: number, to: number): boolean {
-  if (from === to) return false;
-  const $from = doc.resolve(from);
-  const $to = doc.resolve(to);
-  return !$from.sameParent($to);
-}
-
 /** Whether `from..to` of `doc` holds any inline content (text, a line break, an image). */
 function holdsInline(doc: Node, from: number, to: number): boolean {
   let found = false;
@@ -97,8 +89,8 @@ export function suggestChanges(
     const insertion = doc.type.schema.marks[INSERTION_MARK]!;
     if (content.size > 0 && !doc.resolve(replace.from).parent.type.allowsMarkType(insertion))
       return blocked(BLOCKED.structure);
-    if (joinsBlocks(doc, replace.from, replace.to) && !holdsInline(doc, replace.from, replace.to))
-      return blocked(BLOCKED.structure);
+    // Removing only structure (a paragraph break, a divider, a table) leaves no text to strike.
+    if (replace.from < replace.to && !holdsInline(doc, replace.from, replace.to)) return blocked(BLOCKED.structure);
     replaces.push(replace);
   }
 
