@@ -24,9 +24,18 @@ export interface SuggestPluginOptions {
   newId?: () => string;
 }
 
-/** Whether `tr` is this person's own edit: not a collaborator's (y-prosemirror), nor one of ours. */
-function isOwnEdit(tr: Transaction): boolean {
-  return tr.docChanged && tr.getMeta(ySyncPluginKey) === undefined && tr.getMeta(suggestPluginKey) === undefined;
+/**
+ * Whether `trs` (one round of appendTransaction) starts with this person's own edit: not a
+ * collaborator's (y-prosemirror), not one of ours, and not a later round (other plugins'
+ * reactions to a transaction this plugin already handled or left alone: taking those back
+ * could have them append the same fix again and again).
+ */
+function isOwnEdit(trs: readonly Transaction[]): boolean {
+  const root = trs[0];
+  if (root === undefined || root.getMeta('appendedTransaction') !== undefined) return false;
+  if (trs.some((tr) => tr.getMeta(ySyncPluginKey) !== undefined || tr.getMeta(suggestPluginKey) !== undefined))
+    return false;
+  return trs.some((tr) => tr.docChanged);
 }
 
 /**
@@ -38,9 +47,7 @@ export function suggestPlugin(options: SuggestPluginOptions): Plugin {
   return new Plugin({
     key: suggestPluginKey,
     appendTransaction(trs, oldState, newState) {
-      if (!options.isSuggesting()) return null;
-      // A batch holding anything but the person's own edits (a remote change, an accept) is left alone whole.
-      if (!trs.some((tr) => tr.docChanged) || !trs.every((tr) => isOwnEdit(tr) || !tr.docChanged)) return null;
+      if (!options.isSuggesting() || !isOwnEdit(trs)) return null;
       const result = suggestChanges(
         trs.filter((tr) => tr.docChanged),
         oldState,

@@ -1,5 +1,5 @@
 import type { Node } from 'prosemirror-model';
-import { EditorState, TextSelection } from 'prosemirror-state';
+import { EditorState, Plugin, TextSelection } from 'prosemirror-state';
 import { ySyncPluginKey } from 'y-prosemirror';
 import { describe, expect, it } from 'vitest';
 import { schema } from '@tandem/crdt-bridge';
@@ -179,6 +179,18 @@ describe('what the suggest plugin leaves alone', () => {
     s.setSuggesting(false);
     const state = type(caretAt(s.state, 6), '!');
     expect(described(state.doc)).toBe('Hello!');
+  });
+
+  it('leaves alone what another plugin appends in reaction to a collaborator’s change', () => {
+    let next = 0;
+    const fixer = new Plugin({
+      appendTransaction: (trs, _old, state) =>
+        trs.some((tr) => tr.getMeta(ySyncPluginKey) !== undefined) ? state.tr.insertText('!', 1) : null,
+    });
+    const plugin = suggestPlugin({ isSuggesting: () => true, author: () => SUE, newId: () => `s${++next}` });
+    const state = stateOf(['Hello'], [plugin, fixer]);
+    const remote = state.tr.insertText('?', 6).setMeta(ySyncPluginKey, { isChangeOrigin: true });
+    expect(described(state.apply(remote).doc)).toBe('!Hello?');
   });
 
   it('never touches a collaborator’s change arriving through y-prosemirror', () => {
