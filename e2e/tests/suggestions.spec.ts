@@ -92,6 +92,25 @@ test.describe('suggesting changes', () => {
     await alice.expectHtml('slow</ins>');
     await alice.page.getByRole('button', { name: 'Suggestions' }).click();
     await expect(card(alice.page, 'Replace')).toContainText('Replace: “quick” with “slow”');
+    // Clicking the card selects the suggested text.
+    await card(alice.page, 'Replace')
+      .getByRole('button', { name: /Replace:/ })
+      .click();
+    await expect.poll(() => alice.page.evaluate(() => window.getSelection()?.toString())).toBe('quickslow');
+    // Alice asks about it; Bob sees the question under the suggestion and answers.
+    await card(alice.page, 'Replace').getByRole('button', { name: 'Discuss' }).click();
+    await alice.page.getByRole('textbox', { name: 'Comment on the suggestion by Bob' }).fill('Why slow?');
+    await alice.page.getByRole('button', { name: 'Comment', exact: true }).click();
+    await bob.page.getByRole('button', { name: 'Suggestions' }).click();
+    await expect(card(bob.page, 'Replace').getByTestId('suggestion-message')).toHaveText(['Alice Why slow?']);
+    await card(bob.page, 'Replace').getByRole('button', { name: 'Reply' }).click();
+    await bob.page.getByRole('textbox', { name: 'Reply' }).fill('It reads better.');
+    await bob.page.keyboard.press('Control+Enter');
+    await expect(card(alice.page, 'Replace').getByTestId('suggestion-message')).toHaveText([
+      'Alice Why slow?',
+      'Bob It reads better.',
+    ]);
+    await alice.page.screenshot({ path: test.info().outputPath('suggestion-discussion.png') });
     await card(alice.page, 'Replace').getByRole('button', { name: 'Reject suggestion by Bob' }).click();
     await alice.expectText('The quick fox jumps.');
     await bob.expectText('The quick fox jumps.');
