@@ -62,6 +62,11 @@ test.describe('suggesting changes', () => {
     expect(await expectConverged([alice, bob, carol])).toBe('The quick fox jumps. Reall');
     await expect(alice.editor.locator('del.suggested-deletion').first()).toHaveAttribute('title', /by Bob/);
 
+    // The caret in suggested text shows who suggested what.
+    await alice.editor.locator('del.suggested-deletion').first().click();
+    await expect(alice.page.getByTestId('suggestion-hint')).toContainText('Bob suggested deleting this');
+    await alice.page.screenshot({ path: test.info().outputPath('suggestion-hint.png') });
+
     await alice.page.getByRole('button', { name: 'Suggestions' }).click();
     await expect(alice.page.getByTestId('suggestion')).toHaveCount(2);
     await expect(card(alice.page, 'Delete')).toContainText('Bob');
@@ -205,7 +210,7 @@ test.describe('a commenter', () => {
     await expect(owner.getByTestId('editor').locator('ins.suggested-insertion')).toHaveText(' Done');
     await expect(owner.getByTestId('editor').locator('ins.suggested-insertion')).toHaveAttribute('title', /by Cem/);
     await owner.getByRole('button', { name: 'Suggestions' }).click();
-    await owner.getByRole('button', { name: 'Accept suggestion by Cem' }).click();
+    await owner.getByTestId('suggestions-panel').getByRole('button', { name: 'Accept suggestion by Cem' }).click();
     await expect.poll(() => docText(commenter)).toBe('Please review this. Done');
     await expect(commenter.getByTestId('editor').locator('ins')).toHaveCount(0);
     await owner.context().close();

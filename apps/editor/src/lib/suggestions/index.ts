@@ -8,3 +8,4 @@ export { suggestPlugin, suggestPluginKey, asDirectChange } from './suggestPlugin
 export { collectSuggestions, describeSuggestion, type Suggestion } from './collectSuggestions.js';
 export { resolveSuggestions, type Verdict } from './resolveSuggestions.js';
 export { currentAuthor } from './currentAuthor.js';
+export { default as SuggestionHint } from './SuggestionHint.svelte';
