@@ -143,6 +143,27 @@ describe('replacing a selection in Suggesting mode', () => {
   });
 });
 
+describe('several changes in one transaction (replace all)', () => {
+  it('suggests each where it was made', () => {
+    let { state } = suggesting(['a cat and a cat']);
+    const tr = state.tr;
+    // As "Replace all" does: the later match first, then the earlier one.
+    tr.insertText('dog', 13, 16);
+    tr.insertText('dog', 3, 6);
+    state = state.apply(tr);
+    expect(described(state.doc)).toBe('a [-cat sue:s2][+dog sue:s2] and a [-cat sue:s1][+dog sue:s1]');
+  });
+
+  it('keeps them apart when made first to last', () => {
+    let { state } = suggesting(['a cat and a cat']);
+    const tr = state.tr;
+    tr.insertText('dog', 3, 6);
+    tr.insertText('dog', 13, 16);
+    state = state.apply(tr);
+    expect(described(state.doc)).toBe('a [-cat sue:s1][+dog sue:s1] and a [-cat sue:s2][+dog sue:s2]');
+  });
+});
+
 describe('changes that cannot be suggested', () => {
   it('turns formatting back and says why', () => {
     const s = suggesting(['Hello']);
