@@ -19,6 +19,11 @@ export class SuggestingMode {
     return modeRights(this.role).maySuggest && effectiveMode(this.role, this.chosen) === 'suggesting';
   }
 
+  /** Whether they may change the document directly: its title, its formatting (editors and owners). */
+  get mayEditDirectly(): boolean {
+    return modeRights(this.role).mayEdit;
+  }
+
   /** Whether they may switch between Editing and Suggesting (editors and owners). */
   get mayChoose(): boolean {
     return modeRights(this.role).mayEdit;

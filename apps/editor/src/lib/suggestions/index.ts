@@ -9,3 +9,4 @@ export { collectSuggestions, describeSuggestion, type Suggestion } from './colle
 export { resolveSuggestions, type Verdict } from './resolveSuggestions.js';
 export { currentAuthor } from './currentAuthor.js';
 export { default as SuggestionHint } from './SuggestionHint.svelte';
+export { default as SuggestionsButton } from './SuggestionsButton.svelte';
