@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { DocPage, expect, expectConverged, test } from '../fixtures/index.js';
+import { expectNoSeriousViolations } from '../fixtures/axe.js';
 import { TandemServer } from '../fixtures/TandemServer.js';
 import { docText, mintToken } from '../fixtures/tokens.js';
 
@@ -71,6 +72,7 @@ test.describe('suggesting changes', () => {
     await expect(card(alice.page, 'Delete')).toContainText('Bob');
     await expect(card(alice.page, 'Add')).toContainText('“ Reall”');
     await alice.page.screenshot({ path: test.info().outputPath('suggestions-panel.png') });
+    await expectNoSeriousViolations(alice.page, 'suggestions panel and marks');
 
     await card(alice.page, 'Delete').getByRole('button', { name: 'Accept suggestion by Bob' }).click();
     await expect(alice.page.getByTestId('suggestion')).toHaveCount(1);
