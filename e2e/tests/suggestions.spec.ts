@@ -67,7 +67,8 @@ test.describe('suggesting changes', () => {
     await expect(alice.page.getByTestId('suggestion-hint')).toContainText('Bob suggested deleting this');
     await alice.page.screenshot({ path: test.info().outputPath('suggestion-hint.png') });
 
-    await alice.page.getByRole('button', { name: 'Suggestions' }).click();
+    await expect(alice.page.getByRole('button', { name: 'Suggestions (2)' })).toBeVisible();
+    await alice.page.getByTestId('open-suggestions').click();
     await expect(alice.page.getByTestId('suggestion')).toHaveCount(2);
     await expect(card(alice.page, 'Delete')).toContainText('Bob');
     await expect(card(alice.page, 'Add')).toContainText('“ Reall”');
@@ -96,7 +97,7 @@ test.describe('suggesting changes', () => {
     await bob.select('quick');
     await bob.page.keyboard.type('slow');
     await alice.expectHtml('slow</ins>');
-    await alice.page.getByRole('button', { name: 'Suggestions' }).click();
+    await alice.page.getByTestId('open-suggestions').click();
     await expect(card(alice.page, 'Replace')).toContainText('Replace: “quick” with “slow”');
     // Clicking the card selects the suggested text.
     await card(alice.page, 'Replace')
@@ -107,7 +108,7 @@ test.describe('suggesting changes', () => {
     await card(alice.page, 'Replace').getByRole('button', { name: 'Discuss' }).click();
     await alice.page.getByRole('textbox', { name: 'Comment on the suggestion by Bob' }).fill('Why slow?');
     await alice.page.getByRole('button', { name: 'Comment', exact: true }).click();
-    await bob.page.getByRole('button', { name: 'Suggestions' }).click();
+    await bob.page.getByTestId('open-suggestions').click();
     await expect(card(bob.page, 'Replace').getByTestId('suggestion-message')).toHaveText(['Alice Why slow?']);
     await card(bob.page, 'Replace').getByRole('button', { name: 'Reply' }).click();
     await bob.page.getByRole('textbox', { name: 'Reply' }).fill('It reads better.');
@@ -187,7 +188,7 @@ test.describe('a commenter', () => {
     await expect(toggle).toHaveAttribute('aria-pressed', 'true');
     await expect(commenter.getByTestId('suggest-notice')).toContainText('an editor decides');
     // Only editors and owners accept or reject.
-    await commenter.getByRole('button', { name: 'Suggestions' }).click();
+    await commenter.getByTestId('open-suggestions').click();
     await expect(commenter.getByTestId('suggestions-panel')).toBeVisible();
     await expect(commenter.getByTestId('accept-suggestion')).toHaveCount(0);
     await expect(commenter.getByTestId('doc-title')).toBeDisabled();
@@ -196,7 +197,9 @@ test.describe('a commenter', () => {
   });
 
   // Needs the server to accept a commenter's suggestions (the server branch of issue 14).
-  test('suggests by typing, and the owner accepts it', async ({ browser }) => {
+  test('suggests by typing, and the owner accepts it (needs the server to accept commenters’ suggestions)', async ({
+    browser,
+  }) => {
     const owner = await signIn(browser, 'Olga', 'owner', 'review-2');
     await owner.getByTestId('editor').click();
     await owner.keyboard.type('Please review this.');
@@ -209,7 +212,7 @@ test.describe('a commenter', () => {
     await commenter.keyboard.type(' Done');
     await expect(owner.getByTestId('editor').locator('ins.suggested-insertion')).toHaveText(' Done');
     await expect(owner.getByTestId('editor').locator('ins.suggested-insertion')).toHaveAttribute('title', /by Cem/);
-    await owner.getByRole('button', { name: 'Suggestions' }).click();
+    await owner.getByTestId('open-suggestions').click();
     await owner.getByTestId('suggestions-panel').getByRole('button', { name: 'Accept suggestion by Cem' }).click();
     await expect.poll(() => docText(commenter)).toBe('Please review this. Done');
     await expect(commenter.getByTestId('editor').locator('ins')).toHaveCount(0);

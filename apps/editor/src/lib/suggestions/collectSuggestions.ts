@@ -72,3 +72,15 @@ export function describeSuggestion(s: Pick<Suggestion, 'inserted' | 'deleted'>):
   if (s.inserted) return `Add: ${quote(s.inserted)}`;
   return `Delete: ${quote(s.deleted)}`;
 }
+
+/** How many suggestions `doc` holds (distinct ids), without building the list. */
+export function countSuggestions(doc: Node): number {
+  const ids = new Set<string>();
+  doc.descendants((node) => {
+    if (!node.isInline) return true;
+    for (const mark of node.marks)
+      if (mark.type.name === INSERTION_MARK || mark.type.name === DELETION_MARK) ids.add(suggestionOf(mark).id);
+    return false;
+  });
+  return ids.size;
+}

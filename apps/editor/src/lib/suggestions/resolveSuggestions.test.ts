@@ -1,6 +1,6 @@
 import { TextSelection, type EditorState } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
-import { collectSuggestions, describeSuggestion } from './collectSuggestions.js';
+import { collectSuggestions, countSuggestions, describeSuggestion } from './collectSuggestions.js';
 import { resolveSuggestions } from './resolveSuggestions.js';
 import { suggestPlugin } from './suggestPlugin.js';
 import { ED, SUE, described, stateOf } from './testDocs.js';
@@ -12,6 +12,7 @@ describe('collecting a document’s suggestions', () => {
       ['s2', 'Sue', SUE.color, 'Delete: “H”'],
       ['s1', 'Sue', SUE.color, 'Replace: “world” with “there”'],
     ]);
+    expect(countSuggestions(seeded().doc)).toBe(2);
     expect(list[1]!.ranges).toEqual([
       { kind: 'deletion', from: 7, to: 12 },
       { kind: 'insertion', from: 12, to: 17 },
