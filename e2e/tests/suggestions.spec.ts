@@ -158,7 +158,7 @@ test.describe('a commenter', () => {
   async function signIn(
     browser: import('@playwright/test').Browser,
     name: string,
-    role: 'commenter' | 'owner',
+    role: 'viewer' | 'commenter' | 'owner',
     docId: string,
   ): Promise<Page> {
     const context = await browser.newContext();
@@ -192,8 +192,14 @@ test.describe('a commenter', () => {
     await expect(commenter.getByTestId('suggestions-panel')).toBeVisible();
     await expect(commenter.getByTestId('accept-suggestion')).toHaveCount(0);
     await expect(commenter.getByTestId('doc-title')).toBeDisabled();
+
+    // A viewer neither edits nor suggests: no switch at all.
+    const viewer = await signIn(browser, 'Vic', 'viewer', 'review-1');
+    await expect.poll(() => docText(viewer)).toBe('Please review this.');
+    await expect(modeSwitch(viewer)).toHaveCount(0);
     await owner.context().close();
     await commenter.context().close();
+    await viewer.context().close();
   });
 
   // Needs the server to accept a commenter's suggestions (the server branch of issue 14).
