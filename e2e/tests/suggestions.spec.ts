@@ -88,6 +88,16 @@ test.describe('suggesting changes', () => {
     }
     await expect(alice.page.getByTestId('suggestion')).toHaveCount(2);
     await expectConverged([alice, bob, carol]);
+
+    // By keyboard: Tab from the text in a suggestion reaches the hint's Accept.
+    await alice.editor.locator('del.suggested-deletion').first().click();
+    await alice.page.keyboard.press('Tab');
+    await expect(
+      alice.page.getByTestId('suggestion-hint').getByRole('button', { name: 'Accept suggestion by Bob' }),
+    ).toBeFocused();
+    await alice.page.keyboard.press('Enter');
+    for (const user of [alice, bob, carol]) await user.expectText('The fox jumps. Reall');
+    await expect(alice.editor).toBeFocused();
   });
 
   test('rejecting a suggestion puts the text back as it was for everyone', async ({ alice, bob }) => {
