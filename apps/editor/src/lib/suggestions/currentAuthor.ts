@@ -1,7 +1,7 @@
 import { linkUserId } from '../collab/accessToken.js';
 import { browserId } from '../collab/browserId.js';
 import { identity } from '../collab/identity.svelte.js';
-import type { SuggestionAuthor } from './suggestionAuthor.js';
+import { cleanAuthor, type SuggestionAuthor } from './suggestionAuthor.js';
 
 /**
  * The person using this page, as suggestions and comments name them: the link's user id in
@@ -10,5 +10,5 @@ import type { SuggestionAuthor } from './suggestionAuthor.js';
  */
 export function currentAuthor(): SuggestionAuthor {
   const { name, color } = identity.current;
-  return { id: linkUserId() ?? browserId(), name, color };
+  return cleanAuthor({ id: linkUserId(), name, color }, browserId());
 }

@@ -1,5 +1,13 @@
 import type { Mark, Node } from 'prosemirror-model';
-import { DELETION_MARK, INSERTION_MARK, suggestionOf, type SuggestionAttrs } from '@tandem/crdt-bridge';
+import {
+  DELETION_MARK,
+  INSERTION_MARK,
+  cleanColor,
+  cleanName,
+  cleanUserId,
+  suggestionOf,
+  type SuggestionAttrs,
+} from '@tandem/crdt-bridge';
 
 /** Who is suggesting: what every suggestion mark they make carries (besides its id). */
 export interface SuggestionAuthor {
@@ -8,6 +16,25 @@ export interface SuggestionAuthor {
   name: string;
   /** `#rrggbb`, lower case. */
   color: string;
+}
+
+/** Stands in for a name or colour the marks would refuse. */
+const FALLBACK = { name: 'Someone', color: '#6b6b70' };
+
+/**
+ * `author` as the marks accept it: a name and colour the schema would refuse (a link's name
+ * too long, say) would make every keystroke throw, so they are cleaned or replaced; an id
+ * the marks refuse gives way to `fallbackId`.
+ */
+export function cleanAuthor(
+  author: { id: string | null; name: string; color: string },
+  fallbackId: string,
+): SuggestionAuthor {
+  return {
+    id: cleanUserId(author.id) ?? fallbackId,
+    name: cleanName(author.name) ?? FALLBACK.name,
+    color: cleanColor(author.color) ?? FALLBACK.color,
+  };
 }
 
 /** The suggestion marks' attributes for `author`'s suggestion `id`. */
