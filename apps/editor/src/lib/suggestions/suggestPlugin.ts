@@ -2,7 +2,7 @@ import { Plugin, PluginKey, type Transaction } from 'prosemirror-state';
 import { ySyncPluginKey } from 'y-prosemirror';
 import type { SuggestionAuthor } from './suggestionAuthor.js';
 import { newSuggestionId } from './suggestionAuthor.js';
-import { suggestChanges, type BlockedReason } from './suggestTransform.js';
+import { BLOCKED, suggestChanges, takeBack, type BlockedReason, type SuggestResult } from './suggestTransform.js';
 
 /** The suggest plugin's key; its meta on a transaction means "leave this one as it is". */
 export const suggestPluginKey = new PluginKey('tandem-suggest');
@@ -48,13 +48,14 @@ export function suggestPlugin(options: SuggestPluginOptions): Plugin {
     key: suggestPluginKey,
     appendTransaction(trs, oldState, newState) {
       if (!options.isSuggesting() || !isOwnEdit(trs)) return null;
-      const result = suggestChanges(
-        trs.filter((tr) => tr.docChanged),
-        oldState,
-        newState,
-        options.author(),
-        options.newId ?? newSuggestionId,
-      );
+      const changes = trs.filter((tr) => tr.docChanged);
+      let result: SuggestResult | null;
+      try {
+        result = suggestChanges(changes, oldState, newState, options.author(), options.newId ?? newSuggestionId);
+      } catch {
+        // A change this code did not foresee: better taken back, and said so, than sent as an edit.
+        result = { kind: 'blocked', tr: takeBack(changes, oldState, newState), reason: BLOCKED.unexpected };
+      }
       if (result === null) return null;
       if (result.kind === 'blocked') options.onBlocked?.(result.reason);
       return result.tr.setMeta(suggestPluginKey, result.kind);

@@ -194,6 +194,24 @@ describe('changes that cannot be suggested', () => {
   });
 });
 
+describe('a change the transform cannot handle', () => {
+  it('is taken back whole, with a sentence saying so, rather than sent as an edit', () => {
+    const blocked: BlockedReason[] = [];
+    const plugin = suggestPlugin({
+      isSuggesting: () => true,
+      author: () => {
+        throw new Error('no author');
+      },
+      onBlocked: (reason) => blocked.push(reason),
+    });
+    const state = stateOf(['Hello'], [plugin]);
+    const next = type(caretAt(state, 6), '!');
+    expect(described(next.doc)).toBe('Hello');
+    expect(next.selection.head).toBe(6);
+    expect(blocked).toEqual([BLOCKED.unexpected]);
+  });
+});
+
 describe('what the suggest plugin leaves alone', () => {
   it('changes nothing in Editing mode', () => {
     const s = suggesting(['Hello']);

@@ -3,10 +3,14 @@ import { TextSelection, type EditorState, type Transaction } from 'prosemirror-s
 import { DELETION_MARK, INSERTION_MARK } from '@tandem/crdt-bridge';
 import { ownSuggestionId, suggestionAttrs, suggestionMarkOf, type SuggestionAuthor } from './suggestionAuthor.js';
 
+/** A ProseMirror step (prosemirror-transform is not a direct dependency of the editor). */
+type Step = Transaction['steps'][number];
+
 /** What a person in Suggesting mode is told when a change cannot become a suggestion. */
 export const BLOCKED = {
   formatting: 'Formatting can’t be suggested yet. Switch to Editing to change it, or leave a comment.',
   structure: 'Only text can be suggested: paragraphs, lists and tables can’t be split, joined or changed.',
+  unexpected: 'That change couldn’t be kept as a suggestion, so it was undone.',
 } as const;
 
 /** Why a change was turned back instead of suggested: one of {@link BLOCKED}'s sentences. */
@@ -56,6 +60,22 @@ function holdsInline(doc: Node, from: number, to: number): boolean {
   return found;
 }
 
+/** A transaction on `state` that undoes `steps` (made in order, each on its `doc`), newest first. */
+function undoSteps(steps: { step: Step; doc: Node }[], state: EditorState): Transaction {
+  const tr = state.tr;
+  for (let i = steps.length - 1; i >= 0; i--) tr.step(steps[i]!.step.invert(steps[i]!.doc));
+  return tr;
+}
+
+/** A transaction that takes `trs` (which led from `oldState` to `newState`) back whole, selection included. */
+export function takeBack(trs: readonly Transaction[], oldState: EditorState, newState: EditorState): Transaction {
+  const tr = undoSteps(
+    trs.flatMap((t) => t.steps.map((step, i) => ({ step, doc: t.docs[i]! }))),
+    newState,
+  );
+  return tr.setSelection(oldState.selection.getBookmark().resolve(tr.doc));
+}
+
 /**
  * Turns this person's local changes (`trs`, already applied to give `newState`) into
  * suggestions, as a transaction to append: it first takes the changes back, then makes each
@@ -72,8 +92,7 @@ export function suggestChanges(
 ): SuggestResult | null {
   const steps = trs.flatMap((tr) => tr.steps.map((step, i) => ({ step, doc: tr.docs[i]! })));
   if (steps.length === 0) return null;
-  const work = newState.tr;
-  for (let i = steps.length - 1; i >= 0; i--) work.step(steps[i]!.step.invert(steps[i]!.doc));
+  const work = undoSteps(steps, newState);
 
   const blocked = (reason: BlockedReason): SuggestResult => {
     work.setSelection(oldState.selection.getBookmark().resolve(work.doc));
