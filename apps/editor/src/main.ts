@@ -9,6 +9,7 @@ import './styles/outline.css';
 import './styles/print.css';
 import './styles/formatting.css';
 import './styles/images.css';
+import './styles/suggestions.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks #app');

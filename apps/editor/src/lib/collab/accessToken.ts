@@ -78,3 +78,9 @@ export function mayCreateDocuments(token: string | null = accessToken()): boolea
 export function usesAccessLinks(): boolean {
   return accessToken() !== null;
 }
+
+/** The user id this browser's link signs in as (its subject), which the server holds authors to; null in open mode. */
+export function linkUserId(token: string | null = accessToken()): string | null {
+  const sub = claimsOf(token)?.sub;
+  return typeof sub === 'string' && sub !== '' ? sub : null;
+}

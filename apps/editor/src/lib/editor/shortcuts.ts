@@ -23,7 +23,16 @@ const { nodes } = schema;
 
 /** Something the page around the editor does (opens a dialog or panel), rather than an editor command. */
 export type PageAction =
-  'link' | 'history' | 'shortcuts' | 'outline' | 'image' | 'find' | 'replace' | 'find-next' | 'find-previous';
+  | 'link'
+  | 'history'
+  | 'shortcuts'
+  | 'outline'
+  | 'image'
+  | 'find'
+  | 'replace'
+  | 'find-next'
+  | 'find-previous'
+  | 'suggesting';
 
 /** Headings of the shortcuts sheet, in the order it shows them. */
 export const SHORTCUT_GROUPS = ['Text style', 'Paragraphs', 'Lists and tasks', 'Editing', 'Document'] as const;
@@ -141,6 +150,13 @@ export const EDITOR_ACTIONS: readonly EditorAction[] = [
     keys: ['Shift-Enter'],
     group: 'Editing',
     run: chainCommands(exitCode, insertHardBreak),
+  },
+  {
+    id: 'suggesting',
+    label: 'Switch between Editing and Suggesting',
+    keys: ['Mod-Alt-Shift-s'],
+    group: 'Editing',
+    run: 'suggesting',
   },
   { id: 'find', label: 'Find in the document', keys: ['Mod-f'], group: 'Editing', run: 'find' },
   { id: 'replace', label: 'Find and replace', keys: ['Mod-h'], group: 'Editing', run: 'replace' },
