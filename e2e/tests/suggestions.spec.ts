@@ -91,6 +91,8 @@ test.describe('suggesting changes', () => {
 
     // By keyboard: Tab from the text in a suggestion reaches the hint's Accept.
     await alice.editor.locator('del.suggested-deletion').first().click();
+    // The hint comes once the caret has settled in the suggestion; Tab before that leaves the editor.
+    await expect(alice.page.getByTestId('suggestion-hint')).toBeVisible();
     await alice.page.keyboard.press('Tab');
     await expect(
       alice.page.getByTestId('suggestion-hint').getByRole('button', { name: 'Accept suggestion by Bob' }),
