@@ -137,6 +137,26 @@ describe('a commenter’s body changes', () => {
     expect(await again.send(own)).toEqual({ ok: true });
   });
 
+  it('asks again for an update that builds on unknown changes, applying none of it and not counting it as refused', async () => {
+    const { hands } = await setup(['Carl', 'commenter']);
+    for (let i = 0; i <= MAX_REFUSED_TRIALS; i++) {
+      const result = await hands.Carl!.send((doc) => {
+        // The first change never reaches the server; the second (sent) builds on it.
+        const unsent = new Y.Doc();
+        Y.applyUpdate(unsent, Y.encodeStateAsUpdate(doc));
+        firstText(unsent).insert(11, '!', { insertion: suggestion('s1', 'Carl') });
+        Y.applyUpdate(doc, Y.encodeStateAsUpdate(unsent), 'unsent');
+        firstText(doc).insert(0, 'plain ');
+        firstText(doc).insert(firstText(doc).length, '?', { insertion: suggestion('s1', 'Carl') });
+      });
+      expect(result, JSON.stringify(result)).toMatchObject({ ok: false, error: { code: 'MISSING_DEPENDENCIES' } });
+    }
+    expect(bodyText(serverDoc())).toBe('Hello world');
+    expect(
+      await hands.Carl!.send((doc) => firstText(doc).insert(11, '!', { insertion: suggestion('s1', 'Carl') })),
+    ).toEqual({ ok: true });
+  });
+
   it('refuses the title and other root types', async () => {
     const { hands } = await setup(['Carl', 'commenter']);
     expect(await hands.Carl!.send((doc) => doc.getMap(META_MAP).set(TITLE_KEY, 'Mine now'))).toMatchObject(FORBIDDEN);

@@ -4,6 +4,7 @@ import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import { CONTENT_FRAGMENT } from '@tandem/crdt-bridge/schema';
 import { changesBodyBeyondSuggestions } from './bodyShape.js';
 import { commentsProblem, type Sender } from './commentRules.js';
+import { buildsOnUnknown } from './largeUpdate.js';
 import type { Member } from './Member.js';
 import { mayTouchRoot } from './updateRoots.js';
 import type { DecodedUpdate } from './v1Update.js';
@@ -21,6 +22,11 @@ export interface PolicyRefusal {
  * never refused; one that is can rejoin.
  */
 export const MAX_REFUSED_TRIALS = 10;
+
+const MISSING_DEPENDENCIES: PolicyRefusal = {
+  code: ErrorCode.MissingDependencies,
+  message: 'The update builds on changes the server does not have; re-syncing.',
+};
 
 /** Marks the shadow's trial transaction, to read what it changed. */
 const TRIAL = Symbol('trial');
@@ -69,6 +75,8 @@ export class UpdatePolicy {
     const doc = this.content();
     const commenter = member.role === 'commenter';
     if (!commenter && !(touchesComments ?? mayTouchRoot(doc, decoded, COMMENTS_MAP))) return null;
+    // What would be left pending is asked for again, never tried: a trial would have to be thrown away.
+    if (buildsOnUnknown(doc, decoded)) return MISSING_DEPENDENCIES;
     const refusedBefore = this.refusedTrials.get(member) ?? 0;
     if (refusedBefore >= MAX_REFUSED_TRIALS)
       return {
@@ -108,11 +116,7 @@ export class UpdatePolicy {
     changed: Map<SharedType, string | null>,
   ): PolicyRefusal | null {
     const roots = new Set(changed.values());
-    if (shadow.store.pendingStructs !== null || shadow.store.pendingDs !== null)
-      return {
-        code: ErrorCode.MissingDependencies,
-        message: 'The update builds on changes the server does not have; re-syncing.',
-      };
+    if (shadow.store.pendingStructs !== null || shadow.store.pendingDs !== null) return MISSING_DEPENDENCIES;
     if (sender.role === 'commenter') {
       for (const root of roots) {
         if (root === COMMENTS_MAP || root === CONTENT_FRAGMENT) continue;
