@@ -300,6 +300,18 @@ describe('comment threads', () => {
       ok: false,
       error: { code: 'SCHEMA_VIOLATION' },
     });
+    expect(
+      await hands.Owen!.send((doc) => {
+        createThread(doc, {
+          id: 't2',
+          anchor: null,
+          suggestion: 's9',
+          quote: 'x',
+          message: message('m3', 'Owen', 'Hi'),
+        });
+        commentsMap(doc).get('t2')!.set('extra', 'x'.repeat(1000));
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'SCHEMA_VIOLATION' } });
     expect([...commentsMap(serverDoc()).keys()]).toEqual(['t1']);
   });
 
