@@ -192,6 +192,28 @@ describe('the shadow copy', () => {
   });
 });
 
+describe('the shadow of a large document', () => {
+  it('is made in parts, and then judges like any other', async () => {
+    const { olga, hands } = await setup(['Carl', 'commenter']);
+    olga.doc.getXmlFragment('prosemirror').insert(
+      1,
+      Array.from({ length: 3_000 }, (_, i) => {
+        const p = new Y.XmlElement('paragraph');
+        p.insert(0, [new Y.XmlText(`paragraph ${i}`)]);
+        return p;
+      }),
+    );
+    await olga.whenSaved();
+    const last = (doc: Y.Doc) => (doc.getXmlFragment('prosemirror').get(3_000) as Y.XmlElement).get(0) as Y.XmlText;
+    expect(
+      await hands.Carl!.send((doc) => last(doc).insert(0, 'new ', { insertion: suggestion('s1', 'Carl') })),
+    ).toEqual({ ok: true });
+    expect(await hands.Carl!.send((doc) => last(doc).insert(0, 'plain '))).toMatchObject(FORBIDDEN);
+    expect(await hands.Carl!.send((doc) => last(doc).delete(0, 4))).toEqual({ ok: true });
+    expect(last(serverDoc()).toString()).toBe('paragraph 2999');
+  });
+});
+
 describe('comment threads', () => {
   it('lets a commenter open a thread, reply and resolve', async () => {
     const { olga, hands } = await setup(['Carl', 'commenter']);
