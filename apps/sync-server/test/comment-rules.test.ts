@@ -137,6 +137,26 @@ describe('a commenter’s body changes', () => {
     expect(await again.send(own)).toEqual({ ok: true });
   });
 
+  it('asks again for an update that builds on unknown changes, applying none of it and not counting it as refused', async () => {
+    const { hands } = await setup(['Carl', 'commenter']);
+    for (let i = 0; i <= MAX_REFUSED_TRIALS; i++) {
+      const result = await hands.Carl!.send((doc) => {
+        // The first change never reaches the server; the second (sent) builds on it.
+        const unsent = new Y.Doc();
+        Y.applyUpdate(unsent, Y.encodeStateAsUpdate(doc));
+        firstText(unsent).insert(11, '!', { insertion: suggestion('s1', 'Carl') });
+        Y.applyUpdate(doc, Y.encodeStateAsUpdate(unsent), 'unsent');
+        firstText(doc).insert(0, 'plain ');
+        firstText(doc).insert(firstText(doc).length, '?', { insertion: suggestion('s1', 'Carl') });
+      });
+      expect(result, JSON.stringify(result)).toMatchObject({ ok: false, error: { code: 'MISSING_DEPENDENCIES' } });
+    }
+    expect(bodyText(serverDoc())).toBe('Hello world');
+    expect(
+      await hands.Carl!.send((doc) => firstText(doc).insert(11, '!', { insertion: suggestion('s1', 'Carl') })),
+    ).toEqual({ ok: true });
+  });
+
   it('refuses the title and other root types', async () => {
     const { hands } = await setup(['Carl', 'commenter']);
     expect(await hands.Carl!.send((doc) => doc.getMap(META_MAP).set(TITLE_KEY, 'Mine now'))).toMatchObject(FORBIDDEN);
@@ -169,6 +189,28 @@ describe('the shadow copy', () => {
       { insert: '> Hello world and more' },
       { insert: '?', attributes: { insertion: suggestion('s2', 'Carl') } },
     ]);
+  });
+});
+
+describe('the shadow of a large document', () => {
+  it('is made in parts, and then judges like any other', async () => {
+    const { olga, hands } = await setup(['Carl', 'commenter']);
+    olga.doc.getXmlFragment('prosemirror').insert(
+      1,
+      Array.from({ length: 3_000 }, (_, i) => {
+        const p = new Y.XmlElement('paragraph');
+        p.insert(0, [new Y.XmlText(`paragraph ${i}`)]);
+        return p;
+      }),
+    );
+    await olga.whenSaved();
+    const last = (doc: Y.Doc) => (doc.getXmlFragment('prosemirror').get(3_000) as Y.XmlElement).get(0) as Y.XmlText;
+    expect(
+      await hands.Carl!.send((doc) => last(doc).insert(0, 'new ', { insertion: suggestion('s1', 'Carl') })),
+    ).toEqual({ ok: true });
+    expect(await hands.Carl!.send((doc) => last(doc).insert(0, 'plain '))).toMatchObject(FORBIDDEN);
+    expect(await hands.Carl!.send((doc) => last(doc).delete(0, 4))).toEqual({ ok: true });
+    expect(last(serverDoc()).toString()).toBe('paragraph 2999');
   });
 });
 
@@ -280,6 +322,18 @@ describe('comment threads', () => {
       ok: false,
       error: { code: 'SCHEMA_VIOLATION' },
     });
+    expect(
+      await hands.Owen!.send((doc) => {
+        createThread(doc, {
+          id: 't2',
+          anchor: null,
+          suggestion: 's9',
+          quote: 'x',
+          message: message('m3', 'Owen', 'Hi'),
+        });
+        commentsMap(doc).get('t2')!.set('extra', 'x'.repeat(1000));
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'SCHEMA_VIOLATION' } });
     expect([...commentsMap(serverDoc()).keys()]).toEqual(['t1']);
   });
 

@@ -89,7 +89,10 @@ export async function handClient(ts: TestServer, docId: string, token: string): 
       const doc = new Y.Doc();
       Y.applyUpdate(doc, Y.encodeStateAsUpdate(ts.server.registry.get(docId)!.content()));
       const updates: Uint8Array[] = [];
-      doc.on('update', (u: Uint8Array) => updates.push(u));
+      // Changes made with the origin 'unsent' stay out of what is sent (to send an update with a gap).
+      doc.on('update', (u: Uint8Array, origin: unknown) => {
+        if (origin !== 'unsent') updates.push(u);
+      });
       change(doc);
       const update = Y.mergeUpdates(updates);
       return new Promise<AckResult>((resolve) => socket.emit('sync', docId, encodeUpdate(update), resolve));

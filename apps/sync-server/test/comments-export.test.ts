@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { schema, yUpdateFromDoc } from '@tandem/crdt-bridge';
 import { createThread, putMessage, setThreadStatus } from '@tandem/crdt-bridge/comments';
 import { startTestServer, type TestServer } from './helpers.js';
+import { nameVersion } from './historyHelpers.js';
 import { firstText, message, person, suggestion } from './commentRules.js';
 
 let ts: TestServer;
@@ -85,6 +86,16 @@ describe('exports and suggestions', () => {
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('Settled already');
     expect(html).not.toContain('comment-ref-2');
+  });
+
+  it('a version as Markdown or HTML leaves suggestions out too', async () => {
+    ts = await startTestServer();
+    await reviewedDocument();
+    const version = await nameVersion(ts, DOC, 'reviewed');
+    const markdown = await fetch(`${ts.url}/api/docs/${DOC}/versions/${version.id}?format=markdown`);
+    expect((await markdown.text()).trim()).toBe('Hello world');
+    const html = await (await fetch(`${ts.url}/api/docs/${DOC}/versions/${version.id}?format=html`)).text();
+    expect(html).toContain('<p>Hello world</p>');
   });
 
   it('Word leaves suggestions out', async () => {

@@ -33,8 +33,11 @@ export interface IntakeDeps {
   /** Whether the room is gone (unloaded, or its document deleted). */
   isDestroyed(): boolean;
   /** The role rules (see UpdatePolicy): why `member` may not apply the update, or null. */
-  policy: Pick<UpdatePolicy, 'check'>;
+  policy: Pick<UpdatePolicy, 'check' | 'needsTrial' | 'ready' | 'warmUp'>;
 }
+
+/** What {@link ContentIntake.applyWhole} answers when it must wait for the role rules' shadow first. */
+const WARM_UP = Symbol('warm up');
 
 /** A member's change being applied; ChangeFanout sets `ticket` when it queues what it changed. */
 type MemberOrigin = ChangeOrigin & { source: 'member' };
@@ -68,14 +71,31 @@ export class ContentIntake {
   submit(update: Uint8Array, member: Member, kind: 'step2' | 'update'): ApplyResult | Promise<ApplyResult> {
     // Bytes alone would also send a long run of typed or pasted text (one struct) the long way.
     const large = update.byteLength > LARGE_UPDATE_BYTES && (structCountHint(update) ?? Infinity) > UPDATE_PART_STRUCTS;
-    if (!large && this.queue.idle) return this.applyWhole(update, member, kind);
-    return this.queue.run(() =>
-      large ? this.applyInParts(update, member, kind) : this.applyWhole(update, member, kind),
-    );
+    if (!large && this.queue.idle) {
+      const result = this.applyWhole(update, member, kind, false);
+      if (result !== WARM_UP) return result;
+    }
+    return this.queue.run(async () => {
+      if (large) return this.applyInParts(update, member, kind);
+      const first = this.applyWhole(update, member, kind, false);
+      if (first !== WARM_UP) return first;
+      // The shadow the rules need is made over several turns; this update (and what comes after it) waits.
+      await this.deps.policy.warmUp();
+      if (this.deps.isDestroyed()) return this.gone();
+      return this.applyWhole(update, member, kind, true) as ApplyResult;
+    });
   }
 
-  /** Decodes, checks and applies an update in one go. */
-  private applyWhole(update: Uint8Array, member: Member, kind: 'step2' | 'update'): ApplyResult {
+  /**
+   * Decodes, checks and applies an update in one go; or, when the role rules need a shadow
+   * not made yet and `mayBuild` is false, changes nothing and answers {@link WARM_UP}.
+   */
+  private applyWhole(
+    update: Uint8Array,
+    member: Member,
+    kind: 'step2' | 'update',
+    mayBuild: boolean,
+  ): ApplyResult | typeof WARM_UP {
     let decoded: DecodedUpdate;
     try {
       decoded = decodeWholeV1Update(update);
@@ -97,8 +117,12 @@ export class ContentIntake {
     const added = this.clientsWithNewContent(doc, structs);
     const foreign = this.foreignContent(added, member);
     if (foreign) return foreign;
-    const refused = this.deps.policy.check(update, [decoded], member);
-    if (refused) return this.refusedByPolicy(member, refused);
+    const { policy } = this.deps;
+    if (policy.needsTrial([decoded], member)) {
+      if (!policy.ready && !mayBuild) return WARM_UP;
+      const refused = policy.check(update, [decoded], member);
+      if (refused) return this.refusedByPolicy(member, refused);
+    }
     const origin: MemberOrigin = { source: 'member', member, clients: added };
     try {
       Y.applyUpdate(doc, update, origin);
@@ -169,8 +193,13 @@ export class ContentIntake {
     );
     const foreign = this.foreignContent(added, member);
     if (foreign) return foreign;
-    const refused = this.deps.policy.check(update, decoded, member, touchesComments);
-    if (refused) return this.refusedByPolicy(member, refused);
+    const { policy } = this.deps;
+    if (policy.needsTrial(decoded, member, touchesComments)) {
+      await policy.warmUp();
+      if (this.deps.isDestroyed()) return this.gone();
+      const refused = policy.check(update, decoded, member);
+      if (refused) return this.refusedByPolicy(member, refused);
+    }
     const origin: MemberOrigin = { source: 'member', member, clients: added };
     for (const part of parts) {
       await nextTurn();

@@ -41,7 +41,7 @@ export class Room {
   private readonly liveKeys = new Map<string, number>();
   private readonly presence: RoomPresence;
   private readonly intake: ContentIntake;
-  private readonly policy = new UpdatePolicy(() => this.content());
+  private readonly policy: UpdatePolicy;
   private readonly changes: ChangeFanout;
   private readonly destroyListeners = new Set<() => void>();
   /** The whole state as one V1 update, kept until the document next changes (cheap joins for newcomers). */
@@ -64,6 +64,12 @@ export class Room {
       audience: deps.audience,
       log: deps.log,
       isMember: (member) => this.members_.get(member.id) === member,
+    });
+    this.policy = new UpdatePolicy({
+      content: () => this.content(),
+      fullState: () => this.fullState(),
+      splitUpdate: deps.splitUpdate,
+      isDestroyed: () => this.destroyed,
     });
     this.intake = new ContentIntake({
       docId: id,

@@ -4,9 +4,22 @@ import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import { CONTENT_FRAGMENT } from '@tandem/crdt-bridge/schema';
 import { changesBodyBeyondSuggestions } from './bodyShape.js';
 import { commentsProblem, type Sender } from './commentRules.js';
+import { buildsOnUnknown, nextTurn } from './largeUpdate.js';
 import type { Member } from './Member.js';
 import { mayTouchRoot } from './updateRoots.js';
 import type { DecodedUpdate } from './v1Update.js';
+
+/** What the policy needs from its room. */
+export interface PolicyDeps {
+  /** The room's document, its stored content applied. */
+  content(): Y.Doc;
+  /** The document's whole state as one V1 update (cached by the room until it changes). */
+  fullState(): Uint8Array;
+  /** Splits an update into parts off the event loop; null when it is not one whole V1 update. */
+  splitUpdate(update: Uint8Array): Promise<Uint8Array[] | null>;
+  /** Whether the room is gone. */
+  isDestroyed(): boolean;
+}
 
 /** Why an update is refused by the role rules: the error code and words for the person. */
 export interface PolicyRefusal {
@@ -21,6 +34,11 @@ export interface PolicyRefusal {
  * never refused; one that is can rejoin.
  */
 export const MAX_REFUSED_TRIALS = 10;
+
+const MISSING_DEPENDENCIES: PolicyRefusal = {
+  code: ErrorCode.MissingDependencies,
+  message: 'The update builds on changes the server does not have; re-syncing.',
+};
 
 /** Marks the shadow's trial transaction, to read what it changed. */
 const TRIAL = Symbol('trial');
@@ -44,7 +62,9 @@ function rootName(type: SharedType): string | null {
  * so nothing of a refused update reaches the real one. The shadow follows every change of
  * the room's document; it is made when first needed (a commenter's update, or anyone's
  * that touches the comments) and dropped when no commenter is left, or after a refused
- * trial (it then holds what the room's document does not).
+ * trial (it then holds what the room's document does not). Making it means applying the
+ * whole document (about 0.3 s for 1.3 MB), so {@link warmUp} does it in parts over several
+ * turns, while the update that needs it waits.
  */
 export class UpdatePolicy {
   private shadow: Y.Doc | null = null;
@@ -53,22 +73,40 @@ export class UpdatePolicy {
   /** The room's document the shadow follows, and how. */
   private following: { doc: Y.Doc; listener: (update: Uint8Array) => void } | null = null;
 
-  constructor(private readonly content: () => Y.Doc) {}
+  private building: Promise<void> | null = null;
+
+  constructor(private readonly deps: PolicyDeps) {}
+
+  /** Whether the shadow is there, so a trial can run at once. */
+  get ready(): boolean {
+    return this.shadow !== null;
+  }
 
   /**
-   * Why `member` may not apply `update` (decoded as `decoded`), or null when they may.
-   * `touchesComments` is whether the update may change the comments map, when the caller
-   * already worked it out (a large update, a slice at a time: see RootCheck).
+   * Whether `member`'s update needs a trial on the shadow: always for a commenter, and for
+   * anyone when it may change the comments (`touchesComments` when the caller already
+   * worked that out, a slice at a time: see RootCheck).
    */
-  check(
-    update: Uint8Array,
-    decoded: readonly DecodedUpdate[],
-    member: Member,
-    touchesComments?: boolean,
-  ): PolicyRefusal | null {
-    const doc = this.content();
-    const commenter = member.role === 'commenter';
-    if (!commenter && !(touchesComments ?? mayTouchRoot(doc, decoded, COMMENTS_MAP))) return null;
+  needsTrial(decoded: readonly DecodedUpdate[], member: Member, touchesComments?: boolean): boolean {
+    if (member.role === 'commenter') return true;
+    return touchesComments ?? mayTouchRoot(this.deps.content(), decoded, COMMENTS_MAP);
+  }
+
+  /** Makes the shadow without holding the event loop: the document split into parts on a worker, applied a part a turn. */
+  warmUp(): Promise<void> {
+    if (this.shadow) return Promise.resolve();
+    this.building ??= this.build().finally(() => (this.building = null));
+    return this.building;
+  }
+
+  /**
+   * Why `member` may not apply `update` (decoded as `decoded`), which {@link needsTrial}, or
+   * null when they may. Makes the shadow at once if {@link warmUp} has not.
+   */
+  check(update: Uint8Array, decoded: readonly DecodedUpdate[], member: Member): PolicyRefusal | null {
+    const doc = this.deps.content();
+    // What would be left pending is asked for again, never tried: a trial would have to be thrown away.
+    if (buildsOnUnknown(doc, decoded)) return MISSING_DEPENDENCIES;
     const refusedBefore = this.refusedTrials.get(member) ?? 0;
     if (refusedBefore >= MAX_REFUSED_TRIALS)
       return {
@@ -108,11 +146,7 @@ export class UpdatePolicy {
     changed: Map<SharedType, string | null>,
   ): PolicyRefusal | null {
     const roots = new Set(changed.values());
-    if (shadow.store.pendingStructs !== null || shadow.store.pendingDs !== null)
-      return {
-        code: ErrorCode.MissingDependencies,
-        message: 'The update builds on changes the server does not have; re-syncing.',
-      };
+    if (shadow.store.pendingStructs !== null || shadow.store.pendingDs !== null) return MISSING_DEPENDENCIES;
     if (sender.role === 'commenter') {
       for (const root of roots) {
         if (root === COMMENTS_MAP || root === CONTENT_FRAGMENT) continue;
@@ -153,7 +187,35 @@ export class UpdatePolicy {
   private shadowOf(doc: Y.Doc): Y.Doc {
     if (this.shadow) return this.shadow;
     const shadow = new Y.Doc({ gc: doc.gc });
-    Y.applyUpdate(shadow, Y.encodeStateAsUpdate(doc));
+    Y.applyUpdate(shadow, this.deps.fullState());
+    return this.install(doc, shadow);
+  }
+
+  /** Builds the shadow a part at a time; what the document takes in meanwhile is applied after. */
+  private async build(): Promise<void> {
+    const doc = this.deps.content();
+    const shadow = new Y.Doc({ gc: doc.gc });
+    const missed: Uint8Array[] = [];
+    const listener = (update: Uint8Array) => missed.push(update);
+    doc.on('update', listener);
+    try {
+      const state = this.deps.fullState();
+      const parts = (await this.deps.splitUpdate(state).catch(() => null)) ?? [state];
+      for (const part of parts) {
+        await nextTurn();
+        if (this.deps.isDestroyed() || this.shadow) return shadow.destroy();
+        Y.applyUpdate(shadow, part);
+      }
+      for (const update of missed) Y.applyUpdate(shadow, update);
+    } finally {
+      doc.off('update', listener);
+    }
+    if (this.deps.isDestroyed() || this.shadow) return shadow.destroy();
+    this.install(doc, shadow);
+  }
+
+  /** Makes `shadow`, which holds what `doc` holds, the shadow, following `doc` from now on. */
+  private install(doc: Y.Doc, shadow: Y.Doc): Y.Doc {
     // Typed now, once: typing a root later makes a new object, unlike the one a trial reports as changed.
     shadow.getXmlFragment(CONTENT_FRAGMENT);
     shadow.getMap(COMMENTS_MAP);

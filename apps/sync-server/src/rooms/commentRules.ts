@@ -68,6 +68,8 @@ function newThreadProblem(key: string, value: unknown, sender: Sender): CommentP
   const thread = readThread(key, value);
   const messages = parsedMessages(value instanceof Y.Map ? value.get('messages') : null);
   if (thread === null || messages === null) return malformed('A new comment thread is not well formed.');
+  for (const field of (value as Y.Map<unknown>).keys())
+    if (!KNOWN_FIELDS.has(field)) return malformed(`A comment thread has no field "${field}".`);
   if (!isSender(sender, thread.author.id) || messages.some((m) => !isSender(sender, m.author.id)))
     return forbidden('A new comment must name you as its author.');
   if (thread.statusBy !== null && !isSender(sender, thread.statusBy.id))

@@ -26,6 +26,7 @@ import {
   schema,
   toHtml,
   toMarkdown,
+  withoutSuggestions,
   yUpdateFromDoc,
   type ImportReport,
   type ImageImport,
@@ -159,7 +160,8 @@ export function versionContent(input: { version: PackedState; format: 'json' | '
     const rest: Omit<VersionContentJSON, 'version'> = content;
     return { body: bytesOf(JSON.stringify(rest)), title: content.title };
   }
-  const node = schema.nodeFromJSON(content.doc);
+  // As in exports: suggestions are not part of the text until accepted.
+  const node = withoutSuggestions(schema.nodeFromJSON(content.doc));
   const body = input.format === 'markdown' ? toMarkdown(node) : htmlPage(content.title, toHtml(node));
   return { body: bytesOf(body), title: content.title };
 }
