@@ -33,6 +33,12 @@ export function linkName(token: string | null = accessToken()): string | null {
   return typeof name === 'string' && name.trim() !== '' ? name.trim() : null;
 }
 
+/** Who this browser's link says its holder is (the token's subject): the id the server knows them by; null in open mode. */
+export function linkSubject(token: string | null = accessToken()): string | null {
+  const sub = claimsOf(token)?.sub;
+  return typeof sub === 'string' && sub !== '' ? sub : null;
+}
+
 /** A token's claims, read without checking the signature (for what the page shows only); null when unreadable. */
 function claimsOf(token: string | null): Record<string, unknown> | null {
   const payload = token?.split('.')[1];

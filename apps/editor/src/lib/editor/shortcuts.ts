@@ -23,7 +23,16 @@ const { nodes } = schema;
 
 /** Something the page around the editor does (opens a dialog or panel), rather than an editor command. */
 export type PageAction =
-  'link' | 'history' | 'shortcuts' | 'outline' | 'image' | 'find' | 'replace' | 'find-next' | 'find-previous';
+  | 'link'
+  | 'history'
+  | 'shortcuts'
+  | 'outline'
+  | 'image'
+  | 'find'
+  | 'replace'
+  | 'find-next'
+  | 'find-previous'
+  | 'comment';
 
 /** Headings of the shortcuts sheet, in the order it shows them. */
 export const SHORTCUT_GROUPS = ['Text style', 'Paragraphs', 'Lists and tasks', 'Editing', 'Document'] as const;
@@ -152,6 +161,7 @@ export const EDITOR_ACTIONS: readonly EditorAction[] = [
     group: 'Editing',
     run: 'find-previous',
   },
+  { id: 'comment', label: 'Comment', keys: ['Mod-Alt-m'], group: 'Document', run: 'comment' },
   { id: 'image', label: 'Insert image', keys: ['Mod-Alt-Shift-i'], group: 'Document', run: 'image' },
   { id: 'history', label: 'Version history', keys: ['Mod-Alt-Shift-h'], group: 'Document', run: 'history' },
   { id: 'shortcuts', label: 'Keyboard shortcuts', keys: ['Mod-/'], group: 'Document', run: 'shortcuts' },
