@@ -46,8 +46,11 @@ export function insertMention(
   caret: number,
   person: CommentPerson,
 ): { text: string; caret: number } {
-  const inserted = `@${person.name} `;
-  return { text: text.slice(0, mention.start) + inserted + text.slice(caret), caret: mention.start + inserted.length };
+  const rest = text.slice(caret);
+  // One space after the name: the one already there, or a new one.
+  const inserted = /^\s/.test(rest) ? `@${person.name}` : `@${person.name} `;
+  const end = mention.start + inserted.length;
+  return { text: text.slice(0, mention.start) + inserted + rest, caret: /^\s/.test(rest) ? end + 1 : end };
 }
 
 /** The chosen people still named `@Name` in `text`, each once, at most MAX_MENTIONS. */
