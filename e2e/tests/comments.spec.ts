@@ -96,6 +96,20 @@ test.describe('comments between three people', () => {
     );
     await expect(aliceThread.locator('.comment-mention')).toHaveText('@Alice Adams');
 
+    // Alice rewords her question; Bob sees the new words, marked as edited.
+    await aliceThread.getByTestId('comment-message').first().hover();
+    await aliceThread.getByTestId('comment-edit').click();
+    const editor = aliceThread.getByTestId('comment-editor-input');
+    await expect(editor).toBeFocused();
+    await editor.fill('Is this sentence too long for a summary?');
+    await editor.press('Enter');
+    await expect(bobThread.getByTestId('comment-message').first()).toContainText(
+      'Is this sentence too long for a summary?',
+    );
+    await expect(bobThread.getByTestId('comment-message').first()).toContainText('(edited)');
+    // Only a message's author may edit it (in open mode everyone is an owner, so Bob could still delete it).
+    await expect(bobThread.getByTestId('comment-message').first().getByTestId('comment-edit')).toHaveCount(0);
+
     // Carol edits inside and before the sentence while the thread is open; Alice types after it.
     await carol.select('quick');
     await carol.page.keyboard.type('very quick');
@@ -110,6 +124,11 @@ test.describe('comments between three people', () => {
     // Carol opens her panel; Alice resolves: the thread leaves the Open list for all three.
     const carolPanel = await openPanel(carol.page);
     await expect(carolPanel.getByTestId('comment-thread')).toHaveCount(1);
+    // Clicking the highlighted text makes its card the active one.
+    await expect(carolPanel.getByTestId('comment-thread')).not.toHaveClass(/active/);
+    await highlight(carol.page).first().click();
+    await expect(carolPanel.getByTestId('comment-thread')).toHaveClass(/active/);
+    await expect(highlight(carol.page).first()).toHaveClass(/comment-highlight-active/);
     await aliceThread.getByTestId('comment-resolve').click();
     for (const panel of [alicePanel, bobPanel, carolPanel]) {
       await expect(panel.getByTestId('comment-thread')).toHaveCount(0);
@@ -155,6 +174,7 @@ test.describe('comments between three people', () => {
     await reloaded.getByTestId('comments-filter-all').click();
     await expect(reloaded.getByTestId('comment-thread')).toHaveCount(3);
     await expect(reloaded.getByTestId('comment-message')).toHaveCount(4);
+    await expect(reloaded.getByText('(edited)')).toHaveCount(1);
   });
 });
 
