@@ -1,4 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
+import { expectNoSeriousViolations } from '../fixtures/axe.js';
 import { expect, SERVER_UNREACHABLE, test, type DocPage } from '../fixtures/index.js';
 import { TandemServer } from '../fixtures/TandemServer.js';
 import { docText, mintToken } from '../fixtures/tokens.js';
@@ -175,6 +176,49 @@ test.describe('comments between three people', () => {
     await expect(reloaded.getByTestId('comment-thread')).toHaveCount(3);
     await expect(reloaded.getByTestId('comment-message')).toHaveCount(4);
     await expect(reloaded.getByText('(edited)')).toHaveCount(1);
+  });
+});
+
+test.describe('comments by keyboard and on a phone', () => {
+  test('Escape cancels a new comment and closes the panel; on a phone the panel is a sheet at the bottom', async ({
+    alice,
+    docId,
+  }) => {
+    await alice.open(docId);
+    await alice.typeText('A short note about the launch.');
+    await alice.select('launch');
+    await alice.page.keyboard.press('Control+Alt+m');
+    const panel = alice.page.getByRole('region', { name: 'Comments' });
+    const input = alice.page.getByTestId('comment-composer-input');
+    await expect(input).toBeFocused();
+    await expect.poll(() => highlightedText(alice.page)).toBe('launch');
+    await input.fill('Which date?');
+    await expectNoSeriousViolations(alice.page, 'comments panel with a new comment');
+    await input.press('Escape');
+    await expect(input).toHaveCount(0);
+    await expect(highlight(alice.page)).toHaveCount(0);
+    await expect(alice.editor).toBeFocused();
+    await expect(panel).toBeVisible();
+
+    // A posted thread, then Escape in the panel closes it and hands focus back to the text.
+    await alice.select('short note');
+    await alice.page.keyboard.press('Control+Alt+m');
+    await input.fill('Shorter still?');
+    await input.press('Enter');
+    await expect(panel.getByTestId('comment-thread')).toHaveCount(1);
+    await panel.getByTestId('comments-filter-all').focus();
+    await alice.page.keyboard.press('Escape');
+    await expect(panel).toHaveCount(0);
+    await expect(alice.editor).toBeFocused();
+
+    await alice.page.setViewportSize({ width: 390, height: 844 });
+    await alice.page.getByTestId('open-comments').click();
+    await expect(panel.getByTestId('comment-thread')).toHaveCount(1);
+    const box = (await panel.boundingBox())!;
+    expect(box.width).toBe(390);
+    expect(box.y + box.height).toBeCloseTo(844, 0);
+    expect(box.height).toBeLessThan(844 * 0.7);
+    await expectNoSeriousViolations(alice.page, 'comments sheet on a phone');
   });
 });
 
