@@ -15,15 +15,22 @@ function syncState(state: EditorState): SyncState | null {
   return sync?.binding ? sync : null;
 }
 
+/** y-prosemirror's map from shared nodes to ProseMirror nodes, which turns positions into relative ones. */
+export type NodeMapping = Parameters<typeof absolutePositionToRelativePosition>[2];
+
+/** A range of the ProseMirror document over `type` as relative positions, stored as JSON. */
+export function anchorInFragment(type: Y.XmlFragment, mapping: NodeMapping, from: number, to: number): CommentAnchor {
+  const start = absolutePositionToRelativePosition(from, type, mapping);
+  const end = absolutePositionToRelativePosition(to, type, mapping);
+  return { start: Y.relativePositionToJSON(start), end: Y.relativePositionToJSON(end) };
+}
+
 /** Where a range of the document is, as relative positions that follow every later edit; null before the editor is bound. */
 export function anchorFor(state: EditorState, from: number, to: number): CommentAnchor | null {
   const sync = syncState(state);
   if (!sync) return null;
   // y-prosemirror's typings name its own mapping type; the runtime object is the binding's Map.
-  const mapping = sync.binding!.mapping as Parameters<typeof absolutePositionToRelativePosition>[2];
-  const start = absolutePositionToRelativePosition(from, sync.type, mapping);
-  const end = absolutePositionToRelativePosition(to, sync.type, mapping);
-  return { start: Y.relativePositionToJSON(start), end: Y.relativePositionToJSON(end) };
+  return anchorInFragment(sync.type, sync.binding!.mapping as NodeMapping, from, to);
 }
 
 /** A resolved anchor: ProseMirror positions now. `from === to` means its text has been deleted. */
@@ -32,11 +39,10 @@ export interface AnchorRange {
   to: number;
 }
 
-function resolve(sync: SyncState, json: unknown, size: number): number | null {
-  const mapping = sync.binding!.mapping as Parameters<typeof relativePositionToAbsolutePosition>[3];
+function resolveOne(doc: Y.Doc, type: Y.XmlFragment, mapping: NodeMapping, json: unknown, size: number): number | null {
   try {
     const rel = Y.createRelativePositionFromJSON(json);
-    const pos = relativePositionToAbsolutePosition(sync.doc, sync.type, rel, mapping);
+    const pos = relativePositionToAbsolutePosition(doc, type, rel, mapping);
     return pos === null ? null : Math.max(0, Math.min(pos, size));
   } catch {
     // A position into content this client has not received yet (or malformed): not placeable now.
@@ -44,17 +50,30 @@ function resolve(sync: SyncState, json: unknown, size: number): number | null {
   }
 }
 
-/** Where `anchor` is in `state` now; null when it cannot be placed (not yet bound, or content not yet here). */
-export function resolveAnchor(state: EditorState, anchor: CommentAnchor): AnchorRange | null {
-  const sync = syncState(state);
-  if (!sync) return null;
-  const size = state.doc.content.size;
-  const from = resolve(sync, anchor.start, size);
-  const to = resolve(sync, anchor.end, size);
+/**
+ * Where `anchor` is now in the ProseMirror document (of `size`) that `mapping` describes;
+ * null when neither end can be placed.
+ */
+export function resolveInFragment(
+  doc: Y.Doc,
+  type: Y.XmlFragment,
+  mapping: NodeMapping,
+  anchor: CommentAnchor,
+  size: number,
+): AnchorRange | null {
+  const from = resolveOne(doc, type, mapping, anchor.start, size);
+  const to = resolveOne(doc, type, mapping, anchor.end, size);
   if (from === null && to === null) return null;
   const a = from ?? to!;
   const b = to ?? from!;
   return a <= b ? { from: a, to: b } : { from: b, to: a };
+}
+
+/** Where `anchor` is in `state` now; null when it cannot be placed (not yet bound, or content not yet here). */
+export function resolveAnchor(state: EditorState, anchor: CommentAnchor): AnchorRange | null {
+  const sync = syncState(state);
+  if (!sync) return null;
+  return resolveInFragment(sync.doc, sync.type, sync.binding!.mapping as NodeMapping, anchor, state.doc.content.size);
 }
 
 /** Where the text carrying suggestion `id` (an insertion or deletion mark) is; null when none is left. */
