@@ -1,7 +1,7 @@
 import type { EditorState } from 'prosemirror-state';
 import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
-import type { CommentAnchor } from '@tandem/crdt-bridge';
+import { DELETION_MARK, INSERTION_MARK, type CommentAnchor } from '@tandem/crdt-bridge';
 
 /** What y-prosemirror's sync plugin keeps: the shared fragment and the node mapping its positions need. */
 interface SyncState {
@@ -83,7 +83,7 @@ export function suggestionRange(state: EditorState, id: string): AnchorRange | n
   state.doc.descendants((node, pos) => {
     if (!node.isText) return true;
     const marked = node.marks.some(
-      (m) => (m.type.name === 'insertion' || m.type.name === 'deletion') && m.attrs.id === id,
+      (m) => (m.type.name === INSERTION_MARK || m.type.name === DELETION_MARK) && m.attrs.id === id,
     );
     if (marked) {
       if (from < 0) from = pos;
