@@ -89,6 +89,9 @@ test.describe('comments between three people', () => {
     await reply.pressSequentially('what do you think?');
     await reply.press('Enter');
     await expect(reply).toHaveValue('');
+    // Shown with the panel open, the thread counts as seen: its badge and the button's dot go.
+    await expect(bobThread.getByTestId('comment-new')).toHaveCount(0);
+    await expect(bob.page.getByTestId('comments-news')).toHaveCount(0);
 
     // Alice sees the reply, with her mention highlighted.
     await expect(aliceThread.getByTestId('comment-message')).toHaveCount(2);
@@ -168,6 +171,7 @@ test.describe('comments between three people', () => {
     await expect.poll(() => highlightedText(carol.page)).toBe('Closing');
 
     // Everything is stored: after a reload the threads, replies and resolution are all there.
+    await expect(bobPanel.getByTestId('comment-new')).toHaveCount(0);
     await bob.waitSaved();
     await bob.reload();
     const reloaded = await openPanel(bob.page);
@@ -176,6 +180,8 @@ test.describe('comments between three people', () => {
     await expect(reloaded.getByTestId('comment-thread')).toHaveCount(3);
     await expect(reloaded.getByTestId('comment-message')).toHaveCount(4);
     await expect(reloaded.getByText('(edited)')).toHaveCount(1);
+    // What Bob had seen stays seen in this browser.
+    await expect(reloaded.getByTestId('comment-new')).toHaveCount(0);
   });
 });
 

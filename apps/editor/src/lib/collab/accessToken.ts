@@ -65,7 +65,7 @@ export function linkRoleFor(docId: string, token: string | null = accessToken())
   if (typeof roles !== 'object' || roles === null) return null;
   let best: Role | null = null;
   for (const [pattern, role] of Object.entries(roles as Record<string, unknown>)) {
-    if (role !== 'viewer' && role !== 'editor' && role !== 'owner') continue;
+    if (role !== 'viewer' && role !== 'commenter' && role !== 'editor' && role !== 'owner') continue;
     const covers =
       pattern === '*' || pattern === docId || (pattern.endsWith('*') && docId.startsWith(pattern.slice(0, -1)));
     if (covers && (best === null || RANK[role] > RANK[best])) best = role;
