@@ -174,6 +174,7 @@ test.describe('comments between three people', () => {
     await expect(bobPanel.getByTestId('comment-new')).toHaveCount(0);
     await bob.waitSaved();
     await bob.reload();
+    await expect.poll(() => highlightedText(bob.page)).toBe('Closing');
     const reloaded = await openPanel(bob.page);
     await expect(reloaded.getByTestId('comment-thread')).toHaveCount(2);
     await reloaded.getByTestId('comments-filter-all').click();
