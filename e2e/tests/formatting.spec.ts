@@ -172,6 +172,7 @@ test('accessibility: a labelled toolbar reachable by keyboard, and a named text 
         - button "Code block"
         - button "Divider"
         - button "Insert image"
+        - button "Comment"
       - group:
         - button "Align left" [pressed]
         - button "Align center"
@@ -184,8 +185,8 @@ test('accessibility: a labelled toolbar reachable by keyboard, and a named text 
   `);
   const buttons = toolbar.getByRole('button');
   const count = await buttons.count();
-  expect(count).toBe(24);
-  // Every toggle says whether it is on; the one-shot Divider and Insert image, the colour menus and the table picker's opener do not.
+  expect(count).toBe(25);
+  // Every toggle says whether it is on; the one-shot Divider, Insert image and Comment, the colour menus and the table picker's opener do not.
   for (let i = 0; i < count; i++) {
     const button = buttons.nth(i);
     const label = await button.getAttribute('aria-label');
@@ -193,6 +194,7 @@ test('accessibility: a labelled toolbar reachable by keyboard, and a named text 
     if (
       label === 'Divider' ||
       label === 'Insert image' ||
+      label === 'Comment' ||
       label === 'Insert table' ||
       (await button.getAttribute('aria-haspopup')) === 'menu'
     )
