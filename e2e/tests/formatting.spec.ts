@@ -172,6 +172,7 @@ test('accessibility: a labelled toolbar reachable by keyboard, and a named text 
         - button "Code block"
         - button "Divider"
         - button "Insert image"
+        - button "Comment"
       - group:
         - button "Align left" [pressed]
         - button "Align center"
@@ -184,8 +185,8 @@ test('accessibility: a labelled toolbar reachable by keyboard, and a named text 
   `);
   const buttons = toolbar.getByRole('button');
   const count = await buttons.count();
-  expect(count).toBe(24);
-  // Every toggle says whether it is on; the one-shot Divider and Insert image, the colour menus and the table picker's opener do not.
+  expect(count).toBe(25);
+  // Every toggle says whether it is on; the one-shot Divider, Insert image and Comment, the colour menus and the table picker's opener do not.
   for (let i = 0; i < count; i++) {
     const button = buttons.nth(i);
     const label = await button.getAttribute('aria-label');
@@ -193,6 +194,7 @@ test('accessibility: a labelled toolbar reachable by keyboard, and a named text 
     if (
       label === 'Divider' ||
       label === 'Insert image' ||
+      label === 'Comment' ||
       label === 'Insert table' ||
       (await button.getAttribute('aria-haspopup')) === 'menu'
     )
@@ -271,8 +273,11 @@ test.describe('colour, highlight, alignment and strike, seen by a second person 
 
     // Escape closes a menu without a change, back in the text.
     await alice.tool('highlight').click();
+    // The menu takes focus a frame after it opens (on its checked entry): Escape before that would go to the text.
+    const highlightMenu = alice.page.getByRole('menu', { name: 'Highlight' });
+    await expect(highlightMenu.getByRole('menuitemradio', { name: 'Yellow' })).toBeFocused();
     await alice.page.keyboard.press('Escape');
-    await expect(alice.page.getByRole('menu', { name: 'Highlight' })).toBeHidden();
+    await expect(highlightMenu).toBeHidden();
     await expect(alice.editor).toBeFocused();
 
     // "No colour" takes it off again.

@@ -119,7 +119,7 @@ test.describe('suggesting changes', () => {
     // Alice asks about it; Bob sees the question under the suggestion and answers.
     await card(alice.page, 'Replace').getByRole('button', { name: 'Discuss' }).click();
     await alice.page.getByRole('textbox', { name: 'Comment on the suggestion by Bob' }).fill('Why slow?');
-    await alice.page.getByRole('button', { name: 'Comment', exact: true }).click();
+    await card(alice.page, 'Replace').getByRole('button', { name: 'Comment', exact: true }).click();
     await bob.page.getByTestId('open-suggestions').click();
     await expect(card(bob.page, 'Replace').getByTestId('suggestion-message')).toHaveText(['Alice Why slow?']);
     await card(bob.page, 'Replace').getByRole('button', { name: 'Reply' }).click();
@@ -200,14 +200,17 @@ test.describe('a commenter', () => {
     await expect(toggle).toHaveAttribute('aria-pressed', 'true');
     await expect(commenter.getByTestId('suggest-notice')).toContainText('an editor decides');
     // Only editors and owners accept or reject.
+    await commenter.keyboard.press('Control+End');
+    await commenter.keyboard.type(' Soon');
     await commenter.getByTestId('open-suggestions').click();
     await expect(commenter.getByTestId('suggestions-panel')).toBeVisible();
+    await expect(commenter.getByTestId('suggestion')).toHaveCount(1);
     await expect(commenter.getByTestId('accept-suggestion')).toHaveCount(0);
     await expect(commenter.getByTestId('doc-title')).toBeDisabled();
 
     // A viewer neither edits nor suggests: no switch at all.
     const viewer = await signIn(browser, 'Vic', 'viewer', 'review-1');
-    await expect.poll(() => docText(viewer)).toBe('Please review this.');
+    await expect.poll(() => docText(viewer)).toBe('Please review this. Soon');
     await expect(modeSwitch(viewer)).toHaveCount(0);
     await owner.context().close();
     await commenter.context().close();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { yUpdateFromDoc } from './convert.js';
 import { parseMarkdown } from './markdown.js';
+import { CONTENT_FRAGMENT } from './schema.js';
 import { docText, firstTextLine, firstTextLineOfNode, nodeText } from './text.js';
 
 function docOf(markdown: string): Y.Doc {
@@ -13,6 +14,21 @@ function docOf(markdown: string): Y.Doc {
 describe('document text', () => {
   it('gives one line per textblock as plain text', () => {
     expect(docText(docOf('# Title\n\nSome *words*\n\n- one\n- two'))).toBe('Title\nSome words\none\ntwo');
+  });
+
+  it('reads text as it stands until suggestions are accepted: suggested insertions out, deletions in', () => {
+    const doc = new Y.Doc();
+    const paragraph = new Y.XmlElement('paragraph');
+    const text = new Y.XmlText();
+    paragraph.insert(0, [text]);
+    doc.getXmlFragment(CONTENT_FRAGMENT).insert(0, [paragraph]);
+    const by = { id: 's1', author: 'cem', name: 'Cem', color: '#1864ab' };
+    text.insert(0, 'The ');
+    text.insert(4, 'quick', { deletion: by });
+    text.insert(9, 'slow', { insertion: by });
+    text.insert(13, ' fox', {}); // Without attributes, Yjs would carry the insertion mark on.
+    expect(docText(doc)).toBe('The quick fox');
+    expect(firstTextLine(doc)).toBe('The quick fox');
   });
 
   it('finds the first line with text, looking inside lists and quotes', () => {

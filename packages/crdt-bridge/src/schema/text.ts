@@ -1,10 +1,17 @@
 import type { Node as PMNode } from 'prosemirror-model';
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT } from './schema.js';
+import { INSERTION_MARK } from './suggestionMarks.js';
 
+/**
+ * The text as it stands until suggestions are accepted: suggested insertions left out, text
+ * suggested for deletion still in (as exports read it), so neither the title nor search
+ * shows words nobody has accepted.
+ */
 function textOf(text: Y.XmlText): string {
   let out = '';
-  for (const op of text.toDelta() as { insert: unknown }[]) if (typeof op.insert === 'string') out += op.insert;
+  for (const op of text.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[])
+    if (typeof op.insert === 'string' && op.attributes?.[INSERTION_MARK] === undefined) out += op.insert;
   return out;
 }
 

@@ -33,6 +33,12 @@ export function linkName(token: string | null = accessToken()): string | null {
   return typeof name === 'string' && name.trim() !== '' ? name.trim() : null;
 }
 
+/** Who this browser's link says its holder is (the token's subject): the id the server knows them by; null in open mode. */
+export function linkSubject(token: string | null = accessToken()): string | null {
+  const sub = claimsOf(token)?.sub;
+  return typeof sub === 'string' && sub !== '' ? sub : null;
+}
+
 /** A token's claims, read without checking the signature (for what the page shows only); null when unreadable. */
 function claimsOf(token: string | null): Record<string, unknown> | null {
   const payload = token?.split('.')[1];
@@ -59,7 +65,7 @@ export function linkRoleFor(docId: string, token: string | null = accessToken())
   if (typeof roles !== 'object' || roles === null) return null;
   let best: Role | null = null;
   for (const [pattern, role] of Object.entries(roles as Record<string, unknown>)) {
-    if (role !== 'viewer' && role !== 'editor' && role !== 'owner') continue;
+    if (role !== 'viewer' && role !== 'commenter' && role !== 'editor' && role !== 'owner') continue;
     const covers =
       pattern === '*' || pattern === docId || (pattern.endsWith('*') && docId.startsWith(pattern.slice(0, -1)));
     if (covers && (best === null || RANK[role] > RANK[best])) best = role;
@@ -77,10 +83,4 @@ export function mayCreateDocuments(token: string | null = accessToken()): boolea
 /** Whether this browser signs in with a link (token mode) rather than being in open mode. */
 export function usesAccessLinks(): boolean {
   return accessToken() !== null;
-}
-
-/** The user id this browser's link signs in as (its subject), which the server holds authors to; null in open mode. */
-export function linkUserId(token: string | null = accessToken()): string | null {
-  const sub = claimsOf(token)?.sub;
-  return typeof sub === 'string' && sub !== '' ? sub : null;
 }

@@ -32,7 +32,8 @@ export type PageAction =
   | 'replace'
   | 'find-next'
   | 'find-previous'
-  | 'suggesting';
+  | 'suggesting'
+  | 'comment';
 
 /** Headings of the shortcuts sheet, in the order it shows them. */
 export const SHORTCUT_GROUPS = ['Text style', 'Paragraphs', 'Lists and tasks', 'Editing', 'Document'] as const;
@@ -168,6 +169,7 @@ export const EDITOR_ACTIONS: readonly EditorAction[] = [
     group: 'Editing',
     run: 'find-previous',
   },
+  { id: 'comment', label: 'Comment', keys: ['Mod-Alt-m'], group: 'Document', run: 'comment' },
   { id: 'image', label: 'Insert image', keys: ['Mod-Alt-Shift-i'], group: 'Document', run: 'image' },
   { id: 'history', label: 'Version history', keys: ['Mod-Alt-Shift-h'], group: 'Document', run: 'history' },
   { id: 'shortcuts', label: 'Keyboard shortcuts', keys: ['Mod-/'], group: 'Document', run: 'shortcuts' },

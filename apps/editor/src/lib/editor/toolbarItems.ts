@@ -25,7 +25,7 @@ export interface ToolbarItem {
   /** An icon to draw instead of the glyph. */
   icon?: IconName;
   /** Opens a UI instead of running a command directly. */
-  opens?: 'link' | 'image';
+  opens?: 'link' | 'image' | 'comment';
 }
 
 type Look = Pick<ToolbarItem, 'glyph' | 'active' | 'style' | 'icon'>;
@@ -39,7 +39,7 @@ function tool(id: string, look: Look): ToolbarItem {
     label: action.label,
     ...(action.keys[0] !== undefined && { shortcut: action.keys[0] }),
     command: typeof run === 'function' ? run : () => true,
-    ...((run === 'link' || run === 'image') && { opens: run }),
+    ...((run === 'link' || run === 'image' || run === 'comment') && { opens: run }),
     ...look,
   };
 }
@@ -70,6 +70,7 @@ export const TOOLBAR_GROUPS: ToolbarItem[][] = [
     tool('code-block', { glyph: '{ }', active: (s) => blockActive(s, nodes.code_block!), style: 'mono' }),
     tool('hr', { glyph: '—' }),
     tool('image', { glyph: '', icon: 'image' }),
+    tool('comment', { glyph: '', icon: 'comment' }),
   ],
   ALIGN_CHOICES.map(({ id, align }) => tool(id, { glyph: '', icon: id, active: (s) => alignActive(s, align) })),
 ];

@@ -1,4 +1,4 @@
-import { linkUserId } from '../collab/accessToken.js';
+import { linkSubject } from '../collab/accessToken.js';
 import { browserId } from '../collab/browserId.js';
 import { identity } from '../collab/identity.svelte.js';
 import { cleanAuthor, type SuggestionAuthor } from './suggestionAuthor.js';
@@ -10,5 +10,5 @@ import { cleanAuthor, type SuggestionAuthor } from './suggestionAuthor.js';
  */
 export function currentAuthor(): SuggestionAuthor {
   const { name, color } = identity.current;
-  return cleanAuthor({ id: linkUserId(), name, color }, browserId());
+  return cleanAuthor({ id: linkSubject(), name, color }, browserId());
 }

@@ -2,7 +2,6 @@
 export { default as SuggestionList } from './SuggestionList.svelte';
 export { default as ModeSwitch } from './ModeSwitch.svelte';
 export { default as SuggestNotice } from './SuggestNotice.svelte';
-export { default as SuggestionsPanel } from './SuggestionsPanel.svelte';
 export { SuggestingMode } from './SuggestingMode.svelte.js';
 export { suggestPlugin, suggestPluginKey, asDirectChange } from './suggestPlugin.js';
 export { collectSuggestions, describeSuggestion, type Suggestion } from './collectSuggestions.js';
