@@ -19,6 +19,7 @@ import {
   type Against,
 } from './api.js';
 import { versionTitle } from './format.js';
+import { restoredThreadsSentence } from './restoreComments.js';
 import { undoableRestore } from './restoreUndo.js';
 
 /** What the panel previews: the live document, or one version. */
@@ -145,12 +146,13 @@ export class HistoryModel {
       );
       this.quietUntil = Date.now() + OWN_CHANGE_GRACE_MS;
       const title = versionTitle(version, this.versions);
+      const threads = result.changed ? restoredThreadsSentence(this.doc) : '';
       this.notice = {
         text: !result.changed
           ? `The document already matches “${title}”.`
           : block === undefined
-            ? `Restored “${title}”. The state before is kept as a restore point.`
-            : `Restored one block from “${title}”. The state before is kept as a restore point.`,
+            ? `Restored “${title}”. The state before is kept as a restore point. ${threads}`.trim()
+            : `Restored one block from “${title}”. The state before is kept as a restore point. ${threads}`.trim(),
       };
       await this.refresh();
     });
