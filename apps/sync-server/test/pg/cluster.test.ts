@@ -1,12 +1,14 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { TandemClient, type DocSession } from '@tandem/crdt-bridge';
+import { TandemClient, docFromY, type DocSession } from '@tandem/crdt-bridge';
+import { putMessage, readThreads } from '@tandem/crdt-bridge/comments';
 import type { DocumentDetailJSON } from '@tandem/crdt-bridge/api';
 import { ErrorCode, type Role } from '@tandem/crdt-bridge/protocol';
 import { setStoredTitle, storedTitle } from '@tandem/crdt-bridge/schema';
 import { issueToken } from '../../src/auth/tokens.js';
 import { assertFreshBuild } from '../builtServer.js';
+import { firstText, message, seedUpdate, suggestion } from '../commentRules.js';
 import { text, waitFor } from '../helpers.js';
 import { TcpProxy } from '../tcpProxy.js';
 import { gapless, health, LEASE_MS, metric, TestCluster, until, type TestNode } from './testCluster.js';
@@ -341,5 +343,33 @@ describe('a cluster in token mode', () => {
       () => [ann, viewer].every((s) => s.status.error?.code === ErrorCode.DocumentInTrash),
       'people on both nodes are told it was moved to Trash',
     );
+  });
+  it('holds a commenter on a node that forwards to the same rules: suggestions and comments pass, plain text is refused', async () => {
+    const [one, two] = await startCluster(2, { TANDEM_AUTH_SECRET: AUTH_SECRET });
+    const olga = clientOf(one!, await token('Olga', 'owner')).open('review');
+    await olga.whenSynced();
+    Y.applyUpdate(olga.doc, seedUpdate());
+    await olga.whenSaved();
+
+    // Cem's traffic goes through node 2 to the owner, node 1, which checks it as his.
+    const cem = clientOf(two!, await token('Cem', 'commenter')).open('review');
+    await cem.whenSynced();
+    expect(cem.status.role).toBe('commenter');
+    firstText(cem.doc).insert(11, '!', { insertion: suggestion('s1', 'Cem') });
+    putMessage(cem.doc, 't1', message('m2', 'Cem', 'Agreed', 2_000));
+    await cem.whenSaved();
+    await waitFor(() => readThreads(olga.doc)[0]?.messages.length === 2, 'Olga sees his reply');
+    expect(docFromY(olga.doc).textContent).toBe('Hello world!');
+
+    // A reply in someone else's name, then plain text: each refused whole, nothing reaches Olga.
+    const forged = clientOf(two!, await token('Cem', 'commenter')).open('review');
+    await forged.whenSynced();
+    putMessage(forged.doc, 't1', message('m3', 'Olga', 'Approved', 3_000));
+    await waitFor(() => forged.status.error?.code === ErrorCode.Forbidden, 'a reply in Olga’s name is refused');
+    firstText(cem.doc).insert(0, 'Plain ', {});
+    await waitFor(() => cem.status.error?.code === ErrorCode.Forbidden, 'his plain text is refused');
+    await olga.whenSaved();
+    expect(docFromY(olga.doc).textContent).toBe('Hello world!');
+    expect(readThreads(olga.doc)[0]!.messages.map((m) => m.id)).toEqual(['m1', 'm2']);
   });
 });
