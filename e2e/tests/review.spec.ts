@@ -10,7 +10,8 @@ import { docText, mintToken, type LinkRole } from '../fixtures/tokens.js';
  * Cem may only comment and suggest. Every step is checked in all three browsers.
  */
 const SECRET = 'e2e-review-secret-e2e-review-secret-0123';
-const DOC = 'review-q3';
+/** This run's document: a fresh one each time, the server living across repeated runs. */
+let DOC = '';
 const TEXT = 'The launch is on Friday. The budget is tight.';
 
 let server: TandemServer;
@@ -18,6 +19,9 @@ test.beforeAll(async () => {
   server = await TandemServer.start({ TANDEM_AUTH_SECRET: SECRET });
 });
 test.afterAll(async () => server.stop());
+test.beforeEach(() => {
+  DOC = `review-${test.info().repeatEachIndex}-${test.info().retry}`;
+});
 
 /** Opens the document in a new browser context signed in as `name` with `role`. */
 async function signIn(browser: Browser, name: string, role: LinkRole): Promise<Page> {
@@ -56,6 +60,15 @@ async function select(page: Page, text: string): Promise<void> {
   }, text);
 }
 
+/** The text of every element matching `selector` in the page's editor, joined (a mark may be drawn in pieces). */
+function marked(page: Page, selector: string): Promise<string> {
+  return page
+    .getByTestId('editor')
+    .locator(selector)
+    .allTextContents()
+    .then((parts) => parts.join(''));
+}
+
 /** Waits until all pages show `text`, with no suggestion left in it. */
 async function expectAllRead(pages: Page[], text: string): Promise<void> {
   for (const page of pages) {
@@ -64,7 +77,7 @@ async function expectAllRead(pages: Page[], text: string): Promise<void> {
   }
 }
 
-test('three people review a document: comments, a commenter’s suggestions accepted and rejected, a forged edit refused', async ({
+test('three people review a document: comments, a commenter’s suggestions accepted and rejected, a forged edit refused, a restore that keeps comments', async ({
   browser,
 }) => {
   test.setTimeout(90_000);
@@ -72,6 +85,13 @@ test('three people review a document: comments, a commenter’s suggestions acce
   await olga.getByTestId('editor').click();
   await olga.keyboard.type(TEXT);
   await expect(olga.getByTestId('connection-status')).toHaveAttribute('data-save', 'saved');
+  const ownerToken = await mintToken(SECRET, 'Olga', { [DOC]: 'owner' });
+  const named = await fetch(`${server.url}/api/docs/${DOC}/versions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ownerToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'First draft' }),
+  });
+  expect(named.status).toBe(201);
   const ed = await signIn(browser, 'Ed', 'editor');
   const cem = await signIn(browser, 'Cem', 'commenter');
   const everyone = [olga, ed, cem];
@@ -83,7 +103,7 @@ test('three people review a document: comments, a commenter’s suggestions acce
   await cem.getByTestId('comment-composer-input').fill('Which budget, marketing or engineering?');
   await cem.getByTestId('comment-composer-input').press('Enter');
   const edPanel = await panel(ed);
-  await expect(ed.locator('[data-testid="editor"] .comment-highlight')).toHaveText('The budget is tight.');
+  await expect.poll(() => marked(ed, '.comment-highlight')).toBe('The budget is tight.');
   const thread = edPanel.getByTestId('comment-thread');
   await expect(thread).toContainText('Which budget, marketing or engineering?');
   await thread.getByTestId('comment-reply-input').fill('Engineering. I will add the figure.');
@@ -102,15 +122,14 @@ test('three people review a document: comments, a commenter’s suggestions acce
   await cem.keyboard.press('Control+End');
   await cem.keyboard.type(' We asked for more.');
   for (const page of everyone)
-    await expect(page.getByTestId('editor').locator('ins.suggested-insertion')).toHaveText(' We asked for more.');
+    await expect.poll(() => marked(page, 'ins.suggested-insertion')).toBe(' We asked for more.');
   await (await panel(ed)).getByRole('button', { name: 'Accept suggestion by Cem' }).click();
   await expectAllRead(everyone, `${TEXT} We asked for more.`);
 
   // A second suggestion, to strike "tight": Olga rejects it and the text is as before for all.
   await select(cem, 'tight');
   await cem.keyboard.press('Backspace');
-  for (const page of everyone)
-    await expect(page.getByTestId('editor').locator('del.suggested-deletion')).toHaveText('tight');
+  for (const page of everyone) await expect.poll(() => marked(page, 'del.suggested-deletion')).toBe('tight');
   const card = (await panel(olga)).getByTestId('suggestion');
   await expect(card).toContainText('Delete: “tight”');
   await card.getByRole('button', { name: 'Reject suggestion by Cem' }).click();
@@ -129,9 +148,31 @@ test('three people review a document: comments, a commenter’s suggestions acce
     client.destroy();
   }
   const exported = await fetch(`${server.url}/api/docs/${DOC}/export?format=markdown`, {
-    headers: { authorization: `Bearer ${await mintToken(SECRET, 'Olga', { [DOC]: 'owner' })}` },
+    headers: { authorization: `Bearer ${ownerToken}` },
   });
   expect(await exported.text()).not.toContain('Approved');
   await expectAllRead(everyone, `${TEXT} We asked for more.`);
+
+  // Cem comments on the accepted sentence; Olga restores the first draft, which lacks it: the thread
+  // stays, on deleted text with its quote, and the restore says so.
+  await select(cem, 'We asked for more.');
+  await cem.keyboard.press('Control+Alt+m');
+  await cem.getByTestId('comment-composer-input').fill('How much more?');
+  await cem.getByTestId('comment-composer-input').press('Enter');
+  await expect((await panel(olga)).getByTestId('comment-thread')).toContainText('How much more?');
+  await olga.getByTestId('open-history').click();
+  const history = olga.getByTestId('history-panel');
+  await history.locator('[data-testid="history-version"][data-name="First draft"]').click();
+  await history.getByTestId('history-restore').click();
+  await expect(history.getByTestId('history-status')).toContainText(
+    'The open comment is kept; it is on text this version does not have, shown with its quote.',
+  );
+  await history.getByTestId('history-close').click();
+  for (const page of everyone) {
+    await expect.poll(() => docText(page)).toBe(TEXT);
+    const thread = (await panel(page)).getByTestId('comment-thread');
+    await expect(thread.getByTestId('comment-deleted')).toHaveText('On deleted text');
+    await expect(thread.getByTestId('comment-quote')).toContainText('We asked for more.');
+  }
   for (const page of everyone) await page.context().close();
 });
