@@ -174,5 +174,13 @@ test('three people review a document: comments, a commenter’s suggestions acce
     await expect(thread.getByTestId('comment-deleted')).toHaveText('On deleted text');
     await expect(thread.getByTestId('comment-quote')).toContainText('We asked for more.');
   }
+
+  // Olga, the owner, deletes Cem's thread (only an owner may delete someone else's), after confirming.
+  const olgasPanel = await panel(olga);
+  await olgasPanel.getByRole('button', { name: "Delete Cem's comment" }).click();
+  const confirm = olga.getByRole('dialog', { name: 'Delete this comment thread?' });
+  await expect(confirm).toContainText('The comment will be deleted for everyone.');
+  await confirm.getByRole('button', { name: 'Delete' }).click();
+  for (const page of everyone) await expect((await panel(page)).getByTestId('comment-thread')).toHaveCount(0);
   for (const page of everyone) await page.context().close();
 });

@@ -120,11 +120,16 @@ export class CommentsModel {
     putMessage(this.doc, threadId, { ...message, text, mentions, editedAt: Date.now() });
   }
 
-  /** Deletes a message; the first message of a thread takes the whole thread with it. */
-  remove(thread: CommentThread, message: CommentMessage): void {
+  /** Whether deleting `message` deletes the whole thread: its only message, or the first when every one is its author's. */
+  removesThread(thread: CommentThread, message: CommentMessage): boolean {
     const opensIt = thread.messages[0]?.id === message.id;
     const allTheirs = thread.messages.every((m) => m.author.id === message.author.id);
-    if ((opensIt && allTheirs) || thread.messages.length === 1) deleteThread(this.doc, thread.id);
+    return (opensIt && allTheirs) || thread.messages.length === 1;
+  }
+
+  /** Deletes a message; the first message of a thread takes the whole thread with it. */
+  remove(thread: CommentThread, message: CommentMessage): void {
+    if (this.removesThread(thread, message)) deleteThread(this.doc, thread.id);
     else deleteMessage(this.doc, thread.id, message.id);
   }
 
