@@ -19,10 +19,18 @@ adoptFormatStyles(document);
 export default mount(App, { target });
 
 // The app shell works offline once a service worker has cached it (not in dev: Vite serves modules live).
+// It is registered a moment after the page has loaded, once the browser is idle: installing it
+// downloads the whole shell again, which would compete with opening the document.
+const SERVICE_WORKER_DELAY_MS = 2_000;
 if ('serviceWorker' in navigator && import.meta.env.PROD) {
   window.addEventListener('load', () => {
-    navigator.serviceWorker.register('/sw.js').catch(() => {
-      // Offline support is a bonus; the editor works without it.
-    });
+    setTimeout(() => {
+      const register = () =>
+        navigator.serviceWorker.register('/sw.js').catch(() => {
+          // Offline support is a bonus; the editor works without it.
+        });
+      if (typeof requestIdleCallback === 'function') requestIdleCallback(register, { timeout: 2_000 });
+      else register();
+    }, SERVICE_WORKER_DELAY_MS);
   });
 }

@@ -5,6 +5,7 @@ import { ErrorCode, type DocError } from '../protocol/errors.js';
 import type { AckResult, Role } from '../protocol/events.js';
 import { decodeSyncMessage, encodeStep1, encodeStep2FromUpdate, encodeUpdate } from '../protocol/messages.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
+import { applyReceivedUpdate } from './applyReceived.js';
 import { sameStatus, type SessionStatus } from './status.js';
 import type { TandemSocket } from './socket.js';
 
@@ -182,7 +183,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
 
   private applyRemote(update: Uint8Array): void {
     this.beforeRemoteChange?.();
-    Y.applyUpdate(this.doc, update, this);
+    applyReceivedUpdate(this.doc, update, this);
   }
 
   /** Handles an awareness update the server relayed for this document. */

@@ -1,7 +1,7 @@
 import { search } from 'prosemirror-search';
 import { EditorState, type Plugin } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
-import { ySyncPlugin, ySyncPluginKey, yUndoPlugin } from 'y-prosemirror';
+import { initProseMirrorDoc, ySyncPlugin, ySyncPluginKey, yUndoPlugin } from 'y-prosemirror';
 import type * as Y from 'yjs';
 import { schema } from '@tandem/crdt-bridge';
 import { seedEmptyTextblocksOnWrite } from './emptyTextblocks.js';
@@ -35,10 +35,16 @@ export function createEditorView(
   fragment: Y.XmlFragment,
   options: EditorViewOptions = {},
 ): EditorView {
+  // The document is built from the fragment once, before the view exists, and handed to the sync
+  // plugin with its mapping: without it the plugin renders an empty view, then rebuilds every node
+  // and replaces the whole document in a second transaction that every plugin sees (opening a
+  // 100k-character document spent ~100 ms more in that second pass).
+  const { doc, mapping } = initProseMirrorDoc(fragment, schema);
   const state = EditorState.create({
     schema,
+    doc,
     plugins: [
-      ySyncPlugin(fragment),
+      ySyncPlugin(fragment, { mapping }),
       yUndoPlugin(),
       // Before the keymaps: cell selection takes arrow keys and the mouse in tables first.
       ...tablePlugins(),

@@ -1,6 +1,6 @@
 import type { Node } from 'prosemirror-model';
 import type { EditorView, NodeView } from 'prosemirror-view';
-import { acquireImageUrl, releaseImageUrl } from './imageUrls.js';
+import { acquireImageUrl, hasImageUrl, releaseImageUrl, whenIdle } from './imageUrls.js';
 
 /** The schema's limits on a stored width. */
 const MIN_WIDTH = 24;
@@ -46,6 +46,8 @@ export class ImageView implements NodeView {
   private readonly altInput: HTMLInputElement;
   private readonly captionInput: HTMLInputElement;
   private shownId = '';
+  /** The image whose object URL this view took (and must give back). */
+  private acquiredId = '';
 
   constructor(
     private node: Node,
@@ -145,23 +147,37 @@ export class ImageView implements NodeView {
   }
 
   private load(id: string): void {
-    if (this.shownId !== '') releaseImageUrl(this.docId, this.shownId);
+    this.releaseShown();
     this.shownId = id;
     this.dom.dataset.state = 'loading';
     this.status.textContent = 'Loading image…';
-    acquireImageUrl(this.docId, id).then(
-      (url) => {
-        if (this.shownId !== id) return;
-        this.img.src = url;
-        this.dom.dataset.state = 'loaded';
-        this.status.textContent = '';
-      },
-      () => {
-        if (this.shownId !== id) return;
-        this.dom.dataset.state = 'failed';
-        this.status.textContent = 'Image not available';
-      },
-    );
+    // Opening a document must not wait for its images: their downloads start once the browser
+    // is idle (images this browser already holds show at once).
+    const start = hasImageUrl(this.docId, id) ? Promise.resolve() : whenIdle();
+    void start.then(() => {
+      if (this.shownId !== id || this.acquiredId === id) return;
+      this.acquiredId = id;
+      acquireImageUrl(this.docId, id).then(
+        (url) => {
+          if (this.shownId !== id) return;
+          this.img.src = url;
+          this.dom.dataset.state = 'loaded';
+          this.status.textContent = '';
+        },
+        () => {
+          if (this.shownId !== id) return;
+          this.dom.dataset.state = 'failed';
+          this.status.textContent = 'Image not available';
+        },
+      );
+    });
+  }
+
+  /** Gives back the object URL this view holds, if it took one (a view replaced before it did holds none). */
+  private releaseShown(): void {
+    if (this.acquiredId !== '') releaseImageUrl(this.docId, this.acquiredId);
+    this.acquiredId = '';
+    this.shownId = '';
   }
 
   private render(): void {
@@ -207,6 +223,6 @@ export class ImageView implements NodeView {
   }
 
   destroy(): void {
-    if (this.shownId !== '') releaseImageUrl(this.docId, this.shownId);
+    this.releaseShown();
   }
 }
