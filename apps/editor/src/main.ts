@@ -1,5 +1,6 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { openEarly } from './lib/collab/openEarly.js';
 import { adoptFormatStyles } from './lib/editor/formatStyles.js';
 import './styles/global.css';
 import './styles/trash.css';
@@ -15,6 +16,7 @@ const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks #app');
 
 adoptFormatStyles(document);
+openEarly(window.location.pathname);
 
 export default mount(App, { target });
 
