@@ -1,13 +1,7 @@
 import http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  parseMarkdown,
-  schema,
-  utf8Length,
-  type DiffChange,
-  type DiffHiddenRun,
-  type NodeJSON,
-} from '@tandem/crdt-bridge';
+import { parseMarkdown } from '@tandem/crdt-bridge/markdown';
+import { schema, utf8Length, type DiffChange, type DiffHiddenRun, type NodeJSON } from '@tandem/crdt-bridge';
 import { issueToken } from '../src/auth/tokens.js';
 import { startTestServer, type TestServer } from './helpers.js';
 import { body as bodyOf, call, nameVersion, person, typeAtEnd } from './historyHelpers.js';

@@ -3,7 +3,7 @@
  * headings, paragraphs with bold, italic, links and inline code, bullet, ordered and task
  * lists, blockquotes, code blocks, tables, images and rules, in the proportions of a long design document.
  */
-import { parseMarkdown, type ImageImport } from '@tandem/crdt-bridge/schema';
+import { parseMarkdown, type ImageImport } from '@tandem/crdt-bridge/markdown';
 import { bandedPng } from './png.js';
 
 /** The generated document and what the scenario needs to know about it. */

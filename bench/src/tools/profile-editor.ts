@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseMarkdown } from '@tandem/crdt-bridge/schema';
+import { parseMarkdown } from '@tandem/crdt-bridge/markdown';
 import { Typist } from '../clients/typist.js';
 import { launchChromium } from '../lib/chromium.js';
 import { richDocument } from '../lib/richdoc.js';

@@ -2,7 +2,8 @@
 
 import type { CommentsJSON } from '@tandem/crdt-bridge/api';
 import { readThreads, threadJson } from '@tandem/crdt-bridge/comments';
-import { docFromY, docTitle, htmlPage, toHtml, toMarkdown, withoutSuggestions } from '@tandem/crdt-bridge/schema';
+import { toMarkdown } from '@tandem/crdt-bridge/markdown';
+import { docFromY, docTitle, htmlPage, toHtml, withoutSuggestions } from '@tandem/crdt-bridge/schema';
 import { commentsSection, linkNotes, noteComments } from '../export/commentNotes.js';
 import type { ImageSet } from '../export/images.js';
 import { imageIdsOf } from '../images/imageReferences.js';

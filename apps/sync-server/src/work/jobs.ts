@@ -22,15 +22,13 @@ import {
   htmlPage,
   minimumStateBytes,
   nodeText,
-  parseMarkdownWithReport,
   schema,
   toHtml,
-  toMarkdown,
   withoutSuggestions,
   yUpdateFromDoc,
   type ImportReport,
-  type ImageImport,
 } from '@tandem/crdt-bridge/schema';
+import { parseMarkdownWithReport, toMarkdown, type ImageImport } from '@tandem/crdt-bridge/markdown';
 import type { Node as PMNode } from 'prosemirror-model';
 import type { ImageSet } from '../export/images.js';
 import { attributeChanges } from '../history/attribution.js';

@@ -12,9 +12,7 @@ export {
   titleProblem,
 } from './title.js';
 export { docFromY, minimumStateBytes, yUpdateFromDoc } from './convert.js';
-export { parseMarkdown, parseMarkdownWithReport, toMarkdown } from './markdown.js';
 export { importSentence, type ImportReport, type KeptKind } from './importReport.js';
-export type { ImageImport } from './markdownImages.js';
 export { escapeHtml, htmlPage, toHtml } from './html.js';
 export { alignCss, formatCss, themedFormatCss, type Theme } from './formatCss.js';
 export { ALIGNMENTS, HIGHLIGHT_COLORS, TEXT_COLORS, swatch, type Alignment, type Swatch } from './palette.js';

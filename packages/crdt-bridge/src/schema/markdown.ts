@@ -23,6 +23,8 @@ import {
 } from './markdownImages.js';
 import { schema } from './schema.js';
 
+export type { ImageImport } from './markdownImages.js';
+
 // HTML is parsed so `<u>…</u>` (underline, which Markdown lacks) survives a round trip;
 // every other tag is kept as its text (see markdownKept.ts), never rendered.
 const { nodes } = schema;

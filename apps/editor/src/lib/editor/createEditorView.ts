@@ -9,7 +9,8 @@ import { codeFenceKeys } from './codeFence.js';
 import { tandemInputRules } from './inputRules.js';
 import { remoteScroll } from './remoteScroll.js';
 import { tandemKeymap } from './keymap.js';
-import { markdownClipboardParser } from './paste.js';
+import { loadMarkdownParser, markdownClipboardParser } from './paste.js';
+import { whenIdle } from '../ui/whenIdle.js';
 import { tablePlugins } from './tables.js';
 import { TaskItemView } from './taskItemView.js';
 import { ImageView } from '../images/imageView.js';
@@ -88,5 +89,6 @@ export function createEditorView(
   });
   // Two people typing into the same new line at once must not duplicate characters.
   seedEmptyTextblocksOnWrite(view);
+  void whenIdle().then(loadMarkdownParser);
   return view;
 }

@@ -54,17 +54,6 @@ export function hasImageUrl(docId: string, imageId: string): boolean {
   return entries.has(keyOf(docId, imageId));
 }
 
-/** How long an image waits for the browser to be idle before it is fetched anyway. */
-const IDLE_TIMEOUT_MS = 1_000;
-
-/** Resolves when the browser has a moment with nothing else to do (or after a second at most). */
-export function whenIdle(): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: IDLE_TIMEOUT_MS });
-    else setTimeout(resolve, 50);
-  });
-}
-
 /** An object URL for the image; call {@link releaseImageUrl} once it is no longer shown. */
 export function acquireImageUrl(docId: string, imageId: string): Promise<string> {
   const key = keyOf(docId, imageId);

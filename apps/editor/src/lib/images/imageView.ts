@@ -1,6 +1,7 @@
 import type { Node } from 'prosemirror-model';
 import type { EditorView, NodeView } from 'prosemirror-view';
-import { acquireImageUrl, hasImageUrl, releaseImageUrl, whenIdle } from './imageUrls.js';
+import { whenIdle } from '../ui/whenIdle.js';
+import { acquireImageUrl, hasImageUrl, releaseImageUrl } from './imageUrls.js';
 
 /** The schema's limits on a stored width. */
 const MIN_WIDTH = 24;
