@@ -48,6 +48,17 @@ const METRICS: MetricSpec[] = [
   { key: 'max', label: 'max', unit: 'ms', better: 'lower', show: false },
   { key: 'samples', label: 'samples', unit: '', better: 'higher', show: true, digits: 0 },
   { key: 'lost', label: 'not delivered', unit: '', better: 'lower', show: true, digits: 0 },
+  // The cost that decides how many typists one core serves: the server's CPU (every thread,
+  // from /proc) over the window ÷ keystrokes typed in it, awareness and fan-out included.
+  {
+    key: 'srvCpuPerKey',
+    label: 'server CPU per keystroke',
+    unit: 'µs',
+    better: 'lower',
+    show: true,
+    verdict: true,
+    digits: 0,
+  },
   ...LOAD_METRICS,
 ];
 
@@ -77,6 +88,7 @@ export async function latencyRep(
   const samples: number[] = [];
   let measuring = false;
   let expected = 0;
+  let keysMeasured = 0;
   const clients: BenchClient[] = [];
   const writers: Writer[] = [];
 
@@ -153,6 +165,7 @@ export async function latencyRep(
       if (measuring) {
         writer.sentAt[clock] = performance.now();
         expected += config.clientsPerDoc - 1;
+        keysMeasured++;
       }
       text.insert(writer.cursor++, 'x');
       writer.typed++;
@@ -196,6 +209,7 @@ export async function latencyRep(
     max: dist.max,
     samples: samples.length,
     lost: Math.max(0, expected - samples.length),
+    srvCpuPerKey: keysMeasured > 0 ? (load.srvCpu * load.seconds * 1e6) / keysMeasured : Number.NaN,
     ...load,
   };
 }
