@@ -214,6 +214,14 @@ export async function latencyRep(
   };
 }
 
+/**
+ * How long every server is typed into, unrecorded, before a size's measured rounds. A fresh
+ * Node server is still compiling its hot paths for the first seconds of this load (perf put
+ * V8's optimising compiler at ~20 % of Tandem's CPU in the first second, under 2 % by the
+ * third), and a server that has run for days has not: half a second measured the warm-up.
+ */
+const WARM_UP_TYPING_MS = 2_500;
+
 /** A size of scenario 1: clients per document, documents, writers per document. */
 export interface LatencySize {
   clientsPerDoc: number;
@@ -250,7 +258,7 @@ export async function runLatency(
             const out: number[] = [];
             const metrics = await latencyRep(
               server,
-              warmup ? { ...config, warmupMs: 200, measureMs: Math.min(500, config.measureMs) } : config,
+              warmup ? { ...config, warmupMs: 200, measureMs: WARM_UP_TYPING_MS } : config,
               out,
             );
             if (!warmup) {
