@@ -69,6 +69,8 @@ describe('bench harness', () => {
       expect(rep!.p50).toBeGreaterThan(0);
       expect(rep!.p50).toBeLessThan(1_000);
       expect(rep!.srvCpu).toBeGreaterThanOrEqual(0);
+      // /proc counts CPU in 10 ms ticks, so a short window may read 0; it must still be a number.
+      expect(rep!.srvCpuPerKey).toBeGreaterThanOrEqual(0);
 
       const thr = await throughputRep(server, {
         docs: 1,
@@ -88,7 +90,17 @@ describe('bench harness', () => {
       description: 'smoke',
       config: {},
       servers: servers.map((s) => s.kind),
-      metrics: [{ key: 'p50', label: 'p50', unit: 'ms', better: 'lower', show: true, verdict: true }],
+      metrics: [
+        { key: 'p50', label: 'p50', unit: 'ms', better: 'lower', show: true, verdict: true },
+        {
+          key: 'srvCpuPerKey',
+          label: 'server CPU per keystroke',
+          unit: 'µs',
+          better: 'lower',
+          show: true,
+          verdict: true,
+        },
+      ],
       reps,
       pooled: Object.fromEntries([...samples].map(([k, v]) => [k, distribution(v)])),
       notes: [],
@@ -108,6 +120,7 @@ describe('bench harness', () => {
     const report = markdown(meta, [scenario], null);
     expect(report).toContain('## Verdict');
     expect(report).toMatch(/\d\.\d\d×/);
+    expect(report).toContain('server CPU per keystroke (µs)');
     const [verdict] = verdicts([scenario]);
     expect(Number.isFinite(verdict!.ratios.relay)).toBe(true);
     expect(latencyChart([scenario], 'smoke')).toContain('<polyline');

@@ -148,4 +148,25 @@ describe('presence', () => {
     );
     expect(received).toBeLessThan(100);
   });
+
+  it('keeps a newer presence over an older one sent after it, and relays a removal', async () => {
+    ts = await startTestServer();
+    const ben = presentClient('p8', 'Ben');
+    const mallory = await rawMember('p8');
+    const n = (awareness: awarenessProtocol.Awareness): unknown =>
+      (awareness.getStates().get(4343) as { n?: number } | undefined)?.n;
+    mallory.socket.emit('awareness', 'p8', encodeAwarenessEntries([{ clientId: 4343, clock: 5, state: { n: 5 } }]));
+    await waitFor(() => n(ben.awareness) === 5, 'Ben sees 5');
+    mallory.socket.emit('awareness', 'p8', encodeAwarenessEntries([{ clientId: 4343, clock: 4, state: { n: 4 } }]));
+    mallory.socket.emit('awareness', 'p8', encodeAwarenessEntries([{ clientId: 4344, clock: 1, state: { n: 1 } }]));
+    await waitFor(() => ben.awareness.getStates().has(4344), 'Ben sees the message after the old one');
+    // A newcomer is given what the server holds (Ben's own Awareness would drop an older clock anyway).
+    const cleo = presentClient('p8', 'Cleo');
+    await waitFor(() => cleo.awareness.getStates().has(4344), 'Cleo sees everyone');
+    expect(n(cleo.awareness)).toBe(5);
+    // The same clock with no state removes it, for everyone.
+    mallory.socket.emit('awareness', 'p8', encodeAwarenessEntries([{ clientId: 4343, clock: 5, state: null }]));
+    await waitFor(() => !ben.awareness.getStates().has(4343) && !cleo.awareness.getStates().has(4343), 'removed');
+    mallory.socket.disconnect();
+  });
 });

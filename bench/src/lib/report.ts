@@ -49,6 +49,11 @@ function targetFor(scenario: ScenarioResult, key: string): Target | null {
         return (peers ?? true) && (nearFloor ?? true);
       },
     };
+  if (id === 'latency-2' && key === 'srvCpuPerKey')
+    return {
+      text: '≤ 1.2× y-websocket',
+      judge: (_t, r) => (r['y-websocket'] === undefined ? null : r['y-websocket'] <= 1.2),
+    };
   if (id.startsWith('latency-') && key === 'p99')
     return { text: '≤ every peer', judge: (_t, r) => everyPeer(r, (x) => x <= 1) };
   if (id.startsWith('throughput-') && key === 'deliveriesPerSec')

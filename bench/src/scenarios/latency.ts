@@ -48,6 +48,17 @@ const METRICS: MetricSpec[] = [
   { key: 'max', label: 'max', unit: 'ms', better: 'lower', show: false },
   { key: 'samples', label: 'samples', unit: '', better: 'higher', show: true, digits: 0 },
   { key: 'lost', label: 'not delivered', unit: '', better: 'lower', show: true, digits: 0 },
+  // The cost that decides how many typists one core serves: the server's CPU (every thread,
+  // from /proc) over the window ÷ keystrokes typed in it, awareness and fan-out included.
+  {
+    key: 'srvCpuPerKey',
+    label: 'server CPU per keystroke',
+    unit: 'µs',
+    better: 'lower',
+    show: true,
+    verdict: true,
+    digits: 0,
+  },
   ...LOAD_METRICS,
 ];
 
@@ -77,6 +88,7 @@ export async function latencyRep(
   const samples: number[] = [];
   let measuring = false;
   let expected = 0;
+  let keysMeasured = 0;
   const clients: BenchClient[] = [];
   const writers: Writer[] = [];
 
@@ -153,6 +165,7 @@ export async function latencyRep(
       if (measuring) {
         writer.sentAt[clock] = performance.now();
         expected += config.clientsPerDoc - 1;
+        keysMeasured++;
       }
       text.insert(writer.cursor++, 'x');
       writer.typed++;
@@ -196,9 +209,18 @@ export async function latencyRep(
     max: dist.max,
     samples: samples.length,
     lost: Math.max(0, expected - samples.length),
+    srvCpuPerKey: keysMeasured > 0 ? (load.srvCpu * load.seconds * 1e6) / keysMeasured : Number.NaN,
     ...load,
   };
 }
+
+/**
+ * How long every server is typed into, unrecorded, before a size's measured rounds. A fresh
+ * Node server is still compiling its hot paths for the first seconds of this load (perf put
+ * V8's optimising compiler at ~20 % of Tandem's CPU in the first second, under 2 % by the
+ * third), and a server that has run for days has not: half a second measured the warm-up.
+ */
+const WARM_UP_TYPING_MS = 2_500;
 
 /** A size of scenario 1: clients per document, documents, writers per document. */
 export interface LatencySize {
@@ -236,7 +258,7 @@ export async function runLatency(
             const out: number[] = [];
             const metrics = await latencyRep(
               server,
-              warmup ? { ...config, warmupMs: 200, measureMs: Math.min(500, config.measureMs) } : config,
+              warmup ? { ...config, warmupMs: 200, measureMs: WARM_UP_TYPING_MS } : config,
               out,
             );
             if (!warmup) {

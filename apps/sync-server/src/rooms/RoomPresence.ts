@@ -42,6 +42,8 @@ export class RoomPresence {
   /** Which member announced each presence client id. */
   private readonly owners = new Map<number, Member>();
   private readonly relays = new Map<Member, Relay>();
+  /** Each present client's state as the JSON it arrived in (or was stamped to), so relaying it costs no stringify. */
+  private readonly wire = new Map<number, string>();
   private destroyed = false;
 
   constructor(
@@ -90,6 +92,7 @@ export class RoomPresence {
         const state = entry.state as { user?: unknown };
         const user = typeof state.user === 'object' && state.user !== null ? state.user : {};
         entry.state = { ...state, user: { ...user, name: stampName } };
+        entry.json = JSON.stringify(entry.state);
       }
     }
     for (const entry of entries) {
@@ -102,8 +105,39 @@ export class RoomPresence {
       if (entry.state !== null && !this.awareness.states.has(entry.clientId))
         this.awareness.meta.delete(entry.clientId);
     }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(entries), member);
+    this.integrate(entries, member);
     return { ok: true };
+  }
+
+  /**
+   * What y-protocols' `applyAwarenessUpdate` does with an update, from the entries already
+   * decoded and checked (it would encode, decode and parse them again). Emits `update` only:
+   * nothing on the server listens to `change`, which needs a deep comparison per entry.
+   */
+  private integrate(entries: readonly AwarenessEntry[], member: Member): void {
+    const { states, meta } = this.awareness;
+    const now = Date.now();
+    const added: number[] = [];
+    const updated: number[] = [];
+    const removed: number[] = [];
+    for (const { clientId, clock, state, json } of entries) {
+      const known = meta.get(clientId);
+      const current = known === undefined ? 0 : known.clock;
+      if (!(current < clock || (current === clock && state === null && states.has(clientId)))) continue;
+      if (state === null) {
+        states.delete(clientId);
+        this.wire.delete(clientId);
+      } else {
+        states.set(clientId, state as Record<string, unknown>);
+        this.wire.set(clientId, json);
+      }
+      meta.set(clientId, { clock, lastUpdated: now });
+      if (known === undefined && state !== null) added.push(clientId);
+      else if (known !== undefined && state === null) removed.push(clientId);
+      else if (state !== null) updated.push(clientId);
+    }
+    if (added.length > 0 || updated.length > 0 || removed.length > 0)
+      this.awareness.emit('update', [{ added, updated, removed }, member]);
   }
 
   /** Removes, at once and for everyone, every presence state `member` announced. */
@@ -146,6 +180,8 @@ export class RoomPresence {
   ): void => {
     const changed = [...added, ...updated, ...removed];
     if (changed.length === 0) return;
+    // Removed by a timeout or a departure: its JSON must not outlive it.
+    for (const id of removed) if (!this.awareness.states.has(id)) this.wire.delete(id);
     const member = this.memberOf(origin);
     if (!member) {
       // Removals (disconnects, timeouts) go to everyone at once.
@@ -180,9 +216,12 @@ export class RoomPresence {
   }
 
   private broadcast(ids: number[], except?: Member): void {
-    this.deps.audience.broadcast(
-      ['awareness', this.deps.docId, awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)],
-      except,
-    );
+    const { states, meta } = this.awareness;
+    const entries = ids.map((clientId) => {
+      const state = states.get(clientId);
+      const json = state === undefined ? 'null' : (this.wire.get(clientId) ?? JSON.stringify(state));
+      return { clientId, clock: meta.get(clientId)?.clock ?? 0, json };
+    });
+    this.deps.audience.broadcast(['awareness', this.deps.docId, encodeAwarenessEntries(entries)], except);
   }
 }

@@ -7,6 +7,8 @@ export interface AwarenessEntry {
   clock: number;
   /** The parsed state; null removes the client. */
   state: unknown;
+  /** `state` as JSON, as it goes on the wire (kept so relaying it does not stringify it again). */
+  json: string;
 }
 
 /** Limits on what one awareness update may carry. */
@@ -68,7 +70,7 @@ export function decodeAwarenessUpdate(
       }
       if (depthOf(state, limits.maxDepth) > limits.maxDepth)
         throw new PresenceRejected('A presence state is nested too deeply.');
-      entries.push({ clientId, clock, state });
+      entries.push({ clientId, clock, state, json });
     }
     if (decoding.hasContent(decoder)) throw new PresenceRejected('A presence update has trailing bytes.');
   } catch (error) {
@@ -78,14 +80,16 @@ export function decodeAwarenessUpdate(
   return entries;
 }
 
-/** Encodes entries back into a y-protocols awareness update. */
-export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+/** Encodes entries back into a y-protocols awareness update; a state given as `json` is not stringified again. */
+export function encodeAwarenessEntries(
+  entries: readonly (Pick<AwarenessEntry, 'clientId' | 'clock'> & ({ json: string } | { state: unknown }))[],
+): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, entries.length);
-  for (const { clientId, clock, state } of entries) {
-    encoding.writeVarUint(encoder, clientId);
-    encoding.writeVarUint(encoder, clock);
-    encoding.writeVarString(encoder, JSON.stringify(state));
+  for (const entry of entries) {
+    encoding.writeVarUint(encoder, entry.clientId);
+    encoding.writeVarUint(encoder, entry.clock);
+    encoding.writeVarString(encoder, 'json' in entry ? entry.json : JSON.stringify(entry.state));
   }
   return encoding.toUint8Array(encoder);
 }
