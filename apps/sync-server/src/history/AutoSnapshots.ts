@@ -106,7 +106,9 @@ export class AutoSnapshots {
     tracker.unnamed.clear();
     tracker.dirty = false;
     this.clearTimer(tracker);
-    return { state: Y.encodeStateAsUpdate(tracker.room.content()), authors };
+    // The room's own encoding, cached until the document next changes: a restore has just
+    // encoded it for its worker, so its restore point costs no second multi-MB encode on the loop.
+    return { state: tracker.room.fullState(), authors };
   }
 
   /** Puts a capture that could not be stored back, so the next snapshot includes it. */

@@ -39,6 +39,7 @@ import { embeddedImageCollector } from '../images/embeddedImages.js';
 import type { NewImage } from '../storage/ImageStore.js';
 import { splitUpdate as splitIntoParts } from '../rooms/v1Update.js';
 import { unpackState, type PackedState } from '../storage/rowCodec.js';
+import { packVersionState, type BaseCandidate, type Packing } from '../storage/versionPacking.js';
 import type { AuthorEntry } from '../storage/VersionStore.js';
 import { documentComments, documentImages, exportDocument, exportDocx } from './exportJobs.js';
 import { bytesOf, docOf, type StateSource } from './stateSource.js';
@@ -260,6 +261,11 @@ export function imagesReferenced(input: { sources: StateSource[]; ids: string[] 
   return { referenced: [...found] };
 }
 
+/** How a version's state is to be stored (see `packVersionState`): it reads the whole multi-MB state. */
+export function packVersion(input: { state: Uint8Array; base: BaseCandidate | null }): Promise<Packing> {
+  return packVersionState(input.state, input.base);
+}
+
 /** Every job, by name: what a worker can be asked to run. */
 export const JOBS = {
   importMarkdown,
@@ -274,6 +280,7 @@ export const JOBS = {
   restore,
   splitUpdate,
   imagesReferenced,
+  packVersion,
 } as const;
 
 /** The name of a job. */
