@@ -203,14 +203,15 @@ export function diff(input: {
  * The Yjs update that restores `version` (all of it, or only its top-level block
  * `block`) over `current`, written under `clientId`: computed on a copy of the current
  * state, so the caller applies it to the live document, where edits made meanwhile merge
- * with it like any concurrent edit. Null when nothing would change.
+ * with it like any concurrent edit. Null when nothing would change. `before` is `current`
+ * as one update, encoded here rather than on the event loop: the restore point.
  */
 export function restore(input: {
   current: StateSource;
   version: PackedState;
   block: number | null;
   clientId: number;
-}): { update: Uint8Array | null } {
+}): { update: Uint8Array | null; before: Uint8Array } {
   const versionState = unpackState(input.version);
   const { block } = input;
   if (block !== null) {
@@ -221,12 +222,13 @@ export function restore(input: {
   const doc = docOf(input.current);
   try {
     doc.clientID = input.clientId;
+    const before = Y.encodeStateAsUpdate(doc);
     let update: Uint8Array | null = null;
     doc.on('update', (u: Uint8Array) => {
       update = u;
     });
     const changed = block === null ? restoreState(doc, versionState) : restoreBlock(doc, versionState, block);
-    return { update: changed ? update : null };
+    return { update: changed ? update : null, before };
   } finally {
     doc.destroy();
   }
