@@ -115,7 +115,7 @@ function searchPieces(
   if (!store.search) return null;
   const indexed = store as SearchIndexed<DocumentStore>;
   return {
-    keeper: new SearchKeeper(indexed.search, registry, log, SEARCH_TIMING),
+    keeper: new SearchKeeper(indexed.search, registry, log, SEARCH_TIMING, work),
     backfill: new SearchBackfill(indexed, registry, work, log),
   };
 }

@@ -38,6 +38,11 @@ export class EncodedState {
     return [this.encoded!, ...this.since];
   }
 
+  /** The parts {@link parts} would give, or null when that needs an encoding first. */
+  partsIfEncoded(): Uint8Array[] | null {
+    return this.encoded === null ? null : [this.encoded, ...this.since];
+  }
+
   private reset(encoded: Uint8Array | null): void {
     this.encoded = encoded;
     this.since = [];

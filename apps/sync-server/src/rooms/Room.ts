@@ -148,6 +148,11 @@ export class Room {
     return this.encoded.parts(() => Y.encodeStateAsUpdate(this.content()));
   }
 
+  /** The parts {@link stateParts} gives when it need not encode anything first, else null. */
+  encodedStateParts(): Uint8Array[] | null {
+    return this.encoded.partsIfEncoded();
+  }
+
   /** Applies a client's update (see ContentIntake): refused, or applied with the ticket to acknowledge on. */
   submitClientUpdate(
     update: Uint8Array,
