@@ -15,9 +15,10 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT } from '@tandem/crdt-bridge/schema';
 import { TandemConnection } from '../clients/index.js';
+import { mainThreadCpuMs } from '../lib/proc.js';
 import { parseScrape } from '../lib/prometheus.js';
 import { TRACES_DIR, loadTrace, type SequentialTrace } from '../lib/traces.js';
-import { note, withTimeout } from '../lib/util.js';
+import { note, sleep, withTimeout } from '../lib/util.js';
 import { protocolOf, tandemMetrics, type ServerProcess } from '../servers/index.js';
 import {
   alternate,
@@ -29,9 +30,10 @@ import {
 } from './common.js';
 import { latencyRep, type LatencyConfig } from './latency.js';
 
-/** How long each half (idle, busy) of a repetition measures keystrokes. */
+/** How long each half (idle, busy) of a repetition measures keystrokes, and how many repetitions. */
 export interface HistoryBenchOptions {
   measureMs: number;
+  reps: number;
 }
 
 /** The 10× document's two versions, as encoded Yjs states. */
@@ -44,6 +46,8 @@ interface BigDocument {
 }
 
 const TIMES = 10;
+/** Wait after the restores, so the work they set off afterwards (title, search text after 2 s quiet) is counted. */
+const SETTLE_MS = 4_000;
 const CACHE_FORMAT = 1;
 
 const OPS_METRICS: MetricSpec[] = [
@@ -51,6 +55,16 @@ const OPS_METRICS: MetricSpec[] = [
   { key: 'diffCurrentMs', label: 'diff A → live', unit: 'ms', better: 'lower', show: true },
   { key: 'restoreHalfMs', label: 'restore A', unit: 'ms', better: 'lower', show: true, verdict: true },
   { key: 'restoreEndMs', label: 'restore B', unit: 'ms', better: 'lower', show: true },
+  { key: 'diffLoopMs', label: 'event-loop CPU, diff A → B', unit: 'ms', better: 'lower', show: true },
+  { key: 'diffCurrentLoopMs', label: 'event-loop CPU, diff A → live', unit: 'ms', better: 'lower', show: true },
+  {
+    key: 'restoreLoopMs',
+    label: 'event-loop CPU, restore A + B',
+    unit: 'ms',
+    better: 'lower',
+    show: true,
+    verdict: true,
+  },
 ];
 
 const TRAFFIC_METRICS: MetricSpec[] = [
@@ -233,10 +247,17 @@ function historyWork(seeded: Seeded): { stop: () => Promise<{ done: number; fail
 
 /** One repetition on one server: the requests alone, then keystrokes idle and busy. */
 async function historyRep(server: ServerProcess, seeded: Seeded, measureMs: number): Promise<RepMetrics> {
+  // The server's main thread alone: what a request costs the event loop, whatever else runs on the machine.
+  const loop0 = mainThreadCpuMs(server.pid);
   const diffMs = await seeded.diff();
+  const loop1 = mainThreadCpuMs(server.pid);
   const diffCurrentMs = await seeded.diffCurrent();
+  const loop2 = mainThreadCpuMs(server.pid);
   const restoreHalfMs = await seeded.restore('half');
   const restoreEndMs = await seeded.restore('end');
+  // Work a restore sets off after it answers (search, title, snapshots) counts too.
+  await sleep(SETTLE_MS);
+  const loop3 = mainThreadCpuMs(server.pid);
   const config: LatencyConfig = {
     clientsPerDoc: 2,
     docs: 10,
@@ -259,6 +280,9 @@ async function historyRep(server: ServerProcess, seeded: Seeded, measureMs: numb
     diffCurrentMs,
     restoreHalfMs,
     restoreEndMs,
+    diffLoopMs: loop1 - loop0,
+    diffCurrentLoopMs: loop2 - loop1,
+    restoreLoopMs: loop3 - loop2,
     idleP50: idle.p50!,
     idleP99: idle.p99!,
     busyP50: busy.p50!,
@@ -300,7 +324,7 @@ export async function runHistory(run: RunOptions, options: HistoryBenchOptions):
       try {
         return await alternate(
           servers,
-          run.reps,
+          options.reps,
           (server, _i, warmup) => historyRep(server, seeded.get(server)!, warmup ? 500 : options.measureMs),
           'history',
         );
