@@ -37,6 +37,7 @@ import { attributeChanges } from '../history/attribution.js';
 import { imageIdsOf } from '../images/imageReferences.js';
 import { embeddedImageCollector } from '../images/embeddedImages.js';
 import type { NewImage } from '../storage/ImageStore.js';
+import { LARGE_UPDATE_BYTES } from '../rooms/largeUpdate.js';
 import { splitUpdate as splitIntoParts } from '../rooms/v1Update.js';
 import { unpackState, type PackedState } from '../storage/rowCodec.js';
 import { packVersionState, type BaseCandidate, type Packing } from '../storage/versionPacking.js';
@@ -204,14 +205,17 @@ export function diff(input: {
  * `block`) over `current`, written under `clientId`: computed on a copy of the current
  * state, so the caller applies it to the live document, where edits made meanwhile merge
  * with it like any concurrent edit. Null when nothing would change. `before` is `current`
- * as one update, encoded here rather than on the event loop: the restore point.
+ * as one update, encoded here rather than on the event loop: the restore point. `parts`
+ * is the update split to apply a part per turn of the event loop (at most `maxStructs`
+ * structs each; the update itself when it is small).
  */
 export function restore(input: {
   current: StateSource;
   version: PackedState;
   block: number | null;
   clientId: number;
-}): { update: Uint8Array | null; before: Uint8Array } {
+  maxStructs: number;
+}): { update: Uint8Array | null; before: Uint8Array; parts: Uint8Array[] } {
   const versionState = unpackState(input.version);
   const { block } = input;
   if (block !== null) {
@@ -228,7 +232,10 @@ export function restore(input: {
       update = u;
     });
     const changed = block === null ? restoreState(doc, versionState) : restoreBlock(doc, versionState, block);
-    return { update: changed ? update : null, before };
+    if (!changed || update === null) return { update: null, before, parts: [] };
+    const whole: Uint8Array = update;
+    const parts = whole.byteLength > LARGE_UPDATE_BYTES ? splitIntoParts(whole, input.maxStructs) : [whole];
+    return { update: whole, before, parts };
   } finally {
     doc.destroy();
   }
