@@ -1,7 +1,7 @@
 /**
  * `npm run bench` / `npm run bench:full`: Tandem against its peers, side by side.
  *
- *   tsx src/run.ts [--tier quick|full] [--only latency,throughput,ack,connections,coldload,storage,browser,cluster]
+ *   tsx src/run.ts [--tier quick|full] [--only latency,throughput,ack,connections,coldload,storage,browser,cluster,history]
  *                  [--servers tandem,y-websocket,hocuspocus,y-socket.io,relay,tandem-shm,tandem-before]
  *                  [--reps N] [--profile] [--no-pin] [--no-build]
  *
@@ -23,13 +23,24 @@ import { runCluster, type ClusterConfig } from './scenarios/cluster.js';
 import { runColdLoad } from './scenarios/coldload.js';
 import type { RunOptions, ScenarioResult } from './scenarios/common.js';
 import { runConnections } from './scenarios/connections.js';
+import { runHistory, type HistoryBenchOptions } from './scenarios/history.js';
 import { runLatency, type LatencySize } from './scenarios/latency.js';
 import { runStorage } from './scenarios/storage.js';
 import { runThroughput, type ThroughputShape } from './scenarios/throughput.js';
 import { DEFAULT_SERVERS, SERVER_KINDS, TANDEM_MAIN, type ServerKind } from './servers/index.js';
 import { summariseProfiles } from './tools/profile-summary.js';
 
-const SCENARIOS = ['latency', 'throughput', 'ack', 'coldload', 'storage', 'connections', 'browser', 'cluster'] as const;
+const SCENARIOS = [
+  'latency',
+  'throughput',
+  'ack',
+  'coldload',
+  'storage',
+  'connections',
+  'browser',
+  'cluster',
+  'history',
+] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Tier {
@@ -42,6 +53,7 @@ interface Tier {
   storage: { traces: string[] };
   browser: BrowserConfig;
   cluster: ClusterConfig;
+  history: HistoryBenchOptions;
 }
 
 const LATENCY_SIZES: LatencySize[] = [
@@ -74,6 +86,8 @@ const TIERS: Record<'quick' | 'full', Tier> = {
     storage: { traces: ['sveltecomponent', 'concurrent-clownschool'] },
     browser: { chars: 100_000, keys: 200, keyIntervalMs: 70, othersKeysPerSec: 10 },
     cluster: { ...CLUSTER_SIZES, warmupMs: 300, measureMs: 1_500 },
+    // A diff of the 10× document takes a second or more: three repetitions keep the quick tier near a minute.
+    history: { measureMs: 2_000, reps: 3 },
   },
   full: {
     reps: 7,
@@ -93,6 +107,7 @@ const TIERS: Record<'quick' | 'full', Tier> = {
     },
     browser: { chars: 100_000, keys: 700, keyIntervalMs: 70, othersKeysPerSec: 10 },
     cluster: { ...CLUSTER_SIZES, warmupMs: 500, measureMs: 4_000 },
+    history: { measureMs: 5_000, reps: 7 },
   },
 };
 
@@ -200,6 +215,7 @@ async function main(): Promise<void> {
   await step('connections', () => runConnections(run, tier.connections.count, tier.connections.latencyMs));
   await step('browser', () => runBrowser(run, tier.browser));
   await step('cluster', () => runCluster(run, tier.cluster));
+  await step('history', () => runHistory(run, { ...tier.history, reps: values.reps ? reps : tier.history.reps }));
 
   const meta: RunMeta = {
     tier: tierName,

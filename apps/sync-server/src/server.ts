@@ -39,6 +39,7 @@ import { openSqliteStore } from './storage/openStore.js';
 import { StorageHealth } from './storage/StorageHealth.js';
 import { WriteQueue } from './storage/WriteQueue.js';
 import { WorkerPool } from './work/WorkerPool.js';
+import { packerOn } from './work/versionPacker.js';
 
 /** A running (or ready to run) Tandem server. */
 export interface TandemServer {
@@ -114,7 +115,7 @@ function searchPieces(
   if (!store.search) return null;
   const indexed = store as SearchIndexed<DocumentStore>;
   return {
-    keeper: new SearchKeeper(indexed.search, registry, log, SEARCH_TIMING),
+    keeper: new SearchKeeper(indexed.search, registry, log, SEARCH_TIMING, work),
     backfill: new SearchBackfill(indexed, registry, work, log),
   };
 }
@@ -139,6 +140,8 @@ function documentPieces(
   const compaction = new LogCompaction(store, registry, log, { compactRows, compactBytes }, writes);
   const titles = new TitleKeeper(store, registry, log, writes);
   const door = new EditDoor(registry, writes);
+  // Its own thread (the one large pastes are split on): a restore point must not wait behind a long diff.
+  store.versions?.packWith?.(packerOn(pools.updateWork, log));
   const history = new HistoryService({
     ...{ versions: store.versions ?? null, registry, door, log, work: pools.work },
     options: {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { docFromY } from '@tandem/crdt-bridge';
 import { createRandom } from '@tandem/crdt-bridge/testing';
+import { UPDATE_PART_STRUCTS } from '../src/rooms/largeUpdate.js';
 import { committedDoc, logRows, startTestServer, waitFor, type TestServer } from './helpers.js';
 import {
   addParagraph,
@@ -93,6 +94,29 @@ describe('restoring a version', () => {
     expect(textOf(bob.doc)).toBe('alpha');
     await bob.session.whenSaved();
     await waitFor(() => textOf(alice.doc) === 'alpha', 'alice sees bob’s undo');
+  });
+
+  it('puts back thousands of blocks a part at a time, none holding the event loop for more than one part', async () => {
+    ts = await startTestServer();
+    const alice = await person(ts, 'many', 'Alice');
+    alice.doc.transact(() => {
+      for (let i = 0; i < 3_000; i++) addParagraph(alice.doc, `paragraph ${i} of a long document, restored whole`);
+    });
+    await alice.session.whenSaved();
+    const version = await nameVersion(ts, 'many', 'all of it');
+    alice.doc.transact(() => body(alice.doc).delete(0, body(alice.doc).length));
+    await alice.session.whenSaved();
+    const live = serverDoc('many');
+    const restoreChanges: number[] = [];
+    live.on('update', (update: Uint8Array, origin: unknown) => {
+      if ((origin as { reason?: string } | null)?.reason === 'restore')
+        restoreChanges.push(Y.decodeUpdate(update).structs.length);
+    });
+    await restore('many', version.id);
+    expect(restoreChanges.length).toBeGreaterThan(1);
+    expect(Math.max(...restoreChanges)).toBeLessThanOrEqual(UPDATE_PART_STRUCTS);
+    expect(textOf(live)).toBe(await versionText(ts, 'many', version.id));
+    await waitFor(() => textOf(alice.doc) === textOf(live), 'alice has every part');
   });
 
   it('keeps the state before as a restore point, and restoring that undoes the restore', async () => {

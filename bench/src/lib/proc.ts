@@ -151,3 +151,16 @@ export function canRaiseNoFile(): boolean {
   }
   return canRaise;
 }
+
+/**
+ * CPU time the main thread of process `pid` (its event loop; worker threads not counted) has
+ * run, in ms, from the scheduler's nanosecond count; NaN where /proc does not tell. Unlike
+ * latency or loop lag it does not grow when other work on the machine takes the core away.
+ */
+export function mainThreadCpuMs(pid: number): number {
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}

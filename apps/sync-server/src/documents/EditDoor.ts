@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import * as Y from 'yjs';
+import { nextTurn } from '../rooms/largeUpdate.js';
 import type { ChangeOrigin } from '../rooms/origins.js';
 import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
@@ -16,6 +17,11 @@ export interface EditSession {
   transact(change: (doc: Y.Doc) => void, origin: ServerOrigin): void;
   /** Applies an update computed elsewhere (on a worker) as one change with `origin`. */
   apply(update: Uint8Array, origin: ServerOrigin): void;
+  /**
+   * Applies the parts of one update (see `splitUpdate`) in order, a part per turn of the
+   * event loop, each a change with `origin`: a big restore does not hold the loop.
+   */
+  applyInTurns(parts: readonly Uint8Array[], origin: ServerOrigin): Promise<void>;
 }
 
 /** A Yjs client id no document has used yet, with the same odds as Yjs's own: content credited to someone new. */
@@ -48,6 +54,12 @@ export class EditDoor {
           doc.transact(() => change(doc), origin);
         },
         apply: (update, origin) => Y.applyUpdate(room.content(), update, origin),
+        applyInTurns: async (parts, origin) => {
+          for (const [i, part] of parts.entries()) {
+            if (i > 0) await nextTurn();
+            Y.applyUpdate(room.content(), part, origin);
+          }
+        },
       }),
     );
     await this.writes.ticketFor(docId).durableOrFail();

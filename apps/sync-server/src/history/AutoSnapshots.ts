@@ -92,10 +92,11 @@ export class AutoSnapshots {
   }
 
   /**
-   * Takes the room's state and the authors since the last snapshot, synchronously, so
-   * nothing can slip in between; the tracker starts afresh.
+   * Takes the room's state (or `state`, when the caller knows it is the room's state now,
+   * encoded elsewhere) and the authors since the last snapshot, synchronously, so nothing
+   * can slip in between; the tracker starts afresh.
    */
-  capture(tracker: RoomTracker): Capture {
+  capture(tracker: RoomTracker, state?: Uint8Array): Capture {
     for (const member of tracker.unnamed) {
       const who = memberIdentity(tracker.room, member);
       if (who) tracker.authors.add(who.name);
@@ -106,7 +107,9 @@ export class AutoSnapshots {
     tracker.unnamed.clear();
     tracker.dirty = false;
     this.clearTimer(tracker);
-    return { state: Y.encodeStateAsUpdate(tracker.room.content()), authors };
+    // The room's own encoding, cached until the document next changes: a restore has just
+    // encoded it for its worker, so its restore point costs no second multi-MB encode on the loop.
+    return { state: state ?? tracker.room.fullState(), authors };
   }
 
   /** Puts a capture that could not be stored back, so the next snapshot includes it. */

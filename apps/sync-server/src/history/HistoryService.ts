@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { freshAuthorId, type EditDoor, type EditSession, type ServerOrigin } from '../documents/EditDoor.js';
+import { UPDATE_PART_STRUCTS } from '../rooms/largeUpdate.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { PackedState } from '../storage/rowCodec.js';
 import type { VersionMeta, VersionStore } from '../storage/VersionStore.js';
@@ -243,27 +244,38 @@ export class HistoryService {
     // A client id of its own, so the restored content is credited to whoever restored it.
     const clientId = freshAuthorId();
     let update: Uint8Array | null;
+    let before: Uint8Array;
+    let parts: Uint8Array[];
+    // The worker's copy of the state is the restore point, unless the document changes meanwhile.
+    let moved = false;
+    const stopWatching = room.onChange(() => void (moved = true));
     try {
       const block = options.block ?? null;
-      ({ update } = await work.run('restore', {
-        current: { updates: [room.fullState()] },
+      ({ update, before, parts } = await work.run('restore', {
+        // As parts (no encoding here): the worker applies them and encodes the whole.
+        current: { updates: room.stateParts() },
         version: packed,
         block,
         clientId,
+        maxStructs: UPDATE_PART_STRUCTS,
       }));
     } catch (err) {
       if (err instanceof JobRefused && err.code === 'INVALID_BLOCK') return refusal('invalid-block', err.message);
       throw err;
+    } finally {
+      stopWatching();
     }
     const unloaded = refusal('unloaded', 'The document was unloaded during the restore; try again.');
     if (registry.get(room.id) !== room) return unloaded;
     const tracker = this.auto.trackerFor(room);
     // Stored just before the change is applied: the restore point is exactly the state it changes.
-    const restorePoint = await storeRestorePoint(this.auto, versions!, tracker, id, this.now());
+    const point = moved ? undefined : before;
+    const restorePoint = await storeRestorePoint(this.auto, versions!, tracker, id, this.now(), point);
     if (registry.get(room.id) !== room) return unloaded;
     if (by !== null) this.auto.recordAuthors(tracker, [clientId], { name: by, color: null });
     // Computed from the state when the restore began; edits made since merge with it like any concurrent edit.
-    if (update) session.apply(update, RESTORE_ORIGIN);
+    // A part per turn, as a big paste is: a restore that rewrites thousands of blocks does not hold the loop.
+    if (update) await session.applyInTurns(parts, RESTORE_ORIGIN);
     const changed = update !== null;
     if (changed) this.auto.restored(tracker, by, id);
     const restored = (await versions!.updateVersion(room.id, id, { pinned: true })) ?? version;

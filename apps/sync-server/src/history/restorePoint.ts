@@ -6,7 +6,7 @@ const RETAKES = 5;
 
 /**
  * Stores the room's current state as a restore point for a restore of version
- * `restoreOf`. Storing takes a moment (the state is packed off the event loop), and edits
+ * `restoreOf` (`state` when the caller has it encoded already: the room's state now). Storing takes a moment (the state is packed off the event loop), and edits
  * can arrive meanwhile: the point is then taken again, so it is exactly the state the
  * restore changes.
  */
@@ -16,6 +16,7 @@ export async function storeRestorePoint(
   tracker: RoomTracker,
   restoreOf: number,
   createdAt: number,
+  state?: Uint8Array,
 ): Promise<VersionMeta> {
   const { room } = tracker;
   let moved = false;
@@ -23,7 +24,7 @@ export async function storeRestorePoint(
     moved = true;
   });
   try {
-    const capture = auto.capture(tracker);
+    const capture = auto.capture(tracker, state);
     let point: VersionMeta;
     try {
       point = await versions.addVersion({

@@ -4,6 +4,7 @@ import type { StoredDocument } from '../storage/DocumentStore.js';
 import type { Outgoing, RoomAudience } from './audience.js';
 import { ChangeFanout, type ChangeListener, type RoomJournal } from './ChangeFanout.js';
 import { ContentIntake } from './ContentIntake.js';
+import { EncodedState } from './EncodedState.js';
 import type { Member } from './Member.js';
 import { LOAD_ORIGIN } from './origins.js';
 import { RoomPresence } from './RoomPresence.js';
@@ -44,8 +45,8 @@ export class Room {
   private readonly policy: UpdatePolicy;
   private readonly changes: ChangeFanout;
   private readonly destroyListeners = new Set<() => void>();
-  /** The whole state as one V1 update, kept until the document next changes (cheap joins for newcomers). */
-  private fullStateCache: Uint8Array | null = null;
+  /** The whole state as last encoded and the changes since (cheap joins for newcomers, no encoding for workers). */
+  private readonly encoded: EncodedState;
   private destroyed = false;
 
   constructor(
@@ -54,11 +55,11 @@ export class Room {
     private readonly deps: RoomDeps,
   ) {
     this.stored = StoredState.of(stored);
-    if (this.stored) this.fullStateCache = this.stored.state;
-    else this.applyRows(stored.updates);
+    this.encoded = new EncodedState(this.stored?.state ?? null);
+    if (!this.stored) this.applyRows(stored.updates);
     this.changes = new ChangeFanout(this.ydoc, id, deps.journal, deps.audience);
     // First of the subscribers, so none of them is served the state from before the change.
-    this.changes.subscribe(() => (this.fullStateCache = null));
+    this.changes.subscribe((update) => this.encoded.changed(update));
     this.presence = new RoomPresence(this.ydoc, {
       docId: id,
       audience: deps.audience,
@@ -135,8 +136,21 @@ export class Room {
    * needs. Encoded once per change of the document, however many people open it.
    */
   fullState(): Uint8Array {
-    this.fullStateCache ??= Y.encodeStateAsUpdate(this.content());
-    return this.fullStateCache;
+    return this.encoded.whole(() => Y.encodeStateAsUpdate(this.content()));
+  }
+
+  /**
+   * Everything the document holds as V1 updates to apply in order (the last whole encoding
+   * and the changes since): for work on a worker, which applies them, so the event loop does
+   * not encode a multi-MB document again after each change.
+   */
+  stateParts(): Uint8Array[] {
+    return this.encoded.parts(() => Y.encodeStateAsUpdate(this.content()));
+  }
+
+  /** The parts {@link stateParts} gives when it need not encode anything first, else null. */
+  encodedStateParts(): Uint8Array[] | null {
+    return this.encoded.partsIfEncoded();
   }
 
   /** Applies a client's update (see ContentIntake): refused, or applied with the ticket to acknowledge on. */

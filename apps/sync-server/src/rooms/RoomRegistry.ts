@@ -124,7 +124,7 @@ export class RoomRegistry {
    */
   async contentOf(docId: string): Promise<Uint8Array[] | null> {
     const room = this.rooms.get(docId);
-    if (room) return [room.fullState()];
+    if (room) return room.stateParts();
     const stored = await this.store.load(docId);
     return stored ? stored.updates : null;
   }

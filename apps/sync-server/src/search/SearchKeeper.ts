@@ -1,9 +1,23 @@
 import type { Logger } from 'pino';
+import type * as Y from 'yjs';
 import { docText, docTitle } from '@tandem/crdt-bridge/schema';
 import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { SearchIndex } from '../storage/SearchIndex.js';
+import { docOf } from '../work/stateSource.js';
+import type { WorkerPool } from '../work/WorkerPool.js';
 import { MAX_INDEXED_CHARS, indexedText } from './searchText.js';
+
+/** A document's title and text as the index holds them. */
+type IndexedText = { title: string; body: string };
+
+/** Above this many bytes of encoded state, a document's text is read on a worker. */
+const OFF_LOOP_BYTES = 64 * 1024;
+
+/** The title and indexed text of `doc`. */
+function textOf(doc: Y.Doc): IndexedText {
+  return indexedText(docTitle(doc), docText(doc, MAX_INDEXED_CHARS));
+}
 
 /** When the index is brought up to date after edits. */
 export interface SearchKeeperOptions {
@@ -42,6 +56,8 @@ export class SearchKeeper {
     registry: RoomRegistry,
     private readonly log: Logger,
     private readonly options: SearchKeeperOptions,
+    /** Where the text is read (a big document's takes the event loop tens of milliseconds); null: here. */
+    private readonly work: WorkerPool | null = null,
   ) {
     registry.onLoaded((room) => this.follow(room));
   }
@@ -92,22 +108,48 @@ export class SearchKeeper {
     return timer;
   }
 
-  /** Reads the room's title and text now and writes them if they changed. */
+  /**
+   * The room's title and text now: read here from its document, or — for a big document
+   * whose encoded state the room holds already — taken as that state and read on a worker.
+   */
+  private read(room: Room): IndexedText | Promise<IndexedText> {
+    const parts = this.work ? room.encodedStateParts() : null;
+    if (parts === null || parts.reduce((n, p) => n + p.byteLength, 0) < OFF_LOOP_BYTES) return textOf(room.content());
+    return this.work!.run('documentText', { source: { updates: parts }, maxChars: MAX_INDEXED_CHARS }).then(
+      ({ title, text }) => indexedText(title, text),
+      (err: unknown) => {
+        this.log.warn({ err, doc: room.id }, 'search text read on the event loop: the worker pool could not take it');
+        const doc = docOf({ updates: parts });
+        try {
+          return textOf(doc);
+        } finally {
+          doc.destroy();
+        }
+      },
+    );
+  }
+
+  /** Takes the room's state now and writes its title and text if they changed (read off the event loop, in order). */
   private flush(entry: Tracked): void {
     entry.firstChangeAt = 0;
     const { room } = entry;
     if (room.isDestroyed) return;
-    const doc = room.content();
-    const text = indexedText(docTitle(doc), docText(doc, MAX_INDEXED_CHARS));
-    if (entry.written && entry.written.title === text.title && entry.written.body === text.body) return;
-    entry.written = text;
+    // Read (or its state taken) now: the text is of this moment.
+    const reading = this.read(room);
     const docId = room.id;
+    let text: IndexedText | null = null;
     const writing: Promise<void> = (this.inFlight.get(docId) ?? Promise.resolve())
-      .then(() => this.index.write(docId, text))
-      .then(() => void this.textsWritten++)
+      .then(async () => {
+        text = await reading;
+        const { written } = entry;
+        if (written && written.title === text.title && written.body === text.body) return;
+        entry.written = text;
+        await this.index.write(docId, text);
+        this.textsWritten++;
+      })
       .catch((err: unknown) => {
         // Written again at the next change.
-        if (entry.written === text) entry.written = null;
+        if (text !== null && entry.written === text) entry.written = null;
         this.log.warn({ err, doc: docId }, 'search index not updated');
       })
       .finally(() => {

@@ -11,7 +11,7 @@ import {
   type VersionRow,
   type VersionStateRow,
 } from './storedRows.js';
-import { packVersionState, type BaseCandidate, type Packing } from './versionPacking.js';
+import { packVersionState, type BaseCandidate, type Packing, type VersionPacker } from './versionPacking.js';
 import {
   DocumentGone,
   type AuthorEntry,
@@ -33,6 +33,7 @@ const PACK_ATTEMPTS = 3;
  */
 export class SqliteVersionStore implements VersionStore {
   private readonly stmts;
+  private pack: VersionPacker = packVersionState;
 
   constructor(private readonly db: Database.Database) {
     this.stmts = {
@@ -79,6 +80,10 @@ export class SqliteVersionStore implements VersionStore {
     };
   }
 
+  packWith(pack: VersionPacker): void {
+    this.pack = pack;
+  }
+
   async addVersion(version: NewVersion): Promise<VersionMeta> {
     const id = await this.storePacked(version.docId, version.state, (packing, baseId) => {
       const { state, codec } = versionRowState(packing);
@@ -121,7 +126,7 @@ export class SqliteVersionStore implements VersionStore {
         latest && attempt < PACK_ATTEMPTS
           ? { id: latest.id, stateVector: bytes(latest.state_vector), versions: latest.versions }
           : null;
-      const packing = await packVersionState(state, base);
+      const packing = await this.pack(state, base);
       const written = this.db
         .transaction((): { value: T } | null => {
           // Packing took a while off the event loop: the document may have been deleted meanwhile.

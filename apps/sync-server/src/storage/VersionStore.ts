@@ -1,4 +1,5 @@
 import type { PackedState } from './rowCodec.js';
+import type { VersionPacker } from './versionPacking.js';
 
 /** Raised when a version is stored for a document that no longer exists (deleted meanwhile). */
 export class DocumentGone extends Error {
@@ -64,6 +65,12 @@ export interface AuthorEntry {
  * {@link DocumentStore} so rooms, which never need it, keep their narrow interface.
  */
 export interface VersionStore {
+  /**
+   * Packs states with `pack` from now on. Packing reads the whole state (its state vector,
+   * its delta on a base): tens of milliseconds for a multi-MB document, so the server hands
+   * in a packer that runs on a worker. Without it, states are packed on the calling thread.
+   */
+  packWith?(pack: VersionPacker): void;
   /** Stores a snapshot; returns it with its id. Rejects with {@link DocumentGone} when the document was deleted. */
   addVersion(version: NewVersion): Promise<VersionMeta>;
   /** A document's versions, newest first. */

@@ -20,6 +20,9 @@ export type Packing =
   | { kind: 'delta'; baseId: number; data: Uint8Array; codec: RowCodec }
   | { kind: 'base'; data: Uint8Array; codec: RowCodec; stateVector: Uint8Array };
 
+/** Packs a version's state (see {@link packVersionState}); the server hands stores one that runs on a worker. */
+export type VersionPacker = (state: Uint8Array, base: BaseCandidate | null) => Promise<Packing>;
+
 /** Whether state vector `outer` has every change `inner` has. */
 function covers(outer: Map<number, number>, inner: Map<number, number>): boolean {
   for (const [client, clock] of inner) if ((outer.get(client) ?? 0) < clock) return false;

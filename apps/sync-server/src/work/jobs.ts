@@ -35,8 +35,10 @@ import { attributeChanges } from '../history/attribution.js';
 import { imageIdsOf } from '../images/imageReferences.js';
 import { embeddedImageCollector } from '../images/embeddedImages.js';
 import type { NewImage } from '../storage/ImageStore.js';
+import { LARGE_UPDATE_BYTES } from '../rooms/largeUpdate.js';
 import { splitUpdate as splitIntoParts } from '../rooms/v1Update.js';
 import { unpackState, type PackedState } from '../storage/rowCodec.js';
+import { packVersionState, type BaseCandidate, type Packing } from '../storage/versionPacking.js';
 import type { AuthorEntry } from '../storage/VersionStore.js';
 import { documentComments, documentImages, exportDocument, exportDocx } from './exportJobs.js';
 import { bytesOf, docOf, type StateSource } from './stateSource.js';
@@ -200,14 +202,18 @@ export function diff(input: {
  * The Yjs update that restores `version` (all of it, or only its top-level block
  * `block`) over `current`, written under `clientId`: computed on a copy of the current
  * state, so the caller applies it to the live document, where edits made meanwhile merge
- * with it like any concurrent edit. Null when nothing would change.
+ * with it like any concurrent edit. Null when nothing would change. `before` is `current`
+ * as one update, encoded here rather than on the event loop: the restore point. `parts`
+ * is the update split to apply a part per turn of the event loop (at most `maxStructs`
+ * structs each; the update itself when it is small).
  */
 export function restore(input: {
   current: StateSource;
   version: PackedState;
   block: number | null;
   clientId: number;
-}): { update: Uint8Array | null } {
+  maxStructs: number;
+}): { update: Uint8Array | null; before: Uint8Array; parts: Uint8Array[] } {
   const versionState = unpackState(input.version);
   const { block } = input;
   if (block !== null) {
@@ -218,12 +224,16 @@ export function restore(input: {
   const doc = docOf(input.current);
   try {
     doc.clientID = input.clientId;
+    const before = Y.encodeStateAsUpdate(doc);
     let update: Uint8Array | null = null;
     doc.on('update', (u: Uint8Array) => {
       update = u;
     });
     const changed = block === null ? restoreState(doc, versionState) : restoreBlock(doc, versionState, block);
-    return { update: changed ? update : null };
+    if (!changed || update === null) return { update: null, before, parts: [] };
+    const whole: Uint8Array = update;
+    const parts = whole.byteLength > LARGE_UPDATE_BYTES ? splitIntoParts(whole, input.maxStructs) : [whole];
+    return { update: whole, before, parts };
   } finally {
     doc.destroy();
   }
@@ -258,6 +268,11 @@ export function imagesReferenced(input: { sources: StateSource[]; ids: string[] 
   return { referenced: [...found] };
 }
 
+/** How a version's state is to be stored (see `packVersionState`): it reads the whole multi-MB state. */
+export function packVersion(input: { state: Uint8Array; base: BaseCandidate | null }): Promise<Packing> {
+  return packVersionState(input.state, input.base);
+}
+
 /** Every job, by name: what a worker can be asked to run. */
 export const JOBS = {
   importMarkdown,
@@ -272,6 +287,7 @@ export const JOBS = {
   restore,
   splitUpdate,
   imagesReferenced,
+  packVersion,
 } as const;
 
 /** The name of a job. */

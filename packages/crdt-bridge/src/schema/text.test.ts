@@ -31,6 +31,32 @@ describe('document text', () => {
     expect(firstTextLine(doc)).toBe('The quick fox');
   });
 
+  it('reads the same text as the delta does after random edits, formatting and suggestions', () => {
+    const doc = new Y.Doc();
+    const paragraph = new Y.XmlElement('paragraph');
+    const text = new Y.XmlText();
+    paragraph.insert(0, [text]);
+    doc.getXmlFragment(CONTENT_FRAGMENT).insert(0, [paragraph]);
+    const by = { id: 's1', author: 'cem', name: 'Cem', color: '#1864ab' };
+    let seed = 7;
+    const random = (n: number): number => (seed = (seed * 48271) % 2147483647) % n;
+    for (let i = 0; i < 400; i++) {
+      const at = random(text.length + 1);
+      const kind = random(6);
+      if (kind === 0 && text.length > 0) text.delete(random(text.length), 1 + random(3));
+      else if (kind === 1 && text.length > 0)
+        text.format(random(text.length), 1 + random(4), { strong: random(2) ? true : null });
+      else if (kind === 2) text.insert(at, 'ins', { insertion: by });
+      else if (kind === 3 && text.length > 0) text.format(random(text.length), 1 + random(4), { insertion: null });
+      else text.insert(at, String.fromCharCode(97 + random(26)), {});
+    }
+    let expected = '';
+    for (const op of text.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[])
+      if (typeof op.insert === 'string' && op.attributes?.insertion === undefined) expected += op.insert;
+    expect(expected).not.toBe('');
+    expect(docText(doc)).toBe(expected);
+  });
+
   it('finds the first line with text, looking inside lists and quotes', () => {
     expect(firstTextLine(docOf('- **Groceries** to buy\n- milk\n\n# Later heading'))).toBe('Groceries to buy');
     expect(firstTextLine(docOf('> quoted first\n\nthen text'))).toBe('quoted first');

@@ -12,7 +12,7 @@ import {
   type VersionRow,
   type VersionStateRow,
 } from '../storedRows.js';
-import { packVersionState, type BaseCandidate, type Packing } from '../versionPacking.js';
+import { packVersionState, type BaseCandidate, type Packing, type VersionPacker } from '../versionPacking.js';
 import {
   DocumentGone,
   type AuthorEntry,
@@ -44,10 +44,16 @@ const FENCED_INSERT = `
  * node doing them twice leaves the same result.
  */
 export class PgVersionStore implements VersionStore {
+  private pack: VersionPacker = packVersionState;
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly claims: Claims,
   ) {}
+
+  packWith(pack: VersionPacker): void {
+    this.pack = pack;
+  }
 
   async addVersion(version: NewVersion): Promise<VersionMeta> {
     const epoch = await this.claims.epochOf(version.docId);
@@ -100,7 +106,7 @@ export class PgVersionStore implements VersionStore {
         latest && attempt < PACK_ATTEMPTS
           ? { id: latest.id, stateVector: bytesOf(latest.state_vector), versions: latest.versions }
           : null;
-      const packing = await packVersionState(state, base);
+      const packing = await this.pack(state, base);
       const written = await inTransaction(this.pool, async (db): Promise<{ value: T } | null> => {
         // Locks the document's row against a concurrent delete; packing took a while, it may be gone.
         const doc = await db.query('SELECT id FROM documents WHERE id = $1 FOR SHARE', [docId]);
