@@ -72,7 +72,15 @@ const TIERS: Record<'quick' | 'full', Tier> = {
     connections: { count: 1_000, latencyMs: 1_000 },
     coldload: { times: [1], interferenceMs: 2_000 },
     storage: { traces: ['sveltecomponent', 'concurrent-clownschool'] },
-    browser: { chars: 100_000, keys: 200, keyIntervalMs: 70, othersKeysPerSec: 10 },
+    browser: {
+      chars: 100_000,
+      keys: 200,
+      keyIntervalMs: 70,
+      othersKeysPerSec: 10,
+      crowd: 5,
+      bigChars: 1_000_000,
+      bigKeys: 60,
+    },
     cluster: { ...CLUSTER_SIZES, warmupMs: 300, measureMs: 1_500 },
   },
   full: {
@@ -91,7 +99,15 @@ const TIERS: Record<'quick' | 'full', Tier> = {
         'concurrent-friendsforever',
       ],
     },
-    browser: { chars: 100_000, keys: 700, keyIntervalMs: 70, othersKeysPerSec: 10 },
+    browser: {
+      chars: 100_000,
+      keys: 700,
+      keyIntervalMs: 70,
+      othersKeysPerSec: 10,
+      crowd: 5,
+      bigChars: 1_000_000,
+      bigKeys: 300,
+    },
     cluster: { ...CLUSTER_SIZES, warmupMs: 500, measureMs: 4_000 },
   },
 };
