@@ -5,6 +5,7 @@ import { ySyncPlugin, ySyncPluginKey, yUndoPlugin } from 'y-prosemirror';
 import type * as Y from 'yjs';
 import { schema } from '@tandem/crdt-bridge';
 import { seedEmptyTextblocksOnWrite } from './emptyTextblocks.js';
+import { caretBlock } from './caretBlock.js';
 import { codeFenceKeys } from './codeFence.js';
 import { tandemInputRules } from './inputRules.js';
 import { remoteScroll } from './remoteScroll.js';
@@ -44,6 +45,7 @@ export function createEditorView(
       ...tablePlugins(),
       codeFenceKeys(),
       remoteScroll(),
+      caretBlock(),
       ...tandemKeymap({ link: () => options.onLinkRequest?.() }),
       tandemInputRules(),
       // The find bar's query and its highlighted matches.
