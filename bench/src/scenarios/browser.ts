@@ -23,7 +23,7 @@ import { SelfCpu, machineBusyMs, sampleProc, sampleTree } from '../lib/proc.js';
 import { richDocument, type RichDoc } from '../lib/richdoc.js';
 import { distribution, median, percentileSorted } from '../lib/stats.js';
 import { BENCH_DIR, note, sleep } from '../lib/util.js';
-import type { ServerProcess } from '../servers/index.js';
+import type { ServerKind, ServerProcess } from '../servers/index.js';
 import type { KeySample, ProbeMarks } from './browser-probe-api.js';
 import {
   awaitQuiet,
@@ -445,6 +445,7 @@ function typingResult(
   head: { id: string; title: string; description: string; config: Record<string, unknown>; seconds: number },
   reps: { typing: RepMetrics; samples: KeySample[]; floor: KeySample[] }[],
   notes: string[],
+  before: { typing: RepMetrics }[] = [],
 ): ScenarioResult {
   const all = reps.flatMap((r) => r.samples);
   const pooled = distribution(all.map(total));
@@ -453,9 +454,12 @@ function typingResult(
     `${pct(all.map(f), 50).toFixed(1)}/${pct(all.map(f), 95).toFixed(1)}`;
   return {
     ...head,
-    servers: ['tandem'],
+    servers: before.length > 0 ? ['tandem', 'tandem-before'] : ['tandem'],
     metrics: TYPING_METRICS,
-    reps: { tandem: reps.map((r) => r.typing) },
+    reps: {
+      tandem: reps.map((r) => r.typing),
+      ...(before.length > 0 ? { 'tandem-before': before.map((r) => r.typing) } : {}),
+    },
     pooled: { tandem: pooled },
     notes: [
       `All ${pooled.n} keystrokes pooled: p50 ${pooled.p50.toFixed(1)} ms, p95 ${pct(all.map(total), 95).toFixed(1)} ms, ` +
@@ -469,6 +473,19 @@ function typingResult(
     ],
     extra: { samples: reps.map((r) => r.samples), floor: reps.map((r) => r.floor) },
   };
+}
+
+/** `list` rotated left by `by`: which server goes first changes from one repetition to the next. */
+function rotate<T>(list: readonly T[], by: number): T[] {
+  const k = by % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+}
+
+/** The built editor of the TANDEM_BEFORE checkout, which tandem-before serves. */
+function beforeEditorDist(): string {
+  const dir = path.join(path.resolve(process.env.TANDEM_BEFORE ?? ''), 'apps/editor/dist');
+  if (!fs.existsSync(path.join(dir, 'index.html'))) throw new Error(`${dir} is missing: build the editor there`);
+  return dir;
 }
 
 /** Describes `doc` for the notes. */
@@ -501,52 +518,60 @@ export async function runBrowser(run: RunOptions, config: BrowserConfig): Promis
         ? `; big document of ${big.chars.toLocaleString('en-US')} characters, ${bigKeysPerRep} keys per repetition`
         : ''),
   );
-  const reps: BrowserRep[] = [];
-  const bigReps: BrowserRep[] = [];
+  // With tandem-before among the servers, its editor (TANDEM_BEFORE/apps/editor/dist) is measured
+  // too, alternating with this one repetition by repetition: a before/after pair in one run.
+  const kinds: ServerKind[] = run.servers.includes('tandem-before') ? ['tandem', 'tandem-before'] : ['tandem'];
+  const repsOf = new Map<ServerKind, BrowserRep[]>(kinds.map((k) => [k, []]));
+  const bigRepsOf = new Map<ServerKind, BrowserRep[]>(kinds.map((k) => [k, []]));
   let version = '';
   const screenshot = path.join(BENCH_DIR, 'results', 'latest-browser.png');
   await withServers(
-    ['tandem'],
+    kinds,
     run,
-    () => ({ env: { STATIC_DIR: EDITOR_DIST } }),
-    async ([server]) => {
+    (kind) => ({ env: { STATIC_DIR: kind === 'tandem-before' ? beforeEditorDist() : EDITOR_DIST } }),
+    async (servers) => {
       const browser = await launchChromium(run.pin);
       try {
         version = browser.version();
         await awaitQuiet('browser');
         // One unrecorded repetition first: the server's JIT, the disk cache, Chromium's start-up.
-        await browserRep(server!, browser, doc, config, 10, {
-          label: 'warm-up',
-          control: false,
-          floor: false,
-          screenshot: null,
-          warm: true,
-          crowd: 0,
-        });
+        for (const server of servers)
+          await browserRep(server, browser, doc, config, 10, {
+            label: 'warm-up',
+            control: false,
+            floor: false,
+            screenshot: null,
+            warm: true,
+            crowd: 0,
+          });
         for (let i = 0; i < run.reps; i++) {
-          reps.push(
-            await browserRep(server!, browser, doc, config, keysPerRep, {
-              label: `repetition ${i + 1}`,
-              control: i === run.reps - 1,
-              floor: true,
-              screenshot: i === 0 ? screenshot : null,
-              warm: true,
-              crowd: config.crowd,
-            }),
-          );
+          for (const k of rotate(kinds, i)) {
+            repsOf.get(k)!.push(
+              await browserRep(servers[kinds.indexOf(k)]!, browser, doc, config, keysPerRep, {
+                label: `repetition ${i + 1}`,
+                control: i === run.reps - 1,
+                floor: true,
+                screenshot: i === 0 && k === 'tandem' ? screenshot : null,
+                warm: true,
+                crowd: config.crowd,
+              }),
+            );
+          }
           note(`browser: repetition ${i + 1}/${run.reps} done`);
         }
         for (let i = 0; big && i < run.reps; i++) {
-          bigReps.push(
-            await browserRep(server!, browser, big, config, bigKeysPerRep, {
-              label: `big document, repetition ${i + 1}`,
-              control: false,
-              floor: true,
-              screenshot: null,
-              warm: false,
-              crowd: 0,
-            }),
-          );
+          for (const k of rotate(kinds, i)) {
+            bigRepsOf.get(k)!.push(
+              await browserRep(servers[kinds.indexOf(k)]!, browser, big, config, bigKeysPerRep, {
+                label: `big document, repetition ${i + 1}`,
+                control: false,
+                floor: true,
+                screenshot: null,
+                warm: false,
+                crowd: 0,
+              }),
+            );
+          }
           note(`browser: big document, repetition ${i + 1}/${run.reps} done`);
         }
       } finally {
@@ -554,6 +579,8 @@ export async function runBrowser(run: RunOptions, config: BrowserConfig): Promis
       }
     },
   );
+  const reps = repsOf.get('tandem')!;
+  const bigReps = bigRepsOf.get('tandem')!;
 
   const control = reps.find((r) => r.control)?.control ?? [];
   const controlMedian = median(control);
@@ -586,9 +613,9 @@ export async function runBrowser(run: RunOptions, config: BrowserConfig): Promis
         'Playwright round trip). "Warm": the same context reloads it (app shell from the service worker, ' +
         "document from IndexedDB and the server's memory).",
       config: { ...config, blocks: doc.blocks, markdownBytes: doc.markdown.length },
-      servers: ['tandem'],
+      servers: kinds,
       metrics: LOAD_METRICS,
-      reps: { tandem: reps.map((r) => r.load) },
+      reps: Object.fromEntries(kinds.map((k) => [k, repsOf.get(k)!.map((r) => r.load)])),
       notes: [
         docNote,
         `Service worker active before the warm load: ${reps.filter((r) => r.serviceWorker).length} of ${reps.length} repetitions.`,
@@ -616,9 +643,12 @@ export async function runBrowser(run: RunOptions, config: BrowserConfig): Promis
           "16 ms (to the frame's presentation, rounded to 8 ms).",
         docNote,
       ],
+      repsOf.get('tandem-before'),
     ),
   ];
-  const crowdReps = reps.flatMap((r) => (r.crowd ? [{ ...r.crowd, floor: r.floor }] : []));
+  const crowdOf = (k: ServerKind) =>
+    (repsOf.get(k) ?? []).flatMap((r) => (r.crowd ? [{ ...r.crowd, floor: r.floor }] : []));
+  const crowdReps = crowdOf('tandem');
   if (crowdReps.length > 0)
     results.push(
       typingResult(
@@ -635,6 +665,7 @@ export async function runBrowser(run: RunOptions, config: BrowserConfig): Promis
         },
         crowdReps,
         [typistsNote, docNote],
+        crowdOf('tandem-before'),
       ),
     );
   if (big && bigReps.length > 0)
@@ -659,6 +690,7 @@ export async function runBrowser(run: RunOptions, config: BrowserConfig): Promis
           typistsNote,
           describeDoc(big, version),
         ],
+        bigRepsOf.get('tandem-before'),
       ),
     );
   return results;
