@@ -164,6 +164,9 @@ describe('bench harness', () => {
     expect(doc.markdown).toMatch(/\]\(https:/);
     expect(doc.neighbourParagraphs[0]).toBeLessThan(doc.middleParagraph);
     expect(doc.neighbourParagraphs[1]).toBeGreaterThan(doc.middleParagraph);
+    // Room for the crowd row's five others, none of them in the measured user's paragraph.
+    expect(new Set([...doc.neighbourParagraphs, ...doc.nearbyParagraphs]).size).toBeGreaterThanOrEqual(5);
+    expect(doc.nearbyParagraphs).not.toContain(doc.middleParagraph);
 
     // Compiles (without running) the script the browser would run.
     const probe = fs.readFileSync(path.join(BENCH_DIR, 'src/scenarios/browser-probe.js'), 'utf8');

@@ -106,6 +106,49 @@ describe('randomized convergence through the server', () => {
   );
 });
 
+describe('randomized convergence with remote changes applied in batches (as the editor does, per frame)', () => {
+  it.each([1, 2, 3])(
+    'seed %i: peers that hold remote updates and presence for a while end equal to those that apply them at once',
+    async (seed) => {
+      const server = await startTestServer();
+      ts = server;
+      const docId = `batched-${seed}`;
+      const random = createRandom(seed);
+      const peers = createPeers(PEERS, docId, () => server.client());
+      // Half the peers batch; their "frame" comes at random steps, so local edits, going offline
+      // and reconnecting all happen while remote changes are held, in every order.
+      const batching = peers.slice(0, PEERS / 2);
+      const held = new Map<Peer, () => void>();
+      batching.forEach((peer) => peer.session.batchRemoteChanges((flush) => held.set(peer, flush)));
+      let editsOverHeld = 0;
+      await Promise.all(peers.map((p) => p.session.whenSynced()));
+      for (let step = 0; step < STEPS; step++) {
+        const peer = random.pick(peers);
+        const frame = held.get(peer);
+        if (frame && random.chance(0.25)) {
+          held.delete(peer);
+          frame();
+        } else if (random.chance(0.04)) {
+          if (isOnline(peer)) goOffline(peer);
+          else goOnline(peer);
+        } else {
+          if (held.has(peer)) editsOverHeld++;
+          randomEdits(random, peer.doc, random.between(1, 3));
+        }
+        if (random.chance(0.5)) await new Promise((resolve) => setTimeout(resolve, random.int(6)));
+      }
+      peers.forEach(goOnline);
+      // From here on they apply what arrives at once (what is held is applied first).
+      batching.forEach((peer) => peer.session.batchRemoteChanges(null));
+      await waitForConvergence(peers, { extra: () => serverCopy(server, docId) });
+      // Local edits really were made over held remote ones (or this test would prove nothing about it).
+      expect(editsOverHeld).toBeGreaterThan(5);
+      const threads = readThreads(peers[0]!.doc);
+      for (const peer of peers) expect(readThreads(peer.doc)).toEqual(threads);
+    },
+  );
+});
+
 /** Where the shared editing traces live (outside the repository; never copied into it). */
 const TRACES_DIR =
   process.env.TANDEM_TRACES_DIR ??

@@ -19,6 +19,8 @@ export interface RichDoc {
   middleParagraph: number;
   /** Top-level indexes of the paragraphs just before and after it (the two other users). */
   neighbourParagraphs: [number, number];
+  /** Further paragraphs near the middle one, nearest first (where a crowd of others types). */
+  nearbyParagraphs: number[];
 }
 
 const WORDS = (
@@ -207,5 +209,8 @@ export function richDocument(targetChars: number, seed = 7): RichDoc {
     blockTypes,
     middleParagraph: middle,
     neighbourParagraphs: [before, after],
+    nearbyParagraphs: [at - 2, at + 2, at - 3, at + 3, at - 4, at + 4]
+      .filter((k) => k >= 0 && k < paragraphs.length)
+      .map((k) => paragraphs[k]!),
   };
 }

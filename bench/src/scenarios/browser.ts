@@ -23,7 +23,7 @@ import { SelfCpu, machineBusyMs, sampleProc, sampleTree } from '../lib/proc.js';
 import { richDocument, type RichDoc } from '../lib/richdoc.js';
 import { distribution, median, percentileSorted } from '../lib/stats.js';
 import { BENCH_DIR, note, sleep } from '../lib/util.js';
-import type { ServerProcess } from '../servers/index.js';
+import type { ServerKind, ServerProcess } from '../servers/index.js';
 import type { KeySample, ProbeMarks } from './browser-probe-api.js';
 import {
   awaitQuiet,
@@ -41,8 +41,14 @@ export interface BrowserConfig {
   keys: number;
   /** Time from one of the measured user's keystrokes to the next. */
   keyIntervalMs: number;
-  /** Keys per second each of the two other people types. */
+  /** Keys per second each of the other people types. */
   othersKeysPerSec: number;
+  /** How many others type in the crowd row (7b'), 0 for none; at most 5. */
+  crowd: number;
+  /** Characters of the big document of row 7c (0: no such row). */
+  bigChars: number;
+  /** Keys typed into the big document, in all (fewer than in 7b: each of its loads takes seconds). */
+  bigKeys: number;
 }
 
 /** Open comment threads and suggestions in the document (issue 14's target: 20 of each). */
@@ -54,6 +60,8 @@ const TYPED = ' the quick brown fox jumps over the lazy dog';
 /** The control: a keydown handler that blocks the main thread this long must show up in full. */
 const CONTROL_BLOCK_MS = 50;
 const CONTROL_KEYS = 10;
+/** Keys typed unrecorded before each measured window (the first frames after others start are unusual). */
+const WARMUP_KEYS = 5;
 /** Everything waited for in a page has a bound. */
 const PAGE_TIMEOUT_MS = 60_000;
 
@@ -95,6 +103,8 @@ interface BrowserRep {
   /** Keystroke → paint with the control's blocking keydown handler (last repetition only). */
   control: number[] | null;
   serviceWorker: boolean;
+  /** The same measurement with more others typing (null when the repetition had no crowd). */
+  crowd: { typing: RepMetrics; samples: KeySample[] } | null;
 }
 
 /** Imports `markdown` as a new document through the server's HTTP API; returns its id. */
@@ -219,6 +229,123 @@ class CpuMeter {
   }
 }
 
+/** The other people, in the order they join: the first two type in 7b, all of them in the crowd row. */
+const PEOPLE = [
+  { name: 'Ada Typist', color: '#1971c2', text: ' lorem ipsum dolor sit amet' },
+  { name: 'Grace Typist', color: '#2b8a3e', text: ' sed ut perspiciatis unde omnis' },
+  { name: 'Edsger Typist', color: '#c2255c', text: ' at vero eos et accusamus' },
+  { name: 'Barbara Typist', color: '#e8590c', text: ' nemo enim ipsam voluptatem' },
+  { name: 'Alan Typist', color: '#6741d9', text: ' quis autem vel eum iure' },
+] as const;
+
+/** What one repetition asks for besides the typing. */
+interface RepOptions {
+  label: string;
+  control: boolean;
+  floor: boolean;
+  screenshot: string | null;
+  /** Reload once more (warm load) before typing; off for the big document, whose loads are long. */
+  warm: boolean;
+  /** After the typing with two others, this many others type while the user types as many keys again (0: not). */
+  crowd: number;
+}
+
+/** Paragraphs the others type in: just above and below the measured user first, then further out. */
+function othersBlocks(doc: RichDoc, n: number): number[] {
+  const blocks = [...doc.neighbourParagraphs, ...doc.nearbyParagraphs].slice(0, n);
+  if (blocks.length < n) throw new Error(`the document has paragraphs for ${blocks.length} others, not ${n}`);
+  return blocks;
+}
+
+/** Joins the others `from`…`to - 1` of PEOPLE and waits until the page shows all `to` carets. */
+async function joinOthers(
+  page: Page,
+  server: ServerProcess,
+  docId: string,
+  blocks: number[],
+  typists: Typist[],
+  to: number,
+): Promise<void> {
+  for (let i = typists.length; i < to; i++)
+    typists.push(await Typist.join({ port: server.port, docId, ...PEOPLE[i]!, block: blocks[i]! }));
+  if (!(await pollPage(async () => (await page.evaluate(() => window.__tandemBench!.remoteCarets())) >= to, 10_000)))
+    throw new Error(`the other people's carets did not appear (${to} expected)`);
+}
+
+/** One measured typing window while `typists` type: samples, Event Timing, CPU. */
+async function typeWithOthers(
+  page: Page,
+  server: ServerProcess,
+  typists: Typist[],
+  config: BrowserConfig,
+  keys: number,
+  offset: number,
+): Promise<{ samples: KeySample[]; slowKeys: number; longTasks: number; cpu: ReturnType<CpuMeter['stop']> }> {
+  // Spread the others' keys over each interval, as independent people would.
+  typists.forEach((t, i) => t.start(config.othersKeysPerSec, (i * 1000) / config.othersKeysPerSec / typists.length));
+  await sleep(500);
+  await typePaced(page, typedText(WARMUP_KEYS, offset), config.keyIntervalMs);
+  const meter = new CpuMeter(server);
+  meter.start();
+  const samples = await typeRecorded(page, typedText(keys, offset + WARMUP_KEYS), config.keyIntervalMs);
+  const cpu = meter.stop();
+  for (const typist of typists) typist.stop();
+  // Event Timing and long-task entries of the typing window.
+  const from = (samples[0]?.t0 ?? Number.POSITIVE_INFINITY) - 1;
+  const to = (samples[samples.length - 1]?.t0 ?? Number.NEGATIVE_INFINITY) + 1_000;
+  const slow = (await page.evaluate(() => window.__tandemBench!.slowEvents())).filter(
+    (e) => e.start >= from && e.start <= to,
+  );
+  const longTasks = (await page.evaluate(() => window.__tandemBench!.longTasks())).filter(
+    (t) => t.start >= from && t.start <= to,
+  ).length;
+  // A keystroke is slow by Event Timing when any of its keydown/keypress/input entries exceeds 16 ms.
+  const slowKeys = samples.filter((k) =>
+    slow.some((e) => e.name !== 'keyup' && Math.abs(e.start - k.t0) < 0.5 && e.duration > 16),
+  ).length;
+  return { samples, slowKeys, longTasks, cpu };
+}
+
+/** Waits until the page and every other person agree on all the typed paragraphs; throws if they do not. */
+async function awaitConvergence(page: Page, doc: RichDoc, typists: Typist[], blocks: number[], mine: string) {
+  const converged = await pollPage(async () => {
+    const [theirsOnPage, mineOnPage] = await page.evaluate(
+      ([bs, m]) => [bs.map((i) => window.__tandemBench!.blockText(i)), window.__tandemBench!.blockText(m)] as const,
+      [blocks.slice(0, typists.length), doc.middleParagraph] as const,
+    );
+    return (
+      typists.every((t, i) => theirsOnPage[i] === t.paragraph) &&
+      mineOnPage === mine &&
+      typists.every((t) => t.textOf(doc.middleParagraph) === mine)
+    );
+  }, 10_000);
+  if (!converged) throw new Error('the page and the other people did not converge');
+}
+
+/** The typing row's metrics of one window. */
+function typingMetrics(w: Awaited<ReturnType<typeof typeWithOthers>>, floor: KeySample[]): RepMetrics {
+  const samples = w.samples;
+  const totals = samples.map(total);
+  const dist = distribution(totals);
+  const part = (f: (k: KeySample) => number, p: number): number => pct(samples.map(f), p);
+  return {
+    p50: dist.p50,
+    p95: pct(totals, 95),
+    p99: dist.p99,
+    max: dist.max,
+    floorP50: pct(floor.map(total), 50),
+    floorP95: pct(floor.map(total), 95),
+    delayP95: part((k) => k.handler - k.t0, 95),
+    handleP50: part((k) => k.handled - k.handler, 50),
+    waitP50: part((k) => k.frame - k.handled, 50),
+    frameP50: part((k) => k.painted - k.frame, 50),
+    slowKeys: w.slowKeys,
+    longTasks: w.longTasks,
+    keys: samples.length,
+    ...w.cpu,
+  };
+}
+
 /** One repetition: a fresh copy of the document, a fresh context; cold load, warm load, typing. */
 async function browserRep(
   server: ServerProcess,
@@ -226,16 +353,12 @@ async function browserRep(
   doc: RichDoc,
   config: BrowserConfig,
   keys: number,
-  opts: { label: string; control: boolean; floor: boolean; screenshot: string | null },
+  opts: RepOptions,
 ): Promise<BrowserRep> {
   const docId = await importDocument(server, doc.markdown, `Browser benchmark ${opts.label}`);
+  const blocks = othersBlocks(doc, Math.max(2, opts.crowd));
   // A document under review, as teams keep them: open threads and suggestions, some on screen.
-  await addReview({
-    port: server.port,
-    docId,
-    ...REVIEW,
-    avoid: [doc.middleParagraph, ...doc.neighbourParagraphs],
-  });
+  await addReview({ port: server.port, docId, ...REVIEW, avoid: [doc.middleParagraph, ...blocks] });
   const context = await browser.newContext({ baseURL: server.url, viewport: VIEWPORT });
   const typists: Typist[] = [];
   try {
@@ -250,71 +373,30 @@ async function browserRep(
       throw new Error(`the page shows ${shown} characters of the document's ${doc.chars} (${opts.label})`);
     const settled = await page.evaluate((ms) => window.__tandemBench!.settle(ms), 10_000);
     if (!settled.saved) throw new Error(`the probe keystroke was not stored within 10 s (${opts.label})`);
-    const warm = await loadAndProbe(page, () => page.reload({ waitUntil: 'commit' }));
-    await page.evaluate((ms) => window.__tandemBench!.settle(ms), 10_000);
+    const warm = opts.warm ? await loadAndProbe(page, () => page.reload({ waitUntil: 'commit' })) : null;
+    if (warm) await page.evaluate((ms) => window.__tandemBench!.settle(ms), 10_000);
 
     // (b) Two other people join and type just above and below the measured user.
-    const [above, below] = doc.neighbourParagraphs;
-    typists.push(
-      await Typist.join({
-        port: server.port,
-        docId,
-        name: 'Ada Typist',
-        color: '#1971c2',
-        block: above,
-        text: ' lorem ipsum dolor sit amet',
-      }),
-      await Typist.join({
-        port: server.port,
-        docId,
-        name: 'Grace Typist',
-        color: '#2b8a3e',
-        block: below,
-        text: ' sed ut perspiciatis unde omnis',
-      }),
-    );
-    if (!(await pollPage(async () => (await page.evaluate(() => window.__tandemBench!.remoteCarets())) >= 2, 10_000)))
-      throw new Error(`the other people's carets did not appear (${opts.label})`);
+    await joinOthers(page, server, docId, blocks, typists, 2);
     if (!(await page.evaluate((i) => window.__tandemBench!.placeCaretAtEnd(i), doc.middleParagraph)))
       throw new Error(`no text to put the caret in at block ${doc.middleParagraph}`);
     const mineBefore = await page.evaluate((i) => window.__tandemBench!.blockText(i), doc.middleParagraph);
-    typists[0]!.start(config.othersKeysPerSec, 0);
-    typists[1]!.start(config.othersKeysPerSec, 500 / config.othersKeysPerSec);
-    await sleep(500);
-    const warmup = 5;
-    await typePaced(page, typedText(warmup), config.keyIntervalMs);
-    const meter = new CpuMeter(server);
-    meter.start();
-    const samples = await typeRecorded(page, typedText(keys, warmup), config.keyIntervalMs);
-    const cpu = meter.stop();
-    for (const typist of typists) typist.stop();
-    // Event Timing and long-task entries of the typing window.
-    const from = (samples[0]?.t0 ?? Number.POSITIVE_INFINITY) - 1;
-    const to = (samples[samples.length - 1]?.t0 ?? Number.NEGATIVE_INFINITY) + 1_000;
-    const slow = (await page.evaluate(() => window.__tandemBench!.slowEvents())).filter(
-      (e) => e.start >= from && e.start <= to,
-    );
-    const longTasks = (await page.evaluate(() => window.__tandemBench!.longTasks())).filter(
-      (t) => t.start >= from && t.start <= to,
-    );
-    if (opts.screenshot) await page.screenshot({ path: opts.screenshot });
-
+    let typed = 0;
+    const two = await typeWithOthers(page, server, typists, config, keys, typed);
+    typed += WARMUP_KEYS + keys;
+    if (opts.screenshot && opts.crowd === 0) await page.screenshot({ path: opts.screenshot });
     // Everyone must have seen everyone's typing, or the page was not doing the work we time.
-    const mine = `${mineBefore}${typedText(warmup + keys)}`;
-    const converged = await pollPage(async () => {
-      const [theirsOnPage, mineOnPage] = await page.evaluate(
-        ([a, b, m]) =>
-          [[a, b].map((i) => window.__tandemBench!.blockText(i)), window.__tandemBench!.blockText(m)] as const,
-        [above, below, doc.middleParagraph] as const,
-      );
-      return (
-        theirsOnPage[0] === typists[0]!.paragraph &&
-        theirsOnPage[1] === typists[1]!.paragraph &&
-        mineOnPage === mine &&
-        typists.every((t) => t.textOf(doc.middleParagraph) === mine)
-      );
-    }, 10_000);
-    if (!converged) throw new Error(`the page and the other people did not converge (${opts.label})`);
+    await awaitConvergence(page, doc, typists, blocks, `${mineBefore}${typedText(typed)}`);
+
+    // (b') More others join, and all of them type while the measured user types as many keys again.
+    let crowd: Awaited<ReturnType<typeof typeWithOthers>> | null = null;
+    if (opts.crowd > 2) {
+      await joinOthers(page, server, docId, blocks, typists, opts.crowd);
+      crowd = await typeWithOthers(page, server, typists, config, keys, typed);
+      typed += WARMUP_KEYS + keys;
+      if (opts.screenshot) await page.screenshot({ path: opts.screenshot });
+      await awaitConvergence(page, doc, typists, blocks, `${mineBefore}${typedText(typed)}`);
+    }
 
     // The floor: the same keys into a copy of the editor's DOM that no editor code watches,
     // once the page has settled (the others' typing indicator gone, everything stored).
@@ -336,50 +418,18 @@ async function browserRep(
       await page.evaluate(() => window.__tandemBench!.blockKeydown(0));
     }
 
-    const totals = samples.map(total);
-    const dist = distribution(totals);
-    // A keystroke is slow by Event Timing when any of its keydown/keypress/input entries exceeds 16 ms.
-    const slowKeys = samples.filter((k) =>
-      slow.some((e) => e.name !== 'keyup' && Math.abs(e.start - k.t0) < 0.5 && e.duration > 16),
-    ).length;
     return {
       load: {
         fcp: cold.fcp,
         content: cold.content,
         interactive: cold.interactive,
         probe: cold.interactive - cold.probeKeyDown,
-        warmContent: warm.content,
-        warmInteractive: warm.interactive,
+        warmContent: warm?.content ?? Number.NaN,
+        warmInteractive: warm?.interactive ?? Number.NaN,
       },
-      typing: {
-        p50: dist.p50,
-        p95: pct(totals, 95),
-        p99: dist.p99,
-        max: dist.max,
-        floorP50: pct(floor.map(total), 50),
-        floorP95: pct(floor.map(total), 95),
-        delayP95: pct(
-          samples.map((k) => k.handler - k.t0),
-          95,
-        ),
-        handleP50: pct(
-          samples.map((k) => k.handled - k.handler),
-          50,
-        ),
-        waitP50: pct(
-          samples.map((k) => k.frame - k.handled),
-          50,
-        ),
-        frameP50: pct(
-          samples.map((k) => k.painted - k.frame),
-          50,
-        ),
-        slowKeys,
-        longTasks: longTasks.length,
-        keys: samples.length,
-        ...cpu,
-      },
-      samples,
+      typing: typingMetrics(two, floor),
+      samples: two.samples,
+      crowd: crowd ? { typing: typingMetrics(crowd, floor), samples: crowd.samples } : null,
       floor,
       control,
       serviceWorker: settled.serviceWorker,
@@ -390,53 +440,147 @@ async function browserRep(
   }
 }
 
+/** A typing row of the report: one repetition's metrics each, with the pooled keys and where their time went. */
+function typingResult(
+  head: { id: string; title: string; description: string; config: Record<string, unknown>; seconds: number },
+  reps: { typing: RepMetrics; samples: KeySample[]; floor: KeySample[] }[],
+  notes: string[],
+  before: { typing: RepMetrics }[] = [],
+): ScenarioResult {
+  const all = reps.flatMap((r) => r.samples);
+  const pooled = distribution(all.map(total));
+  const pooledFloor = reps.flatMap((r) => r.floor).map(total);
+  const part = (f: (k: KeySample) => number): string =>
+    `${pct(all.map(f), 50).toFixed(1)}/${pct(all.map(f), 95).toFixed(1)}`;
+  return {
+    ...head,
+    servers: before.length > 0 ? ['tandem', 'tandem-before'] : ['tandem'],
+    metrics: TYPING_METRICS,
+    reps: {
+      tandem: reps.map((r) => r.typing),
+      ...(before.length > 0 ? { 'tandem-before': before.map((r) => r.typing) } : {}),
+    },
+    pooled: { tandem: pooled },
+    notes: [
+      `All ${pooled.n} keystrokes pooled: p50 ${pooled.p50.toFixed(1)} ms, p95 ${pct(all.map(total), 95).toFixed(1)} ms, ` +
+        `p99 ${pooled.p99.toFixed(1)} ms, max ${pooled.max.toFixed(1)} ms; floor (${pooledFloor.length} keys) ` +
+        `p50 ${pct(pooledFloor, 50).toFixed(1)} ms, p95 ${pct(pooledFloor, 95).toFixed(1)} ms.`,
+      `Where the time goes (p50/p95, ms): waiting for the main thread ${part((k) => k.handler - k.t0)}; ` +
+        `handling the key (browser editing, ProseMirror, Yjs, Svelte) ${part((k) => k.handled - k.handler)}; ` +
+        `waiting for the next frame (and other work, e.g. the others' edits) ${part((k) => k.frame - k.handled)}; ` +
+        `producing the frame ${part((k) => k.painted - k.frame)}.`,
+      ...notes,
+    ],
+    extra: { samples: reps.map((r) => r.samples), floor: reps.map((r) => r.floor) },
+  };
+}
+
+/** `list` rotated left by `by`: which server goes first changes from one repetition to the next. */
+function rotate<T>(list: readonly T[], by: number): T[] {
+  const k = by % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+}
+
+/** The built editor of the TANDEM_BEFORE checkout, which tandem-before serves. */
+function beforeEditorDist(): string {
+  const dir = path.join(path.resolve(process.env.TANDEM_BEFORE ?? ''), 'apps/editor/dist');
+  if (!fs.existsSync(path.join(dir, 'index.html'))) throw new Error(`${dir} is missing: build the editor there`);
+  return dir;
+}
+
+/** Describes `doc` for the notes. */
+function describeDoc(doc: RichDoc, version: string): string {
+  return (
+    `Document: ${doc.chars.toLocaleString('en-US')} characters of generated text in ${doc.blocks} top-level blocks ` +
+    `(${Object.entries(doc.blockTypes)
+      .map(([type, n]) => `${n} ${type.replace('_', ' ')}`)
+      .join(
+        ', ',
+      )}), with bold, italic, links and inline code; imported as Markdown (its images as embedded PNGs, which the server stores). ` +
+    `${version ? `Chromium ${version}, headless, software compositing (--disable-gpu), ` : ''}${VIEWPORT.width}×${VIEWPORT.height}.`
+  );
+}
+
+/** Runs scenario 7: loads and typing in the 100k-character document (with 2, then `crowd` others), then in the big one. */
 export async function runBrowser(run: RunOptions, config: BrowserConfig): Promise<ScenarioResult[]> {
   if (!run.servers.includes('tandem')) return [];
   if (!fs.existsSync(path.join(EDITOR_DIST, 'index.html')))
     throw new Error(`${EDITOR_DIST} is missing: run \`npm run build\` at the repository root`);
   const started = performance.now();
   const doc = richDocument(config.chars);
+  const big = config.bigChars > 0 ? richDocument(config.bigChars) : null;
   const keysPerRep = Math.max(20, Math.ceil(config.keys / run.reps));
+  const bigKeysPerRep = Math.max(10, Math.ceil(config.bigKeys / run.reps));
   note(
     `browser: document of ${doc.chars.toLocaleString('en-US')} characters in ${doc.blocks} blocks ` +
-      `(${doc.markdown.length.toLocaleString('en-US')} B of Markdown); ${keysPerRep} keys per repetition`,
+      `(${doc.markdown.length.toLocaleString('en-US')} B of Markdown); ${keysPerRep} keys per repetition` +
+      (big
+        ? `; big document of ${big.chars.toLocaleString('en-US')} characters, ${bigKeysPerRep} keys per repetition`
+        : ''),
   );
-  const reps: BrowserRep[] = [];
+  // With tandem-before among the servers, its editor (TANDEM_BEFORE/apps/editor/dist) is measured
+  // too, alternating with this one repetition by repetition: a before/after pair in one run.
+  const kinds: ServerKind[] = run.servers.includes('tandem-before') ? ['tandem', 'tandem-before'] : ['tandem'];
+  const repsOf = new Map<ServerKind, BrowserRep[]>(kinds.map((k) => [k, []]));
+  const bigRepsOf = new Map<ServerKind, BrowserRep[]>(kinds.map((k) => [k, []]));
   let version = '';
   const screenshot = path.join(BENCH_DIR, 'results', 'latest-browser.png');
   await withServers(
-    ['tandem'],
+    kinds,
     run,
-    () => ({ env: { STATIC_DIR: EDITOR_DIST } }),
-    async ([server]) => {
+    (kind) => ({ env: { STATIC_DIR: kind === 'tandem-before' ? beforeEditorDist() : EDITOR_DIST } }),
+    async (servers) => {
       const browser = await launchChromium(run.pin);
       try {
         version = browser.version();
         await awaitQuiet('browser');
         // One unrecorded repetition first: the server's JIT, the disk cache, Chromium's start-up.
-        await browserRep(server!, browser, doc, config, 10, {
-          label: 'warm-up',
-          control: false,
-          floor: false,
-          screenshot: null,
-        });
+        for (const server of servers)
+          await browserRep(server, browser, doc, config, 10, {
+            label: 'warm-up',
+            control: false,
+            floor: false,
+            screenshot: null,
+            warm: true,
+            crowd: 0,
+          });
         for (let i = 0; i < run.reps; i++) {
-          const last = i === run.reps - 1;
-          reps.push(
-            await browserRep(server!, browser, doc, config, keysPerRep, {
-              label: `repetition ${i + 1}`,
-              control: last,
-              floor: true,
-              screenshot: i === 0 ? screenshot : null,
-            }),
-          );
+          for (const k of rotate(kinds, i)) {
+            repsOf.get(k)!.push(
+              await browserRep(servers[kinds.indexOf(k)]!, browser, doc, config, keysPerRep, {
+                label: `repetition ${i + 1}`,
+                control: i === run.reps - 1,
+                floor: true,
+                screenshot: i === 0 && k === 'tandem' ? screenshot : null,
+                warm: true,
+                crowd: config.crowd,
+              }),
+            );
+          }
           note(`browser: repetition ${i + 1}/${run.reps} done`);
+        }
+        for (let i = 0; big && i < run.reps; i++) {
+          for (const k of rotate(kinds, i)) {
+            bigRepsOf.get(k)!.push(
+              await browserRep(servers[kinds.indexOf(k)]!, browser, big, config, bigKeysPerRep, {
+                label: `big document, repetition ${i + 1}`,
+                control: false,
+                floor: true,
+                screenshot: null,
+                warm: false,
+                crowd: 0,
+              }),
+            );
+          }
+          note(`browser: big document, repetition ${i + 1}/${run.reps} done`);
         }
       } finally {
         await browser.close();
       }
     },
   );
+  const reps = repsOf.get('tandem')!;
+  const bigReps = bigRepsOf.get('tandem')!;
 
   const control = reps.find((r) => r.control)?.control ?? [];
   const controlMedian = median(control);
@@ -445,21 +589,20 @@ export async function runBrowser(run: RunOptions, config: BrowserConfig): Promis
     throw new Error(
       `control failed: with a ${CONTROL_BLOCK_MS} ms keydown handler the probe measured a median of ${controlMedian.toFixed(1)} ms`,
     );
-  const all = reps.flatMap((r) => r.samples);
-  const pooled = distribution(all.map(total));
-  const pooledFloor = reps.flatMap((r) => r.floor).map(total);
-  const part = (f: (k: KeySample) => number): string =>
-    `${pct(all.map(f), 50).toFixed(1)}/${pct(all.map(f), 95).toFixed(1)}`;
   const seconds = (performance.now() - started) / 1000;
-  const docNote =
-    `Document: ${doc.chars.toLocaleString('en-US')} characters of generated text in ${doc.blocks} top-level blocks ` +
-    `(${Object.entries(doc.blockTypes)
-      .map(([type, n]) => `${n} ${type.replace('_', ' ')}`)
-      .join(
-        ', ',
-      )}), with bold, italic, links and inline code; imported as Markdown (its images as embedded PNGs, which the server stores). ` +
-    `${version ? `Chromium ${version}, headless, software compositing (--disable-gpu), ` : ''}${VIEWPORT.width}×${VIEWPORT.height}.`;
-  return [
+  const docNote = describeDoc(doc, version);
+  const others = (n: number): string =>
+    `in the middle of the document while ${n} other people type ${config.othersKeysPerSec} keys/s each, with their carets, ` +
+    "in the paragraphs around it. A sample runs from the keydown event's timeStamp to just after the next " +
+    'frame once the text changed (requestAnimationFrame, then a posted message). ';
+  const floorNote = (keys: number): string =>
+    `"Floor": ${floorKeys(keys)} keys typed the same way into a copy of the editor's DOM (same page, styles and ` +
+    'document, still editable) that no editor code watches: what the browser alone needs.';
+  const typistsNote =
+    'The other people are Node clients speaking the Tandem protocol (a Y.Doc and an Awareness each, ' +
+    'edits in y-prosemirror\'s layout, caret and "typing" in awareness on every key), not browsers: on this 2-core ' +
+    'machine more renderers would take the CPU that the measured browser would have on a real desktop.';
+  const results: ScenarioResult[] = [
     {
       id: 'browser-load',
       title: '7a. Browser: open a 100k-character document',
@@ -470,49 +613,85 @@ export async function runBrowser(run: RunOptions, config: BrowserConfig): Promis
         'Playwright round trip). "Warm": the same context reloads it (app shell from the service worker, ' +
         "document from IndexedDB and the server's memory).",
       config: { ...config, blocks: doc.blocks, markdownBytes: doc.markdown.length },
-      servers: ['tandem'],
+      servers: kinds,
       metrics: LOAD_METRICS,
-      reps: { tandem: reps.map((r) => r.load) },
+      reps: Object.fromEntries(kinds.map((k) => [k, repsOf.get(k)!.map((r) => r.load)])),
       notes: [
         docNote,
         `Service worker active before the warm load: ${reps.filter((r) => r.serviceWorker).length} of ${reps.length} repetitions.`,
       ],
       seconds,
     },
-    {
-      id: 'browser-typing',
-      title: '7b. Browser: keystroke → paint while two others type',
-      description:
-        `The measured user types ${keysPerRep} keys per repetition (one every ${config.keyIntervalMs} ms) at the end of a paragraph ` +
-        `in the middle of the document while two other people type ${config.othersKeysPerSec} keys/s each, with their carets, ` +
-        "in the paragraphs just above and below. A sample runs from the keydown event's timeStamp to just after the next " +
-        'frame once the text changed (requestAnimationFrame, then a posted message). Target: p95 ≤ 16 ms. ' +
-        `"Floor": ${floorKeys(keysPerRep)} keys typed the same way into a copy of the editor's DOM (same page, styles and ` +
-        'document, still editable) that no editor code watches: what the browser alone needs.',
-      config: { ...config, keysPerRep, floorKeys: floorKeys(keysPerRep) },
-      servers: ['tandem'],
-      metrics: TYPING_METRICS,
-      reps: { tandem: reps.map((r) => r.typing) },
-      pooled: { tandem: pooled },
-      notes: [
-        `All ${pooled.n} keystrokes pooled: p50 ${pooled.p50.toFixed(1)} ms, p95 ${pct(all.map(total), 95).toFixed(1)} ms, ` +
-          `p99 ${pooled.p99.toFixed(1)} ms, max ${pooled.max.toFixed(1)} ms; floor (${pooledFloor.length} keys) ` +
-          `p50 ${pct(pooledFloor, 50).toFixed(1)} ms, p95 ${pct(pooledFloor, 95).toFixed(1)} ms.`,
-        `Where the time goes (p50/p95, ms): waiting for the main thread ${part((k) => k.handler - k.t0)}; ` +
-          `handling the key (browser editing, ProseMirror, Yjs, Svelte) ${part((k) => k.handled - k.handler)}; ` +
-          `waiting for the next frame (and other work, e.g. the others' edits) ${part((k) => k.frame - k.handled)}; ` +
-          `producing the frame ${part((k) => k.painted - k.frame)}.`,
-        'The two other people are Node clients speaking the Tandem protocol (a Y.Doc and an Awareness each, ' +
-          'edits in y-prosemirror\'s layout, caret and "typing" in awareness on every key), not browsers: on this 2-core ' +
-          'machine two more renderers would take the CPU that the measured browser would have on a real desktop.',
+    typingResult(
+      {
+        id: 'browser-typing',
+        title: '7b. Browser: keystroke → paint while two others type',
+        description:
+          `The measured user types ${keysPerRep} keys per repetition (one every ${config.keyIntervalMs} ms) at the end of a paragraph ` +
+          others(2) +
+          'Target: p95 ≤ 16 ms. ' +
+          floorNote(keysPerRep),
+        config: { ...config, keysPerRep, floorKeys: floorKeys(keysPerRep) },
+        seconds,
+      },
+      reps,
+      [
+        typistsNote,
         `Control: with a ${CONTROL_BLOCK_MS} ms busy keydown handler the probe measured a median of ` +
           `${controlMedian.toFixed(1)} ms over ${control.length} keys (must be ≥ ${CONTROL_BLOCK_MS}).`,
         '"keys > 16 ms (Event Timing)": keystrokes whose keydown, keypress or input entry Chromium itself timed above ' +
           "16 ms (to the frame's presentation, rounded to 8 ms).",
         docNote,
       ],
-      extra: { control, samples: reps.map((r) => r.samples), floor: reps.map((r) => r.floor) },
-      seconds,
-    },
+      repsOf.get('tandem-before'),
+    ),
   ];
+  const crowdOf = (k: ServerKind) =>
+    (repsOf.get(k) ?? []).flatMap((r) => (r.crowd ? [{ ...r.crowd, floor: r.floor }] : []));
+  const crowdReps = crowdOf('tandem');
+  if (crowdReps.length > 0)
+    results.push(
+      typingResult(
+        {
+          id: 'browser-typing-crowd',
+          title: `7b'. Browser: keystroke → paint while ${config.crowd} others type`,
+          description:
+            `Right after 7b in the same page, ${config.crowd - 2} more people join; the measured user types ${keysPerRep} keys ` +
+            `more ` +
+            others(config.crowd) +
+            `Target: p95 ≤ 16 ms. The floor is 7b's.`,
+          config: { ...config, keysPerRep },
+          seconds,
+        },
+        crowdReps,
+        [typistsNote, docNote],
+        crowdOf('tandem-before'),
+      ),
+    );
+  if (big && bigReps.length > 0)
+    results.push(
+      typingResult(
+        {
+          id: 'browser-typing-big',
+          title: `7c. Browser: keystroke → paint in a ${Math.round(big.chars / 1000).toLocaleString('en-US')}k-character document while two others type`,
+          description:
+            `The same generator at ${big.chars.toLocaleString('en-US')} characters; a fresh copy and context per repetition ` +
+            `(cold load only). The measured user types ${bigKeysPerRep} keys per repetition ` +
+            others(2) +
+            'Target: p95 ≤ 33 ms. ' +
+            floorNote(bigKeysPerRep),
+          config: { ...config, bigKeysPerRep, blocks: big.blocks },
+          seconds,
+        },
+        bigReps,
+        [
+          `Cold load of the big document (median of ${bigReps.length}): first paint ${median(bigReps.map((r) => r.load.fcp!)).toFixed(0)} ms, ` +
+            `shown ${median(bigReps.map((r) => r.load.content!)).toFixed(0)} ms, interactive ${median(bigReps.map((r) => r.load.interactive!)).toFixed(0)} ms.`,
+          typistsNote,
+          describeDoc(big, version),
+        ],
+        bigRepsOf.get('tandem-before'),
+      ),
+    );
+  return results;
 }

@@ -2,9 +2,9 @@
  * Profiles the editor while someone types in scenario 7's document with two others typing:
  * a CPU profile of the page (Chrome DevTools protocol) and the probe's keystroke → paint,
  * for the document as generated or with parts taken out, to find where a regression lives.
- * Build the editor unminified first (`npx vite build --minify false` in apps/editor) for names.
+ * `big`: the 1 MB document of row 7c. Build the editor unminified first (`npx vite build --minify false` in apps/editor) for names.
  *
- *   tsx src/tools/profile-editor.ts <server url> <variant: full|no-tables|no-images|plain> [keys]
+ *   tsx src/tools/profile-editor.ts <server url> <variant: full|big|no-tables|no-images|plain> [keys]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,11 +23,11 @@ const TYPED = ' the quick brown fox jumps over the lazy dog';
 
 /** The generated Markdown with tables and/or images taken out (their blocks vanish, the rest stays). */
 function markdownOf(kind: string): { markdown: string; blocks: number; middle: number; around: [number, number] } {
-  const doc = richDocument(100_000);
+  const doc = richDocument(kind === 'big' ? 1_000_000 : 100_000);
   let parts = doc.markdown.split('\n\n');
   if (kind === 'no-tables' || kind === 'plain') parts = parts.filter((p) => !p.startsWith('|'));
   if (kind === 'no-images' || kind === 'plain') parts = parts.filter((p) => !p.startsWith('!['));
-  if (kind === 'full')
+  if (kind === 'full' || kind === 'big')
     return { markdown: doc.markdown, blocks: doc.blocks, middle: doc.middleParagraph, around: doc.neighbourParagraphs };
   // Without blocks the indexes shift: find the paragraph nearest the middle again.
   const markdown = `${parts.join('\n\n')}\n`;

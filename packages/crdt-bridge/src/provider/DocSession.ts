@@ -6,6 +6,7 @@ import type { AckResult, Role } from '../protocol/events.js';
 import { decodeSyncMessage, encodeStep1, encodeStep2FromUpdate, encodeUpdate } from '../protocol/messages.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { applyReceivedUpdate } from './applyReceived.js';
+import { RemoteBatch, type RemoteScheduler } from './RemoteBatch.js';
 import { sameStatus, type SessionStatus } from './status.js';
 import type { TandemSocket } from './socket.js';
 
@@ -63,6 +64,8 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   private lastError: DocError | null = null;
   private role: Role | null = null;
   private lastStatus: SessionStatus;
+  /** Remote changes held for the next flush, when the owner asked for batching. */
+  private batch: RemoteBatch | null = null;
 
   constructor(host: SessionHost, docId: string, doc: Y.Doc, awareness: awarenessProtocol.Awareness | null) {
     super();
@@ -129,6 +132,9 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
 
   /** Called by the client when its socket drops: everything unacknowledged becomes unsaved. */
   handleDisconnect(): void {
+    // What the server sent is still the document's; the presence left with the room.
+    this.batch?.dropAwareness();
+    this.batch?.flush();
     this.generation++;
     this.joined = false;
     this.synced = false;
@@ -145,10 +151,27 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     awarenessProtocol.removeAwarenessStates(this.awareness, others, this);
   }
 
+  /**
+   * Holds remote updates and awareness until `schedule` calls back, then applies them as one
+   * Yjs transaction and one awareness change (an editor passes "next animation frame", so
+   * y-prosemirror redraws once per frame however many people typed); null applies each at once.
+   */
+  batchRemoteChanges(schedule: RemoteScheduler | null): void {
+    this.batch?.flush();
+    this.batch = schedule
+      ? new RemoteBatch(schedule, {
+          updates: (updates) => this.applyRemote(updates),
+          awareness: (update) => this.applyAwareness(update),
+        })
+      : null;
+  }
+
   /** Handles a sync message the server sent for this document. */
   handleSync(bytes: Uint8Array): void {
     if (!this.joined) return;
     const message = decodeSyncMessage(bytes);
+    // Held updates came first: apply them before anything that reads or extends the document.
+    if (message.type !== 'update') this.batch?.flush();
     switch (message.type) {
       case 'step1': {
         const generation = this.generation;
@@ -162,14 +185,15 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
         break;
       }
       case 'step2':
-        this.applyRemote(message.update);
+        this.applyRemote([message.update]);
         if (!this.synced) {
           this.synced = true;
           this.emit('synced', []);
         }
         break;
       case 'update':
-        this.applyRemote(message.update);
+        if (this.batch) this.batch.pushUpdate(message.update);
+        else this.applyRemote([message.update]);
         break;
     }
     this.refreshStatus();
@@ -181,13 +205,23 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
    */
   beforeRemoteChange: (() => void) | null = null;
 
-  private applyRemote(update: Uint8Array): void {
+  /** Applies `updates` in one Yjs transaction: observers (the editor's binding) see one change. */
+  private applyRemote(updates: readonly Uint8Array[]): void {
     this.beforeRemoteChange?.();
-    applyReceivedUpdate(this.doc, update, this);
+    // One update (a sync step, or a frame with one change) reaches update listeners as received.
+    if (updates.length === 1) return applyReceivedUpdate(this.doc, updates[0]!, this);
+    Y.transact(this.doc, () => updates.forEach((update) => Y.applyUpdate(this.doc, update, this)), this);
   }
 
   /** Handles an awareness update the server relayed for this document. */
   handleAwareness(bytes: Uint8Array): void {
+    if (!this.joined || !this.awareness) return;
+    if (this.batch) this.batch.pushAwareness(bytes);
+    else this.applyAwareness(bytes);
+  }
+
+  private applyAwareness(bytes: Uint8Array): void {
+    // Held presence may outlive the room it came from.
     if (!this.joined || !this.awareness) return;
     awarenessProtocol.applyAwarenessUpdate(this.awareness, bytes, this);
   }
@@ -216,6 +250,9 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   /** Leaves the document and stops syncing; the Y.Doc itself is left to its owner. */
   override destroy(): void {
     if (this.destroyed) return;
+    this.batch?.dropAwareness();
+    this.batch?.flush();
+    this.batch = null;
     this.destroyed = true;
     this.doc.off('update', this.onDocUpdate);
     this.awareness?.off('update', this.onAwarenessUpdate);

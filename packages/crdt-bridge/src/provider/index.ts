@@ -2,3 +2,4 @@ export { TandemClient, type OpenOptions, type TandemClientOptions } from './Tand
 export { DocSession, type DocSessionEvents } from './DocSession.js';
 export { sameStatus, type ConnectionStatus, type SaveStatus, type SessionStatus } from './status.js';
 export type { TandemSocket } from './socket.js';
+export { RemoteBatch, mergeAwarenessUpdates, type RemoteApply, type RemoteScheduler } from './RemoteBatch.js';

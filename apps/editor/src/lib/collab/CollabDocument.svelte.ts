@@ -5,6 +5,7 @@ import { CONTENT_FRAGMENT, type DocSession, type SessionStatus } from '@tandem/c
 import { browserId } from './browserId.js';
 import { getClient } from './client.js';
 import { identity } from './identity.svelte.js';
+import { nextFrame } from './nextFrame.js';
 import { Presence } from './presence.svelte.js';
 
 /**
@@ -36,6 +37,8 @@ export class CollabDocument {
     // Presence first, so the state sent on join already carries our name.
     this.presence = new Presence(this.awareness, identity.current, browserId());
     this.session = getClient().open(docId, { doc: this.doc, awareness: this.awareness });
+    // Others' keystrokes and carets that arrive within one frame are drawn with one redraw.
+    this.session.batchRemoteChanges(nextFrame);
     this.status = this.session.status;
     this.session.on('status', (status) => {
       this.status = status;

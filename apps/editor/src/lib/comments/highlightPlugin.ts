@@ -2,6 +2,7 @@ import { Plugin, PluginKey, type EditorState, type Transaction } from 'prosemirr
 import { Decoration, DecorationSet } from 'prosemirror-view';
 import { ySyncPluginKey } from 'y-prosemirror';
 import type { CommentAnchor, ThreadStatus } from '@tandem/crdt-bridge';
+import { changedRange, changedRangeMapping } from '../editor/changedRange.js';
 import { resolveAnchor } from './anchors.js';
 
 /** What one highlight is drawn from: a thread (or the draft of one). */
@@ -16,6 +17,8 @@ interface HighlightState {
   threads: readonly HighlightTarget[];
   active: string | null;
   decorations: DecorationSet;
+  /** Open anchored threads that have no highlight now (their text gone or not yet here). */
+  unplaced: number;
 }
 
 /** A change to what is highlighted, sent as transaction meta. */
@@ -27,12 +30,20 @@ export interface HighlightMeta {
 /** The highlight plugin's key: dispatch meta through {@link setHighlights}. */
 export const commentHighlightKey = new PluginKey<HighlightState>('commentHighlights');
 
-function decorate(state: EditorState, threads: readonly HighlightTarget[], active: string | null): DecorationSet {
+function decorate(
+  state: EditorState,
+  threads: readonly HighlightTarget[],
+  active: string | null,
+): Pick<HighlightState, 'decorations' | 'unplaced'> {
   const decorations: Decoration[] = [];
+  let unplaced = 0;
   for (const thread of threads) {
     if (thread.status !== 'open' || thread.anchor === null) continue;
     const range = resolveAnchor(state, thread.anchor);
-    if (!range || range.from === range.to) continue;
+    if (!range || range.from === range.to) {
+      unplaced++;
+      continue;
+    }
     const className = thread.id === active ? 'comment-highlight comment-highlight-active' : 'comment-highlight';
     decorations.push(
       Decoration.inline(
@@ -43,7 +54,27 @@ function decorate(state: EditorState, threads: readonly HighlightTarget[], activ
       ),
     );
   }
-  return DecorationSet.create(state.doc, decorations);
+  return { decorations: DecorationSet.create(state.doc, decorations), unplaced };
+}
+
+/**
+ * The highlights after a collaborator's change, moved rather than resolved again when the change
+ * lies clear of every highlight (resolving each anchor walks the shared document from its start:
+ * in a long document with many threads, milliseconds per keystroke of each other person). A
+ * change touching a highlight, or any thread without one (its text may just have arrived), is
+ * resolved afresh.
+ */
+function afterRemoteChange(
+  tr: Transaction,
+  value: HighlightState,
+  old: EditorState,
+  state: EditorState,
+): HighlightState {
+  const range = changedRange(tr.before, tr.doc);
+  if (range === null) return value;
+  const touched = value.decorations.find(range.from, range.toBefore).length > 0;
+  if (value.unplaced > 0 || touched) return { ...value, ...decorate(state, value.threads, value.active) };
+  return { ...value, decorations: value.decorations.map(changedRangeMapping(old, tr.doc, range), tr.doc) };
 }
 
 /** Whether the y-prosemirror binding redrew the document from the shared one (its positions are then current). */
@@ -61,14 +92,15 @@ export function commentHighlights(onClickThread: (threadId: string) => void): Pl
   return new Plugin<HighlightState>({
     key: commentHighlightKey,
     state: {
-      init: () => ({ threads: [], active: null, decorations: DecorationSet.empty }),
-      apply(tr, value, _old, state) {
+      init: () => ({ threads: [], active: null, decorations: DecorationSet.empty, unplaced: 0 }),
+      apply(tr, value, old, state) {
         const meta = tr.getMeta(commentHighlightKey) as HighlightMeta | undefined;
-        if (meta || fromSharedDoc(tr)) {
-          const threads = meta?.threads ?? value.threads;
-          const active = meta && 'active' in meta ? (meta.active ?? null) : value.active;
-          return { threads, active, decorations: decorate(state, threads, active) };
+        if (meta) {
+          const threads = meta.threads ?? value.threads;
+          const active = 'active' in meta ? (meta.active ?? null) : value.active;
+          return { threads, active, ...decorate(state, threads, active) };
         }
+        if (fromSharedDoc(tr)) return afterRemoteChange(tr, value, old, state);
         return tr.docChanged ? { ...value, decorations: value.decorations.map(tr.mapping, tr.doc) } : value;
       },
     },

@@ -5,6 +5,7 @@ import { initProseMirrorDoc, ySyncPlugin, ySyncPluginKey, yUndoPlugin } from 'y-
 import type * as Y from 'yjs';
 import { schema } from '@tandem/crdt-bridge';
 import { seedEmptyTextblocksOnWrite } from './emptyTextblocks.js';
+import { caretBlock } from './caretBlock.js';
 import { codeFenceKeys } from './codeFence.js';
 import { tandemInputRules } from './inputRules.js';
 import { remoteScroll } from './remoteScroll.js';
@@ -51,6 +52,7 @@ export function createEditorView(
       ...tablePlugins(),
       codeFenceKeys(),
       remoteScroll(),
+      caretBlock(),
       ...tandemKeymap({ link: () => options.onLinkRequest?.() }),
       tandemInputRules(),
       // The find bar's query and its highlighted matches.

@@ -1,6 +1,7 @@
-import type { Plugin } from 'prosemirror-state';
+import { Plugin, type EditorState } from 'prosemirror-state';
+import type { EditorView } from 'prosemirror-view';
 import type { Awareness } from 'y-protocols/awareness';
-import { yCursorPlugin } from 'y-prosemirror';
+import { yCursorPlugin, ySyncPluginKey } from 'y-prosemirror';
 import { cleanColor, cleanName, labelTextColor } from '@tandem/crdt-bridge';
 
 /** How a remote user appears in awareness: unchecked, it comes from the network. */
@@ -38,9 +39,42 @@ function buildSelection(user: CursorUser): { style: string; class: string } {
   return { style: `background-color: ${colorOf(user)}33`, class: 'remote-selection' };
 }
 
+/** Whether the last transaction (from `prev` to `state`) left this person's caret where it was in the shared document. */
+export function ownCaretUnmoved(state: EditorState, prev: EditorState): boolean {
+  if (state.doc === prev.doc && state.selection.eq(prev.selection)) return true;
+  // A collaborator's change keeps the caret at the same relative position (y-prosemirror restores
+  // it); an undo or redo is this person's own and may move it.
+  const sync = ySyncPluginKey.getState(state) as
+    { isChangeOrigin?: boolean; isUndoRedoOperation?: boolean } | undefined;
+  return sync?.isChangeOrigin === true && sync.isUndoRedoOperation !== true;
+}
+
+/**
+ * y-prosemirror's cursor plugin, except that it does not recompute this person's caret for awareness
+ * after transactions that cannot have moved it (others' edits, others' caret moves): each
+ * recomputation walks the shared document from its start twice, which in a long document with
+ * others typing cost more than anything else in the binding.
+ */
+function cursorPlugin(awareness: Awareness): Plugin {
+  const plugin = yCursorPlugin(awareness, { cursorBuilder: buildCursor, selectionBuilder: buildSelection });
+  const makeView = plugin.spec.view!;
+  return new Plugin({
+    ...plugin.spec,
+    view(view: EditorView) {
+      const inner = makeView(view);
+      return {
+        update(v: EditorView, prev: EditorState) {
+          if (!ownCaretUnmoved(v.state, prev)) inner.update?.(v, prev);
+        },
+        destroy: () => inner.destroy?.(),
+      };
+    },
+  });
+}
+
 /** Remote carets and selections for everyone else in the document. */
 export function presencePlugins(awareness: Awareness): Plugin[] {
-  return [yCursorPlugin(awareness, { cursorBuilder: buildCursor, selectionBuilder: buildSelection })];
+  return [cursorPlugin(awareness)];
 }
 
 /** Scrolls the view so `clientId`'s caret is visible; returns false when they have none on screen. */
