@@ -243,6 +243,25 @@ test.describe('caret names', () => {
   });
 });
 
+test.describe('caret names while typing', () => {
+  test('the name of someone typing stays shown for as long as they type, and fades once they stop', async ({
+    openUser,
+    docId,
+  }) => {
+    const [alice, bob] = (await openAll(openUser, docId, ['Alice', 'Bob'])) as [DocPage, DocPage];
+    await bob.typeText('Bob ');
+    await alice.expectText('Bob ');
+    const label = (await caretOf(alice, bob)).locator('.remote-caret-label');
+    const opacity = (): Promise<string> => label.evaluate((el) => getComputedStyle(el).opacity);
+    // Longer than the 3 s a still caret keeps its name.
+    const typed = 'keeps typing for five seconds or so';
+    await bob.page.keyboard.type(typed, { delay: 140 });
+    await alice.expectText(`Bob ${typed}`);
+    expect(await opacity()).toBe('1');
+    await expect.poll(opacity, { message: 'the name fades once Bob stops', timeout: 8_000 }).toBe('0');
+  });
+});
+
 test.describe('three people', () => {
   test('everyone sees the two others, named, and a bar of three with themselves first', async ({ openUser, docId }) => {
     const users = (await openAll(openUser, docId, ['Carol', 'Alice', 'Bob'])) as [DocPage, DocPage, DocPage];

@@ -2,6 +2,7 @@ import { Plugin, type EditorState } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import type { Awareness } from 'y-protocols/awareness';
 import { yCursorPlugin, ySyncPluginKey } from 'y-prosemirror';
+import type * as Y from 'yjs';
 import { cleanColor, cleanName, labelTextColor } from '@tandem/crdt-bridge';
 
 /** How a remote user appears in awareness: unchecked, it comes from the network. */
@@ -15,9 +16,9 @@ function colorOf(user: CursorUser): string {
 }
 
 /**
- * A remote caret: a coloured bar with the person's name above it. The label is
- * built fresh whenever the caret moves, and a CSS animation fades it after a few
- * idle seconds; the bar stays, and hovering it (or the person's avatar) brings the
+ * A remote caret: a coloured bar with the person's name above it. A CSS animation
+ * fades the label after a few idle seconds (restarted whenever the person types or
+ * moves, see caretLabelsPlugin); the bar stays, and hovering it (or the person's avatar) brings the
  * name back. Names are text nodes, never HTML.
  */
 function buildCursor(user: CursorUser, clientId: number): HTMLElement {
@@ -72,9 +73,60 @@ function cursorPlugin(awareness: Awareness): Plugin {
   });
 }
 
+/**
+ * Shows a person's name again each time their presence changes (they type or move). The label
+ * fades by a CSS animation that starts when its element is made, and ProseMirror keeps a caret's
+ * element while its owner types (the widget's key does not change), so without this the name of
+ * someone typing faded after 3 s and stayed hidden for as long as they typed.
+ */
+function caretLabelsPlugin(awareness: Awareness): Plugin {
+  return new Plugin({
+    view(view: EditorView) {
+      const moved = new Set<number>();
+      let frame = 0;
+      const restart = (): void => {
+        frame = 0;
+        for (const clientId of moved) {
+          const label = view.dom.querySelector(
+            `.ProseMirror-yjs-cursor[data-client-id="${clientId}"] > .remote-caret-label`,
+          );
+          for (const animation of label?.getAnimations() ?? []) {
+            animation.currentTime = 0;
+            animation.play();
+          }
+        }
+        moved.clear();
+      };
+      const touch = (clientId: number): void => {
+        if (clientId === awareness.clientID) return;
+        moved.add(clientId);
+        // After the caret plugin has drawn the change.
+        if (frame === 0) frame = requestAnimationFrame(restart);
+      };
+      // A caret that moves shows in presence; one typing at the end of a line keeps the same
+      // relative position, so their new characters (written under their awareness id) count too.
+      const onChange = ({ updated }: { updated: number[] }): void => updated.forEach(touch);
+      const onTransaction = (transaction: Y.Transaction): void => {
+        if (transaction.local) return;
+        for (const [clientId, clock] of transaction.afterState)
+          if (transaction.beforeState.get(clientId) !== clock) touch(clientId);
+      };
+      awareness.on('change', onChange);
+      awareness.doc.on('afterTransaction', onTransaction);
+      return {
+        destroy() {
+          awareness.off('change', onChange);
+          awareness.doc.off('afterTransaction', onTransaction);
+          cancelAnimationFrame(frame);
+        },
+      };
+    },
+  });
+}
+
 /** Remote carets and selections for everyone else in the document. */
 export function presencePlugins(awareness: Awareness): Plugin[] {
-  return [cursorPlugin(awareness)];
+  return [cursorPlugin(awareness), caretLabelsPlugin(awareness)];
 }
 
 /** Scrolls the view so `clientId`'s caret is visible; returns false when they have none on screen. */
