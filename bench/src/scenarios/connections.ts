@@ -33,7 +33,8 @@ const METRICS: MetricSpec[] = [
 const WORKER = path.join(BENCH_DIR, 'src/scenarios/connections-worker.ts');
 const PER_WORKER = 5_000;
 
-function startWorker(pin: boolean): ChildProcess {
+/** A worker process that opens and holds idle connections, pinned to the generator's CPU when `pin`. */
+export function startWorker(pin: boolean): ChildProcess {
   const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   const args = ['--import', loader, WORKER];
   // Raise the open-files limit when we may (root, prlimit); pin to the generator's CPU.
@@ -55,7 +56,8 @@ function startWorker(pin: boolean): ChildProcess {
   });
 }
 
-function request<T>(worker: ChildProcess, message: unknown, expect: string, timeoutMs: number): Promise<T> {
+/** Sends `message` to `worker` (none: just wait) and resolves with its first reply of type `expect`. */
+export function request<T>(worker: ChildProcess, message: unknown, expect: string, timeoutMs: number): Promise<T> {
   return withTimeout(
     new Promise<T>((resolve) => {
       const onMessage = (reply: { type: string }): void => {

@@ -90,6 +90,8 @@ export interface StartOptions {
   noFile?: number | null;
   /** Reuse this data directory (Tandem); a fresh temporary one otherwise. */
   dataDir?: string;
+  /** More flags for the server's `node` (diagnostics: heap snapshots on a signal, GC tracing). */
+  nodeArgs?: string[];
 }
 
 /** Every server started and not yet stopped, so an interrupted run still ends them. */
@@ -197,7 +199,7 @@ let prlimitWorks: boolean | null = null;
 /** Starts a server in its own process, pinned to `cpu`, and waits until it listens. */
 export async function startServer(kind: ServerKind, options: StartOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
-  const nodeArgs: string[] = [];
+  const nodeArgs: string[] = [...(options.nodeArgs ?? [])];
   if (options.cpuProfDir) {
     fs.mkdirSync(options.cpuProfDir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
