@@ -7,7 +7,7 @@
  * by constructor, with the rooms and everything fixed already paid for.
  *
  *   node --max-old-space-size=8000 --import tsx bench/src/tools/heap-per-connection.ts \
- *     [--server tandem] [--steps 1000,5000] [--top 40] [--keep]
+ *     [--server tandem] [--steps 1000,5000] [--top 40] [--keep] [--no-snapshot] [--node-flags '…']
  *
  * Writes `bench/results/heap-<stamp>/summary.md` (and the snapshots with `--keep`).
  */
@@ -28,6 +28,8 @@ interface Step {
   heapUsedBytes: number;
   heapTotalBytes: number;
   externalBytes: number;
+  /** Committed size of each V8 heap space (new, old, code, large_object, …), from /metrics. */
+  spaces: Map<string, number>;
   /** Self size and count per "type:name" from the snapshot (live objects only: a snapshot collects first). */
   byConstructor: Map<string, { size: number; count: number }>;
   liveHeapBytes: number;
@@ -83,14 +85,32 @@ async function takeSnapshot(server: ServerProcess, dir: string): Promise<string>
   throw new Error('no heap snapshot appeared');
 }
 
-async function measure(server: ServerProcess, connections: number, dir: string, keep: boolean): Promise<Step> {
+const SPACE = /^tandem_nodejs_heap_space_size_total_bytes\{space="([a-z_]+)"\}$/;
+
+async function measure(
+  server: ServerProcess,
+  connections: number,
+  dir: string,
+  options: { keep: boolean; snapshot: boolean },
+): Promise<Step> {
   await sleep(2_000);
   const rssBytes = server.sample()?.rssBytes ?? Number.NaN;
   const scrape = parseScrape((await tandemMetrics(server)) ?? '');
-  const file = await takeSnapshot(server, dir);
-  const { byConstructor, total } = summariseSnapshot(file);
-  if (!keep) fs.rmSync(file);
+  const spaces = new Map<string, number>();
+  for (const [series, value] of scrape) {
+    const space = SPACE.exec(series)?.[1];
+    if (space) spaces.set(space, value);
+  }
+  let byConstructor: Step['byConstructor'] = new Map();
+  let total = Number.NaN;
+  // A snapshot leaves the allocator holding memory: later RSS readings are only comparable without.
+  if (options.snapshot) {
+    const file = await takeSnapshot(server, dir);
+    ({ byConstructor, total } = summariseSnapshot(file));
+    if (!options.keep) fs.rmSync(file);
+  }
   return {
+    spaces,
     connections,
     rssBytes,
     heapUsedBytes: scrape.get('tandem_nodejs_heap_size_used_bytes') ?? Number.NaN,
@@ -120,6 +140,11 @@ function diffTable(from: Step, to: Step, top: number): string {
     `| V8 heap used, /metrics (MB / KB) | ${(from.heapUsedBytes / 1048576).toFixed(1)} | ${(to.heapUsedBytes / 1048576).toFixed(1)} | ${kb((to.heapUsedBytes - from.heapUsedBytes) / added)} |`,
     `| V8 heap reserved (MB / KB) | ${(from.heapTotalBytes / 1048576).toFixed(1)} | ${(to.heapTotalBytes / 1048576).toFixed(1)} | ${kb((to.heapTotalBytes - from.heapTotalBytes) / added)} |`,
     `| external + array buffers (MB / KB) | ${(from.externalBytes / 1048576).toFixed(1)} | ${(to.externalBytes / 1048576).toFixed(1)} | ${kb((to.externalBytes - from.externalBytes) / added)} |`,
+    ...[...to.spaces.keys()].map((space) => {
+      const a = from.spaces.get(space) ?? 0;
+      const b = to.spaces.get(space)!;
+      return `| · V8 ${space} space committed (MB / KB) | ${(a / 1048576).toFixed(1)} | ${(b / 1048576).toFixed(1)} | ${kb((b - a) / added)} |`;
+    }),
     `| live heap, snapshot (MB / KB) | ${(from.liveHeapBytes / 1048576).toFixed(1)} | ${(to.liveHeapBytes / 1048576).toFixed(1)} | ${kb((to.liveHeapBytes - from.liveHeapBytes) / added)} |`,
     '',
     '| type:constructor | bytes / connection | objects / connection |',
@@ -139,6 +164,9 @@ async function main(): Promise<void> {
       steps: { type: 'string', default: '1000,5000' },
       top: { type: 'string', default: '40' },
       keep: { type: 'boolean', default: false },
+      'no-snapshot': { type: 'boolean', default: false },
+      /** More flags for the server's node, space-separated (e.g. "--max-semi-space-size=4"). */
+      'node-flags': { type: 'string', default: '' },
     },
   });
   const kind = values.server as ServerKind;
@@ -150,12 +178,17 @@ async function main(): Promise<void> {
   const server = await startServer(kind, {
     cpu: 0,
     noFile: Math.max(...steps) + 1_000,
-    nodeArgs: ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`],
+    nodeArgs: [
+      '--heapsnapshot-signal=SIGUSR2',
+      `--diagnostic-dir=${dir}`,
+      ...values['node-flags'].split(' ').filter(Boolean),
+    ],
   });
   const workers: ChildProcess[] = [];
   const prefix = freshDocId('heap');
   try {
-    const measured: Step[] = [await measure(server, 0, dir, values.keep)];
+    const options = { keep: values.keep, snapshot: !values['no-snapshot'] };
+    const measured: Step[] = [await measure(server, 0, dir, options)];
     for (const target of steps) {
       let open = measured.at(-1)!.connections;
       while (open < target) {
@@ -168,7 +201,7 @@ async function main(): Promise<void> {
         if (reply.failed) throw new Error(`${reply.failed} connections failed`);
         open += reply.opened;
       }
-      measured.push(await measure(server, open, dir, values.keep));
+      measured.push(await measure(server, open, dir, options));
       console.error(`${kind}: ${open} connections measured`);
     }
     const top = Number(values.top);
