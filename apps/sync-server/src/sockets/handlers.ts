@@ -1,5 +1,6 @@
 import { type ClientEvent, Connection, type ConnectionDeps, type EventHandler } from './Connection.js';
 import { joinDocument, leaveDocument } from './joinDocument.js';
+import { compactListenerMaps } from './listenerMaps.js';
 import { awarenessMessage, deferWhileJoining, syncMessage } from './syncMessages.js';
 import type { TandemServerSocket } from './types.js';
 
@@ -47,5 +48,6 @@ export function handleConnection(socket: TandemServerSocket, deps: ConnectionDep
   // Socket.IO's typed `on` pairs each event with its own arguments; these listeners take any.
   const on = socket.on as (this: TandemServerSocket, event: string, listener: (...args: unknown[]) => void) => void;
   for (const [event, listener] of LISTENERS) on.call(socket, event, listener);
+  compactListenerMaps(socket);
   return conn;
 }

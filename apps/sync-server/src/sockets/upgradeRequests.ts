@@ -17,6 +17,25 @@ function forwardsCloseToResponse(listener: unknown): boolean {
   return typeof original === 'function' && original.toString() === '() => this.emit("close")';
 }
 
+/** ws' WebSocket, as far as its 'error' listeners go. */
+interface WebSocketErrors {
+  listeners(event: 'error'): ((...args: unknown[]) => void)[];
+  removeListener(event: 'error', listener: (...args: unknown[]) => void): void;
+}
+
+/**
+ * Engine.IO listens for a WebSocket's errors "before upgrade" with a no-op, and removes it only
+ * when the WebSocket upgrades an existing connection: on a connection that starts as a
+ * WebSocket it stays for good (a closure and its scope, ~0.1 KB). Its transport listens for
+ * errors itself from the start, so the WebSocket is never left without an 'error' listener.
+ */
+function dropUpgradeErrorListener(ws: WebSocketErrors | undefined): void {
+  if (typeof ws?.listeners !== 'function') return;
+  const listeners = ws.listeners('error');
+  if (listeners.length < 2) return;
+  for (const listener of listeners) if (listener.name === 'onUpgradeError') ws.removeListener('error', listener);
+}
+
 /**
  * Lets go of each WebSocket connection's HTTP upgrade request once it has served its
  * purpose. Engine.IO 6.6 keeps it for the connection's whole life, twice: its connection
@@ -40,7 +59,9 @@ export function releaseUpgradeRequests(io: TandemIo): void {
     next();
   });
   io.on('connection', (socket) => {
+    const conn = socket.conn as unknown as { request: unknown; transport: { socket?: WebSocketErrors } };
     // Typed as always there; after the handshake Tandem never reads it (see above).
-    (socket.conn as unknown as { request: unknown }).request = null;
+    conn.request = null;
+    dropUpgradeErrorListener(conn.transport.socket);
   });
 }
