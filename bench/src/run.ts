@@ -188,6 +188,8 @@ async function main(): Promise<void> {
       profile: { type: 'boolean', default: false },
       'no-pin': { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
+      /** Scenario 4's connection count instead of the tier's (1,000 quick, 20,000 full). */
+      connections: { type: 'string' },
     },
   });
   const tierName = values.tier === 'full' ? 'full' : 'quick';
@@ -228,7 +230,8 @@ async function main(): Promise<void> {
   await step('ack', () => runAck(run, tier.ack, tier.ack));
   await step('coldload', () => runColdLoad(run, tier.coldload));
   await step('storage', () => runStorage(run, tier.storage.traces));
-  await step('connections', () => runConnections(run, tier.connections.count, tier.connections.latencyMs));
+  const connectionCount = values.connections ? Math.max(1, Number(values.connections)) : tier.connections.count;
+  await step('connections', () => runConnections(run, connectionCount, tier.connections.latencyMs));
   await step('browser', () => runBrowser(run, tier.browser));
   await step('cluster', () => runCluster(run, tier.cluster));
   await step('history', () => runHistory(run, { ...tier.history, reps: values.reps ? reps : tier.history.reps }));

@@ -190,10 +190,12 @@ function acceptConnections(
     maxOutgoingBytes: config.maxOutgoingBytes,
     joinTimeoutMs: config.joinTimeoutMs,
   };
+  // One object for every connection (not a copy each).
+  const connectionDeps: HandlerDeps = { ...deps, ...limits };
   io.on('connection', (socket) => {
     deps.log.debug({ socket: socket.id }, 'connected');
     if (socket.data.carrier && carriers) return carriers.accept(socket, socket.data.forwardedBy!);
-    handleConnection(socket, { ...deps, ...limits });
+    handleConnection(socket, connectionDeps);
   });
 }
 

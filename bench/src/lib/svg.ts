@@ -13,6 +13,7 @@ const COLORS: Record<ServerKind, string> = {
   'y-socket.io': '#9467bd',
   relay: '#7f7f7f',
   'tandem-shm': '#ff7f0e',
+  'socketio-floor': '#8c564b',
   'tandem-before': '#e377c2',
 };
 

@@ -28,12 +28,29 @@ const METRICS: MetricSpec[] = [
   { key: 'opened', label: 'connections', unit: '', better: 'higher', show: true, digits: 0 },
   { key: 'p50', label: 'keystroke p50 meanwhile', unit: 'ms', better: 'lower', show: true },
   { key: 'p99', label: 'keystroke p99 meanwhile', unit: 'ms', better: 'lower', show: true },
+  { key: 'p99Idle', label: 'keystroke p99 before they connect', unit: 'ms', better: 'lower', show: true },
+  { key: 'p99Ratio', label: 'p99 meanwhile ÷ before', unit: '×', better: 'lower', show: true },
 ];
+
+/** Scenario 1 at 10 clients per document, as measured with and without the idle connections. */
+function keystrokes(server: ServerProcess, latencyMs: number): ReturnType<typeof latencyRep> {
+  return latencyRep(server, {
+    clientsPerDoc: 10,
+    docs: 4,
+    writersPerDoc: 3,
+    keysPerSec: 10,
+    awarenessHz: 10,
+    warmupMs: 300,
+    measureMs: latencyMs,
+    drainMs: 2_000,
+  });
+}
 
 const WORKER = path.join(BENCH_DIR, 'src/scenarios/connections-worker.ts');
 const PER_WORKER = 5_000;
 
-function startWorker(pin: boolean): ChildProcess {
+/** A worker process that opens and holds idle connections, pinned to the generator's CPU when `pin`. */
+export function startWorker(pin: boolean): ChildProcess {
   const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   const args = ['--import', loader, WORKER];
   // Raise the open-files limit when we may (root, prlimit); pin to the generator's CPU.
@@ -55,7 +72,8 @@ function startWorker(pin: boolean): ChildProcess {
   });
 }
 
-function request<T>(worker: ChildProcess, message: unknown, expect: string, timeoutMs: number): Promise<T> {
+/** Sends `message` to `worker` (none: just wait) and resolves with its first reply of type `expect`. */
+export function request<T>(worker: ChildProcess, message: unknown, expect: string, timeoutMs: number): Promise<T> {
   return withTimeout(
     new Promise<T>((resolve) => {
       const onMessage = (reply: { type: string }): void => {
@@ -81,6 +99,9 @@ async function connectionsRep(
   try {
     await sleep(500);
     const before = server.sample()?.rssBytes ?? Number.NaN;
+    // The idle-server figure, on the same server before the connections open; taken after the
+    // RSS baseline, so the growth still includes the warm-up it always did.
+    const idle = latencyMs > 0 ? await keystrokes(server, latencyMs) : null;
     const started = performance.now();
     const prefix = freshDocId('idle');
     let opened = 0;
@@ -117,16 +138,7 @@ async function connectionsRep(
     let p50 = Number.NaN;
     let p99 = Number.NaN;
     if (latencyMs > 0) {
-      const lat = await latencyRep(server, {
-        clientsPerDoc: 10,
-        docs: 4,
-        writersPerDoc: 3,
-        keysPerSec: 10,
-        awarenessHz: 10,
-        warmupMs: 300,
-        measureMs: latencyMs,
-        drainMs: 2_000,
-      });
+      const lat = await keystrokes(server, latencyMs);
       p50 = lat.p50!;
       p99 = lat.p99!;
     }
@@ -138,6 +150,8 @@ async function connectionsRep(
       failed,
       p50,
       p99,
+      p99Idle: idle?.p99 ?? Number.NaN,
+      p99Ratio: idle?.p99 ? p99 / idle.p99 : Number.NaN,
     };
   } finally {
     // Stop the server's side first would be kinder to ports; here workers close their sockets and exit.

@@ -15,6 +15,7 @@ export const SERVER_KINDS = [
   'relay',
   'tandem-shm',
   'tandem-before',
+  'socketio-floor',
 ] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 /** The servers a default run compares: Tandem, the three peers and the floor. */
@@ -22,7 +23,7 @@ export const DEFAULT_SERVERS: ServerKind[] = ['tandem', 'y-websocket', 'hocuspoc
 /** The wire protocol a server kind speaks. */
 export type Protocol = 'tandem' | 'y-websocket' | 'hocuspocus' | 'y-socket.io' | 'relay';
 export function protocolOf(kind: ServerKind): Protocol {
-  return kind === 'tandem-shm' || kind === 'tandem-before' ? 'tandem' : kind;
+  return kind === 'tandem-shm' || kind === 'tandem-before' || kind === 'socketio-floor' ? 'tandem' : kind;
 }
 
 /** What the load generator needs to know about a server's behaviour. */
@@ -55,6 +56,12 @@ export const TRAITS: Record<ServerKind, ServerTraits> = {
     holdsDocument: true,
     durable: true,
   },
+  'socketio-floor': {
+    label: 'Socket.IO as Tandem sets it up, nothing else (diagnostic, scenario 4 only)',
+    echoesUpdates: false,
+    holdsDocument: false,
+    durable: false,
+  },
 };
 
 export const TANDEM_MAIN = path.join(REPO_DIR, 'apps/sync-server/dist/main.js');
@@ -77,6 +84,7 @@ const ENTRY: Record<Exclude<ServerKind, 'tandem' | 'tandem-shm' | 'tandem-before
   hocuspocus: path.join(BENCH_DIR, 'src/servers/hocuspocus.mjs'),
   'y-socket.io': path.join(BENCH_DIR, 'src/servers/y-socketio.mjs'),
   relay: path.join(BENCH_DIR, 'src/servers/relay.mjs'),
+  'socketio-floor': path.join(BENCH_DIR, 'src/servers/socketio-floor.mjs'),
 };
 
 export interface StartOptions {
@@ -90,6 +98,8 @@ export interface StartOptions {
   noFile?: number | null;
   /** Reuse this data directory (Tandem); a fresh temporary one otherwise. */
   dataDir?: string;
+  /** More flags for the server's `node` (diagnostics: heap snapshots on a signal, GC tracing). */
+  nodeArgs?: string[];
 }
 
 /** Every server started and not yet stopped, so an interrupted run still ends them. */
@@ -197,7 +207,11 @@ let prlimitWorks: boolean | null = null;
 /** Starts a server in its own process, pinned to `cpu`, and waits until it listens. */
 export async function startServer(kind: ServerKind, options: StartOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
-  const nodeArgs: string[] = [];
+  const nodeArgs: string[] = [...(options.nodeArgs ?? [])];
+  // An A/B of V8 flags for this checkout's server alone (e.g. "--max-semi-space-size=64"), run
+  // against tandem-before pointing at the same build: `BENCH_TANDEM_FLAGS="…" TANDEM_BEFORE=$PWD`.
+  if (kind === 'tandem' && process.env.BENCH_TANDEM_FLAGS)
+    nodeArgs.push(...process.env.BENCH_TANDEM_FLAGS.split(' ').filter(Boolean));
   if (options.cpuProfDir) {
     fs.mkdirSync(options.cpuProfDir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);

@@ -1,3 +1,8 @@
+/** The default clock, one function for every bucket (there is one bucket per connection). */
+function performanceNow(): number {
+  return performance.now();
+}
+
 /**
  * A token bucket: it holds up to `burst` tokens, refills at `perSecond`, and each
  * message takes one. Bursts up to `burst` pass at once; beyond that, `perSecond` on average.
@@ -9,7 +14,7 @@ export class TokenBucket {
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = performanceNow,
   ) {
     this.tokens = burst;
     this.last = now();

@@ -1,10 +1,12 @@
 import type { Role } from '@tandem/crdt-bridge/protocol';
 import type { MemberPort } from './audience.js';
 
+const NO_IDS: ReadonlySet<number> = new Set();
+
 /** One connection's membership of one document room. */
 export class Member {
-  /** Awareness client ids this connection has announced in this room. */
-  readonly awarenessIds = new Set<number>();
+  /** Made at the first announcement: an idle member (no presence) keeps no set. */
+  private announced: Set<number> | null = null;
   /**
    * Set once the room has applied a sync step 2 from this connection: the server then
    * holds everything the client had when it joined, so no one else can legitimately
@@ -28,4 +30,19 @@ export class Member {
     readonly port: MemberPort,
     readonly userId: string | null = null,
   ) {}
+
+  /** Awareness client ids this connection has announced in this room. */
+  get awarenessIds(): ReadonlySet<number> {
+    return this.announced ?? NO_IDS;
+  }
+
+  /** This connection announced presence under `clientId`. */
+  announce(clientId: number): void {
+    (this.announced ??= new Set()).add(clientId);
+  }
+
+  /** `clientId`'s presence moved to another connection (the same session, reconnected). */
+  release(clientId: number): void {
+    this.announced?.delete(clientId);
+  }
 }

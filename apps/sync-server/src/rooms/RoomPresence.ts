@@ -98,9 +98,9 @@ export class RoomPresence {
     for (const entry of entries) {
       const owner = this.owners.get(entry.clientId);
       // The same session reconnected: the id moves to the new connection.
-      if (owner && owner !== member) owner.awarenessIds.delete(entry.clientId);
+      if (owner && owner !== member) owner.release(entry.clientId);
       this.owners.set(entry.clientId, member);
-      member.awarenessIds.add(entry.clientId);
+      member.announce(entry.clientId);
       // A state we dropped (its connection left) comes back as new, whatever its clock.
       if (entry.state !== null && !this.awareness.states.has(entry.clientId))
         this.awareness.meta.delete(entry.clientId);

@@ -52,17 +52,31 @@ export function fail(code: ErrorCode, message: string, docId?: string): AckResul
   return { ok: false, error };
 }
 
+/** The events a client sends (PROTOCOL.md), each handled by one function shared by every connection. */
+export type ClientEvent = 'join' | 'leave' | 'sync' | 'awareness' | 'probe';
+
+/** What handles one client event for a connection. */
+export type EventHandler = (conn: Connection, ...args: unknown[]) => unknown;
+
 /**
  * One client connection, for its whole life: its rate limit, the bound on what waits to be
  * sent to it, its join deadline, and its memberships of documents (joining or joined).
- * Event handlers (`joinDocument.ts`, `syncMessages.ts`) run through {@link on}, so none
+ * Event handlers (`joinDocument.ts`, `syncMessages.ts`) run through {@link handle}, so none
  * can throw into Socket.IO: an error is reported to this client only, and logged.
+ *
+ * Memory: with 20,000 connections every per-connection object counts, so a connection holds
+ * no closures of its own — Socket.IO calls listeners shared by all connections (see
+ * `handlers.ts`), which find this object on `socket.data.connection` — and its forwarding
+ * links exist only once a document is forwarded.
  */
 export class Connection {
   readonly memberships = new Memberships();
-  /** Links to the nodes that run documents this connection has open, by node id. */
-  private readonly links = new Map<string, ForwardLink>();
+  /** Links to the nodes that run documents this connection has open, by node id; null until the first. */
+  private links: Map<string, ForwardLink> | null = null;
   private joinDeadline: ReturnType<typeof setTimeout> | null = null;
+  private readonly bucket: TokenBucket;
+  /** Set once the rate limit is exceeded: nothing more from this client is dispatched. */
+  private limited = false;
 
   constructor(
     readonly socket: TandemServerSocket,
@@ -71,15 +85,16 @@ export class Connection {
     // Token mode sets these in the handshake (auth/socketAuth.ts); open mode lets everyone do everything.
     socket.data.user ??= OPEN_USER;
     socket.data.authenticated ??= false;
-    this.limitRate();
+    socket.data.connection = this;
+    this.bucket = new TokenBucket(deps.rateLimit.perSecond, deps.rateLimit.burst);
     // Slow readers: the server buffers only so much for a peer that does not read.
-    boundOutgoingQueue(socket, deps.maxOutgoingBytes, () => {
-      if (socket.conn.readyState === 'closed') return;
-      deps.log.warn({ socket: socket.id }, 'slow reader: too much waiting to be sent; dropping the connection');
-      dropConnection(socket);
-    });
-    this.joinDeadline = setTimeout(() => this.checkJoined(), deps.joinTimeoutMs);
-    socket.on('disconnect', (reason) => this.disconnected(reason));
+    boundOutgoingQueue(socket, deps.maxOutgoingBytes, this);
+    this.joinDeadline = setTimeout(checkJoinedLater, deps.joinTimeoutMs, this);
+    // Socket.IO decides at each packet's arrival whether it is dispatched (on the next tick):
+    // only a middleware can refuse it then, and its callback carries no socket, so this one
+    // closure per connection stays.
+    socket.use((_packet, next) => this.admit(next));
+    socket.on('disconnect', onDisconnect);
   }
 
   /** The connection's id (the socket id). */
@@ -87,20 +102,18 @@ export class Connection {
     return this.socket.id;
   }
 
-  /** Handles `event` with `handler`, which may not throw into Socket.IO (errors go to this client and the log). */
-  on(event: 'join' | 'leave' | 'sync' | 'awareness' | 'probe', handler: (...args: unknown[]) => unknown): void {
-    this.socket.on(event, (...args: unknown[]) => {
-      try {
-        const result = handler(...args);
-        if (result instanceof Promise)
-          result.catch((err: unknown) => this.deps.log.error({ err, event, socket: this.id }, 'handler failed'));
-      } catch (err) {
-        this.deps.log.error({ err, event, socket: this.id }, 'handler failed');
-        const ack = args.at(-1);
-        if (typeof ack === 'function')
-          this.ackOf(ack)(fail(ErrorCode.Internal, 'The server could not handle this message.'));
-      }
-    });
+  /** Runs `handler` for `event`, which may not throw into Socket.IO (errors go to this client and the log). */
+  handle(event: ClientEvent, handler: EventHandler, args: unknown[]): void {
+    try {
+      const result = handler(this, ...args);
+      if (result instanceof Promise)
+        result.catch((err: unknown) => this.deps.log.error({ err, event, socket: this.id }, 'handler failed'));
+    } catch (err) {
+      this.deps.log.error({ err, event, socket: this.id }, 'handler failed');
+      const ack = args.at(-1);
+      if (typeof ack === 'function')
+        this.ackOf(ack)(fail(ErrorCode.Internal, 'The server could not handle this message.'));
+    }
   }
 
   /** The client's acknowledgement callback; without one, a refusal still reaches it, as 'doc-error'. */
@@ -135,20 +148,20 @@ export class Connection {
   linkTo(node: PeerNode): ForwardLink {
     const cluster = this.deps.cluster;
     if (!cluster) throw new Error('forwarding needs a cluster');
-    const existing = this.links.get(node.id);
+    const existing = this.links?.get(node.id);
     if (existing) return existing;
     const link = cluster.link(this.socket, node, () => {
-      this.links.delete(node.id);
+      this.links?.delete(node.id);
       this.deps.log.info({ socket: this.id, node: node.id }, 'link to the owning node lost: closing the connection');
       this.socket.conn.close();
     });
-    this.links.set(node.id, link);
+    (this.links ??= new Map()).set(node.id, link);
     return link;
   }
 
   /** Closes `link` if no document of this connection goes over it any more. */
   closeLinkIfUnused(link: ForwardLink): void {
-    if (this.memberships.uses(link) || this.links.get(link.node.id) !== link) return;
+    if (this.memberships.uses(link) || this.links?.get(link.node.id) !== link) return;
     this.links.delete(link.node.id);
     link.close();
   }
@@ -160,32 +173,34 @@ export class Connection {
   }
 
   /** Floods: every incoming event takes a token; over the limit, the client is told and closed. */
-  private limitRate(): void {
-    const { perSecond, burst } = this.deps.rateLimit;
-    const bucket = new TokenBucket(perSecond, burst);
-    let limited = false;
-    this.socket.use((_packet, next) => {
-      if (limited) return;
-      if (bucket.take()) return next();
-      limited = true;
-      this.deps.log.warn({ socket: this.id }, 'message rate limit exceeded: closing the connection');
-      // Once the messages let through have been handled (Socket.IO runs handlers on the next tick).
-      setImmediate(() =>
-        closeWithError(this.socket, {
-          code: ErrorCode.RateLimited,
-          message: `Too many messages (more than ${perSecond} a second); the connection is closed.`,
-        }),
-      );
-    });
+  private admit(next: () => void): void {
+    if (this.limited) return;
+    if (this.bucket.take()) return next();
+    this.limited = true;
+    this.deps.log.warn({ socket: this.id }, 'message rate limit exceeded: closing the connection');
+    // Once the messages let through have been handled (Socket.IO runs handlers on the next tick).
+    setImmediate(() =>
+      closeWithError(this.socket, {
+        code: ErrorCode.RateLimited,
+        message: `Too many messages (more than ${this.deps.rateLimit.perSecond} a second); the connection is closed.`,
+      }),
+    );
+  }
+
+  /** Too much waits to be sent to this client: it does not read, so its connection is dropped. */
+  overflowed(): void {
+    if (this.socket.conn.readyState === 'closed') return;
+    this.deps.log.warn({ socket: this.id }, 'slow reader: too much waiting to be sent; dropping the connection');
+    dropConnection(this.socket);
   }
 
   /** A connection must join a document in time (one still loading its first gets the time it needs). */
-  private checkJoined(): void {
+  checkJoined(): void {
     this.joinDeadline = null;
     if (this.memberships.anyJoined || !this.socket.connected) return;
     const { joinTimeoutMs, log } = this.deps;
     if (this.memberships.size > 0) {
-      this.joinDeadline = setTimeout(() => this.checkJoined(), joinTimeoutMs);
+      this.joinDeadline = setTimeout(checkJoinedLater, joinTimeoutMs, this);
       return;
     }
     log.info({ socket: this.id }, 'no document joined in time: closing the connection');
@@ -195,10 +210,11 @@ export class Connection {
     });
   }
 
-  private disconnected(reason: string): void {
+  /** The socket disconnected: leave every document, close every link. */
+  disconnected(reason: string): void {
     this.joinedOne();
-    for (const link of this.links.values()) link.close();
-    this.links.clear();
+    for (const link of this.links?.values() ?? []) link.close();
+    this.links = null;
     for (const docId of this.memberships.forwardedIds()) this.deps.forwardedRooms?.left(docId, this.socket);
     try {
       for (const [, { room }] of this.memberships.joinedEntries()) {
@@ -211,4 +227,12 @@ export class Connection {
       this.deps.log.error({ err, socket: this.id }, 'disconnect cleanup failed');
     }
   }
+}
+
+function checkJoinedLater(conn: Connection): void {
+  conn.checkJoined();
+}
+
+function onDisconnect(this: TandemServerSocket, reason: string): void {
+  this.data.connection?.disconnected(reason);
 }

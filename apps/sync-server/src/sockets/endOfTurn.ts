@@ -13,12 +13,18 @@ const MAX_PASSES = 4;
  * thread on fsync rather than after it.
  */
 export class EndOfTurn {
-  private readonly lanes = new Map<TurnLane, (() => void)[]>(LANES.map((lane) => [lane, []]));
+  /**
+   * Each lane's tasks as pairs: function, then its argument. A task with an argument lets
+   * one function serve many objects (every connection's flush) with no closure per object.
+   */
+  private readonly lanes = new Map<TurnLane, unknown[]>(LANES.map((lane) => [lane, []]));
   private scheduled = false;
 
-  /** Runs `task` at the end of this turn, after the tasks of earlier lanes. */
-  defer(lane: TurnLane, task: () => void): void {
-    this.lanes.get(lane)!.push(task);
+  /** Runs `task` (with `arg`) at the end of this turn, after the tasks of earlier lanes. */
+  defer(lane: TurnLane, task: () => void): void;
+  defer<T>(lane: TurnLane, task: (arg: T) => void, arg: T): void;
+  defer(lane: TurnLane, task: (arg: unknown) => void, arg?: unknown): void {
+    this.lanes.get(lane)!.push(task, arg);
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(this.run);
@@ -32,7 +38,8 @@ export class EndOfTurn {
         const tasks = this.lanes.get(lane)!;
         if (tasks.length === 0) continue;
         ran = true;
-        for (const task of tasks.splice(0)) task();
+        const pairs = tasks.splice(0);
+        for (let i = 0; i < pairs.length; i += 2) (pairs[i] as (arg: unknown) => void)(pairs[i + 1]);
       }
       if (!ran) return;
     }

@@ -41,34 +41,59 @@ function packetBytes(data: unknown): number {
   return 0;
 }
 
+/** What is told when too much waits to be sent to a connection. */
+export interface OverflowListener {
+  overflowed(): void;
+}
+
+/** Engine.IO's connection, as far as the bound below needs it (`writeBuffer` is not in its typings). */
+interface EngineConnection {
+  writeBuffer: unknown[];
+  on(event: 'packetCreate', listener: (this: EngineConnection, packet: { data?: unknown }) => void): void;
+  [OUTGOING]?: OutgoingBound;
+}
+
+const OUTGOING = Symbol('tandem.outgoingBound');
+
+/** One connection's count of what waits in Engine.IO's queue. */
+class OutgoingBound {
+  queued = 0;
+  largest = 0;
+  tripped = false;
+
+  constructor(
+    readonly maxBytes: number,
+    readonly listener: OverflowListener,
+  ) {}
+}
+
+/** Engine.IO emits with the connection as `this`: one listener function serves every connection. */
+function countQueued(this: EngineConnection, packet: { data?: unknown }): void {
+  const bound = this[OUTGOING];
+  if (!bound || bound.tripped) return;
+  // Called before the packet joins the queue; an empty queue means everything earlier went out.
+  if (this.writeBuffer.length === 0) {
+    bound.queued = 0;
+    bound.largest = 0;
+  }
+  const bytes = packetBytes(packet.data) + PACKET_OVERHEAD_BYTES;
+  bound.queued += bytes;
+  bound.largest = Math.max(bound.largest, bytes);
+  if (bound.queued - bound.largest > bound.maxBytes) {
+    bound.tripped = true;
+    process.nextTick(() => bound.listener.overflowed());
+  }
+}
+
 /**
  * Bounds what the server buffers for a connection that does not read. Engine.IO queues
  * packets while the transport is still writing earlier ones (the peer's TCP window is
  * full); once more than `maxBytes` wait there, not counting the largest single packet
- * (a big document's initial sync must always be able to go out), `onOverflow` runs, once,
- * on the next tick (never in the middle of a broadcast).
+ * (a big document's initial sync must always be able to go out), `listener` is told,
+ * once, on the next tick (never in the middle of a broadcast).
  */
-export function boundOutgoingQueue(socket: TandemServerSocket, maxBytes: number, onOverflow: () => void): void {
-  const conn = socket.conn as unknown as {
-    writeBuffer: unknown[];
-    on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): void;
-  };
-  let queued = 0;
-  let largest = 0;
-  let tripped = false;
-  conn.on('packetCreate', (packet) => {
-    if (tripped) return;
-    // Called before the packet joins the queue; an empty queue means everything earlier went out.
-    if (conn.writeBuffer.length === 0) {
-      queued = 0;
-      largest = 0;
-    }
-    const bytes = packetBytes(packet.data) + PACKET_OVERHEAD_BYTES;
-    queued += bytes;
-    largest = Math.max(largest, bytes);
-    if (queued - largest > maxBytes) {
-      tripped = true;
-      process.nextTick(onOverflow);
-    }
-  });
+export function boundOutgoingQueue(socket: TandemServerSocket, maxBytes: number, listener: OverflowListener): void {
+  const conn = socket.conn as unknown as EngineConnection;
+  conn[OUTGOING] = new OutgoingBound(maxBytes, listener);
+  conn.on('packetCreate', countQueued);
 }

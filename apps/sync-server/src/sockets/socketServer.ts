@@ -14,6 +14,7 @@ import type { EndOfTurn } from './endOfTurn.js';
 import { batchConnectionWrites, PreFramedAdapter } from './outgoingBatching.js';
 import { CARRIER_HEADER, CLIENT_HEADER } from './forwarding.js';
 import type { TandemIo } from './types.js';
+import { releaseUpgradeRequests } from './upgradeRequests.js';
 
 /** What the Socket.IO server is built from. */
 export interface SocketServerParts {
@@ -80,5 +81,7 @@ export function createSocketServer(httpServer: http.Server, parts: SocketServerP
     io.use((socket, next) => (socket.data.carrier ? next() : checkToken(socket, next)));
   }
   io.engine.on('connection', (conn: unknown) => batchConnectionWrites(conn, turn));
+  // Registered before the server's own 'connection' listener: handlers see no request either.
+  releaseUpgradeRequests(io);
   return io;
 }

@@ -17,13 +17,12 @@ import { fail, type Ack, type Connection } from './Connection.js';
  * join settles, so a client may send its sync step 1 right behind its join.
  */
 export function deferWhileJoining(
-  conn: Connection,
-  handler: (docId: unknown, ...rest: unknown[]) => void,
-): (docId: unknown, ...rest: unknown[]) => void {
-  return (docId, ...rest) => {
-    if (typeof docId !== 'string') return handler(docId, ...rest);
-    const deferred = conn.memberships.defer(docId, () => handler(docId, ...rest));
-    if (deferred === 'not-joining') handler(docId, ...rest);
+  handler: (conn: Connection, docId: unknown, ...rest: unknown[]) => void,
+): (conn: Connection, docId: unknown, ...rest: unknown[]) => void {
+  return (conn, docId, ...rest) => {
+    if (typeof docId !== 'string') return handler(conn, docId, ...rest);
+    const deferred = conn.memberships.defer(docId, () => handler(conn, docId, ...rest));
+    if (deferred === 'not-joining') handler(conn, docId, ...rest);
     // Refused in its ack when it has one, as 'doc-error' otherwise; the connection stays.
     else if (deferred === 'full')
       conn.ackOf(rest.at(-1))(fail(ErrorCode.RateLimited, 'Too many messages before the join finished.', docId));

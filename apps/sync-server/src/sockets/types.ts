@@ -1,6 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '@tandem/crdt-bridge/protocol';
 import type { AuthUser } from '../auth/roles.js';
+import type { Connection } from './Connection.js';
 
 /** Per-connection data the server keeps on each socket. */
 export interface SocketData {
@@ -16,6 +17,11 @@ export interface SocketData {
   forwardedFor?: string;
   /** True for a node's carrier (NodeCarriers): it carries broadcasts, not a client. */
   carrier?: boolean;
+  /**
+   * The client connection this socket is (not for carriers): listeners shared by every
+   * connection find it here, as Socket.IO calls them with the socket as `this`.
+   */
+  connection?: Connection;
 }
 
 /** The server's typed Socket.IO server. */
