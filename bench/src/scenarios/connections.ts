@@ -97,11 +97,12 @@ async function connectionsRep(
 ): Promise<RepMetrics> {
   const workers: ChildProcess[] = [];
   try {
+    // The idle-server figure, on the same server before the connections open. The RSS baseline
+    // comes after it: what the typing itself grew (compiled code, the documents it opened, the
+    // young generation) is not the idle connections' and would be spread over them.
+    const idle = latencyMs > 0 ? await keystrokes(server, latencyMs) : null;
     await sleep(500);
     const before = server.sample()?.rssBytes ?? Number.NaN;
-    // The idle-server figure, on the same server before the connections open; taken after the
-    // RSS baseline, so the growth still includes the warm-up it always did.
-    const idle = latencyMs > 0 ? await keystrokes(server, latencyMs) : null;
     const started = performance.now();
     const prefix = freshDocId('idle');
     let opened = 0;
