@@ -21,18 +21,12 @@ openEarly(window.location.pathname);
 export default mount(App, { target });
 
 // The app shell works offline once a service worker has cached it (not in dev: Vite serves modules live).
-// It is registered a moment after the page has loaded, once the browser is idle: installing it
-// downloads the whole shell again, which would compete with opening the document.
-const SERVICE_WORKER_DELAY_MS = 2_000;
+// Registered at load, as the page's own requests end: a later registration raced tests (and people)
+// that lose the server right after opening a document, and Chromium reports the failed fetch as an error.
 if ('serviceWorker' in navigator && import.meta.env.PROD) {
   window.addEventListener('load', () => {
-    setTimeout(() => {
-      const register = () =>
-        navigator.serviceWorker.register('/sw.js').catch(() => {
-          // Offline support is a bonus; the editor works without it.
-        });
-      if (typeof requestIdleCallback === 'function') requestIdleCallback(register, { timeout: 2_000 });
-      else register();
-    }, SERVICE_WORKER_DELAY_MS);
+    navigator.serviceWorker.register('/sw.js').catch(() => {
+      // Offline support is a bonus; the editor works without it.
+    });
   });
 }

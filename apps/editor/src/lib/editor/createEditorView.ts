@@ -41,7 +41,11 @@ export function createEditorView(
   // plugin with its mapping: without it the plugin renders an empty view, then rebuilds every node
   // and replaces the whole document in a second transaction that every plugin sees (opening a
   // 100k-character document spent ~100 ms more in that second pass).
-  const { doc, mapping } = initProseMirrorDoc(fragment, schema);
+  // An empty fragment (or one with no valid block) keeps the plugin's own first render: that gives
+  // the document the empty paragraph the schema needs, where initProseMirrorDoc leaves it without
+  // a block, and typing into a document without a block went wrong for everyone (e2e formatting).
+  const built = fragment.length > 0 ? initProseMirrorDoc(fragment, schema) : null;
+  const { doc, mapping } = built !== null && built.doc.childCount > 0 ? built : {};
   const state = EditorState.create({
     schema,
     doc,
