@@ -65,3 +65,31 @@ describe('a restore in the undo history of whoever restored it', () => {
     expect(docText(doc)).toBe('alpha\nbetabeta');
   });
 });
+
+describe('a restore whose deletions have not arrived over the socket yet', () => {
+  /** Two paragraphs, and an update that only deletes the second (no structs of its own). */
+  function deletionOnly(): { doc: Y.Doc; update: Uint8Array } {
+    const doc = new Y.Doc();
+    doc.getXmlFragment(CONTENT_FRAGMENT).push([paragraph('alpha'), paragraph('beta')]);
+    const server = new Y.Doc();
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(doc));
+    const before = Y.encodeStateVector(server);
+    server.getXmlFragment(CONTENT_FRAGMENT).delete(1, 1);
+    return { doc, update: Y.encodeStateAsUpdate(server, before) };
+  }
+
+  it('is in the document once the restore has answered, with an undo manager', async () => {
+    const { doc, update } = deletionOnly();
+    const undo = new Y.UndoManager(doc.getXmlFragment(CONTENT_FRAGMENT), { trackedOrigins: new Set([LOCAL]) });
+    await undoableRestore(doc, undo, () => Promise.resolve({ update: base64(update) }));
+    expect(docText(doc)).toBe('alpha');
+    undo.undo();
+    expect(docText(doc)).toBe('alpha\nbeta');
+  });
+
+  it('is in the document once the restore has answered, without one', async () => {
+    const { doc, update } = deletionOnly();
+    await undoableRestore(doc, null, () => Promise.resolve({ update: base64(update) }));
+    expect(docText(doc)).toBe('alpha');
+  });
+});

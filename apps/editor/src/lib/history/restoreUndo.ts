@@ -6,6 +6,13 @@ import * as Y from 'yjs';
  */
 export const RESTORE_ORIGIN = Object.freeze({ source: 'restore' as const });
 
+/**
+ * The origin the rest of a restore's update is applied with when its structs are here already but
+ * not all of it may be: the socket's copy can still be held for the next frame, or arrive in parts.
+ * Not tracked by the undo manager (the step is described to it instead).
+ */
+const RESTORE_ARRIVED_ORIGIN = Object.freeze({ source: 'restore-arrived' as const });
+
 /** The part of Yjs's UndoManager a restore needs (structural, so tests can hand a real one). */
 type UndoManager = Y.UndoManager;
 
@@ -34,7 +41,12 @@ export async function undoableRestore<T extends { update: string | null }>(
   undoManager: UndoManager | null,
   request: () => Promise<T>,
 ): Promise<T> {
-  if (!undoManager) return request();
+  if (!undoManager) {
+    const result = await request();
+    // What the restore did must be in this document before anyone reads it (its notice does).
+    if (result.update) Y.applyUpdate(doc, updateFromBase64(result.update), RESTORE_ARRIVED_ORIGIN);
+    return result;
+  }
   undoManager.stopCapturing();
   const gcFilter = doc.gcFilter;
   doc.gcFilter = () => false;
@@ -70,6 +82,8 @@ export function recordRestore(doc: Y.Doc, undoManager: UndoManager, update: Uint
     undoManager.stopCapturing();
     return;
   }
+  // Its deletions may not be here yet (they carry no structs to check); applying again is a no-op.
+  Y.applyUpdate(doc, update, RESTORE_ARRIVED_ORIGIN);
   const stackItem = { insertions, deletions: ds, meta: new Map<unknown, unknown>() };
   undoManager.undoStack.push(stackItem);
   undoManager.redoStack = [];
