@@ -10,8 +10,7 @@ import { codeFenceKeys } from './codeFence.js';
 import { tandemInputRules } from './inputRules.js';
 import { remoteScroll } from './remoteScroll.js';
 import { tandemKeymap } from './keymap.js';
-import { loadMarkdownParser, markdownClipboardParser } from './paste.js';
-import { whenIdle } from '../ui/whenIdle.js';
+import { markdownClipboardParser } from './paste.js';
 import { tablePlugins } from './tables.js';
 import { TaskItemView } from './taskItemView.js';
 import { ImageView } from '../images/imageView.js';
@@ -95,6 +94,5 @@ export function createEditorView(
   });
   // Two people typing into the same new line at once must not duplicate characters.
   seedEmptyTextblocksOnWrite(view);
-  void whenIdle().then(loadMarkdownParser);
   return view;
 }

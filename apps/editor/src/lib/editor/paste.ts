@@ -1,18 +1,6 @@
 import { Fragment, Slice, type ResolvedPos } from 'prosemirror-model';
 import { schema } from '@tandem/crdt-bridge';
-
-type ParseMarkdown = (typeof import('@tandem/crdt-bridge/markdown'))['parseMarkdown'];
-let parseMarkdown: ParseMarkdown | null = null;
-
-/**
- * Loads the Markdown parser (markdown-it and its helpers, about a sixth of the editor's code),
- * which only a paste needs, after the document has opened rather than before.
- */
-export function loadMarkdownParser(): Promise<void> {
-  return import('@tandem/crdt-bridge/markdown').then((module) => {
-    parseMarkdown = module.parseMarkdown;
-  });
-}
+import { parseMarkdown } from '@tandem/crdt-bridge/markdown';
 
 /** Plain text that is very probably Markdown: headings, lists, quotes, fences, emphasis or links. */
 const MARKDOWN_HINTS = /^(#{1,6}\s|\s*[-*+]\s|\s*\d+\.\s|>\s|```)|\*\*[^*]+\*\*|\[[^\]]+\]\([^)]+\)|`[^`]+`/m;
@@ -27,8 +15,7 @@ const TABLE_DELIMITER_ROW = /^(?=[^\n]*\|)(?=[^\n]*-)[ \t|:-]+$/m;
 export function markdownClipboardParser(text: string, $context: ResolvedPos, plain: boolean): Slice {
   const markdown =
     !plain && !$context.parent.type.spec.code && (MARKDOWN_HINTS.test(text) || TABLE_DELIMITER_ROW.test(text));
-  // A paste in the moment before the parser has loaded keeps its text as typed, one paragraph a line.
-  if (markdown && parseMarkdown) {
+  if (markdown) {
     const doc = parseMarkdown(text);
     // Open ends let a single pasted paragraph flow into the one being typed in; a table at
     // an end is pasted whole (opened, its rows would be poured into the paragraph).
