@@ -3,7 +3,7 @@ import { CONTENT_FRAGMENT } from '../schema/schema.js';
 import { docTitle } from '../schema/title.js';
 import { decodeState } from './snapshot.js';
 import { fragmentToJSON } from './tree.js';
-import { stateSnapshot, updateSince } from './updateBytes.js';
+import { partsOf, stateSnapshot, updateSince, type StateParts } from './updateBytes.js';
 import type { DiffChange, StateDiff } from './types.js';
 
 /** Total clock and deleted length of a snapshot: on one document's linear history, larger means later. */
@@ -81,12 +81,29 @@ function splitAt(doc: Y.Doc, base: Y.Snapshot, target: Y.Snapshot): void {
   doc.getText(SPLIT_PROBE).toDelta(target, base);
 }
 
-/** Applies a state to the merged document, refusing bytes Yjs cannot read as the decoding did. */
-function applyState(doc: Y.Doc, update: Uint8Array): void {
-  try {
-    Y.applyUpdate(doc, update);
-  } catch (error) {
-    throw new RangeError('not a Yjs update', { cause: error });
+/** Whether two byte arrays hold the same bytes. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Applies the parts of a state to the merged document, each cut to what the document
+ * lacks, skipping a part it applied already (both versions stored on one base: the base
+ * is a part of each). Refuses bytes Yjs cannot read as decoding them on their own did.
+ */
+function applyParts(doc: Y.Doc, state: StateParts, applied: Uint8Array[]): void {
+  for (const part of partsOf(state)) {
+    if (applied.some((done) => sameBytes(done, part))) continue;
+    const have = Y.decodeStateVector(Y.encodeStateVector(doc));
+    try {
+      Y.applyUpdate(doc, (have.size > 0 && updateSince(part, have)) || part);
+    } catch (error) {
+      throw new RangeError('not a Yjs update', { cause: error });
+    }
+    applied.push(part);
   }
 }
 
@@ -95,10 +112,12 @@ function applyState(doc: Y.Doc, update: Uint8Array): void {
  * all its content, else (the earlier state had collected content this one still shows: two
  * states off one linear history) from the state decoded on its own.
  */
-function titleOf(merged: Y.Doc, state: Uint8Array, at: Y.Snapshot, intact: boolean): string {
+function titleOf(merged: Y.Doc, state: StateParts, at: Y.Snapshot, intact: boolean): string {
   if (intact) return docTitle(merged, at);
-  const doc = decodeState(state);
+  const [whole, ...since] = partsOf(state);
+  const doc = decodeState(whole!);
   try {
+    for (const part of since) Y.applyUpdate(doc, part);
     return docTitle(doc);
   } finally {
     doc.destroy();
@@ -113,9 +132,10 @@ function titleOf(merged: Y.Doc, state: Uint8Array, at: Y.Snapshot, intact: boole
  * collected (emptied) copy of it, and the result is read through each state's
  * Yjs snapshot (state vector + delete set), itself read from the state's bytes, as is
  * the part of the later state that the earlier lacks: neither state is decoded on its
- * own. Throws a RangeError on bytes that are not a Yjs update.
+ * own. Each state may come in parts (see StateParts): they need not be merged first.
+ * Throws a RangeError on bytes that are not a Yjs update.
  */
-export function diffStates(base: Uint8Array | null, target: Uint8Array): StateDiff {
+export function diffStates(base: StateParts | null, target: StateParts): StateDiff {
   const baseSnapshot = base ? stateSnapshot(base) : Y.emptySnapshot;
   const targetSnapshot = stateSnapshot(target);
   const baseFirst = isEarlier(baseSnapshot, targetSnapshot);
@@ -123,11 +143,9 @@ export function diffStates(base: Uint8Array | null, target: Uint8Array): StateDi
   const [firstSnapshot, secondSnapshot] = baseFirst ? [baseSnapshot, targetSnapshot] : [targetSnapshot, baseSnapshot];
   const merged = new Y.Doc({ gc: false });
   try {
-    if (first) applyState(merged, first);
-    if (second) {
-      const have = Y.decodeStateVector(Y.encodeStateVector(merged));
-      applyState(merged, (first && updateSince(second, have)) ?? second);
-    }
+    const applied: Uint8Array[] = [];
+    if (first) applyParts(merged, first, applied);
+    if (second) applyParts(merged, second, applied);
     // Show everything either state has: all clients up to the later clock, hiding only
     // what was already deleted in the earlier state (and so deleted in both).
     const sv = new Map(baseSnapshot.sv);

@@ -50,6 +50,24 @@ function randomStates(seed: number): Uint8Array[] {
   return states;
 }
 
+/** States of one document over time (peers synced before each): each holds the one before, as versions do. */
+function linearStates(seed: number): Uint8Array[] {
+  const random = createRandom(seed);
+  const peers = [1, 2, 3].map((client) => {
+    const doc = new Y.Doc();
+    doc.clientID = client * 1000 + seed;
+    return doc;
+  });
+  const states: Uint8Array[] = [];
+  for (let step = 0; step < 90; step++) {
+    randomEdit(random.pick(peers), random);
+    if (step % 6 !== 5) continue;
+    for (const a of peers) for (const b of peers) Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    states.push(encodeState(peers[0]!));
+  }
+  return states;
+}
+
 /** Yjs's own snapshot of a state: decode it, take the snapshot. */
 function decodedSnapshot(state: Uint8Array): Y.Snapshot {
   const doc = decodeState(state);
@@ -99,6 +117,36 @@ describe('the snapshot of a state, read from its bytes', () => {
     expect(() => stateSnapshot(new Uint8Array([1, 2, 3, 4, 5]))).toThrow(RangeError);
     const state = randomStates(1).at(-1)!;
     expect(() => stateSnapshot(state.subarray(0, state.length >> 1))).toThrow(RangeError);
+  });
+});
+
+describe('a state in parts', () => {
+  it('has the snapshot of its merged update, stored as a base and a delta or as a document’s updates in order', () => {
+    for (const seed of [1, 2]) {
+      const states = linearStates(seed);
+      for (let i = 0; i + 3 < states.length; i += 2) {
+        const [base, later] = [states[i]!, states[i + 3]!];
+        const stored = [base, Y.diffUpdate(later, Y.encodeStateVectorFromUpdate(base))];
+        const merged = Y.mergeUpdates(stored);
+        expect(Y.equalSnapshots(stateSnapshot(stored), decodedSnapshot(merged)), `seed ${seed}, ${i}`).toBe(true);
+      }
+    }
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => updates.push(update));
+    const random = createRandom(7);
+    for (let i = 0; i < 60; i++) randomEdit(doc, random);
+    expect(Y.equalSnapshots(stateSnapshot(updates), Y.snapshot(doc))).toBe(true);
+  });
+
+  it('diffs as its merged update does', () => {
+    const states = linearStates(3);
+    const [a, b] = [states[4]!, states.at(-1)!];
+    const storedB = [a, Y.diffUpdate(b, Y.encodeStateVectorFromUpdate(a))];
+    const whole = diffStates(a, Y.mergeUpdates(storedB));
+    expect(diffStates([a], storedB)).toEqual(whole);
+    expect(diffStates(storedB, [a.slice()])).toEqual(diffStates(Y.mergeUpdates(storedB), a));
+    expect(whole.changes.length).toBeGreaterThan(0);
   });
 });
 

@@ -159,45 +159,87 @@ function readDeleteRanges(update: Uint8Array, start: number): Map<number, [numbe
 }
 
 /**
- * The Yjs snapshot of a whole state (a V1 update), equal to `Y.snapshot` of a document
- * that applied it: the state vector as `Y.encodeStateVectorFromUpdate` reads it (a client
- * counts from clock 0 up to its first gap), the delete set sorted, merged and cut to what
- * that state vector holds. Throws a RangeError on bytes that are not a V1 update.
+ * A document's state as V1 updates that, merged (`Y.mergeUpdates`) or applied in order,
+ * are the state: one whole state, or a whole state and the changes since (as versions are
+ * stored, and as a room hands its state to a worker).
  */
-export function stateSnapshot(state: Uint8Array): Y.Snapshot {
-  const { runs, dsStart } = readRuns(state);
-  const sv = new Map<number, number>();
-  for (const run of runs) {
-    if (run.clock !== 0) continue;
-    // Up to the first Skip (a gap), as a document would have integrated it.
-    let end = run.clocks.at(-1)!;
-    if (run.hasSkip) {
-      const decoder = decoding.createDecoder(state);
-      for (let i = 0; i < run.offsets.length - 1; i++) {
-        decoder.pos = run.offsets[i]!;
-        if ((decoding.readUint8(decoder) & 0x1f) === SKIP_KIND) {
-          end = run.clocks[i]!;
-          break;
-        }
-      }
-    }
-    if (end > 0) sv.set(run.client, end);
+export type StateParts = Uint8Array | readonly Uint8Array[];
+
+/** The parts of a state as a list. */
+export function partsOf(state: StateParts): readonly Uint8Array[] {
+  return state instanceof Uint8Array ? [state] : state;
+}
+
+/** The stretches of clocks a run holds without a gap (a Skip struct ends one). */
+function stretches(update: Uint8Array, run: ClientRun): [number, number][] {
+  if (!run.hasSkip) return [[run.clock, run.clocks.at(-1)!]];
+  const out: [number, number][] = [];
+  const decoder = decoding.createDecoder(update);
+  let start = run.clock;
+  for (let i = 0; i < run.offsets.length - 1; i++) {
+    decoder.pos = run.offsets[i]!;
+    if ((decoding.readUint8(decoder) & 0x1f) !== SKIP_KIND) continue;
+    if (run.clocks[i]! > start) out.push([start, run.clocks[i]!]);
+    start = run.clocks[i + 1]!;
   }
-  const encoder = encoding.createEncoder();
-  const clipped: [number, [number, number][]][] = [];
-  for (const [client, ranges] of readDeleteRanges(state, dsStart)) {
-    const limit = sv.get(client) ?? 0;
-    const merged: [number, number][] = [];
-    for (const [clock, len] of ranges.sort((a, b) => a[0] - b[0])) {
-      const end = Math.min(clock + len, limit);
-      if (end <= clock) continue;
-      const last = merged.at(-1);
-      if (last && last[0] + last[1] >= clock) last[1] = Math.max(last[1], end - last[0]);
-      else merged.push([clock, end - clock]);
+  if (run.clocks.at(-1)! > start) out.push([start, run.clocks.at(-1)!]);
+  return out;
+}
+
+/** Sorts and merges a client's deleted ranges, cut to end at `limit`. */
+function mergeRanges(ranges: [number, number][], limit: number): [number, number][] {
+  const merged: [number, number][] = [];
+  for (const [clock, len] of ranges.sort((a, b) => a[0] - b[0])) {
+    const end = Math.min(clock + len, limit);
+    if (end <= clock) continue;
+    const last = merged.at(-1);
+    if (last && last[0] + last[1] >= clock) last[1] = Math.max(last[1], end - last[0]);
+    else merged.push([clock, end - clock]);
+  }
+  return merged;
+}
+
+/**
+ * The Yjs snapshot of a whole state (V1 update bytes, or parts of it), equal to `Y.snapshot`
+ * of a document that applied it: each client's clocks from 0 up to the first gap (as
+ * `Y.encodeStateVectorFromUpdate` reads one update), the delete set sorted, merged and cut
+ * to that state vector. Parts must be of one document's history (each state holding the
+ * deletions of those before it, as a document's versions do): Yjs also deletes an item
+ * added into a parent that another branch deleted, which no update's delete set says.
+ * Throws a RangeError on bytes that are not a V1 update.
+ */
+export function stateSnapshot(state: StateParts): Y.Snapshot {
+  const held = new Map<number, [number, number][]>();
+  const deleted = new Map<number, [number, number][]>();
+  for (const part of partsOf(state)) {
+    const { runs, dsStart } = readRuns(part);
+    for (const run of runs) {
+      const list = held.get(run.client) ?? [];
+      list.push(...stretches(part, run));
+      held.set(run.client, list);
     }
+    for (const [client, ranges] of readDeleteRanges(part, dsStart)) {
+      const list = deleted.get(client) ?? [];
+      list.push(...ranges);
+      deleted.set(client, list);
+    }
+  }
+  const sv = new Map<number, number>();
+  for (const [client, list] of held) {
+    let end = 0;
+    for (const [from, to] of list.sort((a, b) => a[0] - b[0])) {
+      if (from > end) break;
+      end = Math.max(end, to);
+    }
+    if (end > 0) sv.set(client, end);
+  }
+  const clipped: [number, [number, number][]][] = [];
+  for (const [client, ranges] of deleted) {
+    const merged = mergeRanges(ranges, sv.get(client) ?? 0);
     if (merged.length > 0) clipped.push([client, merged]);
   }
   // Written as an encoded snapshot (delete set, then state vector) so that Yjs builds its own objects.
+  const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, clipped.length);
   for (const [client, ranges] of clipped) {
     encoding.writeVarUint(encoder, client);
