@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { boundDiff, diffStates, utf8Length } from '@tandem/crdt-bridge/history';
-import { encodeRow, unpackState, type PackedState } from '@tandem/sync-server/row-codec';
+import { decodeRow, encodeRow, unpackState, type PackedState } from '@tandem/sync-server/row-codec';
 
 const reps = Number(process.argv[2] ?? 3);
 type DiffStates = typeof diffStates;
@@ -64,10 +64,15 @@ console.log(
 );
 for (let r = 0; r < reps + 1; r++) {
   step('structuredClone of the inputs', () => structuredClone({ a, b }));
-  const base = step('unpack A', () => unpackState(a));
-  const target = step('unpack B', () => unpackState(b));
+  // What the diff job did before: merge each side's stored parts into one update.
+  const base = step('unpack A (before)', () => unpackState(a));
+  const target = step('unpack B (before)', () => unpackState(b));
   if (before) step('diffStates (TANDEM_BEFORE)', () => before(base, target));
-  const full = step('diffStates', () => diffStates(base, target));
+  // What the diff job does now: inflate the stored parts, and diff them as they are.
+  const parts = step('inflate parts (A; B)', () =>
+    [a, b].map((packedState) => packedState.parts.map((part) => decodeRow(part.data, part.codec))),
+  );
+  const full = step('diffStates of the parts', () => diffStates(parts[0]!, parts[1]!));
   const changes = full.changes.map(({ client: _client, ...change }) => ({ ...change, author: 'x' }));
   const colors = { x: null };
   const other = utf8Length(JSON.stringify({ stats: full.stats, titles: full.titles, colors }));

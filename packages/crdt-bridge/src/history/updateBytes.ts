@@ -170,6 +170,19 @@ export function partsOf(state: StateParts): readonly Uint8Array[] {
   return state instanceof Uint8Array ? [state] : state;
 }
 
+/** What reading a part's structs found (its runs, where its delete set starts), by part: to read each part once across calls. */
+export type PartScans = Map<Uint8Array, { runs: ClientRun[]; dsStart: number }>;
+
+/** The runs of `update`, read once per `scans`. */
+function scanOf(update: Uint8Array, scans: PartScans | undefined): { runs: ClientRun[]; dsStart: number } {
+  let scan = scans?.get(update);
+  if (!scan) {
+    scan = readRuns(update);
+    scans?.set(update, scan);
+  }
+  return scan;
+}
+
 /** The stretches of clocks a run holds without a gap (a Skip struct ends one). */
 function stretches(update: Uint8Array, run: ClientRun): [number, number][] {
   if (!run.hasSkip) return [[run.clock, run.clocks.at(-1)!]];
@@ -203,16 +216,16 @@ function mergeRanges(ranges: [number, number][], limit: number): [number, number
  * The Yjs snapshot of a whole state (V1 update bytes, or parts of it), equal to `Y.snapshot`
  * of a document that applied it: each client's clocks from 0 up to the first gap (as
  * `Y.encodeStateVectorFromUpdate` reads one update), the delete set sorted, merged and cut
- * to that state vector. Parts must be of one document's history (each state holding the
+ * to that state vector (`scans` lets calls share the reading of a part). Parts must be of one document's history (each state holding the
  * deletions of those before it, as a document's versions do): Yjs also deletes an item
  * added into a parent that another branch deleted, which no update's delete set says.
  * Throws a RangeError on bytes that are not a V1 update.
  */
-export function stateSnapshot(state: StateParts): Y.Snapshot {
+export function stateSnapshot(state: StateParts, scans?: PartScans): Y.Snapshot {
   const held = new Map<number, [number, number][]>();
   const deleted = new Map<number, [number, number][]>();
   for (const part of partsOf(state)) {
-    const { runs, dsStart } = readRuns(part);
+    const { runs, dsStart } = scanOf(part, scans);
     for (const run of runs) {
       const list = held.get(run.client) ?? [];
       list.push(...stretches(part, run));
@@ -255,11 +268,12 @@ export function stateSnapshot(state: StateParts): Y.Snapshot {
  * The part of `update` that a document at state vector `sv` lacks: its structs from `sv`
  * on and its whole delete set, cut from its bytes. Applying it to that document does what
  * applying `update` would (Yjs skips the structs it has). Null when a struct spans a clock
- * of `sv` (cutting it would need decoding it): apply `update` itself then. Throws a
+ * of `sv` (cutting it would need decoding it): apply `update` itself then. `scans` as in
+ * {@link stateSnapshot}. Throws a
  * RangeError on bytes that are not a V1 update.
  */
-export function updateSince(update: Uint8Array, sv: ReadonlyMap<number, number>): Uint8Array | null {
-  const { runs, dsStart } = readRuns(update);
+export function updateSince(update: Uint8Array, sv: ReadonlyMap<number, number>, scans?: PartScans): Uint8Array | null {
+  const { runs, dsStart } = scanOf(update, scans);
   const kept: { client: number; from: number }[] = [];
   const runOf = new Map<number, ClientRun>();
   for (const run of runs) {
