@@ -38,7 +38,7 @@ import type { NewImage } from '../storage/ImageStore.js';
 import { LARGE_UPDATE_BYTES } from '../rooms/largeUpdate.js';
 import { splitUpdate as splitIntoParts } from '../rooms/v1Update.js';
 import { decodeRow, unpackState, type PackedState } from '../storage/rowCodec.js';
-import { packVersionState, type BaseCandidate, type Packing } from '../storage/versionPacking.js';
+import { packVersionState, type BaseCandidate, type Packing, type VersionState } from '../storage/versionPacking.js';
 import type { AuthorEntry } from '../storage/VersionStore.js';
 import { documentComments, documentImages, exportDocument, exportDocx } from './exportJobs.js';
 import { bytesOf, docOf, type StateSource } from './stateSource.js';
@@ -268,7 +268,7 @@ export function imagesReferenced(input: { sources: StateSource[]; ids: string[] 
 }
 
 /** How a version's state is to be stored (see `packVersionState`): it reads the whole multi-MB state. */
-export function packVersion(input: { state: Uint8Array; base: BaseCandidate | null }): Promise<Packing> {
+export function packVersion(input: { state: VersionState; base: BaseCandidate | null }): Promise<Packing> {
   return packVersionState(input.state, input.base);
 }
 
