@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { DocumentGone } from '../src/storage/VersionStore.js';
 import { accepted, startTestServer, sqliteOf, type TestServer } from './helpers.js';
@@ -70,6 +70,27 @@ describe('how versions are stored', () => {
     // Every version reads back exactly as it was named.
     for (const [id, text] of [...expected].filter((_, i) => i % 9 === 0))
       expect(await versionText(ts, 'big', id)).toBe(text);
+  });
+
+  it('stores a version from the room’s last encoding and the changes since, encoding nothing on the event loop', async () => {
+    ts = await startTestServer();
+    const ana = await person(ts, 'parts', 'Ana');
+    addParagraph(ana.doc, 'Written before anyone else joined.');
+    await ana.session.whenSaved();
+    // A newcomer is sent the whole state: the room encodes it once and keeps that encoding.
+    await person(ts, 'parts', 'Bo');
+    const room = ts.server.registry.get('parts')!;
+    const encodes = vi.spyOn(room, 'fullState');
+    typeAtEnd(ana.doc, 0, ' And typed after.');
+    await ana.session.whenSaved();
+    const partsNow = room.encodedStateParts();
+    expect(partsNow?.length).toBeGreaterThan(1);
+
+    const version = accepted(await ts.server.history.nameCurrent('parts', 'from parts'));
+    expect(encodes).not.toHaveBeenCalled();
+    expect(room.encodedStateParts()).toEqual(partsNow);
+    expect(await versionText(ts, 'parts', version.id)).toBe(textOf(ana.doc));
+    expect(version.size).toBe(Y.mergeUpdates(partsNow!).byteLength);
   });
 
   it('deletes a shared base only with the last version that builds on it', async () => {

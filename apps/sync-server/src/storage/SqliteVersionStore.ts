@@ -11,7 +11,13 @@ import {
   type VersionRow,
   type VersionStateRow,
 } from './storedRows.js';
-import { packVersionState, type BaseCandidate, type Packing, type VersionPacker } from './versionPacking.js';
+import {
+  packVersionState,
+  type BaseCandidate,
+  type Packing,
+  type VersionPacker,
+  type VersionState,
+} from './versionPacking.js';
 import {
   DocumentGone,
   type AuthorEntry,
@@ -94,7 +100,7 @@ export class SqliteVersionStore implements VersionStore {
           version.name,
           version.createdAt,
           JSON.stringify(version.authors),
-          version.state.byteLength,
+          packing.stateBytes,
           state,
           codec,
           baseId,
@@ -117,7 +123,7 @@ export class SqliteVersionStore implements VersionStore {
    */
   private async storePacked<T>(
     docId: string,
-    state: Uint8Array,
+    state: VersionState,
     write: (packing: Packing, baseId: number) => T,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -136,7 +142,7 @@ export class SqliteVersionStore implements VersionStore {
             return { value: write(packing, packing.baseId) };
           }
           const baseId = Number(
-            this.stmts.insertBase.run(docId, packing.data, packing.codec, packing.stateVector, state.byteLength)
+            this.stmts.insertBase.run(docId, packing.data, packing.codec, packing.stateVector, packing.stateBytes)
               .lastInsertRowid,
           );
           const value = write(packing, baseId);
@@ -177,7 +183,7 @@ export class SqliteVersionStore implements VersionStore {
     if (state !== undefined) {
       await this.storePacked(docId, state, (packing, baseId) => {
         const row = versionRowState(packing);
-        return this.stmts.repack.run(row.state, row.codec, baseId, state.byteLength, id, docId);
+        return this.stmts.repack.run(row.state, row.codec, baseId, packing.stateBytes, id, docId);
       });
     }
     if (sets.length > 0) {

@@ -1,5 +1,5 @@
 import type { PackedState } from './rowCodec.js';
-import type { VersionPacker } from './versionPacking.js';
+import type { VersionPacker, VersionState } from './versionPacking.js';
 
 /** Raised when a version is stored for a document that no longer exists (deleted meanwhile). */
 export class DocumentGone extends Error {
@@ -37,8 +37,11 @@ export interface NewVersion {
   name: string | null;
   createdAt: number;
   authors: readonly string[];
-  /** The document's whole state (`Y.encodeStateAsUpdate`); the store packs it (compressed, as a delta where that pays). */
-  state: Uint8Array;
+  /**
+   * The document's whole state (`Y.encodeStateAsUpdate`, or parts, see VersionState); the
+   * store packs it (merged, compressed, as a delta where that pays) off the event loop.
+   */
+  state: VersionState;
   restoreOf?: number | null;
 }
 
@@ -48,7 +51,7 @@ export interface VersionPatch {
   kind?: VersionKind;
   pinned?: boolean;
   /** Replaces the state (a restore point re-taken because edits arrived while it was being stored). */
-  state?: Uint8Array;
+  state?: VersionState;
 }
 
 /** Who a Yjs client id belongs to in one document, as presence told the server. */

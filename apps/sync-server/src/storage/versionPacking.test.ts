@@ -22,6 +22,29 @@ function base(packing: Packing, id = 1) {
 }
 
 describe('packing a version state', () => {
+  it('packs a state given in parts (a room’s last encoding and its changes since) as their merged state', async () => {
+    const doc = document(100);
+    const encoded = Y.encodeStateAsUpdate(doc);
+    const since: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => since.push(update));
+    const body = doc.getXmlFragment('prosemirror');
+    ((body.get(2) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'Edited: ');
+    body.delete(7, 1);
+    const now = stateContent(Y.encodeStateAsUpdate(doc));
+    expect(since.length).toBe(2);
+
+    const whole = await packVersionState([encoded, ...since], null);
+    const state = unpackState({ parts: [whole] });
+    expect(stateContent(state)).toEqual(now);
+    expect(whole.stateBytes).toBe(state.byteLength);
+
+    const first = await packVersionState(encoded, null);
+    expect(first.stateBytes).toBe(encoded.byteLength);
+    const delta = await packVersionState([encoded, ...since], base(first));
+    expect(delta.kind).toBe('delta');
+    expect(stateContent(unpackState({ parts: [first, delta] }))).toEqual(now);
+  });
+
   it('stores the first state whole and deflated', async () => {
     const state = Y.encodeStateAsUpdate(document(200));
     const packing = await packVersionState(state, null);

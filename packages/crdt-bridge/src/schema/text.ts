@@ -8,14 +8,14 @@ import { INSERTION_MARK } from './suggestionMarks.js';
  * suggested for deletion still in (as exports read it), so neither the title nor search
  * shows words nobody has accepted.
  */
-function textOf(text: Y.XmlText): string {
+function textOf(text: Y.XmlText, at?: Y.Snapshot): string {
   // Walks the items rather than building `toDelta()`: a long-edited paragraph holds hundreds of
   // thousands of items, and the delta's attribute objects cost the event loop ~100 ms a read.
   // As in the delta, only formatting still in the text counts; a null value ends a mark.
   let out = '';
   let suggested = false;
   for (let item = text._start; item !== null; item = item.right) {
-    if (item.deleted) continue;
+    if (at ? !shownIn(item, at) : item.deleted) continue;
     const { content } = item;
     if (content instanceof Y.ContentString) {
       if (!suggested) out += content.str;
@@ -26,19 +26,31 @@ function textOf(text: Y.XmlText): string {
   return out;
 }
 
-/** Lines collected so far and their length, with the length at which to stop collecting. */
+/** Whether `item` is part of the document at `snapshot` (the check Yjs uses, which it does not export). */
+function shownIn(item: Y.Item, snapshot: Y.Snapshot): boolean {
+  const clock = snapshot.sv.get(item.id.client);
+  return clock !== undefined && clock > item.id.clock && !Y.isDeleted(snapshot.ds, item.id);
+}
+
+/** The children of `node`, now or (a document that keeps deleted content) at `snapshot`. */
+function childrenAt(node: Y.XmlElement | Y.XmlFragment, at?: Y.Snapshot): unknown[] {
+  return at ? Y.typeListToArraySnapshot(node, at) : node.toArray();
+}
+
+/** Lines collected so far and their length, with the length at which to stop collecting; `at` reads at a snapshot. */
 interface LineBudget {
   lines: string[];
   chars: number;
   maxChars: number;
+  at?: Y.Snapshot;
 }
 
 /** Appends one line per textblock (an element holding text) below `node`, until the budget is spent. */
 function collectLines(node: Y.XmlElement | Y.XmlFragment, budget: LineBudget): void {
   if (budget.chars >= budget.maxChars) return;
-  const children = node.toArray();
+  const children = childrenAt(node, budget.at);
   if (node instanceof Y.XmlElement && children.some((c) => c instanceof Y.XmlText)) {
-    const line = children.map((c) => (c instanceof Y.XmlText ? textOf(c) : '')).join('');
+    const line = children.map((c) => (c instanceof Y.XmlText ? textOf(c, budget.at) : '')).join('');
     budget.lines.push(line);
     budget.chars += line.length + 1;
     return;
@@ -75,13 +87,16 @@ export function nodeText(node: PMNode): string {
   return lines.join('\n');
 }
 
-/** The document's first line with text, untrimmed; "" when it has none (the title falls back to it). */
-export function firstTextLine(doc: Y.Doc): string {
+/**
+ * The document's first line with text, untrimmed; "" when it has none (the title falls back
+ * to it). With `at`, the line at that snapshot of a document that keeps deleted content.
+ */
+export function firstTextLine(doc: Y.Doc, at?: Y.Snapshot): string {
   // Block by block, stopping at the first with text: this runs on every change, and a
   // document's full text is far more than its title needs.
-  for (const block of doc.getXmlFragment(CONTENT_FRAGMENT).toArray()) {
+  for (const block of childrenAt(doc.getXmlFragment(CONTENT_FRAGMENT), at)) {
     if (!(block instanceof Y.XmlElement)) continue;
-    const budget: LineBudget = { lines: [], chars: 0, maxChars: Infinity };
+    const budget: LineBudget = { lines: [], chars: 0, maxChars: Infinity, ...(at ? { at } : {}) };
     collectLines(block, budget);
     const first = budget.lines.find((line) => line.trim() !== '');
     if (first !== undefined) return first;

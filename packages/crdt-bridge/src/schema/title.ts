@@ -23,9 +23,13 @@ export function cleanTitle(text: string): string {
   return cutText(text.trim(), MAX_TITLE_LENGTH).trim();
 }
 
-/** The title stored in the document, exactly as typed (untrimmed); "" when none is. */
-export function storedTitle(doc: Y.Doc): string {
-  const value = doc.getMap(META_MAP).get(TITLE_KEY);
+/**
+ * The title stored in the document, exactly as typed (untrimmed); "" when none is. With
+ * `at`, the one stored at that snapshot of a document that keeps deleted content.
+ */
+export function storedTitle(doc: Y.Doc, at?: Y.Snapshot): string {
+  const meta = doc.getMap(META_MAP);
+  const value: unknown = at ? Y.typeMapGetSnapshot(meta, TITLE_KEY, at) : meta.get(TITLE_KEY);
   return typeof value === 'string' ? value : '';
 }
 
@@ -47,8 +51,12 @@ export function titleProblem(value: unknown): string | null {
     : `The title must be text of at most ${MAX_TITLE_LENGTH} characters.`;
 }
 
-/** A document's title: its stored title when set, else its first line with text, else "" ({@link cleanTitle}d either way). */
-export function docTitle(doc: Y.Doc): string {
-  const stored = cleanTitle(storedTitle(doc));
-  return stored !== '' ? stored : cleanTitle(firstTextLine(doc));
+/**
+ * A document's title: its stored title when set, else its first line with text, else ""
+ * ({@link cleanTitle}d either way). With `at`, its title at that snapshot of a document
+ * that keeps deleted content (a diff's merged document).
+ */
+export function docTitle(doc: Y.Doc, at?: Y.Snapshot): string {
+  const stored = cleanTitle(storedTitle(doc, at));
+  return stored !== '' ? stored : cleanTitle(firstTextLine(doc, at));
 }

@@ -12,7 +12,13 @@ import {
   type VersionRow,
   type VersionStateRow,
 } from '../storedRows.js';
-import { packVersionState, type BaseCandidate, type Packing, type VersionPacker } from '../versionPacking.js';
+import {
+  packVersionState,
+  type BaseCandidate,
+  type Packing,
+  type VersionPacker,
+  type VersionState,
+} from '../versionPacking.js';
 import {
   DocumentGone,
   type AuthorEntry,
@@ -66,7 +72,7 @@ export class PgVersionStore implements VersionStore {
         version.name,
         version.createdAt,
         JSON.stringify(version.authors),
-        version.state.byteLength,
+        packing.stateBytes,
         asBuffer(versionRowState(packing).state),
         versionRowState(packing).codec,
         baseId,
@@ -92,7 +98,7 @@ export class PgVersionStore implements VersionStore {
    */
   private async storePacked<T>(
     docId: string,
-    state: Uint8Array,
+    state: VersionState,
     write: (db: pg.PoolClient, packing: Packing, baseId: number) => Promise<T>,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -121,7 +127,7 @@ export class PgVersionStore implements VersionStore {
         }
         const inserted = await db.query<{ id: number }>(
           'INSERT INTO version_bases (doc_id, data, codec, state_vector, size) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-          [docId, asBuffer(packing.data), packing.codec, asBuffer(packing.stateVector), state.byteLength],
+          [docId, asBuffer(packing.data), packing.codec, asBuffer(packing.stateVector), packing.stateBytes],
         );
         const value = await write(db, packing, inserted.rows[0]!.id);
         await this.dropUnusedBases(db, docId);
@@ -180,7 +186,7 @@ export class PgVersionStore implements VersionStore {
             asBuffer(versionRowState(packing).state),
             versionRowState(packing).codec,
             baseId,
-            state.byteLength,
+            packing.stateBytes,
           ],
         );
       });
