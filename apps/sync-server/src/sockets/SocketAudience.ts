@@ -1,6 +1,7 @@
 import type { MemberPort, Outgoing, RoomAudience } from '../rooms/audience.js';
 import type { Member } from '../rooms/Member.js';
 import type { NodeCarriers } from './NodeCarriers.js';
+import { relayToRoom } from './roomRelay.js';
 import { roomName, type TandemIo, type TandemServerSocket } from './types.js';
 
 /** A member connected to this node: its socket. */
@@ -21,10 +22,10 @@ function socketOf(member: Member): TandemServerSocket {
 
 /**
  * A document room's audience on this node: its members' sockets in the Socket.IO room
- * `doc:<id>`. A broadcast is one emit to the room (the PreFramedAdapter frames it once for
- * every recipient), excluding the sender's socket when the change is a member's. In a
- * cluster, members another node forwards stay out of that room: each broadcast goes once
- * to each such node, over its carrier, and that node fans it out to its own clients.
+ * `doc:<id>`. A broadcast is encoded and framed once for every recipient (roomRelay.ts),
+ * excluding the sender's socket when the change is a member's. In a cluster, members
+ * another node forwards stay out of that room: each broadcast goes once to each such
+ * node, over its carrier, and that node fans it out to its own clients.
  */
 export class SocketAudience implements RoomAudience {
   /** Forwarded members' sockets, by the node that forwards them. */
@@ -60,11 +61,8 @@ export class SocketAudience implements RoomAudience {
   /** Emits to the room, from the excepted member's socket when there is one (so it is left out), and once to each forwarding node. */
   broadcast(...[message, except]: [Outgoing, Member?]): void {
     const sender = except ? socketOf(except) : undefined;
-    const local = sender?.rooms.has(roomName(this.docId))
-      ? sender.to(roomName(this.docId))
-      : this.io.to(roomName(this.docId));
-    const [event, ...args] = message;
-    (local.emit as (event: string, ...rest: unknown[]) => boolean)(event, ...args);
+    const room = roomName(this.docId);
+    relayToRoom(this.io, room, sender?.rooms.has(room) ? sender.id : undefined, message);
     for (const [node, sockets] of this.forwarded) {
       const leftOut = sender && sockets.has(sender) ? (sender.data.forwardedFor ?? null) : null;
       if (leftOut !== null && sockets.size === 1) continue;

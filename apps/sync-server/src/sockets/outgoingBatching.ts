@@ -5,6 +5,7 @@ const TURN = Symbol('tandem.turn');
 const FLUSH_NOW = Symbol('tandem.flushNow');
 const QUEUED = Symbol('tandem.flushQueued');
 const SEND_NOW = Symbol('tandem.sendNow');
+const CORKED = Symbol('tandem.corkedUntilEndOfTurn');
 
 /**
  * The parts of an Engine.IO 6.6 connection this module relies on (not in its
@@ -18,17 +19,35 @@ const SEND_NOW = Symbol('tandem.sendNow');
 interface EngineConnection {
   flush(this: EngineConnection): void;
   transport: EngineTransport;
+  readyState: string;
+  upgrading: boolean;
+  /** Packets waiting for the transport (private in Engine.IO's typings). */
+  writeBuffer: unknown[];
   on(event: 'upgrade', listener: (transport: EngineTransport) => void): void;
   [TURN]?: EndOfTurn;
   [FLUSH_NOW]?: (this: EngineConnection) => void;
   [QUEUED]?: boolean;
+  /** The TCP socket a direct frame corked in this turn, uncorked at its end. */
+  [CORKED]?: RawSocket | null;
+}
+
+/** The TCP socket under a `ws` WebSocket. */
+interface RawSocket {
+  cork(): void;
+  uncork(): void;
+  /** Bytes written but not yet taken by the kernel. */
+  writableLength: number;
+  destroyed: boolean;
 }
 
 interface EngineTransport {
   name: string;
+  /** False while the transport's own last send is still being written. */
+  writable: boolean;
+  perMessageDeflate?: unknown;
   send(this: EngineTransport, packets: unknown[]): void;
   /** The `ws` WebSocket of the websocket transport. */
-  socket?: { _socket?: { cork(): void; uncork(): void } };
+  socket?: { readyState?: number; _socket?: RawSocket; _sender?: { sendFrame(frame: Buffer[]): void } };
   [SEND_NOW]?: (this: EngineTransport, packets: unknown[]) => void;
 }
 
@@ -83,9 +102,45 @@ export function batchConnectionWrites(rawConn: unknown, turn: EndOfTurn): void {
   conn[TURN] = turn;
   conn[QUEUED] = false;
   conn[FLUSH_NOW] = conn.flush;
+  conn[CORKED] = null;
   conn.flush = flushAtEndOfTurn;
   corkSends(conn.transport);
   conn.on('upgrade', corkSends);
+}
+
+const WS_OPEN = 1;
+
+function uncorkAtEndOfTurn(conn: EngineConnection): void {
+  const raw = conn[CORKED];
+  conn[CORKED] = null;
+  raw?.uncork();
+}
+
+/**
+ * Writes a broadcast's pre-built frame (see {@link binaryFrame}) straight to the connection's
+ * WebSocket, past Engine.IO's per-packet queue, flush and send callbacks; false when it must go
+ * the usual way (`conn.write`). Only when nothing of this connection waits anywhere — Engine.IO's
+ * queue empty and not flushing, the kernel has taken every earlier byte — so order is kept and a
+ * reader that stops reading soon falls back to the queue, where its bound applies (guards.ts).
+ * The TCP socket stays corked until the end of the turn: a turn's frames still leave in one write.
+ */
+export function sendFrameDirectly(rawConn: unknown, frame: Buffer[]): boolean {
+  const conn = rawConn as EngineConnection;
+  if (conn[TURN] === undefined || conn[QUEUED] || conn.writeBuffer.length > 0) return false;
+  if (conn.readyState !== 'open' || conn.upgrading) return false;
+  const { transport } = conn;
+  if (transport.name !== 'websocket' || !transport.writable || transport.perMessageDeflate) return false;
+  const ws = transport.socket;
+  const raw = ws?._socket;
+  if (!raw || !ws._sender || ws.readyState !== WS_OPEN || raw.destroyed) return false;
+  if (conn[CORKED] !== raw) {
+    if (raw.writableLength > 0) return false;
+    raw.cork();
+    conn[CORKED] = raw;
+    conn[TURN].defer('network', uncorkAtEndOfTurn, conn);
+  }
+  ws._sender.sendFrame(frame);
+  return true;
 }
 
 /**
