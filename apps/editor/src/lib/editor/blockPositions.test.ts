@@ -1,0 +1,198 @@
+import type { Node } from 'prosemirror-model';
+import { EditorState, TextSelection, type Transaction } from 'prosemirror-state';
+import type { EditorView } from 'prosemirror-view';
+import { describe, expect, it } from 'vitest';
+import {
+  absolutePositionToRelativePosition,
+  initProseMirrorDoc,
+  prosemirrorToYXmlFragment,
+  undo,
+  ySyncPlugin,
+  ySyncPluginKey,
+  yXmlFragmentToProseMirrorRootNode,
+} from 'y-prosemirror';
+import * as Y from 'yjs';
+import { schema } from '@tandem/crdt-bridge';
+import { parseMarkdown } from '@tandem/crdt-bridge/markdown';
+import { createRandom, type Random } from '@tandem/crdt-bridge/testing';
+import { BlockMapping, relativePositionInBlock } from './blockPositions.js';
+import { bindingOf, selectionInBlocks, undoPlugin, useBlockMapping } from './selectionInBlocks.js';
+
+const MARKDOWN = `# Title
+
+Some **bold** and *italic* text, a [link](https://example.com).
+
+- one
+- two
+  - nested
+
+1. first
+2. second
+
+- [ ] task
+- [x] done
+
+> quoted
+> text
+
+\`\`\`js
+let x = 1;
+\`\`\`
+
+| a | b |
+| - | - |
+| c | d |
+
+Last paragraph.
+`;
+
+/** A view without a DOM: what y-prosemirror's binding reads and calls on one. */
+interface Harness {
+  doc: Y.Doc;
+  fragment: Y.XmlFragment;
+  view: { state: EditorState; dispatch(tr: Transaction): void; hasFocus(): boolean };
+  inbox: Uint8Array[];
+}
+
+function peer(seed: Uint8Array, id: number): Harness {
+  const doc = new Y.Doc();
+  doc.clientID = id;
+  Y.applyUpdate(doc, seed);
+  const fragment = doc.getXmlFragment('prosemirror');
+  const built = initProseMirrorDoc(fragment, schema);
+  const state = EditorState.create({
+    schema,
+    doc: built.doc,
+    plugins: [ySyncPlugin(fragment, { mapping: built.mapping }), undoPlugin()],
+  });
+  useBlockMapping(state);
+  const view = {
+    state,
+    dispatch(tr: Transaction) {
+      view.state = view.state.apply(tr);
+    },
+    hasFocus: () => false,
+  };
+  bindingOf(state).initView(view);
+  selectionInBlocks(view as unknown as EditorView);
+  return { doc, fragment, view, inbox: [] };
+}
+
+/** A change of this person's, written to Yjs as the sync plugin's view update does. */
+function local(p: Harness, tr: Transaction): void {
+  p.view.dispatch(tr);
+  const binding = bindingOf(p.view.state);
+  binding.mux(() => p.doc.transact(() => binding._prosemirrorChanged(p.view.state.doc), ySyncPluginKey));
+}
+
+function textPositions(doc: Node): number[] {
+  const positions: number[] = [];
+  doc.descendants((node, pos) => {
+    if (node.isTextblock) for (let i = 0; i <= node.content.size; i++) positions.push(pos + 1 + i);
+  });
+  return positions;
+}
+
+function randomLocalEdit(random: Random, p: Harness, blocks: Node[]): void {
+  const { state } = p.view;
+  const inText = textPositions(state.doc);
+  const at = random.pick(inText);
+  const roll = random.next();
+  let tr = state.tr;
+  if (roll < 0.3) tr = tr.insertText(random.word(), at);
+  else if (roll < 0.45) tr = tr.split(at);
+  else if (roll < 0.6) {
+    const to = random.pick(inText);
+    tr = tr.delete(Math.min(at, to), Math.max(at, to));
+  } else if (roll < 0.75) {
+    const index = random.int(state.doc.childCount + 1);
+    let pos = 0;
+    for (let i = 0; i < index; i++) pos += state.doc.child(i).nodeSize;
+    tr = tr.insert(pos, random.pick(blocks));
+  } else if (roll < 0.85 && state.doc.childCount > 1) {
+    const index = random.int(state.doc.childCount);
+    let pos = 0;
+    for (let i = 0; i < index; i++) pos += state.doc.child(i).nodeSize;
+    tr = tr.delete(pos, pos + state.doc.child(index).nodeSize);
+  } else if (roll < 0.9) {
+    undo(state);
+    return;
+  }
+  tr.setSelection(TextSelection.near(tr.doc.resolve(Math.min(random.pick(inText), tr.doc.content.size))));
+  local(p, tr);
+}
+
+function deliver(p: Harness): void {
+  const held = p.inbox.splice(0);
+  // Everything held applied in one transaction, as the editor does once a frame.
+  p.doc.transact(() => held.forEach((update) => Y.applyUpdate(p.doc, update)), 'remote');
+}
+
+const json = (pos: Y.RelativePosition): unknown => Y.relativePositionToJSON(pos);
+
+/** Every position of `p`'s document turned into a relative position both ways. */
+function expectSamePositions(p: Harness): void {
+  const binding = bindingOf(p.view.state);
+  const doc = p.view.state.doc;
+  for (let pos = 0; pos <= doc.content.size; pos++) {
+    const theirs = absolutePositionToRelativePosition(pos, p.fragment, binding.mapping) as Y.RelativePosition;
+    expect(json(relativePositionInBlock(pos, doc, p.fragment, binding.mapping)), `position ${pos}`).toEqual(
+      json(theirs),
+    );
+  }
+}
+
+describe('relative positions found one top-level block at a time', () => {
+  it("equal y-prosemirror's walk from the start of the document at every position", () => {
+    const ydoc = new Y.Doc();
+    const fragment = ydoc.getXmlFragment('prosemirror');
+    prosemirrorToYXmlFragment(parseMarkdown(MARKDOWN), fragment);
+    const { doc, mapping } = initProseMirrorDoc(fragment, schema);
+    const blocks = new BlockMapping(mapping);
+    expect(doc.childCount).toBeGreaterThan(8);
+    for (let pos = 0; pos <= doc.content.size; pos++) {
+      const theirs = absolutePositionToRelativePosition(pos, fragment, mapping) as Y.RelativePosition;
+      expect(json(relativePositionInBlock(pos, doc, fragment, blocks)), `position ${pos}`).toEqual(json(theirs));
+    }
+  });
+
+  it('answer no type for a node that two Y types render to (the same node pasted twice)', () => {
+    const mapping = new BlockMapping();
+    const node = schema.node('paragraph', null, [schema.text('x')]);
+    const [a, b] = [new Y.XmlElement('paragraph'), new Y.XmlElement('paragraph')];
+    mapping.set(a, node);
+    expect(mapping.typeOf(node)).toBe(a);
+    mapping.set(b, node);
+    expect(mapping.typeOf(node)).toBeNull();
+  });
+
+  it.each([1, 2, 3, 4])(
+    'seed %i: peers editing and undoing concurrently, with batched remote changes, render the fragment and find the same positions',
+    (seed) => {
+      const random = createRandom(seed);
+      const origin = new Y.Doc();
+      prosemirrorToYXmlFragment(parseMarkdown(MARKDOWN), origin.getXmlFragment('prosemirror'));
+      const update = Y.encodeStateAsUpdate(origin);
+      const peers = [1, 2, 3].map((id) => peer(update, id));
+      for (const p of peers)
+        p.doc.on('update', (u: Uint8Array, from: unknown) => {
+          if (from !== 'remote') for (const other of peers) if (other !== p) other.inbox.push(u);
+        });
+      const blocks: Node[] = [];
+      parseMarkdown(MARKDOWN).forEach((block) => blocks.push(block));
+      for (let step = 0; step < 120; step++) {
+        const p = random.pick(peers);
+        if (random.chance(0.3)) deliver(p);
+        else randomLocalEdit(random, p, blocks);
+        expect(p.view.state.doc.toJSON()).toEqual(yXmlFragmentToProseMirrorRootNode(p.fragment, schema).toJSON());
+        expectSamePositions(p);
+      }
+      peers.forEach(deliver);
+      peers.forEach(deliver);
+      for (const p of peers) {
+        expect(p.view.state.doc.toJSON()).toEqual(peers[0]!.view.state.doc.toJSON());
+        expectSamePositions(p);
+      }
+    },
+  );
+});

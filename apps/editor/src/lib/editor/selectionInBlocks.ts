@@ -1,0 +1,85 @@
+import { Plugin, type EditorState } from 'prosemirror-state';
+import type { EditorView } from 'prosemirror-view';
+import { updateYFragment, ySyncPluginKey, yUndoPlugin, type ProsemirrorBinding } from 'y-prosemirror';
+import type { UndoManager } from 'yjs';
+import { BlockMapping, relativeSelectionInBlocks } from './blockPositions.js';
+
+/** The binding of the sync plugin in `state`; throws when there is none. */
+export function bindingOf(state: EditorState): ProsemirrorBinding {
+  const binding = (ySyncPluginKey.getState(state) as { binding?: ProsemirrorBinding } | undefined)?.binding;
+  if (!binding) throw new Error('needs the ySyncPlugin');
+  return binding;
+}
+
+/**
+ * Gives the binding in `state` a {@link BlockMapping} (before its view exists, so every node it
+ * renders from here on is recorded both ways).
+ */
+export function useBlockMapping(state: EditorState): void {
+  const binding = bindingOf(state);
+  if (!(binding.mapping instanceof BlockMapping)) binding.mapping = new BlockMapping(binding.mapping);
+}
+
+/**
+ * Makes the view's binding turn the selection into relative positions one block at a time
+ * ({@link relativeSelectionInBlocks}) where y-prosemirror 1.3.7 walks from the start of the document:
+ * before every Yjs transaction (`beforeAllTransactions`, an instance field, so it is swapped on the
+ * document's listeners) and after writing this person's change (`_prosemirrorChanged`). Before a
+ * write of this person's own, the selection is not taken at all: the write sets it again at its end
+ * (and the view's document is already ahead of the mapping then, so the block lookup would miss).
+ */
+export function selectionInBlocks(view: EditorView): void {
+  const binding = bindingOf(view.state);
+  let writing = false;
+  binding.doc.off('beforeAllTransactions', binding.beforeAllTransactions);
+  binding.beforeAllTransactions = () => {
+    if (writing || binding.beforeTransactionSelection !== null || binding.prosemirrorView == null) return;
+    binding.beforeTransactionSelection = relativeSelectionInBlocks(binding, binding.prosemirrorView.state);
+  };
+  binding.doc.on('beforeAllTransactions', binding.beforeAllTransactions);
+  binding._prosemirrorChanged = (doc) => {
+    writing = true;
+    try {
+      binding.doc.transact(() => {
+        updateYFragment(binding.doc, binding.type, doc, binding);
+        binding.beforeTransactionSelection = relativeSelectionInBlocks(binding, binding.prosemirrorView.state);
+      }, ySyncPluginKey);
+    } finally {
+      writing = false;
+    }
+  };
+}
+
+/** The undo plugin's state, as y-prosemirror 1.3.7 keeps it. */
+interface UndoState {
+  undoManager: UndoManager;
+  prevSel: unknown;
+  hasUndoOps: boolean;
+  hasRedoOps: boolean;
+}
+
+/**
+ * y-prosemirror's undo plugin, except that the selection it keeps for each undo step (`prevSel`,
+ * taken before every transaction, others' included) is found one block at a time.
+ */
+export function undoPlugin(): Plugin {
+  const plugin = yUndoPlugin();
+  const field = plugin.spec.state!;
+  return new Plugin({
+    ...plugin.spec,
+    state: {
+      init: field.init,
+      apply: (tr, value: UndoState, oldState, state) => {
+        const binding = (ySyncPluginKey.getState(state) as { binding?: ProsemirrorBinding } | undefined)?.binding;
+        if (!binding) return field.apply(tr, value, oldState, state) as UndoState;
+        const { undoManager } = value;
+        return {
+          undoManager,
+          prevSel: relativeSelectionInBlocks(binding, oldState),
+          hasUndoOps: undoManager.undoStack.length > 0,
+          hasRedoOps: undoManager.redoStack.length > 0,
+        };
+      },
+    },
+  });
+}
