@@ -1,21 +1,21 @@
 import type { Node } from 'prosemirror-model';
-import { EditorState, TextSelection, type Transaction } from 'prosemirror-state';
+import { EditorState, TextSelection, type PluginView, type Transaction } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { describe, expect, it } from 'vitest';
 import {
   absolutePositionToRelativePosition,
+  getRelativeSelection,
   initProseMirrorDoc,
   prosemirrorToYXmlFragment,
   undo,
   ySyncPlugin,
-  ySyncPluginKey,
   yXmlFragmentToProseMirrorRootNode,
 } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { schema } from '@tandem/crdt-bridge';
 import { parseMarkdown } from '@tandem/crdt-bridge/markdown';
 import { createRandom, type Random } from '@tandem/crdt-bridge/testing';
-import { BlockMapping, relativePositionInBlock } from './blockPositions.js';
+import { BlockMapping, relativePositionInBlock, relativeSelectionInBlocks } from './blockPositions.js';
 import { bindingOf, selectionInBlocks, undoPlugin, useBlockMapping } from './selectionInBlocks.js';
 
 const MARKDOWN = `# Title
@@ -54,6 +54,7 @@ interface Harness {
   inbox: Uint8Array[];
 }
 
+/** A peer with the editor's binding plugins, their views run as EditorView runs them. */
 function peer(seed: Uint8Array, id: number): Harness {
   const doc = new Y.Doc();
   doc.clientID = id;
@@ -63,26 +64,29 @@ function peer(seed: Uint8Array, id: number): Harness {
   const state = EditorState.create({
     schema,
     doc: built.doc,
-    plugins: [ySyncPlugin(fragment, { mapping: built.mapping }), undoPlugin()],
+    plugins: [ySyncPlugin(fragment, { mapping: built.mapping }), selectionInBlocks(), undoPlugin()],
   });
   useBlockMapping(state);
+  const views: PluginView[] = [];
   const view = {
     state,
     dispatch(tr: Transaction) {
-      view.state = view.state.apply(tr);
+      const prev = view.state;
+      view.state = prev.apply(tr);
+      for (const v of views) v.update?.(view as unknown as EditorView, prev);
     },
     hasFocus: () => false,
   };
-  bindingOf(state).initView(view);
-  selectionInBlocks(view as unknown as EditorView);
+  for (const plugin of state.plugins) {
+    const made = plugin.spec.view?.(view as unknown as EditorView);
+    if (made) views.push(made);
+  }
   return { doc, fragment, view, inbox: [] };
 }
 
-/** A change of this person's, written to Yjs as the sync plugin's view update does. */
+/** A change of this person's (the sync plugin's view update writes it to Yjs). */
 function local(p: Harness, tr: Transaction): void {
   p.view.dispatch(tr);
-  const binding = bindingOf(p.view.state);
-  binding.mux(() => p.doc.transact(() => binding._prosemirrorChanged(p.view.state.doc), ySyncPluginKey));
 }
 
 function textPositions(doc: Node): number[] {
@@ -123,6 +127,15 @@ function randomLocalEdit(random: Random, p: Harness, blocks: Node[]): void {
 }
 
 function deliver(p: Harness): void {
+  // What the binding takes before the remote transaction, to restore the selection after it.
+  const binding = bindingOf(p.view.state);
+  const theirs = getRelativeSelection(binding, p.view.state);
+  const ours = relativeSelectionInBlocks(binding, p.view.state);
+  expect([ours.type, json(ours.anchor), json(ours.head)]).toEqual([
+    theirs.type,
+    json(theirs.anchor),
+    json(theirs.head),
+  ]);
   const held = p.inbox.splice(0);
   // Everything held applied in one transaction, as the editor does once a frame.
   p.doc.transact(() => held.forEach((update) => Y.applyUpdate(p.doc, update)), 'remote');

@@ -51,6 +51,8 @@ export function createEditorView(
     doc,
     plugins: [
       ySyncPlugin(fragment, { mapping }),
+      // Right after the sync plugin, whose view update writes this person's changes.
+      selectionInBlocks(),
       undoPlugin(),
       // Before the keymaps: cell selection takes arrow keys and the mouse in tables first.
       ...tablePlugins(),
@@ -95,8 +97,6 @@ export function createEditorView(
       if (tr.docChanged && !sync?.isChangeOrigin) options.onLocalEdit?.();
     },
   });
-  // The selection found one block at a time; before the seeding below, which wraps the write.
-  selectionInBlocks(view);
   // Two people typing into the same new line at once must not duplicate characters.
   seedEmptyTextblocksOnWrite(view);
   return view;

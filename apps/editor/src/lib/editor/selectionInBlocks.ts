@@ -1,5 +1,4 @@
 import { Plugin, type EditorState } from 'prosemirror-state';
-import type { EditorView } from 'prosemirror-view';
 import { updateYFragment, ySyncPluginKey, yUndoPlugin, type ProsemirrorBinding } from 'y-prosemirror';
 import type { UndoManager } from 'yjs';
 import { BlockMapping, relativeSelectionInBlocks } from './blockPositions.js';
@@ -21,33 +20,40 @@ export function useBlockMapping(state: EditorState): void {
 }
 
 /**
- * Makes the view's binding turn the selection into relative positions one block at a time
+ * Makes the binding turn the selection into relative positions one block at a time
  * ({@link relativeSelectionInBlocks}) where y-prosemirror 1.3.7 walks from the start of the document:
  * before every Yjs transaction (`beforeAllTransactions`, an instance field, so it is swapped on the
- * document's listeners) and after writing this person's change (`_prosemirrorChanged`). Before a
- * write of this person's own, the selection is not taken at all: the write sets it again at its end
- * (and the view's document is already ahead of the mapping then, so the block lookup would miss).
+ * document's listeners) and after writing this person's change (`_prosemirrorChanged`). Goes right
+ * after the sync plugin: its view update marks the document both sides agree on. While the view's
+ * document is ahead of that, the sync plugin is writing this person's change, and the selection is
+ * not taken before its transaction: the write takes it again at its end (and the block lookup would
+ * miss, the mapping still describing the document before).
  */
-export function selectionInBlocks(view: EditorView): void {
-  const binding = bindingOf(view.state);
-  let writing = false;
-  binding.doc.off('beforeAllTransactions', binding.beforeAllTransactions);
-  binding.beforeAllTransactions = () => {
-    if (writing || binding.beforeTransactionSelection !== null || binding.prosemirrorView == null) return;
-    binding.beforeTransactionSelection = relativeSelectionInBlocks(binding, binding.prosemirrorView.state);
-  };
-  binding.doc.on('beforeAllTransactions', binding.beforeAllTransactions);
-  binding._prosemirrorChanged = (doc) => {
-    writing = true;
-    try {
-      binding.doc.transact(() => {
-        updateYFragment(binding.doc, binding.type, doc, binding);
-        binding.beforeTransactionSelection = relativeSelectionInBlocks(binding, binding.prosemirrorView.state);
-      }, ySyncPluginKey);
-    } finally {
-      writing = false;
-    }
-  };
+export function selectionInBlocks(): Plugin {
+  return new Plugin({
+    view(view) {
+      const binding = bindingOf(view.state);
+      let synced = view.state.doc;
+      binding.doc.off('beforeAllTransactions', binding.beforeAllTransactions);
+      binding.beforeAllTransactions = () => {
+        const state = binding.prosemirrorView?.state as EditorState | undefined;
+        if (binding.beforeTransactionSelection !== null || state === undefined || state.doc !== synced) return;
+        binding.beforeTransactionSelection = relativeSelectionInBlocks(binding, state);
+      };
+      binding.doc.on('beforeAllTransactions', binding.beforeAllTransactions);
+      binding._prosemirrorChanged = (doc) => {
+        binding.doc.transact(() => {
+          updateYFragment(binding.doc, binding.type, doc, binding);
+          binding.beforeTransactionSelection = relativeSelectionInBlocks(binding, binding.prosemirrorView.state);
+        }, ySyncPluginKey);
+      };
+      return {
+        update(v) {
+          synced = v.state.doc;
+        },
+      };
+    },
+  });
 }
 
 /** The undo plugin's state, as y-prosemirror 1.3.7 keeps it. */
