@@ -1,6 +1,10 @@
 import type { Node } from 'prosemirror-model';
 import type { EditorState } from 'prosemirror-state';
-import { absolutePositionToRelativePosition, type ProsemirrorBinding } from 'y-prosemirror';
+import {
+  absolutePositionToRelativePosition,
+  relativePositionToAbsolutePosition,
+  type ProsemirrorBinding,
+} from 'y-prosemirror';
 import * as Y from 'yjs';
 
 /** What y-prosemirror keeps per Y type: the node it renders to, or a text's run of text nodes. */
@@ -156,4 +160,72 @@ export function relativeSelectionInBlocks(binding: ProsemirrorBinding, state: Ed
     anchor: relativePositionInBlock(selection.anchor, doc, binding.type, binding.mapping),
     head: relativePositionInBlock(selection.head, doc, binding.type, binding.mapping),
   };
+}
+
+/** Where `node` starts in `doc`'s top level, or -1 (a scan of the top-level list, no Yjs walk). */
+function offsetOf(node: Node, doc: Node): number {
+  let offset = 0;
+  for (let i = 0; i < doc.childCount; i++) {
+    const child = doc.child(i);
+    if (child === node) return offset;
+    offset += child.nodeSize;
+  }
+  return -1;
+}
+
+/** The size y-prosemirror counts for a child type: a text's length, an element's node size. */
+function sizeOf(type: WalkedType, mapping: Map<WalkedType, Rendered>): number {
+  return type instanceof Y.XmlText ? walked(type)._length : (mapping.get(type) as Node).nodeSize;
+}
+
+/**
+ * `relativePositionToAbsolutePosition(y, type, relPos, mapping)` for `doc`, the document `mapping`
+ * renders: y-prosemirror's walk up from the position to its top-level block, whose start in `doc`
+ * then comes from ProseMirror instead of from summing every block before it in Yjs. The steps
+ * below the top level are theirs (MIT). Falls back to their walk when the block is not in `doc`.
+ */
+export function absolutePositionInBlock(
+  y: Y.Doc,
+  fragment: Y.XmlFragment,
+  relPos: Y.RelativePosition,
+  mapping: Map<WalkedType, Rendered>,
+  doc: Node,
+): number | null {
+  const decoded = Y.createAbsolutePositionFromRelativePosition(relPos, y);
+  const root = fragment as WalkedType;
+  if (decoded === null || decoded.type === root || !Y.isParentOf(fragment, walked(decoded.type)._item))
+    return relativePositionToAbsolutePosition(y, fragment, relPos, mapping);
+  let type = decoded.type as WalkedType;
+  let pos = 0;
+  if (type instanceof Y.XmlText) {
+    pos = decoded.index;
+  } else if (walked(type)._item === null || !walked(type)._item!.deleted) {
+    let n = walked(type)._first;
+    for (let i = 0; i < walked(type)._length && i < decoded.index && n !== null; n = n.right) {
+      if (n.deleted) continue;
+      i++;
+      pos += sizeOf(typeOfItem(n), mapping);
+    }
+    pos += 1;
+  }
+  while (walked(type)._item!.parent !== root) {
+    const parent = walked(type)._item!.parent as WalkedType;
+    if (walked(parent)._item === null || !walked(parent)._item!.deleted) {
+      pos += 1;
+      for (let n = walked(parent)._first; n !== null; n = n.right) {
+        const child = typeOfItem(n);
+        if (child === type) break;
+        if (!n.deleted) pos += sizeOf(child, mapping);
+      }
+    }
+    type = parent;
+  }
+  const block = mapping.get(type);
+  // A node that two types render to (the same node object inserted twice) has no one place.
+  const sure =
+    block !== undefined && !Array.isArray(block) && mapping instanceof BlockMapping && mapping.typeOf(block) === type;
+  const offset = sure ? offsetOf(block, doc) : -1;
+  if (offset < 0) return relativePositionToAbsolutePosition(y, fragment, relPos, mapping);
+  // The top-level step: the block's start tag, and the blocks before it.
+  return pos + 1 + offset - 1;
 }

@@ -2,6 +2,7 @@ import { Plugin, type EditorState } from 'prosemirror-state';
 import { updateYFragment, ySyncPluginKey, yUndoPlugin, type ProsemirrorBinding } from 'y-prosemirror';
 import type { UndoManager } from 'yjs';
 import { BlockMapping, relativeSelectionInBlocks } from './blockPositions.js';
+import { changesInBlocks } from './remoteChanges.js';
 
 /** The binding of the sync plugin in `state`; throws when there is none. */
 export function bindingOf(state: EditorState): ProsemirrorBinding {
@@ -41,6 +42,10 @@ export function selectionInBlocks(): Plugin {
         binding.beforeTransactionSelection = relativeSelectionInBlocks(binding, state);
       };
       binding.doc.on('beforeAllTransactions', binding.beforeAllTransactions);
+      // The binding registered its observer when its view was made (the sync plugin's, before this one).
+      binding.type.unobserveDeep(binding._observeFunction);
+      binding._observeFunction = changesInBlocks(binding);
+      binding.type.observeDeep(binding._observeFunction);
       binding._prosemirrorChanged = (doc) => {
         binding.doc.transact(() => {
           updateYFragment(binding.doc, binding.type, doc, binding);
