@@ -1,9 +1,11 @@
 import type { Node } from 'prosemirror-model';
 import { EditorState, TextSelection, type PluginView, type Transaction } from 'prosemirror-state';
-import type { EditorView } from 'prosemirror-view';
+import type { DecorationSet, EditorView } from 'prosemirror-view';
+import type { Awareness } from 'y-protocols/awareness';
 import { describe, expect, it } from 'vitest';
 import {
   absolutePositionToRelativePosition,
+  createDecorations,
   getRelativeSelection,
   relativePositionToAbsolutePosition,
   initProseMirrorDoc,
@@ -24,6 +26,7 @@ import {
   relativePositionInBlock,
   relativeSelectionInBlocks,
 } from './blockPositions.js';
+import { caretDecorations } from './caretPositions.js';
 import { bindingOf, selectionInBlocks, undoPlugin, useBlockMapping } from './selectionInBlocks.js';
 
 const MARKDOWN = `# Title
@@ -188,6 +191,22 @@ function expectSamePositions(p: Harness, pool: Y.RelativePosition[]): void {
   }
 }
 
+/** Others' carets at `positions` (pairs of anchor and head) drawn by y-prosemirror and by the editor. */
+function expectSameCarets(p: Harness, positions: Y.RelativePosition[]): void {
+  const states = new Map<number, unknown>();
+  for (let i = 0; i + 1 < positions.length; i += 2)
+    states.set(100 + i, {
+      user: { name: `n${i}`, color: '#123456' },
+      cursor: { anchor: json(positions[i]!), head: json(positions[i + 1]!) },
+    });
+  const awareness = { getStates: () => states } as unknown as Awareness;
+  const selection = () => ({ class: 'sel' });
+  const cursor = () => ({}) as HTMLElement;
+  const drawn = (set: DecorationSet) => set.find().map((d) => [d.from, d.to, (d.spec as { key?: string }).key ?? null]);
+  const theirs = createDecorations(p.view.state, awareness, (a: number, b: number) => a !== b, cursor, selection);
+  expect(drawn(caretDecorations(p.view.state, awareness, { cursor, selection }))).toEqual(drawn(theirs));
+}
+
 /**
  * Three peers edit, undo and receive each other's changes in batches, all from one seed; returns
  * what the acting peer shows after each step (document and selection), then every peer at the end.
@@ -218,6 +237,7 @@ function scenario(seed: number, tandem: boolean): unknown[] {
     if (!tandem) continue;
     expect(p.view.state.doc.toJSON()).toEqual(yXmlFragmentToProseMirrorRootNode(p.fragment, schema).toJSON());
     expectSamePositions(p, pool);
+    expectSameCarets(p, pool.slice(-12));
   }
   peers.forEach((p) => deliver(p, tandem));
   peers.forEach((p) => deliver(p, tandem));
