@@ -1,9 +1,9 @@
-import { Fragment, Slice } from 'prosemirror-model';
+import { Fragment, Slice, type Node } from 'prosemirror-model';
 import { AllSelection, NodeSelection, TextSelection, type Transaction } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { ySyncPluginKey, type ProsemirrorBinding } from 'y-prosemirror';
 import type * as Y from 'yjs';
-import { absolutePositionInBlock, type relativeSelectionInBlocks } from './blockPositions.js';
+import { absolutePositionInBlock, BlockMapping, type relativeSelectionInBlocks } from './blockPositions.js';
 
 type RelativeSelection = ReturnType<typeof relativeSelectionInBlocks>;
 
@@ -56,29 +56,81 @@ function replaceOnlyChangedBlocks(view: EditorView, rendered: Transaction): Tran
   return tr.setMeta(ySyncPluginKey, rendered.getMeta(ySyncPluginKey));
 }
 
+/** A top-level block a Yjs transaction changed inside, and where its node is in the document. */
+interface Touched {
+  type: Y.XmlElement;
+  from: number;
+  to: number;
+}
+
 /**
- * Runs y-prosemirror's `_typeChanged` (pinned at 1.3.7; it rebuilds the blocks Yjs changed, reusing
- * the rest) and then dispatches what it built differently: only the changed top-level blocks
- * replaced, and the selection put back one block at a time ({@link restoreSelectionInBlocks}) where
- * theirs walks from the start of the document per end. The function is private to the binding, so
- * its view is swapped for the call: the selection it would restore is hidden from it, and its
- * dispatch is caught (still inside its mutex, so the change is not written back to Yjs).
+ * The top-level blocks `transaction` changed inside, in document order, when that is all it did
+ * (no block added, removed or moved at the top level) and each block's node is known for certain;
+ * otherwise null. One scan of the top-level list, no Yjs walk.
+ */
+function blocksTouched(binding: ProsemirrorBinding, transaction: Y.Transaction, doc: Node): Touched[] | null {
+  const fragment = binding.type as Y.AbstractType<unknown>;
+  const mapping = binding.mapping;
+  if (transaction.changed.has(fragment as never) || !(mapping instanceof BlockMapping)) return null;
+  const wanted = new Map<Node, Y.XmlElement>();
+  for (const changed of transaction.changed.keys()) {
+    let top = changed as Y.AbstractType<unknown>;
+    while (top._item !== null && top._item.parent !== fragment) top = top._item.parent as Y.AbstractType<unknown>;
+    // Another shared type of the document (comments, suggestions): not the editor's.
+    if (top._item === null) continue;
+    const node = mapping.get(top);
+    if (node === undefined || Array.isArray(node) || mapping.typeOf(node) !== top) return null;
+    wanted.set(node, top as Y.XmlElement);
+  }
+  const touched: Touched[] = [];
+  let offset = 0;
+  doc.forEach((child) => {
+    const type = wanted.get(child);
+    if (type !== undefined) touched.push({ type, from: offset, to: offset + child.nodeSize });
+    offset += child.nodeSize;
+  });
+  return touched.length === wanted.size && touched.length > 0 ? touched : null;
+}
+
+/** `touched`'s blocks replaced by `rendered`'s children, one each, in order. */
+function replaceTouched(view: EditorView, touched: Touched[], rendered: Transaction): Transaction | null {
+  if (rendered.steps.length !== 1 || rendered.doc.childCount !== touched.length) return null;
+  const tr = view.state.tr.setMeta('addToHistory', false);
+  // From the last, so the positions before each one still hold.
+  for (let i = touched.length - 1; i >= 0; i--) tr.replaceWith(touched[i]!.from, touched[i]!.to, rendered.doc.child(i));
+  return tr.setMeta(ySyncPluginKey, rendered.getMeta(ySyncPluginKey));
+}
+
+/**
+ * Runs y-prosemirror's `_typeChanged` (pinned at 1.3.7: it drops the mapping of what Yjs changed and
+ * builds those nodes again) on only the top-level blocks the transaction changed inside, and
+ * dispatches what it built differently: those blocks replaced in place, and the selection put back
+ * one block at a time ({@link restoreSelectionInBlocks}). Theirs lists every top-level block, replaces
+ * the whole document and walks from its start per selection end. The function is private to the
+ * binding, so its fragment and view are stood in for during the call: the fragment lists the touched
+ * blocks, the selection it would restore is hidden from it, and its dispatch is caught (still inside
+ * its mutex, so the change is not written back to Yjs). Blocks added or removed at the top level, or
+ * a block that could not be built, take their whole path (with only the changed blocks replaced).
  */
 export function changesInBlocks(
   binding: ProsemirrorBinding,
 ): (events: Y.YEvent<Y.XmlFragment>[], tr: Y.Transaction) => void {
   const typeChanged = binding._typeChanged.bind(binding);
-  return (events, transaction) => {
+  const fragment = binding.type;
+  const run = (events: Y.YEvent<Y.XmlFragment>[], transaction: Y.Transaction, touched: Touched[] | null): boolean => {
     const view = binding.prosemirrorView as EditorView | null;
-    if (view == null) return;
+    if (view == null) return true;
     // y-prosemirror's typings say the selection is never null; it is between transactions.
     const held = binding as unknown as { beforeTransactionSelection: RelativeSelection | null };
     const selection = held.beforeTransactionSelection;
+    let done = true;
     const put = () => {
       binding.prosemirrorView = view;
+      binding.type = fragment;
       held.beforeTransactionSelection = selection;
     };
     held.beforeTransactionSelection = null;
+    if (touched !== null) binding.type = { toArray: () => touched.map((t) => t.type) } as unknown as Y.XmlFragment;
     binding.prosemirrorView = {
       get state() {
         return view.state;
@@ -87,7 +139,14 @@ export function changesInBlocks(
         put();
         const sync = rendered.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined;
         if (!sync?.isChangeOrigin) return view.dispatch(rendered);
-        const tr = replaceOnlyChangedBlocks(view, rendered) ?? rendered;
+        const tr =
+          touched === null
+            ? (replaceOnlyChangedBlocks(view, rendered) ?? rendered)
+            : replaceTouched(view, touched, rendered);
+        if (tr === null) {
+          done = false;
+          return;
+        }
         restoreSelectionInBlocks(tr, selection, binding);
         if (selection !== null && binding._isLocalCursorInView()) tr.scrollIntoView();
         view.dispatch(tr);
@@ -98,5 +157,15 @@ export function changesInBlocks(
     } finally {
       put();
     }
+    return done;
+  };
+  return (events, transaction) => {
+    const view = binding.prosemirrorView as EditorView | null;
+    if (view == null) return;
+    const sync = ySyncPluginKey.getState(view.state) as { snapshot: unknown; prevSnapshot: unknown };
+    const touched =
+      sync.snapshot == null && sync.prevSnapshot == null ? blocksTouched(binding, transaction, view.state.doc) : null;
+    // A block that could not be built (y-prosemirror deletes it from Yjs): the whole path, as theirs.
+    if (!run(events, transaction, touched)) run(events, transaction, null);
   };
 }
