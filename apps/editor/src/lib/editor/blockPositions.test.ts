@@ -216,6 +216,7 @@ function expectSameCarets(p: Harness, positions: Y.RelativePosition[]): void {
 function scenario(seed: number, tandem: boolean): unknown[] {
   const random = createRandom(seed);
   const origin = new Y.Doc();
+  origin.clientID = 99;
   prosemirrorToYXmlFragment(parseMarkdown(MARKDOWN), origin.getXmlFragment('prosemirror'));
   const update = Y.encodeStateAsUpdate(origin);
   const peers = [1, 2, 3].map((id) => peer(update, id, tandem));
@@ -242,7 +243,9 @@ function scenario(seed: number, tandem: boolean): unknown[] {
   peers.forEach((p) => deliver(p, tandem));
   peers.forEach((p) => deliver(p, tandem));
   for (const p of peers) expect(p.view.state.doc.toJSON()).toEqual(peers[0]!.view.state.doc.toJSON());
-  return [...trace, ...peers.map(seen)];
+  // The same Yjs changes were written (same client ids and clocks: the same bytes).
+  const written = peers.map((p) => Array.from(Y.encodeStateAsUpdate(p.doc)).join(','));
+  return [...trace, ...peers.map(seen), ...written];
 }
 
 describe('relative positions found one top-level block at a time', () => {

@@ -1,6 +1,7 @@
+import type { Node } from 'prosemirror-model';
 import { Plugin, type EditorState } from 'prosemirror-state';
 import { updateYFragment, ySyncPluginKey, yUndoPlugin, type ProsemirrorBinding } from 'y-prosemirror';
-import type { UndoManager } from 'yjs';
+import * as Y from 'yjs';
 import { BlockMapping, relativeSelectionInBlocks } from './blockPositions.js';
 import { changesInBlocks } from './remoteChanges.js';
 
@@ -18,6 +19,35 @@ export function bindingOf(state: EditorState): ProsemirrorBinding {
 export function useBlockMapping(state: EditorState): void {
   const binding = bindingOf(state);
   if (!(binding.mapping instanceof BlockMapping)) binding.mapping = new BlockMapping(binding.mapping);
+}
+
+/**
+ * Writes this person's change to Yjs as y-prosemirror's `updateYFragment(doc)` does when it changed
+ * one top-level block and nothing else: theirs lists the whole fragment and compares every block
+ * from both ends to find it; with the document both sides agreed on (`before`) the block is found by
+ * node identity, and theirs is run on that block alone, the step the whole comparison comes down
+ * to (same element name: updated in place). False, having written nothing, in every other case.
+ */
+export function writeOneBlock(binding: ProsemirrorBinding, before: Node, after: Node): boolean {
+  const { mapping } = binding;
+  const count = after.childCount;
+  if (before === after || !(mapping instanceof BlockMapping) || before.childCount !== count) return false;
+  if (binding.type.length !== count) return false;
+  let changed = -1;
+  for (let i = 0; i < count; i++) {
+    if (before.child(i) === after.child(i)) continue;
+    if (changed !== -1) return false;
+    changed = i;
+  }
+  if (changed === -1) return false;
+  const type = mapping.typeOf(before.child(changed));
+  const node = after.child(changed);
+  if (!(type instanceof Y.XmlElement) || type.nodeName !== node.type.name) return false;
+  if (type._item === null || type._item.parent !== binding.type || type._item.deleted) return false;
+  updateYFragment(binding.doc, type, node, binding);
+  // As theirs: the fragment maps to the document it was last written from.
+  mapping.set(binding.type, after);
+  return true;
 }
 
 /**
@@ -48,7 +78,7 @@ export function selectionInBlocks(): Plugin {
       binding.type.observeDeep(binding._observeFunction);
       binding._prosemirrorChanged = (doc) => {
         binding.doc.transact(() => {
-          updateYFragment(binding.doc, binding.type, doc, binding);
+          if (!writeOneBlock(binding, synced, doc)) updateYFragment(binding.doc, binding.type, doc, binding);
           binding.beforeTransactionSelection = relativeSelectionInBlocks(binding, binding.prosemirrorView.state);
         }, ySyncPluginKey);
       };
@@ -63,7 +93,7 @@ export function selectionInBlocks(): Plugin {
 
 /** The undo plugin's state, as y-prosemirror 1.3.7 keeps it. */
 interface UndoState {
-  undoManager: UndoManager;
+  undoManager: Y.UndoManager;
   prevSel: unknown;
   hasUndoOps: boolean;
   hasRedoOps: boolean;
