@@ -1,10 +1,11 @@
 import { search } from 'prosemirror-search';
 import { EditorState, type Plugin } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
-import { initProseMirrorDoc, ySyncPlugin, ySyncPluginKey, yUndoPlugin } from 'y-prosemirror';
+import { initProseMirrorDoc, ySyncPlugin, ySyncPluginKey } from 'y-prosemirror';
 import type * as Y from 'yjs';
 import { schema } from '@tandem/crdt-bridge';
 import { seedEmptyTextblocksOnWrite } from './emptyTextblocks.js';
+import { selectionInBlocks, undoPlugin, useBlockMapping } from './selectionInBlocks.js';
 import { caretBlock } from './caretBlock.js';
 import { codeFenceKeys } from './codeFence.js';
 import { tandemInputRules } from './inputRules.js';
@@ -50,7 +51,9 @@ export function createEditorView(
     doc,
     plugins: [
       ySyncPlugin(fragment, { mapping }),
-      yUndoPlugin(),
+      // Right after the sync plugin, whose view update writes this person's changes.
+      selectionInBlocks(),
+      undoPlugin(),
       // Before the keymaps: cell selection takes arrow keys and the mouse in tables first.
       ...tablePlugins(),
       codeFenceKeys(),
@@ -64,6 +67,8 @@ export function createEditorView(
       ...(options.plugins ?? []),
     ],
   });
+  // Before the view: the plugin's first render (of an empty fragment) records its nodes too.
+  useBlockMapping(state);
   const view = new EditorView(mount, {
     state,
     attributes: {

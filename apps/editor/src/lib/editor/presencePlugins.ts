@@ -1,9 +1,10 @@
 import { Plugin, type EditorState } from 'prosemirror-state';
-import type { EditorView } from 'prosemirror-view';
+import type { DecorationSet, EditorView } from 'prosemirror-view';
 import type { Awareness } from 'y-protocols/awareness';
-import { yCursorPlugin, ySyncPluginKey } from 'y-prosemirror';
+import { setMeta, yCursorPluginKey, ySyncPluginKey } from 'y-prosemirror';
 import type * as Y from 'yjs';
 import { cleanColor, cleanName, labelTextColor } from '@tandem/crdt-bridge';
+import { caretDecorations, sendOwnCaret } from './caretPositions.js';
 
 /** How a remote user appears in awareness: unchecked, it comes from the network. */
 interface CursorUser {
@@ -51,23 +52,48 @@ export function ownCaretUnmoved(state: EditorState, prev: EditorState): boolean 
 }
 
 /**
- * y-prosemirror's cursor plugin, except that it does not recompute this person's caret for awareness
- * after transactions that cannot have moved it (others' edits, others' caret moves): each
- * recomputation walks the shared document from its start twice, which in a long document with
- * others typing cost more than anything else in the binding.
+ * y-prosemirror's cursor plugin (1.3.7: same key, state, decorations and awareness field), with two
+ * changes for long documents with others typing: this person's caret is not recomputed for
+ * awareness after transactions that cannot have moved it (others' edits, others' caret moves), and
+ * every position is found one top-level block at a time (`caretPositions.ts`); theirs walked the
+ * shared document from its start, twice per caret, which cost more than anything else in the binding.
  */
 function cursorPlugin(awareness: Awareness): Plugin {
-  const plugin = yCursorPlugin(awareness, { cursorBuilder: buildCursor, selectionBuilder: buildSelection });
-  const makeView = plugin.spec.view!;
-  return new Plugin({
-    ...plugin.spec,
+  const build = { cursor: buildCursor, selection: buildSelection };
+  return new Plugin<DecorationSet>({
+    key: yCursorPluginKey,
+    state: {
+      init: (_, state) => caretDecorations(state, awareness, build),
+      apply(tr, previous, _old, state) {
+        const sync = ySyncPluginKey.getState(state) as { isChangeOrigin?: boolean } | undefined;
+        const carets = tr.getMeta(yCursorPluginKey) as { awarenessUpdated?: boolean } | undefined;
+        if (sync?.isChangeOrigin || carets?.awarenessUpdated) return caretDecorations(state, awareness, build);
+        return previous.map(tr.mapping, tr.doc);
+      },
+    },
+    props: {
+      decorations: (state) => yCursorPluginKey.getState(state) as DecorationSet,
+    },
     view(view: EditorView) {
-      const inner = makeView(view);
+      const redraw = (): void => {
+        // As y-prosemirror: not before the view has drawn its document.
+        if ((view as unknown as { docView?: unknown }).docView)
+          setMeta(view, yCursorPluginKey, { awarenessUpdated: true });
+      };
+      const send = (): void => sendOwnCaret(view.state, view.hasFocus(), awareness);
+      awareness.on('change', redraw);
+      view.dom.addEventListener('focusin', send);
+      view.dom.addEventListener('focusout', send);
       return {
         update(v: EditorView, prev: EditorState) {
-          if (!ownCaretUnmoved(v.state, prev)) inner.update?.(v, prev);
+          if (!ownCaretUnmoved(v.state, prev)) send();
         },
-        destroy: () => inner.destroy?.(),
+        destroy() {
+          view.dom.removeEventListener('focusin', send);
+          view.dom.removeEventListener('focusout', send);
+          awareness.off('change', redraw);
+          awareness.setLocalStateField('cursor', null);
+        },
       };
     },
   });
