@@ -7,6 +7,7 @@ import { getClient } from './client.js';
 import { identity } from './identity.svelte.js';
 import { nextFrame } from './nextFrame.js';
 import { Presence } from './presence.svelte.js';
+import { fetchServerState } from './serverState.js';
 
 /**
  * One open document as the UI sees it: the Y.Doc, presence, and a reactive
@@ -46,6 +47,12 @@ export class CollabDocument {
       if (status.error?.code === 'DOCUMENT_DELETED') void this.local?.clearData();
     });
     this.session.on('synced', () => (this.loaded = true));
+    // Usually here before the socket has joined: the document shows as soon as the page can draw it.
+    void fetchServerState(docId).then((state) => {
+      if (!state) return;
+      this.session.applyServerState(state);
+      if (this.fragment.length > 0) this.loaded = true;
+    });
     this.local = openLocalCopy(docId, this.doc, () => {
       this.storedLocally = true;
       // A copy with content is worth showing before the server answers; an empty one is not.
