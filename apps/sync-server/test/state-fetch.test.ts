@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT, type Role } from '@tandem/crdt-bridge';
 import { issueToken } from '../src/auth/tokens.js';
+import { statePreload } from '../src/http/editor.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
 const SECRET = 'test-secret-test-secret-test-secret-0123';
@@ -72,5 +73,13 @@ describe('the state an opening editor fetches', () => {
     late.getXmlFragment(CONTENT_FRAGMENT).insert(0, [new Y.XmlText('stale')]);
     session.applyServerState(Y.encodeStateAsUpdate(late));
     expect(session.doc.getXmlFragment(CONTENT_FRAGMENT).toString()).not.toContain('stale');
+  });
+
+  it("is hinted in a document page's headers, so the browser fetches it with the page's code", () => {
+    expect(statePreload('/d/plan-2024')).toBe('</api/docs/plan-2024/state>; rel=preload; as=fetch; crossorigin');
+    expect(statePreload('/')).toBeNull();
+    expect(statePreload('/trash')).toBeNull();
+    expect(statePreload('/d/not%20an%20id')).toBeNull();
+    expect(statePreload('/d/%E0%A4%A')).toBeNull();
   });
 });

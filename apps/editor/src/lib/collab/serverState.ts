@@ -9,10 +9,8 @@ import { authHeaders } from './accessToken.js';
  */
 export async function fetchServerState(docId: string): Promise<Uint8Array | null> {
   try {
-    const res = await fetch(`/api/docs/${encodeURIComponent(docId)}/state`, {
-      headers: authHeaders(),
-      cache: 'no-store',
-    });
+    // As the server's preload hint asks for it (no cache mode of its own), so it takes that answer.
+    const res = await fetch(`/api/docs/${encodeURIComponent(docId)}/state`, { headers: authHeaders() });
     return res.status === 200 ? new Uint8Array(await res.arrayBuffer()) : null;
   } catch {
     return null;
