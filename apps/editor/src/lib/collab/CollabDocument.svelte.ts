@@ -47,15 +47,19 @@ export class CollabDocument {
       if (status.error?.code === 'DOCUMENT_DELETED') void this.local?.clearData();
     });
     this.session.on('synced', () => (this.loaded = true));
-    // Usually here before the socket has joined: the document shows as soon as the page can draw it.
-    void fetchServerState(docId).then((state) => {
-      if (!state) return;
-      this.session.applyServerState(state);
-      if (this.fragment.length > 0) this.loaded = true;
-    });
     this.local = openLocalCopy(docId, this.doc, () => {
       this.storedLocally = true;
       // A copy with content is worth showing before the server answers; an empty one is not.
+      if (this.fragment.length > 0) this.loaded = true;
+    });
+    // Usually here before the socket has joined: the document shows as soon as the page can draw it.
+    // Applied once the local copy is read: y-indexeddb first writes out all the document already
+    // holds (one encoding of the whole state), and a local copy already shown needs only what the
+    // join brings, fewer bytes to decode.
+    const state = fetchServerState(docId);
+    void Promise.all([state, this.local?.whenSynced]).then(([fetched]) => {
+      if (!fetched || this.loaded) return;
+      this.session.applyServerState(fetched);
       if (this.fragment.length > 0) this.loaded = true;
     });
   }
