@@ -279,11 +279,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
   const tokens = config.authSecret === null ? null : new AccessTokens(config.authSecret, store.links);
   const io = createSocketServer(httpServer, { config, log, site, refusals, turn, tokens });
   const atEndOfTurn = (run: () => void): void => turn.defer('storage', run);
-  const writes = new WriteQueue(store, log, {
-    delayMs: config.commitDelayMs,
-    atEndOfTurn,
-    parallelCommits: store.parallelCommits ?? 1,
-  });
+  const writes = new WriteQueue(store, log, { delayMs: config.commitDelayMs, atEndOfTurn });
   const pools = workerPools(config, log);
   const nodeSockets = clusterSockets(io, cluster, log);
   const carriers = nodeSockets?.carriers ?? null;

@@ -90,8 +90,6 @@ export interface DocumentStore {
   readonly search?: SearchIndex;
   /** Trash: documents deleted but not yet for good. Everything below ignores them, as if they did not exist. */
   readonly trash: TrashStore;
-  /** How many appends of different documents may wait for storage at once (default 1: one at a time). */
-  readonly parallelCommits?: number;
   /** For a store several nodes share: this node's id and how many documents it owns now. */
   readonly ownership?: { readonly nodeId: string; readonly owned: number };
   /**

@@ -60,8 +60,6 @@ export interface SqliteStoreOptions {
  */
 export class SqliteStore implements DocumentStore {
   readonly db: Database.Database;
-  /** One writer (the commit thread) commits one append after another: more in flight would only queue there. */
-  readonly parallelCommits = 1;
   /** Version history, in the same database. */
   readonly versions: SqliteVersionStore;
   /** Share links, in the same database. */

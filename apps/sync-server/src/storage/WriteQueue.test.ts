@@ -87,52 +87,6 @@ describe('group commit', () => {
     expect(storedRows('b')).toEqual([3]);
   });
 
-  it('with parallel commits, commits another document while one waits, never one document twice at once', async () => {
-    const queue = new WriteQueue(store, log, { parallelCommits: 2 });
-    const gate = createGate();
-    store.gates.append = gate;
-    const first = queue.enqueue('a', bytes(1));
-    await waitFor(() => store.calls.append === 1, 'the first commit starts');
-    delete store.gates.append;
-    const second = queue.enqueue('a', bytes(2));
-    const other = queue.enqueue('b', bytes(3));
-    await other.durable();
-    // b's commit went past a's, which still waits; a's second update waits for a's first commit.
-    expect(store.appendSizes).toEqual([1, 1]);
-    expect(first.isDurable).toBe(false);
-    expect(second.isDurable).toBe(false);
-    expect(queue.commitInFlightSince).not.toBeNull();
-    gate.open();
-    await second.durable();
-    expect(store.appendSizes).toEqual([1, 1, 1]);
-    expect(storedRows('a')).toEqual([1, 2]);
-    await nextTurn();
-    expect(queue.commitInFlightSince).toBeNull();
-  });
-
-  it('with parallel commits, keeps at most that many in flight', async () => {
-    const queue = new WriteQueue(store, log, { parallelCommits: 2 });
-    const gates = [createGate(), createGate()];
-    store.gates.append = gates[0];
-    queue.enqueue('a', bytes(1));
-    await waitFor(() => store.calls.append === 1, 'the first commit starts');
-    store.gates.append = gates[1];
-    queue.enqueue('b', bytes(2));
-    await waitFor(() => store.calls.append === 2, 'the second commit starts');
-    delete store.gates.append;
-    queue.enqueue('c', bytes(3));
-    await nextTurn();
-    await nextTurn();
-    expect(store.calls.append).toBe(2);
-    gates[1]!.open();
-    await queue.ticketFor('c').durable();
-    expect(storedRows('c')).toEqual([3]);
-    expect(storedRows('a')).toEqual([]);
-    gates[0]!.open();
-    await queue.durable();
-    expect(storedRows()).toHaveLength(3);
-  });
-
   it('with a commit delay, gathers updates from several turns into one append', async () => {
     const queue = new WriteQueue(store, log, { delayMs: 20 });
     queue.enqueue('a', bytes(1));

@@ -23,13 +23,6 @@ export interface WriteQueueOptions {
   /** First retry delay after a document's commit failed; doubles up to `retryMaxMs`. */
   retryMinMs?: number;
   retryMaxMs?: number;
-  /**
-   * Commits that may wait for storage at once, each of other documents (default 1). A store
-   * that commits on one thread gains nothing from more; PostgreSQL commits on several
-   * connections, and a document's update then waits only for its own document's commit in
-   * flight, not for everyone's.
-   */
-  parallelCommits?: number;
 }
 
 type CommittedListener = (docId: string, writes: CommittedWrites) => void;
@@ -50,9 +43,9 @@ type TimedListener = (seconds: number, updates: number) => void;
 export class WriteQueue {
   private readonly lines = new Map<string, DocumentLine>();
   private scheduled = false;
+  private committing = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  /** When (`Date.now()`) each commit now waiting for storage started (a commit's split halves count as one). */
-  private readonly commitsStartedAt = new Set<{ at: number }>();
+  private commitStartedAt: number | null = null;
   private readonly committedListeners: CommittedListener[] = [];
   private readonly failedListeners: FailedListener[] = [];
   private readonly timedListeners: TimedListener[] = [];
@@ -130,9 +123,7 @@ export class WriteQueue {
 
   /** When (`Date.now()`) the commit now waiting for storage started, or null when none is. */
   get commitInFlightSince(): number | null {
-    let oldest: number | null = null;
-    for (const { at } of this.commitsStartedAt) if (oldest === null || at < oldest) oldest = at;
-    return oldest;
+    return this.commitStartedAt;
   }
 
   private lineOf(docId: string): DocumentLine {
@@ -162,21 +153,13 @@ export class WriteQueue {
     else setImmediate(run);
   }
 
-  /**
-   * Commits every document with updates that is neither in a commit already nor waiting for a
-   * retry, as one commit, while fewer than `parallelCommits` are in flight. A document is in at
-   * most one commit at a time, so its updates are stored in the order they came.
-   */
+  /** Commits every document with updates that is not waiting for a retry; one commit at a time. */
   private async flush(): Promise<void> {
-    // At the limit, the next commit to finish flushes again.
-    if (this.commitsStartedAt.size >= (this.options.parallelCommits ?? 1)) return;
+    if (this.committing) return;
     const now = Date.now();
-    const due = [...this.lines.values()].filter(
-      (l) => l.held.length > 0 && l.inFlight === 0 && (l.failure === null || l.retryAt <= now),
-    );
+    const due = [...this.lines.values()].filter((l) => l.held.length > 0 && (l.failure === null || l.retryAt <= now));
     if (due.length > 0) {
-      const started = { at: now };
-      this.commitsStartedAt.add(started);
+      this.committing = true;
       for (const line of due) line.inFlight = line.held.length;
       try {
         const failed = await this.commit(due);
@@ -186,13 +169,11 @@ export class WriteQueue {
             'commits fail for every document (a shared cause); will retry',
           );
       } finally {
-        this.commitsStartedAt.delete(started);
+        this.committing = false;
       }
     }
     this.forgetSettled();
-    // Updates that came for a document while its commit was in flight go once it is settled.
-    if ([...this.lines.values()].some((l) => l.held.length > 0 && l.inFlight === 0 && l.failure === null))
-      this.schedule();
+    if ([...this.lines.values()].some((l) => l.held.length > l.inFlight && l.failure === null)) this.schedule();
     this.armRetry();
   }
 
@@ -205,10 +186,12 @@ export class WriteQueue {
       line.held.slice(0, line.inFlight).map((update) => ({ docId: line.docId, update })),
     );
     const started = performance.now();
+    this.commitStartedAt = Date.now();
     let lastSeqs: Map<string, number>;
     try {
       lastSeqs = await this.store.append(entries, Date.now());
     } catch (error) {
+      this.commitStartedAt = null;
       if (lines.length === 1) {
         if (error instanceof FencedOut) this.fenceOut(lines[0]!, error);
         else this.fail(lines[0]!, error);
@@ -217,6 +200,7 @@ export class WriteQueue {
       const half = Math.ceil(lines.length / 2);
       return [...(await this.commit(lines.slice(0, half))), ...(await this.commit(lines.slice(half)))];
     }
+    this.commitStartedAt = null;
     for (const listener of this.timedListeners) listener((performance.now() - started) / 1000, entries.length);
     for (const line of lines) this.settle(line, lastSeqs.get(line.docId) ?? 0);
     return [];

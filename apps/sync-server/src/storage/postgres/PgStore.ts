@@ -90,19 +90,12 @@ export class PgStore implements DocumentStore {
   readonly search: PgSearchIndex;
   readonly trash: PgTrash;
   readonly claims: Claims;
-  /**
-   * Appends on several connections at once: a document's update then waits for its own
-   * document's commit in flight (the row lock orders those anyway), not for every document's
-   * fsync. The rest of the pool stays free for loads, versions and claims.
-   */
-  readonly parallelCommits: number;
 
   private constructor(
     readonly pool: pg.Pool,
     readonly databaseUrl: string,
     options: PgStoreOptions,
   ) {
-    this.parallelCommits = Math.max(1, Math.floor((options.poolSize ?? 10) / 2));
     this.claims = new Claims(pool, options.nodeId, options.shared);
     this.versions = new PgVersionStore(pool, this.claims);
     this.links = new PgLinkStore(pool);
