@@ -30,12 +30,6 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;
-  if (/^\/api\/docs\/[^/]+\/state$/.test(url.pathname)) {
-    // The state an opening page fetches is only a head start (its socket brings the document
-    // too): without a network, "nothing to give" rather than a failed request the page logs.
-    event.respondWith(fetch(event.request).catch(() => new Response(null, { status: 204 })));
-    return;
-  }
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/socket.io/') || url.pathname === '/healthz') return;
 
   if (event.request.mode === 'navigate') {

@@ -1,7 +1,6 @@
-// First: starts opening the document before the rest of the app's modules are evaluated.
-import './lib/collab/startEarly.js';
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { openEarly } from './lib/collab/openEarly.js';
 import { adoptFormatStyles } from './lib/editor/formatStyles.js';
 import './styles/global.css';
 import './styles/trash.css';
@@ -17,6 +16,7 @@ const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks #app');
 
 adoptFormatStyles(document);
+openEarly(window.location.pathname);
 
 export default mount(App, { target });
 

@@ -19,7 +19,6 @@ import { documentRoutes } from './documentRoutes.js';
 import type { ServerMetrics } from '../metrics.js';
 import { healthRoutes } from './healthRoutes.js';
 import { imageRoutes } from './imageRoutes.js';
-import { stateRoutes } from './stateRoutes.js';
 import type { DocumentImages } from '../images/DocumentImages.js';
 import { linkRoutes } from './linkRoutes.js';
 import { BadRequest, sendError } from './json.js';
@@ -69,7 +68,6 @@ export function apiRoutes(deps: ApiDeps): Route[] {
     ...linkRoutes(deps),
     ...trashRoutes(deps),
     ...imageRoutes(deps),
-    ...stateRoutes(deps),
   ];
 }
 

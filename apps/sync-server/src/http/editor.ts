@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sirv from 'sirv';
-import { isValidDocId } from '@tandem/crdt-bridge/protocol';
 
 /**
  * The editor pages' Content-Security-Policy: only our own scripts run (the built editor has
@@ -31,10 +30,7 @@ export const EDITOR_CSP = [
  * Serves the built editor: hashed assets with long caching, and index.html for
  * every app route (`/`, `/auth`, `/trash`, `/d/<id>`) so the client-side router takes over.
  */
-export function createEditorHandler(
-  staticDir: string,
-  options: { statePreload: boolean } = { statePreload: false },
-): (req: IncomingMessage, res: ServerResponse) => void {
+export function createEditorHandler(staticDir: string): (req: IncomingMessage, res: ServerResponse) => void {
   const indexFile = path.join(staticDir, 'index.html');
   if (!fs.existsSync(indexFile)) {
     throw new Error(`the editor is not built: ${indexFile} is missing (run "npm run build")`);
@@ -56,8 +52,6 @@ export function createEditorHandler(
         (req.method === 'GET' || req.method === 'HEAD') &&
         (['/', '/auth', '/trash'].includes(url.pathname) || url.pathname.startsWith('/d/'))
       ) {
-        const early = options.statePreload ? statePreload(url.pathname) : null;
-        if (early) res.setHeader('link', early);
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
         if (req.method === 'HEAD') res.end();
         else fs.createReadStream(indexFile).pipe(res);
@@ -67,22 +61,4 @@ export function createEditorHandler(
       res.end('Not found');
     });
   };
-}
-
-/**
- * For a document's page, a hint that has the browser fetch the document's state together with
- * the page's code (the request the editor makes as it starts, `GET /api/docs/<id>/state`, then
- * takes the answer already on its way); null for other pages. Open mode only (`options.statePreload`):
- * a token goes in a header, which a hint cannot carry, so the editor's request would not match it.
- */
-export function statePreload(pathname: string): string | null {
-  const match = /^\/d\/([^/]+)$/.exec(pathname);
-  let docId: string;
-  try {
-    docId = decodeURIComponent(match?.[1] ?? '');
-  } catch {
-    return null;
-  }
-  if (!isValidDocId(docId)) return null;
-  return `</api/docs/${encodeURIComponent(docId)}/state>; rel=preload; as=fetch; crossorigin`;
 }

@@ -63,9 +63,7 @@ function refuse(req: IncomingMessage, res: ServerResponse, parts: RequestParts):
  */
 export function answerRequests(httpServer: http.Server, parts: RequestParts): void {
   const { config, log, bodies, routes, storage } = parts;
-  const serveEditor = config.staticDir
-    ? createEditorHandler(config.staticDir, { statePreload: config.authSecret === null })
-    : null;
+  const serveEditor = config.staticDir ? createEditorHandler(config.staticDir) : null;
   httpServer.on('request', (req, res) => {
     // Socket.IO answers its own path; everything else is ours.
     if (req.url?.startsWith('/socket.io/')) return;

@@ -205,17 +205,6 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
    */
   beforeRemoteChange: (() => void) | null = null;
 
-  /**
-   * Applies the document's state that the server sent outside the socket (fetched over HTTP
-   * while the page was loading, see the server's `GET /api/docs/<id>/state`): like a sync
-   * step 2 it is the server's own, so it counts as nothing unsaved and is not sent back.
-   * Ignored once synced, when the socket has brought everything it holds.
-   */
-  applyServerState(update: Uint8Array): void {
-    if (this.destroyed || this.synced) return;
-    this.applyRemote([update]);
-  }
-
   /** Applies `updates` in one Yjs transaction: observers (the editor's binding) see one change. */
   private applyRemote(updates: readonly Uint8Array[]): void {
     this.beforeRemoteChange?.();

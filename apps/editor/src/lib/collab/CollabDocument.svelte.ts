@@ -7,7 +7,6 @@ import { getClient } from './client.js';
 import { identity } from './identity.svelte.js';
 import { nextFrame } from './nextFrame.js';
 import { Presence } from './presence.svelte.js';
-import { fetchServerState } from './serverState.js';
 
 /**
  * One open document as the UI sees it: the Y.Doc, presence, and a reactive
@@ -50,16 +49,6 @@ export class CollabDocument {
     this.local = openLocalCopy(docId, this.doc, () => {
       this.storedLocally = true;
       // A copy with content is worth showing before the server answers; an empty one is not.
-      if (this.fragment.length > 0) this.loaded = true;
-    });
-    // Usually here before the socket has joined: the document shows as soon as the page can draw it.
-    // Applied once the local copy is read: y-indexeddb first writes out all the document already
-    // holds (one encoding of the whole state), and a local copy already shown needs only what the
-    // join brings, fewer bytes to decode.
-    const state = fetchServerState(docId);
-    void Promise.all([state, this.local?.whenSynced]).then(([fetched]) => {
-      if (!fetched || this.loaded) return;
-      this.session.applyServerState(fetched);
       if (this.fragment.length > 0) this.loaded = true;
     });
   }
