@@ -33,14 +33,19 @@ function randomEdit(doc: Y.Doc, random: Random): void {
   text.delete(at, random.between(1, Math.min(4, text.length - at)));
 }
 
-/** States of three peers editing at random, synced now and then: with and without deletions, garbage-collected. */
-function randomStates(seed: number): Uint8Array[] {
-  const random = createRandom(seed);
-  const peers = [1, 2, 3].map((client) => {
+/** Three documents with fixed client ids derived from `seed`. */
+function threePeers(seed: number): Y.Doc[] {
+  return [1, 2, 3].map((client) => {
     const doc = new Y.Doc();
     doc.clientID = client * 1000 + seed;
     return doc;
   });
+}
+
+/** States of three peers editing at random, synced now and then: with and without deletions, garbage-collected. */
+function randomStates(seed: number): Uint8Array[] {
+  const random = createRandom(seed);
+  const peers = threePeers(seed);
   const states: Uint8Array[] = [];
   for (let step = 0; step < 90; step++) {
     randomEdit(random.pick(peers), random);
@@ -53,11 +58,7 @@ function randomStates(seed: number): Uint8Array[] {
 /** States of one document over time (peers synced before each): each holds the one before, as versions do. */
 function linearStates(seed: number): Uint8Array[] {
   const random = createRandom(seed);
-  const peers = [1, 2, 3].map((client) => {
-    const doc = new Y.Doc();
-    doc.clientID = client * 1000 + seed;
-    return doc;
-  });
+  const peers = threePeers(seed);
   const states: Uint8Array[] = [];
   for (let step = 0; step < 90; step++) {
     randomEdit(random.pick(peers), random);
