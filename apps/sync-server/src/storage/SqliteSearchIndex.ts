@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { openingOf } from '../search/searchText.js';
 import { sqliteAccessFilter } from './accessFilters.js';
+import { SEARCH_WRITE_SQL } from './appendStatements.js';
+import type { TextToIndex } from './commitThread.js';
 import type { IndexedText, SearchHit, SearchIndex, SearchQuery } from './SearchIndex.js';
 import { documentMeta, type DocumentRow } from './storedRows.js';
 
@@ -24,17 +26,23 @@ type HitRow = DocumentRow & { row_id: number | null; rank: number | null };
 /**
  * Full-text search in SQLite: an FTS5 table of titles and text (unicode61, diacritics
  * removed, so "cafe" finds "café"), ranked by bm25 with the title weighted higher, and
- * snippets by FTS5's `snippet()`. Synchronous, on the store's connection.
+ * snippets by FTS5's `snippet()`. Searches run on the store's connection; writes on the
+ * commit thread when the store has one (a big document's text takes FTS5 tens of
+ * milliseconds, which the event loop must not wait for), else on the store's connection.
  */
 export class SqliteSearchIndex implements SearchIndex {
   private readonly stmts;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    /** Writes on another connection, off the event loop; null: on `db`. */
+    private readonly writeElsewhere: ((text: TextToIndex) => Promise<void>) | null = null,
+  ) {
     this.stmts = {
-      claim: db.prepare('INSERT OR IGNORE INTO search_docs (doc_id) SELECT id FROM documents WHERE id = ?'),
-      rowOf: db.prepare<[string], { id: number }>('SELECT id FROM search_docs WHERE doc_id = ?'),
-      drop: db.prepare('DELETE FROM search_text WHERE rowid = ?'),
-      put: db.prepare('INSERT INTO search_text (rowid, title, body) VALUES (?, ?, ?)'),
+      claim: db.prepare(SEARCH_WRITE_SQL.claim),
+      rowOf: db.prepare<[string], { id: number }>(SEARCH_WRITE_SQL.rowOf),
+      drop: db.prepare(SEARCH_WRITE_SQL.drop),
+      put: db.prepare(SEARCH_WRITE_SQL.put),
       isMissing: db.prepare<[string], { id: string }>(
         'SELECT id FROM documents d WHERE id = ? AND NOT EXISTS (SELECT 1 FROM search_docs s WHERE s.doc_id = d.id)',
       ),
@@ -54,9 +62,12 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   async write(docId: string, text: IndexedText, options: { onlyIfMissing?: boolean } = {}): Promise<void> {
+    const onlyIfMissing = options.onlyIfMissing ?? false;
+    if (this.writeElsewhere) return this.writeElsewhere({ docId, title: text.title, body: text.body, onlyIfMissing });
+    // The same steps as the commit thread's `indexText`.
     this.db.transaction(() => {
       const claimed = this.stmts.claim.run(docId).changes > 0;
-      if (options.onlyIfMissing && !claimed) return;
+      if (onlyIfMissing && !claimed) return;
       const row = this.stmts.rowOf.get(docId);
       if (!row) return; // the document is gone
       this.stmts.drop.run(row.id);

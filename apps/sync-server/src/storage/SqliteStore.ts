@@ -108,7 +108,8 @@ export class SqliteStore implements DocumentStore {
     this.versions = new SqliteVersionStore(db);
     this.links = new SqliteLinkStore(db);
     this.images = new SqliteImageStore(db);
-    this.search = new SqliteSearchIndex(db);
+    const commits = this.commits;
+    this.search = new SqliteSearchIndex(db, commits && ((text) => commits.indexText(text)));
     this.trash = new SqliteTrash(db);
     this.stmts = {
       // A document in Trash is not there for anything but Trash itself.

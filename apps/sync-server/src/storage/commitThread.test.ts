@@ -105,3 +105,62 @@ describe('appends on the commit thread', () => {
     await reopened.close();
   });
 });
+
+describe('search text on the commit thread', () => {
+  /** What a search for `word` finds in `store`: the documents, with their snippets. */
+  async function found(store: SqliteStore, word: string): Promise<[string, string][]> {
+    const hits = await store.search.search({
+      terms: [word],
+      titleContains: word,
+      access: { all: true },
+      limit: 10,
+      offset: 0,
+    });
+    return hits.map((hit) => [hit.meta.id, hit.snippet]);
+  }
+
+  it('is written there and found by the main connection, as the main connection would write it', async () => {
+    const onThread = new SqliteStore(dbFile());
+    const onMain = new SqliteStore(dbFile(), { commitThread: false });
+    const outcomes: unknown[] = [];
+    for (const store of [onThread, onMain]) {
+      await store.ensure('a', 1);
+      await store.ensure('b', 1);
+      await store.search.write('a', { title: 'Plans', body: 'the zebra crossing at noon' });
+      await store.search.write('a', { title: 'Plans', body: 'the okapi crossing at noon' });
+      // Indexed meanwhile: a backfill's older text does not replace it.
+      await store.search.write('a', { title: 'Old', body: 'zebra' }, { onlyIfMissing: true });
+      await store.search.write('b', { title: 'Other', body: 'an okapi' }, { onlyIfMissing: true });
+      // Gone: nothing written, no error.
+      await store.search.write('missing', { title: 'x', body: 'okapi' });
+      outcomes.push({
+        okapi: await found(store, 'okapi'),
+        zebra: await found(store, 'zebra'),
+        missing: await store.search.isMissing('a'),
+      });
+      await store.close();
+    }
+    expect(outcomes[0]).toMatchObject({ zebra: [], missing: false });
+    expect((outcomes[0] as { okapi: unknown[] }).okapi).toHaveLength(2);
+    expect(outcomes[0]).toEqual(outcomes[1]);
+  });
+
+  it('keeps its order with the appends around it and finishes before the store closes', async () => {
+    const file = dbFile();
+    const store = new SqliteStore(file);
+    await store.ensure('d', 1);
+    const jobs = [
+      store.append([{ docId: 'd', update: bytes(1) }], 2),
+      store.search.write('d', { title: 'T', body: 'first' }),
+      store.search.write('d', { title: 'T', body: 'second' }),
+      store.append([{ docId: 'd', update: bytes(2) }], 3),
+    ];
+    await store.close();
+    await Promise.all(jobs);
+    const reopened = new SqliteStore(file, { commitThread: false });
+    expect(await found(reopened, 'second')).toHaveLength(1);
+    expect(await found(reopened, 'first')).toEqual([]);
+    expect((await reopened.load('d'))?.updates.length).toBe(2);
+    await reopened.close();
+  });
+});
