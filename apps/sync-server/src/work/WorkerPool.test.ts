@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { JobRefused } from './jobs.js';
+import { WORKER_NICENESS } from './threadPriority.js';
 import { WorkError, WorkerPool, type WorkerPoolOptions } from './WorkerPool.js';
 
 const log = pino({ level: 'silent' });
@@ -31,7 +33,32 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
+/** Every thread of this process, with its niceness (`/proc/self/task/<tid>/stat`, field 19). */
+function threadNiceness(): Map<number, number> {
+  const niceness = new Map<number, number>();
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    // Fields after the command name (in parentheses, which may hold spaces) start at field 3.
+    niceness.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return niceness;
+}
+
 describe('the worker pool', () => {
+  it('runs its workers at a lower CPU priority than the event loop, which keeps its own', async () => {
+    const before = threadNiceness();
+    const work = start({ threads: 2 });
+    // Both workers busy at once, so both have started.
+    await Promise.all(
+      [1, 2].map(() => work.run('importMarkdown', { markdown: 'x', title: '', maxStateBytes: NO_LIMIT })),
+    );
+    const after = threadNiceness();
+    const lowered = [...after].filter(([tid, nice]) => !before.has(tid) && nice === WORKER_NICENESS);
+    expect(lowered.length).toBeGreaterThanOrEqual(2);
+    expect(after.get(process.pid)).toBe(before.get(process.pid));
+    expect(after.get(process.pid)).toBeLessThan(WORKER_NICENESS);
+  });
+
   it('runs a job on a worker thread and hands back its bytes', async () => {
     const work = start();
     const content = await work.run('importMarkdown', {
