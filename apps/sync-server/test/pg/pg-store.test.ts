@@ -144,6 +144,42 @@ describe('PostgreSQL store', () => {
     expect((await current.versions.listVersions('doc')).map((v) => v.authors)).toEqual([['Ann']]);
   });
 
+  it('stores a batch of several documents whole or not at all: one document fenced refuses them all', async () => {
+    const url = await freshDatabase();
+    const former = await openStore(url, 'former');
+    const current = await openStore(url, 'current');
+    for (const docId of ['kept-a', 'lost', 'kept-b']) {
+      await former.ensure(docId, 1);
+      await former.load(docId, 'own');
+    }
+    await current.load('lost', 'own');
+
+    const batch = former.append(
+      [
+        { docId: 'kept-a', update: edit('a', 1) },
+        { docId: 'lost', update: edit('x', 2) },
+        { docId: 'kept-b', update: edit('b', 3) },
+        { docId: 'kept-a', update: edit('c', 4) },
+      ],
+      5,
+    );
+    await expect(batch).rejects.toMatchObject({ name: 'FencedOut', docId: 'lost' });
+    for (const docId of ['kept-a', 'lost', 'kept-b']) expect(await seqs(current, docId)).toEqual([]);
+
+    // Without the lost document the same batch is stored, each document's rows numbered in order.
+    const lastSeq = await former.append(
+      [
+        { docId: 'kept-b', update: edit('b', 3) },
+        { docId: 'kept-a', update: edit('a', 1) },
+        { docId: 'kept-a', update: edit('c', 4) },
+      ],
+      6,
+    );
+    expect(Object.fromEntries(lastSeq)).toEqual({ 'kept-a': 2, 'kept-b': 1 });
+    expect(await seqs(current, 'kept-a')).toEqual([1, 2]);
+    expect((await current.load('kept-a'))!.updates.map((u) => [...u])).toEqual([[...edit('a', 1)], [...edit('c', 4)]]);
+  });
+
   it('finds titles case-insensitively beyond ASCII, with % and _ as plain characters, and pages by (updatedAt, id)', async () => {
     const store = await openStore(await freshDatabase());
     for (const [id, title, at] of [

@@ -20,7 +20,7 @@ import {
   type UpdateRow,
 } from '../storedRows.js';
 import { Claims } from './Claims.js';
-import { durabilityProblem, migratePostgres } from './pgMigrations.js';
+import { FENCED_OUT_SQLSTATE, durabilityProblem, migratePostgres } from './pgMigrations.js';
 import { openPool, redactDatabaseUrl } from './pgPool.js';
 import { PgImageStore } from './PgImageStore.js';
 import { PgLinkStore } from './PgLinkStore.js';
@@ -34,20 +34,29 @@ const LIVE_DOC = `SELECT ${META_COLUMNS} FROM documents WHERE id = $1 AND trashe
 const LOAD_UPDATES = 'SELECT seq, data, codec, state_vector, delete_set FROM updates WHERE doc_id = $1 ORDER BY seq';
 
 /**
- * One document's batch of appended updates in one statement: the fence (the document's
- * row, only while its `owner_epoch` is the writer's) takes the next sequence numbers, and
- * the rows are inserted only if the fence matched. A writer that lost the document stores
- * nothing; the row lock orders concurrent appends, so a document's log has no gaps.
+ * A batch of appended updates, of one document or several, in one statement: each
+ * document's fence (its row, only while its `owner_epoch` is the writer's) takes its next
+ * sequence numbers, and the rows are inserted only if every fence matched; else
+ * `tandem_fenced_out` stops the statement, naming a refused document, and nothing is
+ * stored. A writer that lost a document stores nothing; the row lock orders concurrent
+ * appends, so a document's log has no gaps. One round trip, however many documents the
+ * commit holds (one per document, inside BEGIN and COMMIT, made a slow commit slower
+ * still: its next batch held more documents).
  */
 const FENCED_APPEND = `
   WITH fence AS (
-    UPDATE documents SET last_seq = last_seq + $3, updated_at = $4, size = size + $5
-     WHERE id = $1 AND owner_epoch = $2
-     RETURNING last_seq)
+    UPDATE documents d SET last_seq = d.last_seq + b.n, updated_at = $5, size = d.size + b.bytes
+      FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS b(doc_id, epoch, n, bytes)
+     WHERE d.id = b.doc_id AND d.owner_epoch = b.epoch
+     RETURNING d.id, d.last_seq, b.n)
   INSERT INTO updates (doc_id, seq, data, created_at)
-  SELECT $1, fence.last_seq - $3 + u.ord, u.data, $4
-    FROM fence, unnest($6::bytea[]) WITH ORDINALITY AS u(data, ord)
-  RETURNING seq`;
+  SELECT f.id, f.last_seq - f.n + u.ord, u.data, $5
+    FROM fence f JOIN unnest($6::text[], $7::bigint[], $8::bytea[]) AS u(doc_id, ord, data) ON u.doc_id = f.id
+   WHERE (SELECT CASE WHEN count(*) = cardinality($1::text[]) THEN true
+                 ELSE tandem_fenced_out((SELECT min(b.doc_id) FROM unnest($1::text[]) AS b(doc_id)
+                                          WHERE b.doc_id NOT IN (SELECT id FROM fence))) END
+            FROM fence)
+  RETURNING doc_id, seq`;
 
 /**
  * A compaction in one statement, fenced like an append: rows before `upToSeq` go, and the
@@ -208,27 +217,35 @@ export class PgStore implements DocumentStore {
       if (epoch === null) throw new FencedOut(docId, 0);
       epochs.set(docId, epoch);
     }
-    const appendAll = async (db: pg.Pool | pg.PoolClient): Promise<Map<string, number>> => {
-      const lastSeq = new Map<string, number>();
-      for (const [docId, updates] of byDoc) {
-        const bytes = updates.reduce((sum, u) => sum + u.byteLength, 0);
-        const epoch = epochs.get(docId)!;
-        const { rows } = await db.query<{ seq: number }>(FENCED_APPEND, [
-          docId,
-          epoch,
-          updates.length,
+    // In id order, so two nodes' statements lock shared rows in one order (a zombie owner's and its successor's).
+    const docs = [...byDoc.keys()].sort();
+    const flat = docs.flatMap((docId) => byDoc.get(docId)!.map((update, i) => ({ docId, ord: i + 1, update })));
+    let rows: { doc_id: string; seq: number }[];
+    try {
+      // Named: each connection parses and plans it once, not at every commit.
+      ({ rows } = await this.pool.query<{ doc_id: string; seq: number }>({
+        name: 'tandem-append',
+        text: FENCED_APPEND,
+        values: [
+          docs,
+          docs.map((docId) => epochs.get(docId)!),
+          docs.map((docId) => byDoc.get(docId)!.length),
+          docs.map((docId) => byDoc.get(docId)!.reduce((sum, u) => sum + u.byteLength, 0)),
           now,
-          bytes,
-          updates.map(asBuffer),
-        ]);
-        if (rows.length !== updates.length) throw new FencedOut(docId, epoch);
-        lastSeq.set(docId, Math.max(...rows.map((r) => r.seq)));
-      }
-      return lastSeq;
-    };
-    // One document's append is one statement, atomic by itself: no BEGIN and COMMIT round trips
-    // (the usual group commit). Several documents commit together or not at all.
-    return byDoc.size === 1 ? appendAll(this.pool) : inTransaction(this.pool, appendAll);
+          flat.map((u) => u.docId),
+          flat.map((u) => u.ord),
+          flat.map((u) => asBuffer(u.update)),
+        ],
+      }));
+    } catch (error) {
+      const refused = (error as { code?: string; detail?: string }).code === FENCED_OUT_SQLSTATE;
+      const docId = (error as { detail?: string }).detail ?? docs[0]!;
+      throw refused ? new FencedOut(docId, epochs.get(docId) ?? 0) : error;
+    }
+    if (rows.length !== flat.length) throw new Error(`append stored ${rows.length} of ${flat.length} updates`);
+    const lastSeq = new Map<string, number>();
+    for (const { doc_id, seq } of rows) lastSeq.set(doc_id, Math.max(lastSeq.get(doc_id) ?? 0, Number(seq)));
+    return lastSeq;
   }
 
   async compact(docId: string, state: Uint8Array, upToSeq: number, summary?: StateSummary): Promise<number> {

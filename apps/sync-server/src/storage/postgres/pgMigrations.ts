@@ -13,6 +13,9 @@ export const NODE_LOCK_CLASS = 0x54414e44; // "TAND"
  * document's log has no gaps and is read in commit order) and ownership (`owner_epoch`,
  * `owner_node`), which fences every write of a document's owner.
  */
+/** The SQLSTATE `tandem_fenced_out` raises (class T: Tandem's own; PostgreSQL uses none starting with T). */
+export const FENCED_OUT_SQLSTATE = 'TF001';
+
 export const PG_MIGRATIONS: readonly string[] = [
   `CREATE TABLE documents (
      id text PRIMARY KEY,
@@ -131,6 +134,12 @@ export const PG_MIGRATIONS: readonly string[] = [
      PRIMARY KEY (doc_id, image_id)
    );
    CREATE INDEX document_images_image ON document_images (image_id);`,
+  // Appends of several documents in one statement: it stops with this error, storing nothing,
+  // when the fence refuses any of them (an update of documents cannot raise without PL/pgSQL).
+  `CREATE FUNCTION tandem_fenced_out(doc text) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+   BEGIN
+     RAISE EXCEPTION 'document % is owned by another node now', doc USING ERRCODE = '${FENCED_OUT_SQLSTATE}', DETAIL = doc;
+   END $$;`,
 ];
 
 /** Any constant both nodes agree on: the advisory lock that lets one node at a time migrate. */
