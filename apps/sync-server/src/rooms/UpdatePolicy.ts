@@ -4,7 +4,7 @@ import { ErrorCode } from '@tandem/crdt-bridge/protocol';
 import { CONTENT_FRAGMENT } from '@tandem/crdt-bridge/schema';
 import { changesBodyBeyondSuggestions } from './bodyShape.js';
 import { commentsProblem, type Sender } from './commentRules.js';
-import { buildsOnUnknown, nextTurn } from './largeUpdate.js';
+import { CHECK_SLICE_MS, buildsOnUnknown, nextTurn } from './largeUpdate.js';
 import type { Member } from './Member.js';
 import { mayTouchRoot } from './updateRoots.js';
 import type { DecodedUpdate } from './v1Update.js';
@@ -35,6 +35,14 @@ export interface PolicyRefusal {
  */
 export const MAX_REFUSED_TRIALS = 10;
 
+/**
+ * A document whose state is at most this big gets its shadow at once, on the event loop:
+ * ~10 ms for 128 KiB of small edits on this machine, where the worker round trip (its
+ * start, the first time) took 250–340 ms that every change to the document waited for —
+ * after a node took a document over, for instance.
+ */
+export const SHADOW_AT_ONCE_BYTES = 128 * 1024;
+
 const MISSING_DEPENDENCIES: PolicyRefusal = {
   code: ErrorCode.MissingDependencies,
   message: 'The update builds on changes the server does not have; re-syncing.',
@@ -63,8 +71,8 @@ function rootName(type: SharedType): string | null {
  * the room's document; it is made when first needed (a commenter's update, or anyone's
  * that touches the comments) and dropped when no commenter is left, or after a refused
  * trial (it then holds what the room's document does not). Making it means applying the
- * whole document (about 0.3 s for 1.3 MB), so {@link warmUp} does it in parts over several
- * turns, while the update that needs it waits.
+ * whole document (about 0.3 s for 1.3 MB), so {@link warmUp} does it for a big document in
+ * parts over several turns, while the update that needs it waits.
  */
 export class UpdatePolicy {
   private shadow: Y.Doc | null = null;
@@ -191,7 +199,7 @@ export class UpdatePolicy {
     return this.install(doc, shadow);
   }
 
-  /** Builds the shadow a part at a time; what the document takes in meanwhile is applied after. */
+  /** Builds the shadow (a big document's a part at a time); what the document takes in meanwhile is applied after. */
   private async build(): Promise<void> {
     const doc = this.deps.content();
     const shadow = new Y.Doc({ gc: doc.gc });
@@ -200,9 +208,16 @@ export class UpdatePolicy {
     doc.on('update', listener);
     try {
       const state = this.deps.fullState();
-      const parts = (await this.deps.splitUpdate(state).catch(() => null)) ?? [state];
+      const atOnce = state.byteLength <= SHADOW_AT_ONCE_BYTES;
+      const parts = atOnce ? [state] : ((await this.deps.splitUpdate(state).catch(() => null)) ?? [state]);
+      // Parts for as long as one slice allows, then the next turn: one part a turn took seconds
+      // of waiting under load, for a few tens of milliseconds of work.
+      let sliceEnd = performance.now() + CHECK_SLICE_MS;
       for (const part of parts) {
-        await nextTurn();
+        if (performance.now() > sliceEnd) {
+          await nextTurn();
+          sliceEnd = performance.now() + CHECK_SLICE_MS;
+        }
         if (this.deps.isDestroyed() || this.shadow) return shadow.destroy();
         Y.applyUpdate(shadow, part);
       }
