@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const port = await server.listen();
+  // Here, not in createTandemServer: the tests start hundreds of servers that never split an update.
+  server.warmWorkers();
   log.info(
     { port, host: config.host ?? '*', storage: config.databaseUrl === null ? config.dataDir : 'PostgreSQL' },
     `Tandem is running on http://localhost:${port}`,

@@ -63,6 +63,11 @@ export interface TandemServer {
   readonly log: Logger;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
+  /**
+   * Starts the thread that splits large updates and builds documents' shadows now, not at
+   * the first change that needs it (which would wait for it to load: after a takeover, say).
+   */
+  warmWorkers(): void;
   /** Stops accepting, stores everything pending, closes storage. */
   close(): Promise<void>;
 }
@@ -84,7 +89,8 @@ function workerPools(config: Config, log: Logger): { work: WorkerPool; updateWor
   return {
     work: new WorkerPool({ threads: config.workerThreads, timeoutMs, memoryMb, queueMax: config.workQueueMax, log }),
     // A paste must not wait behind an import that takes its worker tens of seconds; each split is short.
-    updateWork: new WorkerPool({ threads: 1, timeoutMs, memoryMb, queueMax: 10_000, log }),
+    // At the event loop's priority: what it splits (a paste, a document's shadow) someone is waiting for.
+    updateWork: new WorkerPool({ threads: 1, timeoutMs, memoryMb, queueMax: 10_000, log, niceness: 0 }),
   };
 }
 
@@ -332,6 +338,7 @@ export function createTandemServer(config: Config, parts: ServerParts = {}): Tan
       pieces.imageSweep.start();
       return listen(httpServer, config);
     },
+    warmWorkers: () => pools.updateWork.warm(),
     close: () => (closing ??= close()),
   };
 }

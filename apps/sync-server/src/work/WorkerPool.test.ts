@@ -59,6 +59,28 @@ describe('the worker pool', () => {
     expect(after.get(process.pid)).toBeLessThan(WORKER_NICENESS);
   });
 
+  it('runs a pool started at niceness 0 at the event loop’s priority', async () => {
+    const before = threadNiceness();
+    const work = start({ niceness: 0 });
+    await work.run('importMarkdown', { markdown: 'x', title: '', maxStateBytes: NO_LIMIT });
+    const started = [...threadNiceness()].filter(([tid]) => !before.has(tid));
+    expect(started.length).toBeGreaterThanOrEqual(1);
+    for (const [, nice] of started) expect(nice).toBe(before.get(process.pid));
+  });
+
+  it('starts a worker ahead of the first job when warmed, and that job runs on it', async () => {
+    const work = start({ threads: 2 });
+    expect(work.started).toBe(0);
+    work.warm();
+    work.warm();
+    expect(work.started).toBe(1);
+    await work.run('importMarkdown', { markdown: 'x', title: '', maxStateBytes: NO_LIMIT });
+    expect(work.started).toBe(1);
+    await work.close();
+    work.warm();
+    expect(work.started).toBe(0);
+  });
+
   it('runs a job on a worker thread and hands back its bytes', async () => {
     const work = start();
     const content = await work.run('importMarkdown', {

@@ -3,7 +3,8 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { JobRefused, type JobInput, type JobName, type JobOutput } from './jobs.js';
-import type { JobReply, JobRequest } from './messages.js';
+import type { JobReply, JobRequest, WorkerSettings } from './messages.js';
+import { WORKER_NICENESS } from './threadPriority.js';
 
 /** Limits of a {@link WorkerPool}; see the README's configuration table. */
 export interface WorkerPoolOptions {
@@ -15,6 +16,11 @@ export interface WorkerPoolOptions {
   memoryMb: number;
   /** Jobs that may wait for a free worker; beyond them a job is refused at once. */
   queueMax: number;
+  /**
+   * The workers' CPU priority (Linux niceness; 0 is the event loop's): background work yields
+   * the core to relaying keystrokes. Default {@link WORKER_NICENESS}.
+   */
+  niceness?: number;
   log: Logger;
 }
 
@@ -60,10 +66,14 @@ interface Slot {
  * makes `@tandem/crdt-bridge` resolve to its sources as in the tests. (Node 20 does not run
  * `--import` for worker threads, so the loader is registered by a small script first.)
  */
-function workerStart(memoryMb: number): { target: string | URL; options: ConstructorParameters<typeof Worker>[1] } {
+function workerStart(
+  memoryMb: number,
+  niceness: number,
+): { target: string | URL; options: ConstructorParameters<typeof Worker>[1] } {
   const resourceLimits = { maxOldGenerationSizeMb: memoryMb };
+  const workerData: WorkerSettings = { niceness };
   if (!import.meta.url.endsWith('.ts'))
-    return { target: new URL('./worker.js', import.meta.url), options: { resourceLimits } };
+    return { target: new URL('./worker.js', import.meta.url), options: { resourceLimits, workerData } };
   const entry = new URL('./worker.ts', import.meta.url).href;
   // tsx's ESM API; the path of its CommonJS twin is what `require.resolve` finds.
   const tsxApi = pathToFileURL(
@@ -72,7 +82,7 @@ function workerStart(memoryMb: number): { target: string | URL; options: Constru
       .replace(/\.cjs$/, '.mjs'),
   ).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  return { target: boot, options: { eval: true, execArgv: ['--conditions=source'], resourceLimits } };
+  return { target: boot, options: { eval: true, execArgv: ['--conditions=source'], resourceLimits, workerData } };
 }
 
 /**
@@ -100,6 +110,19 @@ export class WorkerPool {
   /** Jobs running now. */
   get running(): number {
     return this.slots.filter((s) => s.job !== null).length;
+  }
+
+  /** Worker threads started and not stopped. */
+  get started(): number {
+    return this.slots.length;
+  }
+
+  /**
+   * Starts a worker now, when the pool has none, so the first job does not wait for one to
+   * load (a quarter to half a second here). An idle worker does not keep the process alive.
+   */
+  warm(): void {
+    if (!this.closed && this.slots.length === 0 && this.options.threads > 0) this.spawn();
   }
 
   /**
@@ -206,7 +229,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const { target, options } = workerStart(this.options.memoryMb);
+    const { target, options } = workerStart(this.options.memoryMb, this.options.niceness ?? WORKER_NICENESS);
     const worker = new Worker(target, options);
     worker.unref();
     const slot: Slot = { worker, ready: false, job: null, timer: null, startedAt: 0, retired: false };

@@ -35,3 +35,9 @@ export function transferList(value: unknown): ArrayBuffer[] {
   }
   return [...buffers];
 }
+
+/** What a worker is started with (`workerData`). */
+export interface WorkerSettings {
+  /** The CPU priority it lowers itself to (see threadPriority.ts). */
+  niceness: number;
+}
