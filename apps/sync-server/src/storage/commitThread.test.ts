@@ -17,6 +17,21 @@ function dbFile(): string {
 
 const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
 
+/**
+ * Runs `steps` on a store that writes on its commit thread and on one that writes on its own
+ * connection, each with documents "a" and "b", and closes them; resolves with both outcomes.
+ */
+async function onBothConnections(steps: (store: SqliteStore) => Promise<unknown>): Promise<[unknown, unknown]> {
+  const outcomes: unknown[] = [];
+  for (const store of [new SqliteStore(dbFile()), new SqliteStore(dbFile(), { commitThread: false })]) {
+    await store.ensure('a', 1);
+    await store.ensure('b', 1);
+    outcomes.push(await steps(store));
+    await store.close();
+  }
+  return outcomes as [unknown, unknown];
+}
+
 describe('appends on the commit thread', () => {
   it('are durable in the same file the main connection reads, with the last row per document', async () => {
     const file = dbFile();
@@ -65,12 +80,7 @@ describe('appends on the commit thread', () => {
   });
 
   it('store what the store’s own connection stores for the same batches (one copy of the SQL)', async () => {
-    const onThread = new SqliteStore(dbFile());
-    const onMain = new SqliteStore(dbFile(), { commitThread: false });
-    const outcomes: unknown[] = [];
-    for (const store of [onThread, onMain]) {
-      await store.ensure('a', 1);
-      await store.ensure('b', 1);
+    const outcomes = await onBothConnections(async (store) => {
       const first = await store.append(
         [
           { docId: 'a', update: bytes(1, 1) },
@@ -79,13 +89,12 @@ describe('appends on the commit thread', () => {
         7,
       );
       const second = await store.append([{ docId: 'a', update: bytes(3, 3, 3) }], 9);
-      outcomes.push({
+      return {
         lastSeq: [[...first], [...second]],
         a: { meta: await store.get('a'), rows: (await store.load('a'))?.updates.map((u) => [...u]) },
         b: { meta: await store.get('b'), rows: (await store.load('b'))?.updates.map((u) => [...u]) },
-      });
-      await store.close();
-    }
+      };
+    });
     expect(outcomes[0]).toMatchObject({
       a: { meta: { updatedAt: 9, size: 5 } },
       b: { meta: { updatedAt: 7, size: 1 } },
@@ -120,12 +129,7 @@ describe('search text on the commit thread', () => {
   }
 
   it('is written there and found by the main connection, as the main connection would write it', async () => {
-    const onThread = new SqliteStore(dbFile());
-    const onMain = new SqliteStore(dbFile(), { commitThread: false });
-    const outcomes: unknown[] = [];
-    for (const store of [onThread, onMain]) {
-      await store.ensure('a', 1);
-      await store.ensure('b', 1);
+    const outcomes = await onBothConnections(async (store) => {
       await store.search.write('a', { title: 'Plans', body: 'the zebra crossing at noon' });
       await store.search.write('a', { title: 'Plans', body: 'the okapi crossing at noon' });
       // Indexed meanwhile: a backfill's older text does not replace it.
@@ -133,13 +137,12 @@ describe('search text on the commit thread', () => {
       await store.search.write('b', { title: 'Other', body: 'an okapi' }, { onlyIfMissing: true });
       // Gone: nothing written, no error.
       await store.search.write('missing', { title: 'x', body: 'okapi' });
-      outcomes.push({
+      return {
         okapi: await found(store, 'okapi'),
         zebra: await found(store, 'zebra'),
         missing: await store.search.isMissing('a'),
-      });
-      await store.close();
-    }
+      };
+    });
     expect(outcomes[0]).toMatchObject({ zebra: [], missing: false });
     expect((outcomes[0] as { okapi: unknown[] }).okapi).toHaveLength(2);
     expect(outcomes[0]).toEqual(outcomes[1]);

@@ -1,13 +1,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { JOBS, JobRefused, type JobName } from './jobs.js';
 import { transferList, type JobReply, type JobRequest, type WorkerSettings } from './messages.js';
-import { WORKER_NICENESS, lowerThreadPriority } from './threadPriority.js';
+import { lowerThreadPriority } from './threadPriority.js';
 
 // A worker thread's entry: runs the jobs WorkerPool sends it (some asynchronous), one at a time, and answers
 // each with its result (byte arrays transferred), its refusal, or its error.
 const port = parentPort;
 if (!port) throw new Error('work/worker.ts runs as a worker thread, started by WorkerPool');
-lowerThreadPriority((workerData as WorkerSettings | null)?.niceness ?? WORKER_NICENESS);
+// WorkerPool always says how nice to be (its default is WORKER_NICENESS).
+lowerThreadPriority((workerData as WorkerSettings).niceness);
 
 port.on('message', async (request: JobRequest) => {
   let reply: JobReply;
